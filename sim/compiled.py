@@ -1,0 +1,300 @@
+"""A scenario turned into arrays: indices, static matrices and per-step rates.
+
+``compile_scenario`` runs once per model. Everything here is derived from the
+scenario and constant over a run, so the per-step rules in ``sim.rules`` only
+do arithmetic on the replication axis.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.schema import Scenario
+
+#: Collapse triggers, in the order of the ``trigger`` codes in results.
+TRIGGERS = ("deliberate", "retaliation", "spoiler", "accident", "misattribution",
+            "blocked_aid", "initial_distrust")
+DELIBERATE, RETALIATION, SPOILER, ACCIDENT, MISATTRIBUTION, BLOCKED_AID, INITIAL = range(7)
+
+
+def per_step(rate_per_day: np.ndarray | float, dt_days: float) -> np.ndarray:
+    """Probability of at least one event in a step, for a Poisson rate per day."""
+    return -np.expm1(-np.asarray(rate_per_day, dtype=float) * dt_days)
+
+
+def alias_tables(prob: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Walker's alias tables for sampling each row's categorical distribution with one uniform.
+
+    Row i, uniform u: cell k = floor(u * n); keep k if the fraction u * n - k is
+    below ``cut[i, k]``, else take ``alias[i, k]``. Rows of zeros get a table that
+    always returns cell 0 (such actors never act).
+    """
+    rows, n = prob.shape
+    cut = np.ones((rows, n))
+    alias = np.tile(np.arange(n), (rows, 1))
+    for i in range(rows):
+        if prob[i].sum() <= 0:
+            cut[i], alias[i] = 0.0, 0
+            continue
+        scaled = prob[i] * n / prob[i].sum()
+        small = [k for k in range(n) if scaled[k] < 1.0]
+        large = [k for k in range(n) if scaled[k] >= 1.0]
+        while small and large:
+            s_, l_ = small.pop(), large.pop()
+            cut[i, s_], alias[i, s_] = scaled[s_], l_
+            scaled[l_] -= 1.0 - scaled[s_]
+            (small if scaled[l_] < 1.0 else large).append(l_)
+        for k in small + large:      # numerical leftovers: keep them
+            cut[i, k] = 1.0
+    return cut, alias
+
+
+def sample_alias(tables: tuple[np.ndarray, np.ndarray], row: np.ndarray,
+                 u: np.ndarray) -> np.ndarray:
+    """One draw from each row's distribution, using one uniform in [0, 1) per draw."""
+    cut, alias = tables
+    n = cut.shape[1]
+    scaled = u * n
+    k = scaled.astype(np.intp)
+    return np.where(scaled - k < cut[row, k], k, alias[row, k])
+
+
+@dataclass(frozen=True)
+class Compiled:
+    """Static arrays of one scenario, indexed by actor (A), camp (K) and region (G)."""
+
+    scenario: Scenario
+    actors: tuple[str, ...]
+    regions: tuple[str, ...]
+    dt: float                      # days per step
+    steps_per_day: int
+    truce_steps: int
+    horizon_steps: int
+    jic_start_step: int | None     # None: only once the truce has survived
+    # actor attributes
+    party: np.ndarray              # (A,) 1.0 for parties to the truce (float: used in products)
+    excluded: np.ndarray           # (A,) 1.0 for factions outside the truce
+    camp: np.ndarray               # (A,) int camp index
+    n_camps: int
+    intermixed_party: np.ndarray   # (A,) for an excluded faction: the party marbled with it, -1
+    # decision terms
+    truce_rate: np.ndarray         # (A,) per day
+    war_rate: np.ndarray           # (A,) per day
+    retaliation: np.ndarray        # (A,) per day per tension unit
+    discipline: np.ndarray         # (A,)
+    restraint: np.ndarray          # (A,) multiplier from patron pressure (or own commitment)
+    deterrence: np.ndarray         # (A,) multiplier from expected penalties
+    tolerance: np.ndarray          # (A,) inf where none
+    trust_floor: np.ndarray        # (A,)
+    declares: np.ndarray           # (A,) bool: may declare the truce over
+    # trust is tracked for the ordered pairs (observer party, other actor)
+    pair_observer: np.ndarray      # (P,)
+    pair_trusted: np.ndarray       # (P,)
+    initial_trust: np.ndarray      # (P,)
+    blame_pairs: np.ndarray        # (K * A, W) pairs hurt when camp k perceives actor a's
+                                   # violation (its observers, in the accused and its patron);
+                                   # padded with P, a slot that is dropped
+    pair_to_other_side: np.ndarray  # (P, A): mean over the observer's counterparts
+    # where acts land: a joint (target, region) table per actor
+    act_alias: tuple[np.ndarray, np.ndarray]  # (A, A * G) Walker alias tables: cut, alias
+    can_act: np.ndarray            # (A,) 1.0 where the actor has someone to hit
+    act_target: np.ndarray         # (A * G,) target actor of each table cell
+    act_region: np.ndarray         # (A * G,) region of each table cell
+    act_harm: np.ndarray           # (A, A * G) civilian casualties of an actor's attack there
+    act_marbling: np.ndarray       # (A * G,) marbling there (for spoiler attacks)
+    # accidents and separation
+    p_accident: np.ndarray         # (A,) per step, before collateral and JIC tempo
+    collateral_exposure: np.ndarray  # (A, A): striker x intermixed party, marbling it flies over
+    separation_rate: np.ndarray    # (A,) per step, for parties with an intermixed faction
+    # ambiguous incidents
+    p_ambiguous: np.ndarray        # (A,) per step
+    main_counterpart: np.ndarray   # (A,) whom an ambiguous incident is blamed on, -1
+    # convoys, one entry per besieged region
+    siege_region: np.ndarray       # (B,)
+    besieger: np.ndarray           # (B,)
+    besieged_camp: np.ndarray      # (B,)
+    siege_harm: np.ndarray         # (B,)
+    # intelligence
+    intel_recipient: int           # -1 when no sharing
+    intel_provider: int
+    p_misuse: float                # per step at zero commitment
+    # trust
+    key_pairs: tuple[tuple[int, int], ...]
+    key_pair_index: np.ndarray     # (Q,) indices into the tracked pairs
+
+    def pair(self, observer: int, trusted: int) -> int:
+        """Index of a tracked trust pair, or -1."""
+        hit = np.flatnonzero((self.pair_observer == observer) & (self.pair_trusted == trusted))
+        return int(hit[0]) if len(hit) else -1
+
+    @property
+    def n_actors(self) -> int:
+        return len(self.actors)
+
+    @property
+    def n_days(self) -> int:
+        return -(-self.horizon_steps // self.steps_per_day)
+
+
+def compile_scenario(sc: Scenario) -> Compiled:
+    """Derive the static arrays of a validated scenario."""
+    m = sc.mechanisms
+    names = tuple(sc.actors)
+    regions = tuple(sc.regions)
+    ix = {n: i for i, n in enumerate(names)}
+    acts = [sc.actors[n] for n in names]
+    A, G = len(names), len(regions)
+    dt = sc.time.step_hours / 24.0
+    spd = round(24.0 / sc.time.step_hours)
+
+    def vec(field: str) -> np.ndarray:
+        return np.array([getattr(a, field) for a in acts], dtype=float)
+
+    party = np.array([a.party for a in acts])
+    excluded = np.array([a.kind == "faction" and not a.party for a in acts])
+    patron = np.array([ix[a.patron] if a.patron else -1 for a in acts])
+    camp_root = np.where(patron >= 0, patron, np.arange(A))
+    _, camp = np.unique(camp_root, return_inverse=True)
+
+    other_side = party[:, None] & party[None, :] & (camp[:, None] != camp[None, :])
+    counterparts = other_side / np.maximum(other_side.sum(1, keepdims=True), 1)
+
+    # Presence and contact across the region network.
+    presence = np.array([[sc.regions[g].presence.get(n, 0.0) for g in regions] for n in names])
+    adjacency = np.zeros((G, G))
+    for gi, g in enumerate(regions):
+        for nb in sc.regions[g].neighbours:
+            adjacency[gi, regions.index(nb)] = adjacency[regions.index(nb), gi] = 1.0
+    exposure = presence + sc.harm.spillover * presence @ adjacency        # (A, G)
+    civilians = np.array([sc.regions[g].civilians for g in regions])
+    marbling = np.array([sc.regions[g].marbling for g in regions])
+
+    # Who may hit whom: parties hit the other side's parties; excluded factions hit any party.
+    may_hit = party[None, :] & (camp[:, None] != camp[None, :])
+    weight = may_hit[:, :, None] * presence[:, None, :] * exposure[None, :, :]   # (A, A, G)
+    totals = weight.reshape(A, -1).sum(1)
+    can_act = totals > 0
+    share = weight.reshape(A, -1) / np.where(can_act, totals, 1.0)[:, None]
+    act_alias = alias_tables(share)
+    strength = vec("strength")
+    act_harm = (sc.harm.lethality * strength[:, None, None] * civilians[None, None, :]
+                * np.ones((1, A, 1))).reshape(A, A * G)
+    act_target = np.repeat(np.arange(A), G)
+    act_region = np.tile(np.arange(G), A)
+    act_marbling = np.tile(marbling, A)
+
+    intermixed_party = np.full(A, -1)
+    for i, a in enumerate(acts):
+        if a.intermixed_with:
+            intermixed_party[ix[a.intermixed_with]] = i
+
+    # Patron pressure: leverage x commitment restrains clients; a power restrains itself.
+    leverage, commitment = vec("leverage"), vec("commitment")
+    intel = m.intelligence
+    sharing = intel.enabled and intel.provider is not None and intel.recipient is not None
+    if sharing:
+        commitment[ix[intel.provider]] *= 1.0 - intel.domestic_opposition
+    restraint = np.ones(A)
+    if m.patron_pressure.enabled:
+        clients = patron >= 0
+        restraint[clients] = 1.0 - leverage[patron[clients]] * commitment[patron[clients]]
+        powers = np.array([a.kind == "power" for a in acts])
+        restraint[powers] = 1.0 - commitment[powers]
+    deterrence = np.ones(A)
+    if m.penalties.enabled:
+        detection = m.attribution.verification if m.attribution.enabled else 0.0
+        deterrence[party] = 1.0 / (1.0 + m.penalties.strength * detection)
+
+    tolerance = np.array([a.tolerance if a.tolerance is not None else np.inf for a in acts])
+    declares = party & other_side.any(1) & m.declaration.enabled
+
+    trust0 = np.full((A, A), m.trust.initial)
+    for i, a in enumerate(acts):
+        for other, value in a.initial_trust.items():
+            trust0[i, ix[other]] = value
+    pair_observer, pair_trusted = np.nonzero(party[:, None] & ~np.eye(A, dtype=bool))
+    P = len(pair_observer)
+    K = int(camp.max()) + 1
+    hurt: list[list[int]] = [[] for _ in range(K * A)]
+    for p_, (o, x) in enumerate(zip(pair_observer, pair_trusted, strict=True)):
+        hurt[camp[o] * A + x].append(p_)
+        for client in np.flatnonzero(patron == x):
+            hurt[camp[o] * A + client].append(p_)
+    width = max(1, max(len(h) for h in hurt))
+    blame_pairs = np.full((K * A, width), P)
+    for row, h in enumerate(hurt):
+        blame_pairs[row, :len(h)] = h
+    pair_to_other_side = np.zeros((P, A))
+    pair_to_other_side[np.arange(P), pair_observer] = counterparts[pair_observer, pair_trusted]
+
+    # Accidents: misidentified strikes, more where marbled fighters are struck.
+    air = vec("air_power")
+    precision = np.zeros(A)
+    level = intel.level * (1.0 - intel.domestic_opposition) if sharing else 0.0
+    if sharing:
+        precision[ix[intel.recipient]] = intel.precision_gain * level
+    p_accident = per_step(m.accidents.rate_per_day * air * (1.0 - precision), dt) \
+        * can_act if m.accidents.enabled else np.zeros(A)
+    op_weight = presence / np.maximum(presence.sum(1, keepdims=True), 1e-12)
+    collateral_exposure = np.zeros((A, A))
+    for p in np.flatnonzero(intermixed_party >= 0):
+        q = intermixed_party[p]
+        collateral_exposure[:, q] = m.accidents.collateral * op_weight @ (
+            marbling * (presence[q] > 0))
+    separation_rate = np.zeros(A)
+    if m.separation.enabled:
+        for q in set(intermixed_party[intermixed_party >= 0]):
+            p = patron[q]
+            pull = leverage[p] * commitment[p] if p >= 0 else 0.0
+            separation_rate[q] = m.separation.rate_per_day * pull * dt
+
+    contact = (presence @ exposure.T) * other_side
+    main_counterpart = np.where(contact.max(1) > 0, contact.argmax(1), -1)
+    p_ambiguous = np.where(declares & (main_counterpart >= 0),
+                           per_step(m.attribution.ambiguous_per_day, dt), 0.0) \
+        if m.attribution.enabled else np.zeros(A)
+
+    sieges = [(gi, ix[sc.regions[g].besieged_by]) for gi, g in enumerate(regions)
+              if sc.regions[g].besieged_by]
+    siege_region = np.array([s[0] for s in sieges], dtype=int)
+    besieger = np.array([s[1] for s in sieges], dtype=int)
+    besieged_camp = np.array([
+        camp[np.argmax(np.where(party & (camp != camp[b]), presence[:, g], -1.0))]
+        for g, b in sieges], dtype=int)
+    siege_harm = sc.harm.lethality * civilians[siege_region] if sieges else np.zeros(0)
+
+    pairs = [(ix[a], ix[b]) for a, b in sc.key_pairs] or [
+        (i, j) for i in range(A) for j in range(A)
+        if declares[i] and other_side[i, j] and acts[i].kind == acts[j].kind]
+    pairs = [(i, j) for i, j in pairs if party[i] and i != j]
+    key_pair_index = np.array([np.flatnonzero((pair_observer == i) & (pair_trusted == j))[0]
+                               for i, j in pairs], dtype=int)
+    start = m.jic.start_day
+    return Compiled(
+        scenario=sc, actors=names, regions=regions, dt=dt, steps_per_day=spd,
+        truce_steps=round(sc.time.duration_days * spd),
+        horizon_steps=round(sc.time.horizon_days * spd),
+        jic_start_step=None if (start is None or not m.jic.enabled) else round(start * spd),
+        party=party.astype(float), excluded=excluded.astype(float), camp=camp, n_camps=int(camp.max()) + 1,
+        intermixed_party=intermixed_party,
+        truce_rate=vec("truce_rate"), war_rate=vec("war_rate"), retaliation=vec("retaliation")
+        if m.retaliation.enabled else np.zeros(A),
+        discipline=vec("discipline"), restraint=restraint, deterrence=deterrence,
+        tolerance=tolerance, trust_floor=vec("trust_floor"), declares=declares,
+        pair_observer=pair_observer, pair_trusted=pair_trusted,
+        initial_trust=trust0[pair_observer, pair_trusted],
+        blame_pairs=blame_pairs,
+        pair_to_other_side=pair_to_other_side,
+        act_alias=act_alias, can_act=can_act.astype(float), act_target=act_target,
+        act_region=act_region, act_harm=act_harm, act_marbling=act_marbling,
+        p_accident=p_accident, collateral_exposure=collateral_exposure,
+        separation_rate=separation_rate, p_ambiguous=p_ambiguous,
+        main_counterpart=main_counterpart, siege_region=siege_region, besieger=besieger,
+        besieged_camp=besieged_camp, siege_harm=siege_harm,
+        intel_recipient=ix[intel.recipient] if sharing else -1,
+        intel_provider=ix[intel.provider] if sharing else -1,
+        p_misuse=float(per_step(intel.misuse_risk_per_day * level, dt)) if sharing else 0.0,
+        key_pairs=tuple(pairs), key_pair_index=key_pair_index,
+    )

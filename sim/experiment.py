@@ -1,0 +1,58 @@
+"""Running replications of a scenario: blocks of replications, each with its own seed.
+
+A run of R replications is cut into blocks of ``BLOCK`` replications. Block k
+runs in one model whose generator is seeded with the k-th child of
+``numpy.random.SeedSequence(seed)``, so a replication's numbers depend only on
+the root seed and its index, never on how the blocks are scheduled.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import numpy as np
+
+from sim.model import CeasefireModel
+from sim.results import Results
+from sim.schema import Scenario
+
+#: Replications simulated together in one model.
+BLOCK = 1000
+
+
+def block_seeds(seed: int, replications: int, block: int = BLOCK) -> list[tuple[int, int, int]]:
+    """(first replication, size, seed) of each block, derived from the root seed."""
+    n_blocks = -(-replications // block)
+    children = np.random.SeedSequence(seed).spawn(n_blocks)
+    return [(k * block, min(block, replications - k * block),
+             int(child.generate_state(1, np.uint64)[0]))
+            for k, child in enumerate(children)]
+
+
+def run_block(scenario: Scenario, first: int, size: int, seed: int,
+              record_daily: bool = True) -> Results:
+    """Simulate one block of replications to the horizon."""
+    model = CeasefireModel(scenario, replications=size, rng=seed, record_daily=record_daily)
+    while model.running:
+        model.step()
+    return model.results(seeds=np.full(size, seed, np.uint64), first_replication=first)
+
+
+def iter_blocks(scenario: Scenario, replications: int, seed: int,
+                record_daily: bool = True) -> Iterator[Results]:
+    for first, size, block_seed in block_seeds(seed, replications):
+        yield run_block(scenario, first, size, block_seed, record_daily)
+
+
+def run_scenario(scenario: Scenario, replications: int, seed: int,
+                 progress: Callable[[int], None] | None = None,
+                 record_daily: bool = True) -> Results:
+    """All replications of a scenario, joined in order."""
+    if replications < 1:
+        raise ValueError(f"replications must be at least 1 (got {replications})")
+    parts = []
+    for part in iter_blocks(scenario, replications, seed, record_daily):
+        parts.append(part)
+        if progress:
+            progress(part.replications)
+    return Results.concatenate(parts)

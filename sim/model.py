@@ -1,0 +1,315 @@
+"""The ceasefire model: R independent worlds of one scenario, stepped in lockstep.
+
+``CeasefireModel(scenario, replications=1, rng=seed)`` with R = 1 is an
+ordinary single-world Mesa model (what the interactive app shows); with
+R = 10,000 it is an ensemble at numpy speed. There is one code path.
+"""
+
+from __future__ import annotations
+
+import networkx as nx
+import numpy as np
+from mesa import Model
+from mesa.discrete_space import Network
+
+from sim import rules
+from sim.agents import Actor, ExternalPower, Faction, Region
+from sim.compiled import INITIAL, compile_scenario, per_step, sample_alias
+from sim.results import Recorder, Results
+from sim.rules import State
+from sim.schema import Scenario
+
+
+class _Events:
+    """Perceived violations of one step: who perceived (camp), whom they blame, how much, why."""
+
+    def __init__(self):
+        self.parts: list[tuple[np.ndarray, ...]] = []
+
+    def add(self, rep, camp, accused, weight, cause, reported) -> None:
+        n = len(rep)
+        if n:
+            self.parts.append((rep, np.broadcast_to(camp, n), np.broadcast_to(accused, n),
+                               np.broadcast_to(np.asarray(weight, float), n),
+                               np.broadcast_to(cause, n), np.broadcast_to(reported, n)))
+
+    def arrays(self) -> tuple[np.ndarray, ...]:
+        if not self.parts:
+            empty_i, empty_f = np.zeros(0, int), np.zeros(0)
+            return empty_i, empty_i, empty_i, empty_f, empty_i, np.zeros(0, bool)
+        return tuple(np.concatenate(col) for col in zip(*self.parts, strict=True))
+
+
+class CeasefireModel(Model):
+    """A truce between the parties of a scenario, with its guarantors and spoilers.
+
+    Order of the sub-steps of one step (one hour by default):
+
+    1. Phase: the JIC starts on its day, or once the truce has survived.
+    2. Decisions: each actor's hostile acts (violations by parties, attacks by
+       spoilers) drawn against ``rules.violation_rates``; each act lands on a
+       target and region drawn from where the two meet.
+    3. Perception: victims perceive violations; spoiler attacks from marbled
+       areas are blamed on, or provoke against, the party intermixed there;
+       misidentified strikes; ambiguous incidents blamed on the other side;
+       misuse of shared intelligence; blocked or struck aid convoys.
+    4. Updates: trust (lost faster than gained), tension (with forgiveness),
+       separation of marbled fighters.
+    5. Declaration: the party furthest past its tolerance or trust floor
+       declares the truce over; the cause weighing most in what its camp
+       perceived this step is recorded as the trigger.
+
+    Every step draws one block of uniforms of the same shape whatever the
+    mechanisms switched on, then thresholds it (common random numbers).
+    """
+
+    def __init__(self, scenario: Scenario, replications: int = 1, rng=None,
+                 record_daily: bool = True):
+        super().__init__(rng=rng)
+        if replications < 1:
+            raise ValueError(f"replications must be at least 1 (got {replications})")
+        self.scenario_spec = scenario
+        self.compiled = c = compile_scenario(scenario)
+        self.replications = replications
+        self.state = State.initial(c, replications)
+        self.recorder = Recorder(c, replications, record_daily)
+        self._actors = {}
+        for i, name in enumerate(c.actors):
+            cls = ExternalPower if scenario.actors[name].kind == "power" else Faction
+            self._actors[name] = cls(self, name, i)
+        graph = nx.Graph()
+        graph.add_nodes_from(c.regions)
+        graph.add_edges_from((g, nb) for g in c.regions for nb in scenario.regions[g].neighbours)
+        self.network = Network(graph, layout=None, random=self.random)
+        self.regions = [Region(self, g, i, self.network[g]) for i, g in enumerate(c.regions)]
+        A, B = c.n_actors, len(c.siege_region)
+        self._uniforms = np.empty((replications, 6 * A + 1 + 3 * B))
+        self._p_convoy = float(per_step(scenario.mechanisms.humanitarian.convoys_per_day, c.dt)) \
+            if scenario.mechanisms.humanitarian.enabled else 0.0
+
+    # -- agents ---------------------------------------------------------------
+
+    def actor(self, name: str) -> Actor:
+        """The Mesa agent of a faction or power, by name."""
+        return self._actors[name]
+
+    @property
+    def actors(self) -> list[Actor]:
+        return list(self._actors.values())
+
+    # -- running ----------------------------------------------------------------
+
+    def run(self) -> Results:
+        """Step to the horizon and return the results."""
+        while self.running:
+            self.step()
+        return self.results()
+
+    def step(self) -> None:
+        c, s = self.compiled, self.state
+        R, A = self.replications, c.n_actors
+        u = self.rng.random(out=self._uniforms)
+        u_act, u_where, u_perceive, u_acc, u_acc_where, u_amb = \
+            u[:, :6 * A].reshape(R, 6, A).transpose(1, 0, 2)
+        u_misuse, u_convoy = u[:, 6 * A], u[:, 6 * A + 1:].reshape(R, 3, -1)
+
+        self._start_jic()
+        trust_other = rules.trust_in_other_side(c, s)
+        rates = rules.violation_rates(c, s, trust_other)
+        events = _Events()
+        misattribution = rules.misattribution_probability(c, s)
+        self._acts(u_act, u_where, u_perceive, rates, misattribution, events)
+        self._accidents(u_acc, u_acc_where, events)
+        self._ambiguous(u_amb, misattribution, events)
+        self._misuse(u_misuse, events)
+        self._convoys(u_convoy, trust_other, rates, events)
+
+        rep, camp, accused, weight, cause, reported = events.arrays()
+        K = c.n_camps
+        in_truce = reported & ~s.collapsed[rep]
+        self.recorder.reported += self._count(rep[in_truce], accused[in_truce])
+        rules.update_trust(c, s, self._blame(rep, camp, accused, weight))
+        rules.update_tension(c, s, np.bincount(rep * K + camp, weight,
+                                                minlength=R * K).reshape(R, K))
+        trust_other = rules.trust_in_other_side(c, s)
+        rules.update_separation(c, s, trust_other)
+        self._declare(trust_other, rep, camp, weight, cause)
+        self._record_day(rep, accused, reported)
+        s.step += 1
+        self.running = s.step < c.horizon_steps
+
+    def _blame(self, rep, camp, accused, weight) -> np.ndarray:
+        """Weight of perceived violations on each tracked trust pair, (R, P)."""
+        c = self.compiled
+        P = len(c.initial_trust)
+        pairs = c.blame_pairs[camp * c.n_actors + accused]          # (n, W)
+        flat = (rep[:, None] * (P + 1) + pairs).ravel()
+        blamed = np.bincount(flat, np.repeat(weight, pairs.shape[1]),
+                             minlength=self.replications * (P + 1))
+        return blamed.reshape(self.replications, P + 1)[:, :P]
+
+    def _count(self, rep: np.ndarray, actor: np.ndarray) -> np.ndarray:
+        """Events per (replication, actor), (R, A)."""
+        A = self.compiled.n_actors
+        return np.bincount(rep * A + actor, minlength=self.replications * A).reshape(-1, A)
+
+    # -- sub-steps ----------------------------------------------------------------
+
+    def _start_jic(self) -> None:
+        c, s = self.compiled, self.state
+        if not self.scenario_spec.mechanisms.jic.enabled:
+            return
+        start = c.jic_start_step if c.jic_start_step is not None else c.truce_steps
+        if s.step == start:
+            s.jic = ~s.collapsed
+            s.jic_activated |= s.jic
+
+    def _acts(self, u_act, u_where, u_perceive, rates, misattribution, events) -> None:
+        c, s, rec = self.compiled, self.state, self.recorder
+        p = per_step(rates, c.dt)
+        rep, actor = np.nonzero(u_act < p)
+        if not len(rep):
+            return
+        # Draw first, then threshold: the same uniform says whether and why.
+        share = rules.opportunistic_share(c, s, rates, rep, actor)
+        deliberate = u_act[rep, actor] < p[rep, actor] * share
+        cell = sample_alias(c.act_alias, actor, u_where[rep, actor])
+        target = c.act_target[cell]
+        harm = np.bincount(rep, c.act_harm[actor, cell], minlength=self.replications)
+        rec.harm += harm
+        if rec.daily:
+            day = s.step // c.steps_per_day
+            rec.acts_day[:, day] += self._count(rep, actor).astype(np.int16)
+            rec.harm_day[:, day] += harm
+
+        by_party = c.party[actor] > 0
+        in_truce = ~s.collapsed[rep]
+        violation = by_party & in_truce
+        rec.violations += self._count(rep[violation], actor[violation])
+        pr = by_party
+        events.add(rep[pr], c.camp[target[pr]], actor[pr], 1.0,
+                   np.where(deliberate[pr], rules.DELIBERATE, rules.RETALIATION), True)
+
+        spoiler = c.excluded[actor] > 0
+        rec.spoiler_attacks += np.bincount(rep[spoiler & in_truce], minlength=self.replications)
+        blamed = c.intermixed_party[actor]
+        exposed = spoiler & (blamed >= 0)
+        exposed[exposed] &= c.camp[blamed[exposed]] != c.camp[target[exposed]]
+        r, a, t, q = rep[exposed], actor[exposed], target[exposed], blamed[exposed]
+        marbled = c.act_marbling[cell[exposed]] * (1.0 - s.separation[r, q])
+        misread = u_perceive[r, a] < marbled * misattribution[r]
+        events.add(r[misread], c.camp[t[misread]], q[misread], 1.0, rules.MISATTRIBUTION, True)
+        provoke = ~misread & (marbled > 0)
+        events.add(r[provoke], c.camp[t[provoke]], q[provoke],
+                   self.scenario_spec.mechanisms.spoilers.provocation * marbled[provoke],
+                   rules.SPOILER, False)
+
+    def _accidents(self, u_acc, u_acc_where, events) -> None:
+        c, s, rec = self.compiled, self.state, self.recorder
+        # Thinning: only draws under the bound can be under the exact probability.
+        rep, actor = np.nonzero(u_acc < rules.accident_bound(c))
+        hit = u_acc[rep, actor] < rules.accident_probability(c, s, rep, actor)
+        rep, actor = rep[hit], actor[hit]
+        if not len(rep):
+            return
+        cell = sample_alias(c.act_alias, actor, u_acc_where[rep, actor])
+        rec.accidents += self._count(rep, actor)
+        rec.harm += np.bincount(rep, c.act_harm[actor, cell], minlength=self.replications)
+        events.add(rep, c.camp[c.act_target[cell]], actor,
+                   self.scenario_spec.mechanisms.accidents.severity, rules.ACCIDENT, True)
+
+    def _ambiguous(self, u_amb, misattribution, events) -> None:
+        c = self.compiled
+        rep, observer = np.nonzero(u_amb < c.p_ambiguous * misattribution[:, None])
+        events.add(rep, c.camp[observer], c.main_counterpart[observer], 1.0,
+                   rules.MISATTRIBUTION, True)
+
+    def _misuse(self, u_misuse, events) -> None:
+        c, s = self.compiled, self.state
+        (rep,) = np.nonzero(u_misuse < rules.misuse_probability(c, s))
+        if not len(rep):
+            return
+        self.recorder.violations[rep[~s.collapsed[rep]], c.intel_recipient] += 1
+        events.add(rep, c.camp[c.intel_provider], c.intel_recipient,
+                   self.scenario_spec.mechanisms.intelligence.misuse_grievance,
+                   rules.DELIBERATE, True)
+
+    def _convoys(self, u_convoy, trust_other, rates, events) -> None:
+        c, s, rec = self.compiled, self.state, self.recorder
+        if not len(c.siege_region):
+            return
+        m = self.scenario_spec.mechanisms.humanitarian
+        rep, siege = np.nonzero(u_convoy[:, 0] < self._p_convoy)
+        blocked = u_convoy[rep, 1, siege] < rules.convoy_block_probability(
+            c, s, trust_other, rep, siege)
+        struck = ~blocked & (u_convoy[rep, 2, siege] < rules.convoy_strike_probability(
+            c, rates, rep, siege))
+        delivered = ~blocked & ~struck
+        R = self.replications
+        rec.convoys += np.stack([np.bincount(rep[x], minlength=R)
+                                 for x in (delivered, blocked, struck)], axis=1)
+        trucks = np.bincount(rep[delivered], minlength=R) * m.trucks_per_convoy
+        rec.aid_delivered += trucks
+        rec.harm += np.bincount(rep[struck], c.siege_harm[siege[struck]], minlength=R)
+        if rec.daily:
+            rec.aid_day[:, s.step // c.steps_per_day] += trucks
+        rep, siege = rep[blocked | struck], siege[blocked | struck]
+        events.add(rep, c.besieged_camp[siege], c.besieger[siege], m.grievance,
+                   rules.BLOCKED_AID, True)
+
+    def _declare(self, trust_other, rep, camp, weight, cause) -> None:
+        c, s = self.compiled, self.state
+        who = rules.declarations(c, s, trust_other)
+        (rows,) = np.nonzero(who >= 0)
+        if len(rows):
+            # The trigger: the cause that weighed most in what the declarer's camp
+            # perceived this step (at step 0 with nothing perceived: initial distrust).
+            R, C = self.replications, rules.N_CAUSES
+            tally = np.bincount((rep * c.n_camps + camp) * C + cause, weight,
+                                minlength=R * c.n_camps * C).reshape(R, c.n_camps, C)
+            mine = tally[rows, c.camp[who[rows]]]
+            s.trigger[rows] = np.where(mine.max(1) > 0, mine.argmax(1), INITIAL)
+            s.collapsed[rows] = True
+            s.collapse_step[rows] = s.step
+            s.declarer[rows] = who[rows]
+        s.jic &= ~s.collapsed
+
+    def _record_day(self, rep, accused, reported) -> None:
+        c, s, rec = self.compiled, self.state, self.recorder
+        if not rec.daily:
+            return
+        day = s.step // c.steps_per_day
+        rec.reported_day[:, day] += self._count(rep[reported], accused[reported]).astype(np.int16)
+        if (s.step + 1) % c.steps_per_day == 0 or s.step + 1 == c.horizon_steps:
+            rec.trust_day[:, day] = s.trust[:, c.key_pair_index]
+
+    # -- output -------------------------------------------------------------------
+
+    def results(self, seeds: np.ndarray | None = None, first_replication: int = 0) -> Results:
+        """The plain-data results of this model (after or during a run)."""
+        c, s, rec = self.compiled, self.state, self.recorder
+        R = self.replications
+        m = self.scenario_spec.mechanisms
+        honesty = 1.0 - m.attribution.bias if m.attribution.enabled else 1.0
+        pairs = c.key_pairs
+        return Results(
+            scenario_name=self.scenario_spec.name, actors=c.actors,
+            parties=tuple(a for a, p in zip(c.actors, c.party, strict=True) if p),
+            key_pairs=tuple((c.actors[a], c.actors[b]) for a, b in pairs),
+            steps_per_day=c.steps_per_day, duration_days=self.scenario_spec.time.duration_days,
+            horizon_days=self.scenario_spec.time.horizon_days,
+            seeds=np.zeros(R, np.int64) if seeds is None else seeds,
+            replication=np.arange(first_replication, first_replication + R),
+            collapse_step=s.collapse_step.copy(), declarer=s.declarer.copy(),
+            trigger=s.trigger.copy(), jic_activated=s.jic_activated.copy(),
+            violations=rec.violations.copy(), reported=rec.reported.copy(),
+            self_reported=rec.violations * honesty, accidents=rec.accidents.copy(),
+            spoiler_attacks=rec.spoiler_attacks.copy(), harm=rec.harm.copy(),
+            aid_delivered=rec.aid_delivered.copy(), convoys=rec.convoys.copy(),
+            final_trust=s.trust[:, c.key_pair_index],
+            acts_day=rec.acts_day if rec.daily else None,
+            reported_day=rec.reported_day if rec.daily else None,
+            harm_day=rec.harm_day if rec.daily else None,
+            aid_day=rec.aid_day if rec.daily else None,
+            trust_day=rec.trust_day if rec.daily else None,
+        )
