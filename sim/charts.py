@@ -1,0 +1,128 @@
+"""Charts of one scenario's results (matplotlib, written to PNG files).
+
+Each function takes plain results or summaries and a path; none touches a model.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+
+from sim.analysis import Summary, kaplan_meier  # noqa: E402
+from sim.results import Results  # noqa: E402
+
+COLOURS = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+
+
+def _save(fig, path: Path) -> Path:
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+    return path
+
+
+def survival_curve(r: Results, path: Path) -> Path:
+    """Kaplan–Meier survival of the truce with its 95% band and the end of the truce phase."""
+    km = kaplan_meier(r.collapse_day, r.horizon_days)
+    fig, ax = plt.subplots(figsize=(8, 4.5))
+    ax.fill_between(km.days, km.lower, km.upper, step="post", alpha=0.3,
+                    label="95% band (Greenwood)")
+    ax.step(km.days, km.survival, where="post", lw=2, label="truce still holding")
+    ax.axvline(r.duration_days, color="k", ls="--", lw=1,
+               label=f"end of the {r.duration_days:g}-day truce phase")
+    ax.axhline(0.5, color="grey", ls=":", lw=1)
+    ax.set(xlim=(0, r.horizon_days), ylim=(0, 1.02), xlabel="days since the truce began",
+           ylabel="share of replications still holding",
+           title=f"{r.scenario_name}: survival of the truce ({r.replications} replications)")
+    ax.legend(loc="lower left")
+    return _save(fig, path)
+
+
+def violence_by_day(r: Results, path: Path) -> Path:
+    """Attacks per day by actor: what happened (solid) and what the other side reported (dashed)."""
+    days = np.arange(1, r.acts_day.shape[1] + 1)
+    fig, ax = plt.subplots(figsize=(9, 5))
+    for i, a in enumerate(r.actors):
+        true = r.acts_day[:, :, i].mean(0)
+        if not true.any() and not r.reported_day[:, :, i].any():
+            continue
+        colour = COLOURS[i % len(COLOURS)]
+        ax.plot(days, true, color=colour, lw=2, marker="o", ms=3, label=f"{a}: true")
+        if a in r.parties:
+            ax.plot(days, r.reported_day[:, :, i].mean(0), color=colour, ls="--", lw=1.5,
+                    label=f"{a}: as reported by the other side")
+    ax.axvline(r.duration_days, color="k", ls=":", lw=1)
+    ax.set(xlabel="day since the truce began", ylabel="attacks per day (mean over replications)",
+           title=f"{r.scenario_name}: violence by actor, true vs reported")
+    ax.set_xlim(0.5, days[-1] + 0.5)
+    ax.legend(fontsize=7, ncol=2, loc="upper left")
+    return _save(fig, path)
+
+
+def trust_trajectories(r: Results, path: Path) -> Path:
+    """Trust between the key pairs by day: mean with the 10–90% range of replications."""
+    days = np.arange(0, r.trust_day.shape[1] + 1)
+    fig, ax = plt.subplots(figsize=(8, 4.5))
+    for p, (a, b) in enumerate(r.key_pairs):
+        series = r.trust_day[:, :, p]
+        start = np.full(1, series[:, 0].mean())  # day 0: before any step
+        mean = np.concatenate([start, series.mean(0)])
+        lo = np.concatenate([start, np.quantile(series, 0.1, axis=0)])
+        hi = np.concatenate([start, np.quantile(series, 0.9, axis=0)])
+        colour = COLOURS[p % len(COLOURS)]
+        ax.fill_between(days, lo, hi, color=colour, alpha=0.15)
+        ax.plot(days, mean, color=colour, lw=2, label=f"{a} in {b}")
+    ax.axvline(r.duration_days, color="k", ls=":", lw=1)
+    ax.set(xlabel="day since the truce began", ylabel="trust (0 none – 1 full)",
+           title=f"{r.scenario_name}: trust between key pairs (mean, 10–90% band)")
+    ax.set_xlim(0, days[-1])
+    ax.legend(fontsize=8)
+    return _save(fig, path)
+
+
+def collapse_triggers(s: Summary, path: Path) -> Path:
+    """Shares of collapses by trigger and by the party that declared."""
+    fig, axes = plt.subplots(1, 2, figsize=(10, 4))
+    for ax, (title, shares) in zip(axes, (("trigger", s.triggers),
+                                          ("declared by", s.declared_by)), strict=True):
+        names = list(shares)[::-1]
+        ax.barh(names, [100 * shares[n] for n in names], color=COLOURS[0])
+        ax.set(xlabel="% of collapses", title=f"Collapses by {title}", xlim=(0, 100))
+        for y, n in enumerate(names):
+            ax.text(100 * shares[n] + 1, y, f"{100 * shares[n]:.0f}%", va="center")
+    fig.suptitle(f"{s.scenario}: why and by whom the truce collapsed "
+                 f"({100 * s.p_collapse_by_horizon:.0f}% of {s.replications} replications "
+                 f"within {s.horizon_days:g} days)", fontsize=10)
+    return _save(fig, path)
+
+
+def aid_delivered(r: Results, s: Summary, path: Path) -> Path:
+    """Aid trucks delivered to besieged regions per day, and what happened to the convoys."""
+    days = np.arange(1, r.aid_day.shape[1] + 1)
+    fig, (ax, ax2) = plt.subplots(1, 2, figsize=(10, 4), gridspec_kw={"width_ratios": [2, 1]})
+    ax.bar(days, r.aid_day.mean(0), color=COLOURS[2])
+    ax.axvline(r.duration_days + 0.5, color="k", ls=":", lw=1)
+    ax.set(xlabel="day since the truce began", ylabel="trucks delivered per day (mean)",
+           title="Aid reaching besieged regions")
+    outcomes = ["delivered", "blocked", "struck"]
+    ax2.bar(outcomes, [100 * np.nan_to_num(s.convoys[o]) for o in outcomes],
+            color=[COLOURS[2], COLOURS[1], COLOURS[3]])
+    ax2.set(ylabel="% of convoys sent", title="Convoy outcomes", ylim=(0, 100))
+    fig.suptitle(r.scenario_name, fontsize=10)
+    return _save(fig, path)
+
+
+def all_charts(r: Results, s: Summary, folder: Path) -> dict[str, Path]:
+    """Every chart of a scenario run, by title, in ``folder``."""
+    return {
+        "Survival of the truce": survival_curve(r, folder / "survival.png"),
+        "Violence by actor, true vs reported": violence_by_day(r, folder / "violence.png"),
+        "Trust between key pairs": trust_trajectories(r, folder / "trust.png"),
+        "Collapse triggers and declarers": collapse_triggers(s, folder / "triggers.png"),
+        "Aid delivered": aid_delivered(r, s, folder / "aid.png"),
+    }
