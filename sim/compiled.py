@@ -204,7 +204,9 @@ def compile_scenario(sc: Scenario) -> Compiled:
         restraint[powers] = 1.0 - commitment[powers]
     deterrence = np.ones(A)
     if m.penalties.enabled:
-        detection = m.attribution.verification if m.attribution.enabled else 0.0
+        verification = m.attribution.verification if m.attribution.enabled else 0.0
+        d0 = m.penalties.unverified_detection
+        detection = d0 + (1.0 - d0) * verification
         deterrence[party] = 1.0 / (1.0 + m.penalties.strength * detection)
 
     tolerance = np.array([a.tolerance if a.tolerance is not None else np.inf for a in acts])

@@ -131,9 +131,8 @@ class CeasefireModel(Model):
         rules.update_trust(c, s, self._blame(rep, camp, accused, weight))
         rules.update_tension(c, s, np.bincount(rep * K + camp, weight,
                                                 minlength=R * K).reshape(R, K))
-        trust_other = rules.trust_in_other_side(c, s)
-        rules.update_separation(c, s, trust_other)
-        self._declare(trust_other, rep, camp, weight, cause)
+        rules.update_separation(c, s)
+        self._declare(rules.trust_in_other_side(c, s), rep, camp, weight, cause)
         self._record_day(rep, accused, reported)
         s.step += 1
         self.running = s.step < c.horizon_steps

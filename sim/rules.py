@@ -199,15 +199,14 @@ def misuse_probability(c: Compiled, s: State) -> np.ndarray:
     return c.p_misuse * (1.0 - commitment) * (1.0 - s.trust[:, c.pair(r, p)])
 
 
-def update_separation(c: Compiled, s: State, trust_other: np.ndarray) -> None:
+def update_separation(c: Compiled, s: State) -> None:
     """Parties separate from the excluded faction they are marbled with.
 
     Article: "the US was to persuade the opposition groups it backed to distance
-    themselves from the Nusra forces". Progress is set by the patron's leverage
-    and commitment, and slows when the party does not trust the other side
-    (separating leaves it exposed).
+    themselves from the Nusra forces". Each step closes a share of what is left,
+    set by the patron's leverage and commitment (``Compiled.separation_rate``).
     """
-    s.separation += c.separation_rate * (1.0 - s.separation) * trust_other
+    s.separation += c.separation_rate * (1.0 - s.separation)
 
 
 def update_trust(c: Compiled, s: State, blamed: np.ndarray) -> None:

@@ -166,6 +166,9 @@ class Penalties(Mechanism):
     strength: float = param(
         0.0, "cost per detected violation, in units of its gain", "Expected cost of a detected "
         "violation. Article: 'contained no explicit penalties'.", ge=0, le=100)
+    unverified_detection: float = param(
+        0.5, "probability", "Chance a violation is pinned on its author without verification; "
+        "verification raises it towards 1.", ge=0, le=1)
 
 
 class PatronPressure(Mechanism):
