@@ -44,23 +44,27 @@ def survival_curve(r: Results, path: Path) -> Path:
 
 
 def violence_by_day(r: Results, path: Path) -> Path:
-    """Attacks per day by actor: what happened (solid) and what the other side reported (dashed)."""
-    days = np.arange(1, r.acts_day.shape[1] + 1)
-    fig, ax = plt.subplots(figsize=(9, 5))
+    """Attacks per day by actor: what happened (solid) and what the other side reported
+    (dashed); day 0 is the level of fighting before the truce."""
+    days = np.arange(0, r.acts_day.shape[1] + 1)
+    fig, ax = plt.subplots(figsize=(10, 5))
     for i, a in enumerate(r.actors):
         true = r.acts_day[:, :, i].mean(0)
-        if not true.any() and not r.reported_day[:, :, i].any():
+        if not true.any() and not r.war_acts_per_day[i]:
             continue
         colour = COLOURS[i % len(COLOURS)]
-        ax.plot(days, true, color=colour, lw=2, marker="o", ms=3, label=f"{a}: true")
+        ax.plot(days, np.concatenate([[r.war_acts_per_day[i]], true]), color=colour, lw=2,
+                marker="o", ms=3, label=f"{a}: true")
         if a in r.parties:
-            ax.plot(days, r.reported_day[:, :, i].mean(0), color=colour, ls="--", lw=1.5,
+            ax.plot(days[1:], r.reported_day[:, :, i].mean(0), color=colour, ls="--", lw=1.5,
                     label=f"{a}: as reported by the other side")
-    ax.axvline(r.duration_days, color="k", ls=":", lw=1)
+    ax.axvline(r.duration_days, color="k", ls=":", lw=1, label="end of the truce phase")
+    ax.axvspan(-0.5, 0.5, color="grey", alpha=0.15, label="before the truce (war level)")
     ax.set(xlabel="day since the truce began", ylabel="attacks per day (mean over replications)",
            title=f"{r.scenario_name}: violence by actor, true vs reported")
-    ax.set_xlim(0.5, days[-1] + 0.5)
-    ax.legend(fontsize=7, ncol=2, loc="upper left")
+    ax.set_xlim(-0.5, days[-1] + 0.5)
+    ax.set_ylim(bottom=0)
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     return _save(fig, path)
 
 
@@ -70,7 +74,7 @@ def trust_trajectories(r: Results, path: Path) -> Path:
     fig, ax = plt.subplots(figsize=(8, 4.5))
     for p, (a, b) in enumerate(r.key_pairs):
         series = r.trust_day[:, :, p]
-        start = np.full(1, series[:, 0].mean())  # day 0: before any step
+        start = np.full(1, r.initial_trust[p])  # day 0: before the truce
         mean = np.concatenate([start, series.mean(0)])
         lo = np.concatenate([start, np.quantile(series, 0.1, axis=0)])
         hi = np.concatenate([start, np.quantile(series, 0.9, axis=0)])
@@ -88,11 +92,12 @@ def trust_trajectories(r: Results, path: Path) -> Path:
 def collapse_triggers(s: Summary, path: Path) -> Path:
     """Shares of collapses by trigger and by the party that declared."""
     fig, axes = plt.subplots(1, 2, figsize=(10, 4))
-    for ax, (title, shares) in zip(axes, (("trigger", s.triggers),
-                                          ("declared by", s.declared_by)), strict=True):
+    for ax, (title, shares) in zip(axes, (("Trigger of the collapse", s.triggers),
+                                          ("Party that declared it over", s.declared_by)),
+                                   strict=True):
         names = list(shares)[::-1]
         ax.barh(names, [100 * shares[n] for n in names], color=COLOURS[0])
-        ax.set(xlabel="% of collapses", title=f"Collapses by {title}", xlim=(0, 100))
+        ax.set(xlabel="% of collapses", title=title, xlim=(0, 112))
         for y, n in enumerate(names):
             ax.text(100 * shares[n] + 1, y, f"{100 * shares[n]:.0f}%", va="center")
     fig.suptitle(f"{s.scenario}: why and by whom the truce collapsed "

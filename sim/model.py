@@ -297,6 +297,9 @@ class CeasefireModel(Model):
             key_pairs=tuple((c.actors[a], c.actors[b]) for a, b in pairs),
             steps_per_day=c.steps_per_day, duration_days=self.scenario_spec.time.duration_days,
             horizon_days=self.scenario_spec.time.horizon_days,
+            initial_trust=tuple(float(t) for t in c.initial_trust[c.key_pair_index]),
+            war_acts_per_day=tuple(float(x) for x in c.steps_per_day * per_step(
+                c.war_rate * c.party + c.truce_rate * c.excluded, c.dt) * c.can_act),
             seeds=np.zeros(R, np.int64) if seeds is None else seeds,
             replication=np.arange(first_replication, first_replication + R),
             collapse_step=s.collapse_step.copy(), declarer=s.declarer.copy(),

@@ -46,6 +46,8 @@ class Results:
     steps_per_day: int
     duration_days: float
     horizon_days: float
+    initial_trust: tuple[float, ...]       # trust of each key pair before the truce
+    war_acts_per_day: tuple[float, ...]    # each actor's attacks per day at war (pre-truce level)
     seeds: np.ndarray             # (R,) seed of the block each replication ran in
     replication: np.ndarray       # (R,) index within the scenario run
     collapse_step: np.ndarray     # (R,) -1: never collapsed within the horizon
