@@ -39,12 +39,12 @@ class Actor(Agent):
         pair = self.model.compiled.pair(self.index, self.model.actor(other).index)
         if pair < 0:
             raise ValueError(f"{self.name} is not a party: its trust is not tracked")
-        return self.model.state.trust[:, pair]
+        return self.model.state.trust[pair]
 
     @property
     def tension(self) -> np.ndarray:
         """Decayed weight of the violations it perceived against its camp, (R,)."""
-        return self.model.state.tension[:, self.index]
+        return self.model.state.tension[self.index]
 
     @property
     def violations(self) -> np.ndarray:

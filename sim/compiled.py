@@ -89,6 +89,7 @@ class Compiled:
     tolerance: np.ndarray          # (A,) inf where none
     trust_floor: np.ndarray        # (A,)
     declares: np.ndarray           # (A,) bool: may declare the truce over
+    declarers: np.ndarray          # indices of the actors that may
     # trust is tracked for the ordered pairs (observer party, other actor)
     pair_observer: np.ndarray      # (P,)
     pair_trusted: np.ndarray       # (P,)
@@ -96,7 +97,7 @@ class Compiled:
     blame_pairs: np.ndarray        # (K * A, W) pairs hurt when camp k perceives actor a's
                                    # violation (its observers, in the accused and its patron);
                                    # padded with P, a slot that is dropped
-    pair_to_other_side: np.ndarray  # (P, A): mean over the observer's counterparts
+    other_side_of_pairs: np.ndarray  # (A, P): mean over each actor's counterparts
     # where acts land: a joint (target, region) table per actor
     act_alias: tuple[np.ndarray, np.ndarray]  # (A, A * G) Walker alias tables: cut, alias
     can_act: np.ndarray            # (A,) 1.0 where the actor has someone to hit
@@ -108,6 +109,7 @@ class Compiled:
     p_accident: np.ndarray         # (A,) per step, before collateral and JIC tempo
     collateral_exposure: np.ndarray  # (A, A): striker x intermixed party, marbling it flies over
     separation_rate: np.ndarray    # (A,) per step, for parties with an intermixed faction
+    initial_separation: np.ndarray  # (A,)
     # ambiguous incidents
     p_ambiguous: np.ndarray        # (A,) per step
     main_counterpart: np.ndarray   # (A,) whom an ambiguous incident is blamed on, -1
@@ -228,8 +230,8 @@ def compile_scenario(sc: Scenario) -> Compiled:
     blame_pairs = np.full((K * A, width), P)
     for row, h in enumerate(hurt):
         blame_pairs[row, :len(h)] = h
-    pair_to_other_side = np.zeros((P, A))
-    pair_to_other_side[np.arange(P), pair_observer] = counterparts[pair_observer, pair_trusted]
+    other_side_of_pairs = np.zeros((A, P))
+    other_side_of_pairs[pair_observer, np.arange(P)] = counterparts[pair_observer, pair_trusted]
 
     # Accidents: misidentified strikes, more where marbled fighters are struck.
     air = vec("air_power")
@@ -285,14 +287,19 @@ def compile_scenario(sc: Scenario) -> Compiled:
         if m.retaliation.enabled else np.zeros(A),
         discipline=vec("discipline"), restraint=restraint, deterrence=deterrence,
         tolerance=tolerance, trust_floor=vec("trust_floor"), declares=declares,
+        declarers=np.flatnonzero(declares),
         pair_observer=pair_observer, pair_trusted=pair_trusted,
         initial_trust=trust0[pair_observer, pair_trusted],
         blame_pairs=blame_pairs,
-        pair_to_other_side=pair_to_other_side,
+        other_side_of_pairs=other_side_of_pairs,
         act_alias=act_alias, can_act=can_act.astype(float), act_target=act_target,
         act_region=act_region, act_harm=act_harm, act_marbling=act_marbling,
         p_accident=p_accident, collateral_exposure=collateral_exposure,
-        separation_rate=separation_rate, p_ambiguous=p_ambiguous,
+        separation_rate=separation_rate,
+        initial_separation=np.where(np.isin(np.arange(A), intermixed_party),
+                                    m.separation.initial, 0.0)
+        if m.separation.enabled else np.zeros(A),
+        p_ambiguous=p_ambiguous,
         main_counterpart=main_counterpart, siege_region=siege_region, besieger=besieger,
         besieged_camp=besieged_camp, siege_harm=siege_harm,
         intel_recipient=ix[intel.recipient] if sharing else -1,

@@ -83,7 +83,7 @@ class CeasefireModel(Model):
         self.network = Network(graph, layout=None, random=self.random)
         self.regions = [Region(self, g, i, self.network[g]) for i, g in enumerate(c.regions)]
         A, B = c.n_actors, len(c.siege_region)
-        self._uniforms = np.empty((replications, 6 * A + 1 + 3 * B))
+        self._uniforms = np.empty((6 * A + 1 + 3 * B, replications))
         self._p_convoy = float(per_step(scenario.mechanisms.humanitarian.convoys_per_day, c.dt)) \
             if scenario.mechanisms.humanitarian.enabled else 0.0
 
@@ -109,9 +109,8 @@ class CeasefireModel(Model):
         c, s = self.compiled, self.state
         R, A = self.replications, c.n_actors
         u = self.rng.random(out=self._uniforms)
-        u_act, u_where, u_perceive, u_acc, u_acc_where, u_amb = \
-            u[:, :6 * A].reshape(R, 6, A).transpose(1, 0, 2)
-        u_misuse, u_convoy = u[:, 6 * A], u[:, 6 * A + 1:].reshape(R, 3, -1)
+        u_act, u_where, u_perceive, u_acc, u_acc_where, u_amb = u[:6 * A].reshape(6, A, R)
+        u_misuse, u_convoy = u[6 * A], u[6 * A + 1:].reshape(3, -1, R)
 
         self._start_jic()
         trust_other = rules.trust_in_other_side(c, s)
@@ -127,10 +126,10 @@ class CeasefireModel(Model):
         rep, camp, accused, weight, cause, reported = events.arrays()
         K = c.n_camps
         in_truce = reported & ~s.collapsed[rep]
-        self.recorder.reported += self._count(rep[in_truce], accused[in_truce])
+        self.recorder.reported += self._count(accused[in_truce], rep[in_truce])
         rules.update_trust(c, s, self._blame(rep, camp, accused, weight))
-        rules.update_tension(c, s, np.bincount(rep * K + camp, weight,
-                                                minlength=R * K).reshape(R, K))
+        rules.update_tension(c, s, np.bincount(camp * R + rep, weight,
+                                                minlength=K * R).reshape(K, R))
         rules.update_separation(c, s)
         self._declare(rules.trust_in_other_side(c, s), rep, camp, weight, cause)
         self._record_day(rep, accused, reported)
@@ -138,17 +137,16 @@ class CeasefireModel(Model):
         self.running = s.step < c.horizon_steps
 
     def _blame(self, rep, camp, accused, weight) -> np.ndarray:
-        """Weight of perceived violations on each tracked trust pair, (R, P)."""
-        c = self.compiled
+        """Weight of perceived violations on each tracked trust pair, (P, R)."""
+        c, R = self.compiled, self.replications
         P = len(c.initial_trust)
-        pairs = c.blame_pairs[camp * c.n_actors + accused]          # (n, W)
-        flat = (rep[:, None] * (P + 1) + pairs).ravel()
-        blamed = np.bincount(flat, np.repeat(weight, pairs.shape[1]),
-                             minlength=self.replications * (P + 1))
-        return blamed.reshape(self.replications, P + 1)[:, :P]
+        pairs = c.blame_pairs[camp * c.n_actors + accused]          # (n, W), P: no pair
+        flat = (pairs * R + rep[:, None]).ravel()
+        blamed = np.bincount(flat, np.repeat(weight, pairs.shape[1]), minlength=(P + 1) * R)
+        return blamed[:P * R].reshape(P, R)
 
-    def _count(self, rep: np.ndarray, actor: np.ndarray) -> np.ndarray:
-        """Events per (replication, actor), (R, A)."""
+    def _count(self, actor: np.ndarray, rep: np.ndarray) -> np.ndarray:
+        """Events per (replication, actor), (R, A), the layout of the recorded counts."""
         A = self.compiled.n_actors
         return np.bincount(rep * A + actor, minlength=self.replications * A).reshape(-1, A)
 
@@ -166,25 +164,25 @@ class CeasefireModel(Model):
     def _acts(self, u_act, u_where, u_perceive, rates, misattribution, events) -> None:
         c, s, rec = self.compiled, self.state, self.recorder
         p = per_step(rates, c.dt)
-        rep, actor = np.nonzero(u_act < p)
+        actor, rep = np.nonzero(u_act < p)
         if not len(rep):
             return
         # Draw first, then threshold: the same uniform says whether and why.
-        share = rules.opportunistic_share(c, s, rates, rep, actor)
-        deliberate = u_act[rep, actor] < p[rep, actor] * share
-        cell = sample_alias(c.act_alias, actor, u_where[rep, actor])
+        share = rules.opportunistic_share(c, s, rates, actor, rep)
+        deliberate = u_act[actor, rep] < p[actor, rep] * share
+        cell = sample_alias(c.act_alias, actor, u_where[actor, rep])
         target = c.act_target[cell]
         harm = np.bincount(rep, c.act_harm[actor, cell], minlength=self.replications)
         rec.harm += harm
         if rec.daily:
             day = s.step // c.steps_per_day
-            rec.acts_day[:, day] += self._count(rep, actor).astype(np.int16)
-            rec.harm_day[:, day] += harm
+            rec.acts_day[day] += self._count(actor, rep)
+            rec.harm_day[day] += harm
 
         by_party = c.party[actor] > 0
         in_truce = ~s.collapsed[rep]
         violation = by_party & in_truce
-        rec.violations += self._count(rep[violation], actor[violation])
+        rec.violations += self._count(actor[violation], rep[violation])
         pr = by_party
         events.add(rep[pr], c.camp[target[pr]], actor[pr], 1.0,
                    np.where(deliberate[pr], rules.DELIBERATE, rules.RETALIATION), True)
@@ -195,8 +193,8 @@ class CeasefireModel(Model):
         exposed = spoiler & (blamed >= 0)
         exposed[exposed] &= c.camp[blamed[exposed]] != c.camp[target[exposed]]
         r, a, t, q = rep[exposed], actor[exposed], target[exposed], blamed[exposed]
-        marbled = c.act_marbling[cell[exposed]] * (1.0 - s.separation[r, q])
-        misread = u_perceive[r, a] < marbled * misattribution[r]
+        marbled = c.act_marbling[cell[exposed]] * (1.0 - s.separation[q, r])
+        misread = u_perceive[a, r] < marbled * misattribution[r]
         events.add(r[misread], c.camp[t[misread]], q[misread], 1.0, rules.MISATTRIBUTION, True)
         provoke = ~misread & (marbled > 0)
         events.add(r[provoke], c.camp[t[provoke]], q[provoke],
@@ -206,20 +204,20 @@ class CeasefireModel(Model):
     def _accidents(self, u_acc, u_acc_where, events) -> None:
         c, s, rec = self.compiled, self.state, self.recorder
         # Thinning: only draws under the bound can be under the exact probability.
-        rep, actor = np.nonzero(u_acc < rules.accident_bound(c))
-        hit = u_acc[rep, actor] < rules.accident_probability(c, s, rep, actor)
-        rep, actor = rep[hit], actor[hit]
+        actor, rep = np.nonzero(u_acc < rules.accident_bound(c)[:, None])
+        hit = u_acc[actor, rep] < rules.accident_probability(c, s, actor, rep)
+        actor, rep = actor[hit], rep[hit]
         if not len(rep):
             return
-        cell = sample_alias(c.act_alias, actor, u_acc_where[rep, actor])
-        rec.accidents += self._count(rep, actor)
+        cell = sample_alias(c.act_alias, actor, u_acc_where[actor, rep])
+        rec.accidents += self._count(actor, rep)
         rec.harm += np.bincount(rep, c.act_harm[actor, cell], minlength=self.replications)
         events.add(rep, c.camp[c.act_target[cell]], actor,
                    self.scenario_spec.mechanisms.accidents.severity, rules.ACCIDENT, True)
 
     def _ambiguous(self, u_amb, misattribution, events) -> None:
         c = self.compiled
-        rep, observer = np.nonzero(u_amb < c.p_ambiguous * misattribution[:, None])
+        observer, rep = np.nonzero(u_amb < c.p_ambiguous[:, None] * misattribution)
         events.add(rep, c.camp[observer], c.main_counterpart[observer], 1.0,
                    rules.MISATTRIBUTION, True)
 
@@ -238,11 +236,11 @@ class CeasefireModel(Model):
         if not len(c.siege_region):
             return
         m = self.scenario_spec.mechanisms.humanitarian
-        rep, siege = np.nonzero(u_convoy[:, 0] < self._p_convoy)
-        blocked = u_convoy[rep, 1, siege] < rules.convoy_block_probability(
-            c, s, trust_other, rep, siege)
-        struck = ~blocked & (u_convoy[rep, 2, siege] < rules.convoy_strike_probability(
-            c, rates, rep, siege))
+        siege, rep = np.nonzero(u_convoy[0] < self._p_convoy)
+        blocked = u_convoy[1, siege, rep] < rules.convoy_block_probability(
+            c, s, trust_other, siege, rep)
+        struck = ~blocked & (u_convoy[2, siege, rep] < rules.convoy_strike_probability(
+            c, rates, siege, rep))
         delivered = ~blocked & ~struck
         R = self.replications
         rec.convoys += np.stack([np.bincount(rep[x], minlength=R)
@@ -251,7 +249,7 @@ class CeasefireModel(Model):
         rec.aid_delivered += trucks
         rec.harm += np.bincount(rep[struck], c.siege_harm[siege[struck]], minlength=R)
         if rec.daily:
-            rec.aid_day[:, s.step // c.steps_per_day] += trucks
+            rec.aid_day[s.step // c.steps_per_day] += trucks
         rep, siege = rep[blocked | struck], siege[blocked | struck]
         events.add(rep, c.besieged_camp[siege], c.besieger[siege], m.grievance,
                    rules.BLOCKED_AID, True)
@@ -263,11 +261,13 @@ class CeasefireModel(Model):
         if len(rows):
             # The trigger: the cause that weighed most in what the declarer's camp
             # perceived this step (at step 0 with nothing perceived: initial distrust).
-            R, C = self.replications, rules.N_CAUSES
-            tally = np.bincount((rep * c.n_camps + camp) * C + cause, weight,
-                                minlength=R * c.n_camps * C).reshape(R, c.n_camps, C)
-            mine = tally[rows, c.camp[who[rows]]]
-            s.trigger[rows] = np.where(mine.max(1) > 0, mine.argmax(1), INITIAL)
+            position = np.full(self.replications, -1)
+            position[rows] = np.arange(len(rows))
+            mine = (position[rep] >= 0) & (camp == c.camp[np.maximum(who[rep], 0)])
+            C = rules.N_CAUSES
+            tally = np.bincount(position[rep[mine]] * C + cause[mine], weight[mine],
+                                minlength=len(rows) * C).reshape(len(rows), C)
+            s.trigger[rows] = np.where(tally.max(1) > 0, tally.argmax(1), INITIAL)
             s.collapsed[rows] = True
             s.collapse_step[rows] = s.step
             s.declarer[rows] = who[rows]
@@ -278,9 +278,9 @@ class CeasefireModel(Model):
         if not rec.daily:
             return
         day = s.step // c.steps_per_day
-        rec.reported_day[:, day] += self._count(rep[reported], accused[reported]).astype(np.int16)
+        rec.reported_day[day] += self._count(accused[reported], rep[reported])
         if (s.step + 1) % c.steps_per_day == 0 or s.step + 1 == c.horizon_steps:
-            rec.trust_day[:, day] = s.trust[:, c.key_pair_index]
+            rec.trust_day[day] = s.trust[c.key_pair_index]
 
     # -- output -------------------------------------------------------------------
 
@@ -308,10 +308,6 @@ class CeasefireModel(Model):
             self_reported=rec.violations * honesty, accidents=rec.accidents.copy(),
             spoiler_attacks=rec.spoiler_attacks.copy(), harm=rec.harm.copy(),
             aid_delivered=rec.aid_delivered.copy(), convoys=rec.convoys.copy(),
-            final_trust=s.trust[:, c.key_pair_index],
-            acts_day=rec.acts_day if rec.daily else None,
-            reported_day=rec.reported_day if rec.daily else None,
-            harm_day=rec.harm_day if rec.daily else None,
-            aid_day=rec.aid_day if rec.daily else None,
-            trust_day=rec.trust_day if rec.daily else None,
+            final_trust=s.trust[c.key_pair_index].T.copy(),
+            **rec.daily_series(),
         )

@@ -27,12 +27,25 @@ class Recorder:
         self.aid_delivered = np.zeros(R)
         self.convoys = np.zeros((R, 3), np.int32)          # delivered, blocked, struck
         self.daily = daily
-        if daily:
-            self.acts_day = np.zeros((R, D, A), np.int16)
-            self.reported_day = np.zeros((R, D, A), np.int16)
-            self.harm_day = np.zeros((R, D), np.float32)
-            self.aid_day = np.zeros((R, D), np.float32)
-            self.trust_day = np.zeros((R, D, len(c.key_pairs)), np.float32)
+        if daily:   # day-major while recording, so each step adds to a contiguous slice
+            self.acts_day = np.zeros((D, R, A), np.int32)
+            self.reported_day = np.zeros((D, R, A), np.int32)
+            self.harm_day = np.zeros((D, R))
+            self.aid_day = np.zeros((D, R))
+            self.trust_day = np.zeros((D, len(c.key_pairs), R), np.float32)
+
+    def daily_series(self) -> dict[str, np.ndarray | None]:
+        """The per-day arrays, replication-major as ``Results`` holds them."""
+        names = ("acts_day", "reported_day", "harm_day", "aid_day", "trust_day")
+        if not self.daily:
+            return dict.fromkeys(names)
+        return {
+            "acts_day": np.ascontiguousarray(self.acts_day.transpose(1, 0, 2)),
+            "reported_day": np.ascontiguousarray(self.reported_day.transpose(1, 0, 2)),
+            "harm_day": np.ascontiguousarray(self.harm_day.T),
+            "aid_day": np.ascontiguousarray(self.aid_day.T),
+            "trust_day": np.ascontiguousarray(self.trust_day.transpose(2, 0, 1)),
+        }
 
 
 @dataclass(frozen=True)

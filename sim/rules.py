@@ -1,10 +1,12 @@
 """The decision and perception rules, each a small function over the replication axis.
 
 Every function takes the static arrays of a scenario (``Compiled``) and the
-current state (``State``) and returns arrays with a leading replication axis
-R. None of them draws random numbers: the model draws one block of uniforms
-per step and hands each rule its columns (draw first, then threshold), so two
-scenarios run with the same seed share their random numbers.
+current state (``State``) and returns arrays whose last axis is the
+replication axis R (actor-major: an (A, R) array holds one row per actor, so
+numpy's inner loops run along the long axis). None of them draws random
+numbers: the model draws one block of uniforms per step and hands each rule
+its rows (draw first, then threshold), so two scenarios run with the same seed
+share their random numbers.
 
 Each docstring cites the sentence of the article (``shared/article.txt``) or
 the research finding (``shared/history.md``) that the rule encodes.
@@ -24,11 +26,11 @@ N_CAUSES = 6
 
 @dataclass
 class State:
-    """Everything that changes during a run, with a leading replication axis R."""
+    """Everything that changes during a run; the last axis is the replication axis R."""
 
-    trust: np.ndarray          # (R, P) trust of each tracked (observer, trusted) pair
-    tension: np.ndarray        # (R, A) decayed weight of violations perceived against its camp
-    separation: np.ndarray     # (R, A) share of marbling undone, for intermixed parties
+    trust: np.ndarray          # (P, R) trust of each tracked (observer, trusted) pair
+    tension: np.ndarray        # (A, R) decayed weight of violations perceived against its camp
+    separation: np.ndarray     # (A, R) share of marbling undone, for intermixed parties
     collapsed: np.ndarray      # (R,) bool
     jic: np.ndarray            # (R,) bool: the Joint Implementation Center is working
     step: int = 0
@@ -42,11 +44,9 @@ class State:
     def initial(cls, c: Compiled, replications: int) -> State:
         R, A = replications, c.n_actors
         return cls(
-            trust=np.broadcast_to(c.initial_trust, (R, len(c.initial_trust))).copy(),
-            tension=np.zeros((R, A)),
-            separation=np.broadcast_to(
-                np.where(c.separation_rate > 0, c.scenario.mechanisms.separation.initial, 0.0)
-                if c.scenario.mechanisms.separation.enabled else np.zeros(A), (R, A)).copy(),
+            trust=np.repeat(c.initial_trust[:, None], R, axis=1),
+            tension=np.zeros((A, R)),
+            separation=np.repeat(c.initial_separation[:, None], R, axis=1),
             collapsed=np.zeros(R, bool), jic=np.zeros(R, bool),
             collapse_step=np.full(R, -1), declarer=np.full(R, -1), trigger=np.full(R, -1),
             jic_activated=np.zeros(R, bool),
@@ -54,46 +54,48 @@ class State:
 
 
 def trust_in_other_side(c: Compiled, s: State) -> np.ndarray:
-    """Mean trust of each actor in the other side's parties, (R, A).
+    """Mean trust of each actor in the other side's parties, (A, R).
 
     Article: Obama cited "'gaps of trust' between the United States and Russian
     governments as an obstacle to reducing violence".
     """
-    return s.trust @ c.pair_to_other_side
+    return c.other_side_of_pairs @ s.trust
 
 
 def violation_rates(c: Compiled, s: State, trust_other: np.ndarray) -> np.ndarray:
-    """Hostile acts per day of each actor, (R, A).
+    """Hostile acts per day of each actor, (A, R).
 
     Under the truce a party's rate is its military opportunity (``truce_rate``)
     raised by distrust of the other side, plus retaliation for violations it
     perceived recently (``tension``). Its disciplined units are held back by
     patron pressure and by expected penalties; the rest are not.
-    Article: "depended largely on Russia successfully preventing Assad's forces
+    Article: "depended largely on Russia successfully preventing Assad’s forces
     from indiscriminately bombing"; "contained no explicit penalties".
+    A power's own strikes count too: "Russia proved unwilling to maintain the
+    ceasefire, instead launching attacks on Aleppo".
     Once the truce has collapsed, parties fight at their war rate. Excluded
     factions attack throughout, less while the JIC strikes them (spoilers).
     """
     m = c.scenario.mechanisms
-    opportunity = c.truce_rate * held_back_share(c) * c.can_act * c.party
+    opportunity = (c.truce_rate * held_back_share(c) * c.can_act * c.party)[:, None]
     opportunism = m.trust.opportunism if m.trust.enabled else 0.0
-    truce = (opportunity * (1.0 + opportunism)) - (opportunity * opportunism) * trust_other
-    truce += retaliation_coefficient(c) * s.tension
-    total = np.where(s.collapsed[:, None], c.war_rate * c.can_act * c.party, truce)
-    total += (c.truce_rate * c.can_act * c.excluded) * spoiler_activity(c, s)[:, None]
+    truce = opportunity * (1.0 + opportunism) - (opportunity * opportunism) * trust_other
+    truce += retaliation_coefficient(c)[:, None] * s.tension
+    total = np.where(s.collapsed, (c.war_rate * c.can_act * c.party)[:, None], truce)
+    total += (c.truce_rate * c.can_act * c.excluded)[:, None] * spoiler_activity(c, s)
     return total
 
 
-def opportunistic_share(c: Compiled, s: State, total: np.ndarray, rep: np.ndarray,
-                        actor: np.ndarray) -> np.ndarray:
+def opportunistic_share(c: Compiled, s: State, total: np.ndarray, actor: np.ndarray,
+                        rep: np.ndarray) -> np.ndarray:
     """For acts already drawn, the share of their rate that is not retaliation, (n,).
 
     Splits violations into deliberate ones and retaliation for perceived
     violations (the collapse triggers of DESIGN.md).
     """
     retaliatory = np.where(s.collapsed[rep], 0.0,
-                           retaliation_coefficient(c)[actor] * s.tension[rep, actor])
-    rate = total[rep, actor]
+                           retaliation_coefficient(c)[actor] * s.tension[actor, rep])
+    rate = total[actor, rep]
     return (rate - retaliatory) / np.maximum(rate, 1e-300)
 
 
@@ -104,7 +106,11 @@ def retaliation_coefficient(c: Compiled) -> np.ndarray:
 
 def held_back_share(c: Compiled) -> np.ndarray:
     """Share of an actor's opportunity it acts on, (A,): its disciplined units obey
-    patron pressure and fear penalties, the rest do not."""
+    patron pressure and fear penalties, the rest do not.
+
+    Article: the agreement "contained no explicit penalties for a failure to uphold
+    the terms"; a penalty deters only as far as a violation is detected.
+    """
     return c.discipline * c.restraint * c.deterrence + (1.0 - c.discipline)
 
 
@@ -112,8 +118,9 @@ def spoiler_activity(c: Compiled, s: State) -> np.ndarray:
     """Multiplier on excluded factions' attacks, (R,).
 
     Article: ISIS and Nusra are outside the deal, and the US and Russia "are
-    united in their opposition of both ISIS and the Nusra front": joint strikes
-    under the JIC suppress them.
+    united in their opposition of both ISIS and the Nusra front": "If the truce
+    had held, the United States and Russia would have then worked together" to
+    target them, so joint strikes under the JIC suppress them.
     """
     m = c.scenario.mechanisms
     if not m.spoilers.enabled:
@@ -121,7 +128,7 @@ def spoiler_activity(c: Compiled, s: State) -> np.ndarray:
     return m.spoilers.activity * np.where(s.jic, 1.0 - m.jic.spoiler_suppression, 1.0)
 
 
-def accident_probability(c: Compiled, s: State, rep: np.ndarray, actor: np.ndarray
+def accident_probability(c: Compiled, s: State, actor: np.ndarray, rep: np.ndarray
                          ) -> np.ndarray:
     """Per-step chance of a misidentified strike by ``actor`` in replication ``rep``, (n,).
 
@@ -132,7 +139,7 @@ def accident_probability(c: Compiled, s: State, rep: np.ndarray, actor: np.ndarr
     joint strikes raise the tempo.
     """
     m = c.scenario.mechanisms
-    collateral = ((1.0 - s.separation[rep]) * c.collateral_exposure[actor]).sum(1)
+    collateral = ((1.0 - s.separation[:, rep]) * c.collateral_exposure[actor].T).sum(0)
     tempo = np.where(s.jic[rep], 1.0 + m.jic.strike_tempo, 1.0)
     return c.p_accident[actor] * (1.0 + collateral) * tempo
 
@@ -159,8 +166,8 @@ def misattribution_probability(c: Compiled, s: State) -> np.ndarray:
 
 
 def convoy_block_probability(c: Compiled, s: State, trust_other: np.ndarray,
-                             rep: np.ndarray, siege: np.ndarray) -> np.ndarray:
-    """Chance the besieger blocks a convoy, (n,) for convoys (rep, siege).
+                             siege: np.ndarray, rep: np.ndarray) -> np.ndarray:
+    """Chance the besieger blocks a convoy, (n,) for convoys (siege, rep).
 
     Article: the deal demanded "unhindered humanitarian access to all regions".
     history.md: two 20-truck convoys waited all week at the border over the
@@ -169,12 +176,12 @@ def convoy_block_probability(c: Compiled, s: State, trust_other: np.ndarray,
     """
     m = c.scenario.mechanisms.humanitarian
     b = c.besieger[siege]
-    restrained = m.obstruction * held_back_share(c)[b] * (1.0 - trust_other[rep, b])
+    restrained = m.obstruction * held_back_share(c)[b] * (1.0 - trust_other[b, rep])
     return np.where(s.collapsed[rep], m.obstruction, restrained)
 
 
-def convoy_strike_probability(c: Compiled, rates: np.ndarray, rep: np.ndarray,
-                              siege: np.ndarray) -> np.ndarray:
+def convoy_strike_probability(c: Compiled, rates: np.ndarray, siege: np.ndarray,
+                              rep: np.ndarray) -> np.ndarray:
     """Chance a convoy that got through is struck, (n,): scales with the besieger's violence.
 
     history.md: on 19 Sept, the day the truce was declared over, the UN/SARC
@@ -182,21 +189,22 @@ def convoy_strike_probability(c: Compiled, rates: np.ndarray, rep: np.ndarray,
     """
     m = c.scenario.mechanisms.humanitarian
     b = c.besieger[siege]
-    return np.minimum(m.strike_risk * rates[rep, b] / np.maximum(c.war_rate[b], 1e-12), 1.0)
+    return np.minimum(m.strike_risk * rates[b, rep] / np.maximum(c.war_rate[b], 1e-12), 1.0)
 
 
 def misuse_probability(c: Compiled, s: State) -> np.ndarray:
     """Per-step chance that shared intelligence is turned on the provider's clients, (R,).
 
-    Article: the Pentagon's "aversion to sharing information with a military
-    adversary" and "doubts that Russia would uphold its end of the deal". An
-    uncommitted recipient that distrusts the provider misuses it.
+    Article: the plan's "requirement that the United States share intelligence
+    with Russia", and the Pentagon's "aversion to sharing information with a
+    military adversary" and "doubts that Russia would uphold its end of the
+    deal". An uncommitted recipient that distrusts the provider misuses it.
     """
     if c.intel_recipient < 0:
         return np.zeros(len(s.jic))
     r, p = c.intel_recipient, c.intel_provider
     commitment = c.scenario.actors[c.actors[r]].commitment
-    return c.p_misuse * (1.0 - commitment) * (1.0 - s.trust[:, c.pair(r, p)])
+    return c.p_misuse * (1.0 - commitment) * (1.0 - s.trust[c.pair(r, p)])
 
 
 def update_separation(c: Compiled, s: State) -> None:
@@ -206,13 +214,13 @@ def update_separation(c: Compiled, s: State) -> None:
     themselves from the Nusra forces". Each step closes a share of what is left,
     set by the patron's leverage and commitment (``Compiled.separation_rate``).
     """
-    s.separation += c.separation_rate * (1.0 - s.separation)
+    s.separation += c.separation_rate[:, None] * (1.0 - s.separation)
 
 
 def update_trust(c: Compiled, s: State, blamed: np.ndarray) -> None:
     """Trust is lost with each perceived violation and regained slowly.
 
-    Article: "'gaps of trust' ... deep-seated mistrust". ``blamed`` (R, P) is
+    Article: "'gaps of trust' ... deep-seated mistrust". ``blamed`` (P, R) is
     the weight of violations each tracked pair's observer perceived by the
     trusted actor this step: every party of the victim's camp perceives, and the
     accused's patron shares the blame ("Russia proved unwilling to maintain the
@@ -231,27 +239,31 @@ def update_trust(c: Compiled, s: State, blamed: np.ndarray) -> None:
 def update_tension(c: Compiled, s: State, camp_total: np.ndarray) -> None:
     """Tension decays (forgiveness) and grows with what the actor's camp perceived.
 
-    history.md: under noisy monitoring strict tit-for-tat locks into cycles of
-    punishment; forgiveness restores cooperation (Green and Porter 1984).
+    history.md: under noisy monitoring, "strict tit-for-tat retaliation locks
+    into cycles of punishment"; forgiveness restores cooperation (Green and
+    Porter 1984).
     """
     half_life = c.scenario.mechanisms.retaliation.memory_days
     s.tension *= 0.5 ** (c.dt / half_life)
-    s.tension += camp_total[:, c.camp]
+    s.tension += camp_total[c.camp]
 
 
 def declarations(c: Compiled, s: State, trust_other: np.ndarray) -> np.ndarray:
     """Which party declares the truce over this step, (R,) actor index or -1.
 
     A party declares when its tension exceeds its tolerance or its trust in the
-    other side falls below its floor. history.md: on 19 Sept the Syrian army
-    declared the truce over, citing "more than 300" rebel violations. When
-    several would declare at once, the one furthest past its limit does.
+    other side falls below its floor; tolerance and starting trust come from
+    history (Article: "In February of 2016, similar agreements failed").
+    history.md: on 19 Sept the Syrian army declared the truce over, citing "more
+    than 300" rebel violations. When several would declare at once, the one
+    furthest past its limit does.
     """
-    pressure = np.maximum(s.tension / c.tolerance,
-                          c.trust_floor / np.maximum(trust_other, 1e-12))
-    pressure = np.where(c.declares & ~s.collapsed[:, None], pressure, 0.0)
-    who = pressure.argmax(1)
-    return np.where(pressure[np.arange(len(who)), who] >= 1.0, who, -1)
+    d = c.declarers
+    pressure = np.maximum(s.tension[d] / c.tolerance[d, None],
+                          c.trust_floor[d, None] / np.maximum(trust_other[d], 1e-12))
+    pressure[:, s.collapsed] = 0.0
+    first = pressure.argmax(0)
+    return np.where(pressure[first, np.arange(pressure.shape[1])] >= 1.0, d[first], -1)
 
 
 __all__ = ["State", "N_CAUSES", "DELIBERATE", "RETALIATION", "SPOILER", "ACCIDENT",

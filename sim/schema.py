@@ -288,8 +288,11 @@ class Scenario(Strict):
     name: str = Field(description="Short title shown in reports.")
     description: str = Field("", description="What the scenario represents and its sources.")
     time: Time = Time()
-    actors: dict[str, Actor] = Field(min_length=2)
-    regions: dict[str, Region] = Field(min_length=1)
+    actors: dict[str, Actor] = Field(
+        min_length=2, description="The factions and external powers, by name (at least two).")
+    regions: dict[str, Region] = Field(
+        min_length=1, description="The regions of the conflict, by name: a network through "
+        "'neighbours'.")
     mechanisms: Mechanisms = Mechanisms()
     harm: Harm = Harm()
     key_pairs: list[tuple[str, str]] = Field(
