@@ -29,18 +29,51 @@ class ScenarioError(Exception):
         super().__init__(f"{where}: {expected}")
 
 
+class _DuplicateKeyError(yaml.constructor.ConstructorError):
+    """A key given twice in one mapping; ``field`` is its dotted path in the document."""
+
+    def __init__(self, field: str, key: Any, mark: yaml.Mark):
+        super().__init__(None, None, f"duplicate key {key!r}", mark)
+        self.field = field
+
+
 class _UniqueKeyLoader(yaml.SafeLoader):
     """The safe loader, refusing duplicate keys instead of keeping the last one."""
+
+    def construct_document(self, node: yaml.Node) -> Any:
+        self.field_paths = _field_paths(node)
+        return super().construct_document(node)
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
         seen: set[Any] = set()
         for key_node, _ in node.value:
             key = self.construct_object(key_node, deep=deep)
             if key in seen:
-                raise yaml.constructor.ConstructorError(
-                    None, None, f"duplicate key {key!r}", key_node.start_mark)
+                prefix = self.field_paths.get(id(node), "")
+                raise _DuplicateKeyError(f"{prefix}.{key}" if prefix else str(key), key,
+                                         key_node.start_mark)
             seen.add(key)
         return super().construct_mapping(node, deep=deep)
+
+
+def _field_paths(root: yaml.Node) -> dict[int, str]:
+    """The dotted field path of each mapping and list of a composed YAML document, by node id.
+
+    Iterative, and each node visited once, so aliases (even recursive ones) cost nothing.
+    """
+    paths: dict[int, str] = {}
+    queue = [(root, "")]
+    for node, path in queue:
+        if id(node) in paths or not isinstance(node, yaml.MappingNode | yaml.SequenceNode):
+            continue
+        paths[id(node)] = path
+        if isinstance(node, yaml.MappingNode):
+            items = [(k.value if isinstance(k, yaml.ScalarNode) else "?", v)
+                     for k, v in node.value]
+        else:
+            items = list(enumerate(node.value))
+        queue.extend((child, f"{path}.{key}" if path else str(key)) for key, child in items)
+    return paths
 
 
 def read_yaml(path: Path) -> dict[str, Any]:
@@ -53,13 +86,16 @@ def read_yaml(path: Path) -> dict[str, Any]:
         raise ScenarioError(path, "", f"cannot be read ({exc})") from None
     try:
         data = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
+    except RecursionError:
+        raise ScenarioError(path, "", "invalid YAML: nested too deeply") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
         problem = getattr(exc, "problem", None) or str(exc)
         if "could not determine a constructor" in str(exc):
             problem = f"{problem} (only plain YAML is allowed: no '!' tags)"
-        raise ScenarioError(path, "", f"invalid YAML at {line}{problem}") from None
+        field = getattr(exc, "field", "")
+        raise ScenarioError(path, field, f"invalid YAML at {line}{problem}") from None
     if data is None:
         data = {}
     if not isinstance(data, dict):
@@ -78,20 +114,38 @@ def deep_merge(base: dict, override: dict, origin: Path, origins: Origins,
             merged[key] = deep_merge(merged[key], value, origin, origins, path)
         else:
             merged[key] = value
-            origins[path] = origin
+            _set_origin(origins, path, origin)
     return merged
 
 
-def _record(data: Any, origin: Path, origins: Origins, prefix: tuple[str, ...] = ()) -> None:
-    if isinstance(data, dict):
+def _set_origin(origins: Origins, path: tuple[str, ...], origin: Path) -> None:
+    """Record ``origin`` as the latest to set ``path``, forgetting who set what inside it.
+
+    Deleting before inserting keeps ``origins`` in the order the values were set.
+    """
+    for key in [k for k in origins if k[:len(path)] == path]:
+        del origins[key]
+    origins[path] = origin
+
+
+def _record(data: Any, origin: Path, origins: Origins, prefix: tuple[str, ...] = (),
+            seen: set[int] | None = None) -> None:
+    """Record ``origin`` for every field of ``data``; a mapping reached again through a YAML
+    alias is not walked twice (so recursive or exponentially shared aliases cannot hang)."""
+    seen = set() if seen is None else seen
+    if isinstance(data, dict) and id(data) not in seen:
+        seen.add(id(data))
         for key, value in data.items():
-            _record(value, origin, origins, (*prefix, str(key)))
+            _record(value, origin, origins, (*prefix, str(key)), seen)
     origins[prefix] = origin
 
 
 def resolve_extends(path: Path, chain: tuple[Path, ...] = ()) -> tuple[dict, Origins]:
     """The raw data of ``path`` with its ``extends:`` chain merged in, and each leaf's file."""
-    path = path.resolve()
+    try:
+        path = path.resolve()
+    except (OSError, RuntimeError) as exc:  # RuntimeError: a symlink loop, before Python 3.13
+        raise ScenarioError(path, "", f"cannot be read ({exc})") from None
     if path in chain:
         cycle = " -> ".join(p.name for p in (*chain, path))
         raise ScenarioError(chain[-1], "extends", f"cyclic extends: {cycle}")
@@ -115,7 +169,7 @@ def parse_value(text: str) -> Any:
     """A command-line override value, read as YAML (so 0.5, true, null, [a, b] work)."""
     try:
         return yaml.safe_load(text)
-    except yaml.YAMLError:
+    except (yaml.YAMLError, RecursionError):
         return text
 
 
@@ -135,7 +189,7 @@ def apply_overrides(data: dict, overrides: dict[str, Any], origin: str,
                                                     f"is not a block of the scenario")
             node = child
         node[keys[-1]] = value
-        origins[tuple(keys)] = Path(origin)
+        _set_origin(origins, tuple(keys), Path(origin))
     return data
 
 
@@ -188,7 +242,15 @@ def _explain(exc: ValidationError, path: Path, origins: Origins) -> ScenarioErro
 
 
 def _origin_of(loc: tuple[str, ...], origins: Origins, default: Path) -> Path:
-    for cut in range(len(loc), -1, -1):
+    """The file that last set ``loc`` or anything inside it, else the one that set its block.
+
+    An error about a whole block (``time``, or an ``initial_trust`` mapping) is thus
+    blamed on the file that changed it last, not on the parent that first defined it.
+    """
+    inside = [origin for key, origin in origins.items() if key[:len(loc)] == loc]
+    if inside:
+        return inside[-1]
+    for cut in range(len(loc) - 1, -1, -1):
         if loc[:cut] in origins:
             return origins[loc[:cut]]
     return default

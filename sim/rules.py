@@ -259,6 +259,8 @@ def declarations(c: Compiled, s: State, trust_other: np.ndarray) -> np.ndarray:
     furthest past its limit does.
     """
     d = c.declarers
+    if not len(d):
+        return np.full(len(s.collapsed), -1)
     pressure = np.maximum(s.tension[d] / c.tolerance[d, None],
                           c.trust_floor[d, None] / np.maximum(trust_other[d], 1e-12))
     pressure[:, s.collapsed] = 0.0
