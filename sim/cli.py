@@ -16,8 +16,6 @@ import time
 from importlib import metadata
 from pathlib import Path
 
-from sim.analysis import summarize
-from sim.experiment import BLOCK, run_scenario
 from sim.loading import ScenarioError, load_scenario, parse_value
 from sim.parameters import parameter_table
 
@@ -77,8 +75,13 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as exc:
         return _fail(f"{out}: cannot create the output folder ({exc.strerror})")
 
+    # The model's stack (Mesa, numpy, pandas) loads only once the input is known good,
+    # so bad input is refused at once.
+    from sim.analysis import summarize
+    from sim.experiment import BLOCK, run_scenario
+
     started = time.perf_counter()
-    with _progress(args.replications, args.quiet) as advance:
+    with _progress(args.replications, args.quiet, BLOCK) as advance:
         results = run_scenario(scenario, args.replications, args.seed, progress=advance)
     elapsed = time.perf_counter() - started
     summary = summarize(results)
@@ -138,11 +141,11 @@ def _write_tables(results, out: Path) -> list[Path]:
 class _progress:
     """A tqdm bar over replications, for runs of more than one block."""
 
-    def __init__(self, total: int, quiet: bool):
-        self.total, self.quiet, self.bar = total, quiet, None
+    def __init__(self, total: int, quiet: bool, block: int):
+        self.total, self.quiet, self.block, self.bar = total, quiet, block, None
 
     def __enter__(self):
-        if not self.quiet and self.total > BLOCK:
+        if not self.quiet and self.total > self.block:
             from tqdm import tqdm
             self.bar = tqdm(total=self.total, unit="rep", file=sys.stderr, leave=False)
         return self.bar.update if self.bar else None

@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from sim.schema import NameResolutionError, Scenario
+from sim.schema import FieldProblems, Scenario
 
 Origins = dict[tuple[str, ...], Path]
 
@@ -225,8 +225,8 @@ def _explain(exc: ValidationError, path: Path, origins: Origins) -> ScenarioErro
     for i, err in enumerate(exc.errors()):
         loc = tuple(str(p) for p in err["loc"])
         inner = err.get("ctx", {}).get("error")
-        if isinstance(inner, NameResolutionError):
-            items = [(tuple(p.split(".")), m) for p, m in inner.problems]
+        if isinstance(inner, FieldProblems):
+            items = [((*loc, *p.split(".")), m) for p, m in inner.problems]
         else:
             items = [(loc, _describe(err, loc))]
         for item_loc, message in items:

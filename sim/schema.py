@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 
 def param(default: Any, unit: str, doc: str, *, ge: float | None = None,
@@ -45,14 +45,18 @@ class Time(Strict):
         14.0, "days", "How long each replication runs, so the JIC phase and late collapses show.",
         gt=0, le=365)
 
+    @field_validator("step_hours")
+    @classmethod
+    def _divides_a_day(cls, hours: float) -> float:
+        if abs(24.0 / hours - round(24.0 / hours)) > 1e-9:
+            raise ValueError(f"must divide 24 (got {hours})")
+        return hours
+
     @model_validator(mode="after")
-    def _consistent(self) -> Time:
-        if abs(24.0 / self.step_hours - round(24.0 / self.step_hours)) > 1e-9:
-            raise ValueError(f"step_hours must divide 24 (got {self.step_hours})")
+    def _horizon_covers_truce(self) -> Time:
         if self.horizon_days < self.duration_days:
-            raise ValueError(
-                f"horizon_days ({self.horizon_days}) must be at least duration_days "
-                f"({self.duration_days})")
+            raise FieldProblems([("horizon_days", f"must be at least duration_days "
+                                  f"({self.duration_days}), got {self.horizon_days}")])
         return self
 
 
@@ -332,12 +336,12 @@ class Scenario(Strict):
         if not any(a.party for a in self.actors.values()):
             problems.append(("actors", "at least one actor must be a party to the truce"))
         if problems:
-            raise NameResolutionError(problems)
+            raise FieldProblems(problems)
         return self
 
 
-class NameResolutionError(ValueError):
-    """Names that do not resolve, each with the field path it sits at."""
+class FieldProblems(ValueError):
+    """Problems found by a block's validator, each with its field path inside the block."""
 
     def __init__(self, problems: list[tuple[str, str]]):
         self.problems = problems

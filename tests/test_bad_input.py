@@ -234,12 +234,12 @@ OUT_OF_RANGE = [
     C("trust-share-above-one", child("actors:\n  government:\n    initial_trust: {russia: 1.2}\n"),
       "bad.yaml", "actors.government.initial_trust.russia", "less than or equal to 1",
       "(got 1.2)"),
-    C("step-hours-not-dividing-24", child("time:\n  step_hours: 5\n"), "bad.yaml", "time",
-      "step_hours must divide 24 (got 5.0)"),
+    C("step-hours-not-dividing-24", child("time:\n  step_hours: 5\n"), "bad.yaml",
+      "time.step_hours", "must divide 24 (got 5.0)"),
     C("step-hours-zero", child("time:\n  step_hours: 0\n"), "bad.yaml", "time.step_hours",
       "greater than 0", "(got 0)"),
     C("horizon-shorter-than-duration", child("time:\n  duration_days: 7\n  horizon_days: 3\n"),
-      "bad.yaml", "time", "horizon_days (3.0) must be at least duration_days (7.0)"),
+      "bad.yaml", "time.horizon_days", "must be at least duration_days (7.0), got 3.0"),
     C("too-few-actors", edited({"actors": {"government": {"kind": "faction", "party": True}}}),
       "bad.yaml", "actors", "at least 2 items"),
 ]
@@ -312,11 +312,11 @@ EXTENDS = [
     C("block-error-inherited-from-parent",
       {"parent.yaml": edited({"time.step_hours": 5}),
        "bad.yaml": child("name: child\n", "parent.yaml")},
-      "parent.yaml", "time", "step_hours must divide 24"),
+      "parent.yaml", "time.step_hours", "must divide 24"),
     C("block-error-from-childs-override",
       {"parent.yaml": edited({"time.duration_days": 7}),
        "bad.yaml": child("time:\n  horizon_days: 3\n", "parent.yaml")},
-      "bad.yaml", "time", "horizon_days (3.0) must be at least duration_days (7.0)"),
+      "bad.yaml", "time.horizon_days", "must be at least duration_days (7.0), got 3.0"),
 ]
 
 COMMAND_LINE = [
@@ -335,7 +335,7 @@ COMMAND_LINE = [
       "less than or equal to 1", "(got 1.5)", sets=("actors.russia.commitment=1.5",)),
     C("set-wrong-type", child(""), "command line", "time.step_hours", "valid number",
       "(got 'hourly')", sets=("time.step_hours=hourly",)),
-    C("set-block-error", child(""), "command line", "time", "step_hours must divide 24",
+    C("set-block-error", child(""), "command line", "time.step_hours", "must divide 24",
       sets=("time.step_hours=7",)),
     C("set-replaces-a-block", child(""), "command line", "time.step_hours", "greater than 0",
       sets=("time={step_hours: -1}",)),
