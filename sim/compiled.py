@@ -90,7 +90,8 @@ class Compiled:
     trust_floor: np.ndarray        # (A,)
     declares: np.ndarray           # (A,) bool: may declare the truce over
     declarers: np.ndarray          # indices of the actors that may
-    # trust is tracked for the ordered pairs (observer party, other actor)
+    # trust is tracked for the ordered pairs (party, party of another camp): the only
+    # trust any rule reads
     pair_observer: np.ndarray      # (P,)
     pair_trusted: np.ndarray       # (P,)
     initial_trust: np.ndarray      # (P,)
@@ -218,7 +219,7 @@ def compile_scenario(sc: Scenario) -> Compiled:
     for i, a in enumerate(acts):
         for other, value in a.initial_trust.items():
             trust0[i, ix[other]] = value
-    pair_observer, pair_trusted = np.nonzero(party[:, None] & ~np.eye(A, dtype=bool))
+    pair_observer, pair_trusted = np.nonzero(other_side)   # trust across the divide
     P = len(pair_observer)
     K = int(camp.max()) + 1
     hurt: list[list[int]] = [[] for _ in range(K * A)]
@@ -272,7 +273,6 @@ def compile_scenario(sc: Scenario) -> Compiled:
     pairs = [(ix[a], ix[b]) for a, b in sc.key_pairs] or [
         (i, j) for i in range(A) for j in range(A)
         if declares[i] and other_side[i, j] and acts[i].kind == acts[j].kind]
-    pairs = [(i, j) for i, j in pairs if party[i] and i != j]
     key_pair_index = np.array([np.flatnonzero((pair_observer == i) & (pair_trusted == j))[0]
                                for i, j in pairs], dtype=int)
     start = m.jic.start_day

@@ -259,13 +259,18 @@ def declarations(c: Compiled, s: State, trust_other: np.ndarray) -> np.ndarray:
     furthest past its limit does.
     """
     d = c.declarers
+    who = np.full(len(s.collapsed), -1)
     if not len(d):
-        return np.full(len(s.collapsed), -1)
-    pressure = np.maximum(s.tension[d] / c.tolerance[d, None],
-                          c.trust_floor[d, None] / np.maximum(trust_other[d], 1e-12))
-    pressure[:, s.collapsed] = 0.0
-    first = pressure.argmax(0)
-    return np.where(pressure[first, np.arange(pressure.shape[1])] >= 1.0, d[first], -1)
+        return who
+    # Most steps nobody is near a limit: find the replications where someone is,
+    # then weigh only those.
+    past = (s.tension[d] >= c.tolerance[d, None]) | (trust_other[d] <= c.trust_floor[d, None])
+    (rows,) = np.nonzero(past.any(0) & ~s.collapsed)
+    if len(rows):
+        pressure = np.maximum(s.tension[d][:, rows] / c.tolerance[d, None],
+                              c.trust_floor[d, None] / np.maximum(trust_other[d][:, rows], 1e-12))
+        who[rows] = d[pressure.argmax(0)]
+    return who
 
 
 __all__ = ["State", "N_CAUSES", "DELIBERATE", "RETALIATION", "SPOILER", "ACCIDENT",

@@ -300,8 +300,9 @@ class Scenario(Strict):
     mechanisms: Mechanisms = Mechanisms()
     harm: Harm = Harm()
     key_pairs: list[tuple[str, str]] = Field(
-        default_factory=list, description="Trust pairs (truster, trusted) charted over time; "
-        "empty: every party in each other party of another camp.")
+        default_factory=list, description="Trust pairs (truster, trusted), both parties of "
+        "different camps, charted over time; empty: the pairs of the same kind (faction in "
+        "faction, power in power).")
 
     @model_validator(mode="after")
     def _names_resolve(self) -> Scenario:
@@ -331,8 +332,16 @@ class Scenario(Strict):
         intel = self.mechanisms.intelligence
         need(intel.provider, actors, "mechanisms.intelligence.provider", "actor")
         need(intel.recipient, actors, "mechanisms.intelligence.recipient", "actor")
+        def camp(name: str) -> str:
+            return self.actors[name].patron or name
+
         for i, pair in enumerate(self.key_pairs):
             need(list(pair), actors, f"key_pairs.{i}", "actor")
+            if set(pair) <= actors and not (
+                    self.actors[pair[0]].party and self.actors[pair[1]].party
+                    and camp(pair[0]) != camp(pair[1])):
+                problems.append((f"key_pairs.{i}", "trust is tracked between parties of "
+                                 f"different camps only; got {list(pair)}"))
         if not any(a.party for a in self.actors.values()):
             problems.append(("actors", "at least one actor must be a party to the truce"))
         if problems:
