@@ -88,8 +88,7 @@ class Compiled:
     deterrence: np.ndarray         # (A,) multiplier from expected penalties
     tolerance: np.ndarray          # (A,) inf where none
     trust_floor: np.ndarray        # (A,)
-    declares: np.ndarray           # (A,) bool: may declare the truce over
-    declarers: np.ndarray          # indices of the actors that may
+    declarers: np.ndarray          # indices of the parties that may declare the truce over
     # trust is tracked for the ordered pairs (party, party of another camp): the only
     # trust any rule reads
     pair_observer: np.ndarray      # (P,)
@@ -107,7 +106,8 @@ class Compiled:
     act_harm: np.ndarray           # (A, A * G) civilian casualties of an actor's attack there
     act_marbling: np.ndarray       # (A * G,) marbling there (for spoiler attacks)
     # accidents and separation
-    p_accident: np.ndarray         # (A,) per step, before collateral and JIC tempo
+    accident_rate: np.ndarray      # (A,) misidentified strikes per day, before collateral
+                                   # and JIC tempo
     collateral_exposure: np.ndarray  # (A, A): striker x intermixed party, marbling it flies over
     separation_rate: np.ndarray    # (A,) per step, for parties with an intermixed faction
     initial_separation: np.ndarray  # (A,)
@@ -213,7 +213,7 @@ def compile_scenario(sc: Scenario) -> Compiled:
         deterrence[party] = 1.0 / (1.0 + m.penalties.strength * detection)
 
     tolerance = np.array([a.tolerance if a.tolerance is not None else np.inf for a in acts])
-    declares = party & other_side.any(1) & m.declaration.enabled
+    has_other_side = party & other_side.any(1)
 
     trust0 = np.full((A, A), m.trust.initial)
     for i, a in enumerate(acts):
@@ -240,7 +240,7 @@ def compile_scenario(sc: Scenario) -> Compiled:
     level = intel.level * (1.0 - intel.domestic_opposition) if sharing else 0.0
     if sharing:
         precision[ix[intel.recipient]] = intel.precision_gain * level
-    p_accident = per_step(m.accidents.rate_per_day * air * (1.0 - precision), dt) \
+    accident_rate = m.accidents.rate_per_day * air * (1.0 - precision) \
         * can_act if m.accidents.enabled else np.zeros(A)
     op_weight = presence / np.maximum(presence.sum(1, keepdims=True), 1e-12)
     collateral_exposure = np.zeros((A, A))
@@ -257,7 +257,7 @@ def compile_scenario(sc: Scenario) -> Compiled:
 
     contact = (presence @ exposure.T) * other_side
     main_counterpart = np.where(contact.max(1) > 0, contact.argmax(1), -1)
-    p_ambiguous = np.where(declares & (main_counterpart >= 0),
+    p_ambiguous = np.where(has_other_side & (main_counterpart >= 0),
                            per_step(m.attribution.ambiguous_per_day, dt), 0.0) \
         if m.attribution.enabled else np.zeros(A)
 
@@ -272,7 +272,7 @@ def compile_scenario(sc: Scenario) -> Compiled:
 
     pairs = [(ix[a], ix[b]) for a, b in sc.key_pairs] or [
         (i, j) for i in range(A) for j in range(A)
-        if declares[i] and other_side[i, j] and acts[i].kind == acts[j].kind]
+        if other_side[i, j] and acts[i].kind == acts[j].kind]
     key_pair_index = np.array([np.flatnonzero((pair_observer == i) & (pair_trusted == j))[0]
                                for i, j in pairs], dtype=int)
     start = m.jic.start_day
@@ -286,15 +286,15 @@ def compile_scenario(sc: Scenario) -> Compiled:
         truce_rate=vec("truce_rate"), war_rate=vec("war_rate"), retaliation=vec("retaliation")
         if m.retaliation.enabled else np.zeros(A),
         discipline=vec("discipline"), restraint=restraint, deterrence=deterrence,
-        tolerance=tolerance, trust_floor=vec("trust_floor"), declares=declares,
-        declarers=np.flatnonzero(declares),
+        tolerance=tolerance, trust_floor=vec("trust_floor"),
+        declarers=np.flatnonzero(has_other_side) if m.declaration.enabled else np.zeros(0, int),
         pair_observer=pair_observer, pair_trusted=pair_trusted,
         initial_trust=trust0[pair_observer, pair_trusted],
         blame_pairs=blame_pairs,
         other_side_of_pairs=other_side_of_pairs,
         act_alias=act_alias, can_act=can_act.astype(float), act_target=act_target,
         act_region=act_region, act_harm=act_harm, act_marbling=act_marbling,
-        p_accident=p_accident, collateral_exposure=collateral_exposure,
+        accident_rate=accident_rate, collateral_exposure=collateral_exposure,
         separation_rate=separation_rate,
         initial_separation=np.where(np.isin(np.arange(A), intermixed_party),
                                     m.separation.initial, 0.0)

@@ -1,9 +1,11 @@
 """Running replications of a scenario: blocks of replications, each with its own seed.
 
-A run of R replications is cut into blocks of ``BLOCK`` replications. Block k
-runs in one model whose generator is seeded with the k-th child of
-``numpy.random.SeedSequence(seed)``, so a replication's numbers depend only on
-the root seed and its index, never on how the blocks are scheduled.
+A run of R replications is cut into blocks of ``BLOCK`` replications (the last
+one may be smaller). Block k runs in one model whose generator is seeded with
+the k-th child of ``numpy.random.SeedSequence(seed)``. A replication's result
+thus depends on the root seed, its block's index and its block's size, never
+on how or where the blocks are run: runs with the same seed agree on every
+full block they share, and the same seed and count give identical results.
 """
 
 from __future__ import annotations

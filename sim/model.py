@@ -27,11 +27,13 @@ class _Events:
         self.parts: list[tuple[np.ndarray, ...]] = []
 
     def add(self, rep, camp, accused, weight, cause, reported) -> None:
+        """Record ``len(rep)`` events; any field may be one value for all of them."""
         n = len(rep)
         if n:
-            self.parts.append((rep, np.broadcast_to(camp, n), np.broadcast_to(accused, n),
-                               np.broadcast_to(np.asarray(weight, float), n),
-                               np.broadcast_to(cause, n), np.broadcast_to(reported, n)))
+            self.parts.append(tuple(
+                x if isinstance(x, np.ndarray) else np.full(n, x, dtype=dtype)
+                for x, dtype in ((rep, int), (camp, int), (accused, int), (weight, float),
+                                 (cause, int), (reported, bool))))
 
     def arrays(self) -> tuple[np.ndarray, ...]:
         if not self.parts:
@@ -295,7 +297,7 @@ class CeasefireModel(Model):
             scenario_name=self.scenario_spec.name, actors=c.actors,
             parties=tuple(a for a, p in zip(c.actors, c.party, strict=True) if p),
             key_pairs=tuple((c.actors[a], c.actors[b]) for a, b in pairs),
-            steps_per_day=c.steps_per_day, duration_days=self.scenario_spec.time.duration_days,
+            steps_per_day=c.steps_per_day, truce_steps=c.truce_steps, duration_days=self.scenario_spec.time.duration_days,
             horizon_days=self.scenario_spec.time.horizon_days,
             initial_trust=tuple(float(t) for t in c.initial_trust[c.key_pair_index]),
             war_acts_per_day=tuple(float(x) for x in c.steps_per_day * per_step(

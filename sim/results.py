@@ -57,6 +57,7 @@ class Results:
     parties: tuple[str, ...]
     key_pairs: tuple[tuple[str, str], ...]
     steps_per_day: int
+    truce_steps: int
     duration_days: float
     horizon_days: float
     initial_trust: tuple[float, ...]       # trust of each key pair before the truce
@@ -95,8 +96,7 @@ class Results:
     @property
     def survived(self) -> np.ndarray:
         """Whether the truce lasted its whole duration (no declaration before its end)."""
-        day = self.collapse_day
-        return np.isnan(day) | (day > self.duration_days)
+        return (self.collapse_step < 0) | (self.collapse_step >= self.truce_steps)
 
     @staticmethod
     def concatenate(parts: list[Results]) -> Results:

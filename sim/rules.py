@@ -141,13 +141,14 @@ def accident_probability(c: Compiled, s: State, actor: np.ndarray, rep: np.ndarr
     m = c.scenario.mechanisms
     collateral = ((1.0 - s.separation[:, rep]) * c.collateral_exposure[actor].T).sum(0)
     tempo = np.where(s.jic[rep], 1.0 + m.jic.strike_tempo, 1.0)
-    return c.p_accident[actor] * (1.0 + collateral) * tempo
+    return per_step(c.accident_rate[actor] * (1.0 + collateral) * tempo, c.dt)
 
 
 def accident_bound(c: Compiled) -> np.ndarray:
     """An upper bound of ``accident_probability`` per actor, (A,), for thinning."""
     m = c.scenario.mechanisms
-    return c.p_accident * (1.0 + c.collateral_exposure.sum(1)) * (1.0 + m.jic.strike_tempo)
+    return per_step(c.accident_rate * (1.0 + c.collateral_exposure.sum(1))
+                    * (1.0 + m.jic.strike_tempo), c.dt)
 
 
 def misattribution_probability(c: Compiled, s: State) -> np.ndarray:
@@ -264,7 +265,8 @@ def declarations(c: Compiled, s: State, trust_other: np.ndarray) -> np.ndarray:
         return who
     # Most steps nobody is near a limit: find the replications where someone is,
     # then weigh only those.
-    past = (s.tension[d] >= c.tolerance[d, None]) | (trust_other[d] <= c.trust_floor[d, None])
+    floor = c.trust_floor[d, None]
+    past = (s.tension[d] >= c.tolerance[d, None]) | ((trust_other[d] <= floor) & (floor > 0))
     (rows,) = np.nonzero(past.any(0) & ~s.collapsed)
     if len(rows):
         pressure = np.maximum(s.tension[d][:, rows] / c.tolerance[d, None],

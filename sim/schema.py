@@ -53,10 +53,18 @@ class Time(Strict):
         return hours
 
     @model_validator(mode="after")
-    def _horizon_covers_truce(self) -> Time:
+    def _whole_steps(self) -> Time:
+        steps_per_day = 24.0 / self.step_hours
+        problems = [(name, f"must be a whole number of {self.step_hours:g}-hour steps "
+                           f"(got {days} days)")
+                    for name, days in (("duration_days", self.duration_days),
+                                       ("horizon_days", self.horizon_days))
+                    if abs(days * steps_per_day - round(days * steps_per_day)) > 1e-6]
         if self.horizon_days < self.duration_days:
-            raise FieldProblems([("horizon_days", f"must be at least duration_days "
-                                  f"({self.duration_days}), got {self.horizon_days}")])
+            problems.append(("horizon_days", f"must be at least duration_days "
+                                             f"({self.duration_days}), got {self.horizon_days}"))
+        if problems:
+            raise FieldProblems(problems)
         return self
 
 
@@ -102,10 +110,10 @@ class Actor(Strict):
         "Article: 'Russia proved unwilling to maintain the ceasefire'.", ge=0, le=1)
     tolerance: float | None = param(
         None, "tension units", "A party declares the truce over when its tension (decayed count "
-        "of perceived violations) exceeds this; null: never on tension.", gt=0, le=1000)
+        "of perceived violations) reaches this; null: never on tension.", ge=0.1, le=1000)
     trust_floor: float = param(
         0.0, "share", "A party declares the truce over when its mean trust in the other side's "
-        "parties falls below this; 0: never on trust.", ge=0, le=1)
+        "parties falls to this or below; 0: never on trust.", ge=0, le=1)
     initial_trust: dict[str, Share] = Field(
         default_factory=dict, description="Initial trust in named actors, 0..1; unnamed actors "
         "get mechanisms.trust.initial. Article: 'gaps of trust ... deep-seated mistrust'.")
