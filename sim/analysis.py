@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
 from sim.compiled import TRIGGERS
 from sim.results import Results
@@ -122,3 +123,28 @@ def summarize(r: Results) -> Summary:
         triggers=shares(r.trigger, TRIGGERS), violations=violations,
         civilian_harm=float(r.harm.mean()), aid_trucks=float(r.aid_delivered.mean()),
         convoys=convoys)
+
+
+def point_table(rows: pd.DataFrame, parameters: tuple[str, ...], values: np.ndarray
+                ) -> pd.DataFrame:
+    """One row per sweep point: its parameter values, survival with a 95% interval, JIC
+    activation, median collapse day and the most common trigger."""
+    out = []
+    for point, group in rows.groupby("point", sort=True):
+        n = len(group)
+        survived = int(group["survived"].sum())
+        jic = int(group["jic_activated"].sum())
+        collapsed = group["collapse_day"].dropna()
+        triggers = group.loc[group["trigger"].fillna("") != "", "trigger"]
+        lo, hi = wilson_interval(survived, n)
+        record = dict(zip(parameters, values[point], strict=True))
+        record.update({
+            "point": int(point), "replications": n, "p_survive": survived / n,
+            "p_survive_low": lo, "p_survive_high": hi, "p_jic": jic / n,
+            "p_collapse_by_horizon": len(collapsed) / n,
+            "median_collapse_day": float(collapsed.median()) if len(collapsed) else np.nan,
+            "main_trigger": triggers.value_counts().sort_index().idxmax()
+            if len(triggers) else "",
+        })
+        out.append(record)
+    return pd.DataFrame(out)

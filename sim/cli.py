@@ -17,6 +17,7 @@ from importlib import metadata
 from pathlib import Path
 
 from sim.loading import ScenarioError, load_scenario, parse_value
+from sim.sweep import is_sweep_file, load_sweep
 from sim.parameters import parameter_table
 
 DEFAULT_REPLICATIONS = 2000
@@ -31,8 +32,9 @@ def build_parser() -> argparse.ArgumentParser:
                     "and why the truce survives or collapses.")
     p.add_argument("scenario", nargs="?", help="scenario file (YAML), e.g. "
                    "scenarios/kerry_lavrov.yaml")
-    p.add_argument("-r", "--replications", type=int, default=DEFAULT_REPLICATIONS,
-                   help=f"independent replications (default {DEFAULT_REPLICATIONS})")
+    p.add_argument("-r", "--replications", type=int, default=None,
+                   help=f"independent replications of a scenario (default "
+                        f"{DEFAULT_REPLICATIONS}); a sweep file sets its own per point")
     p.add_argument("-s", "--seed", type=int, default=DEFAULT_SEED,
                    help=f"root seed; same seed and replications, same results "
                         f"(default {DEFAULT_SEED})")
@@ -46,6 +48,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     p.add_argument("--describe", action="store_true",
                    help="list every scenario parameter with its unit, range and default")
+    sweep = p.add_argument_group("sweeps (a file with a 'sweep:' section)")
+    where = sweep.add_mutually_exclusive_group()
+    where.add_argument("-w", "--workers", type=int, default=None,
+                       help="run chunks on a local pool of N processes")
+    where.add_argument("--scheduler", metavar="ADDRESS", default=None,
+                       help="run chunks on an existing Dask cluster, e.g. tcp://host:8786")
+    where.add_argument("--dask-local", metavar="N", type=int, default=None,
+                       help="start a local Dask cluster of N workers and run chunks on it")
     return p
 
 
@@ -56,15 +66,25 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.scenario is None:
         return _fail("no scenario file given (try: python run.py scenarios/kerry_lavrov.yaml)")
-    if args.replications < 1:
+    if args.replications is not None and args.replications < 1:
         return _fail(f"--replications must be at least 1 (got {args.replications})")
     if args.seed < 0:
         return _fail(f"--seed must be a non-negative integer (got {args.seed})")
+    for flag in ("workers", "dask_local"):
+        if getattr(args, flag) is not None and getattr(args, flag) < 1:
+            return _fail(f"--{flag.replace('_', '-')} must be at least 1 "
+                         f"(got {getattr(args, flag)})")
     try:
         overrides = _parse_overrides(args.overrides)
+        if is_sweep_file(args.scenario):
+            return _sweep(args, overrides, argv)
+        if args.workers or args.scheduler or args.dask_local:
+            raise ScenarioError(args.scenario, "--workers/--scheduler/--dask-local",
+                                "executors are for sweep files (with a 'sweep:' section)")
         scenario = load_scenario(args.scenario, overrides)
     except ScenarioError as exc:
         return _fail(str(exc))
+    args.replications = args.replications or DEFAULT_REPLICATIONS
 
     resolved = scenario.model_dump(mode="json")
     fingerprint = hashlib.sha256(json.dumps(
@@ -109,6 +129,63 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def _sweep(args, overrides: dict, argv) -> int:
+    """Run a sweep file: chunks to the store (resuming), then the per-point table and charts."""
+    if args.replications is not None:
+        raise ScenarioError(args.scenario, "--replications",
+                            "a sweep sets its replications per point in its 'sweep:' section")
+    plan = load_sweep(args.scenario, args.seed, overrides)
+    from sim.analysis import point_table
+    from sim.executors import make_executor
+    from sim.experiment import run_sweep
+    from sim.store import ResultStore
+
+    out = args.out or Path("output") / f"{Path(args.scenario).stem}-{plan.fingerprint()[:8]}"
+    store = ResultStore(out, plan)
+    done = store.open()
+    chunks = plan.chunks
+    remaining = sum(c.size for c in chunks if c.key not in done)
+    executor = make_executor(args.workers, args.scheduler, args.dask_local)
+    info = plan.describe()
+    print(f"{plan.name}: {info['points']} points x {plan.replications} replications "
+          f"({info['chunks']} chunks, {len(done)} already stored) on {executor.name}",
+          file=sys.stderr)
+    started = time.perf_counter()
+    try:
+        with _progress(remaining, args.quiet, 0) as advance:
+            run_sweep(plan, store, executor, done, progress=advance)
+    except KeyboardInterrupt:
+        stored = len(list(store.chunk_dir.glob("*.parquet")))
+        print(f"\ninterrupted: {stored} of {len(chunks)} chunks are stored in {out}/; run the "
+              "same command again to resume", file=sys.stderr)
+        return 130
+    except OSError as exc:
+        raise ScenarioError(args.scenario, "--scheduler", f"cannot run on {executor.name}: "
+                                                          f"{exc}") from None
+    elapsed = time.perf_counter() - started
+
+    rows = store.read(["point", "replication", "survived", "collapse_day", "trigger",
+                       "jic_activated"])
+    points = point_table(rows, plan.parameters, plan.values)
+    points.to_csv(out / "points.csv", index=False)
+    points.to_parquet(out / "points.parquet", index=False)
+    from sim.report import sweep_findings, write_sweep_markdown
+    grid = plan.grid_shape is not None
+    findings = sweep_findings(points, plan.parameters, grid)
+    charts = {}
+    if not args.no_charts:
+        from sim.sweep_charts import sweep_charts
+        charts = sweep_charts(points, plan.parameters, plan.base_values, grid, plan.name, out)
+    command = "python run.py " + " ".join(argv if argv is not None else sys.argv[1:])
+    write_sweep_markdown(plan.name, info, findings, charts, out, command)
+    print(f"{plan.name} — {info['points']} points x {plan.replications} replications, seed "
+          f"{args.seed}, {elapsed:.1f} s on {executor.name}")
+    for line in findings:
+        print(line)
+    print(f"Wrote {out}/ (summary.md, points.csv, points.parquet, chunks/, {len(charts)} charts)")
+    return 0
+
+
 def _fail(message: str) -> int:
     print(f"error: {message}", file=sys.stderr)
     return EXIT_BAD_INPUT
@@ -139,13 +216,13 @@ def _write_tables(results, out: Path) -> list[Path]:
 
 
 class _progress:
-    """A tqdm bar over replications, for runs of more than one block."""
+    """A tqdm bar over replications (rate and time left), for runs above a threshold."""
 
-    def __init__(self, total: int, quiet: bool, block: int):
-        self.total, self.quiet, self.block, self.bar = total, quiet, block, None
+    def __init__(self, total: int, quiet: bool, threshold: int):
+        self.total, self.quiet, self.threshold, self.bar = total, quiet, threshold, None
 
     def __enter__(self):
-        if not self.quiet and self.total > self.block:
+        if not self.quiet and self.total > self.threshold:
             from tqdm import tqdm
             self.bar = tqdm(total=self.total, unit="rep", file=sys.stderr, leave=False)
         return self.bar.update if self.bar else None

@@ -11,12 +11,19 @@ full block they share, and the same seed and count give identical results.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
 
 import numpy as np
+import pandas as pd
+from threadpoolctl import threadpool_limits
 
 from sim.model import CeasefireModel
 from sim.results import Results
 from sim.schema import Scenario
+
+if TYPE_CHECKING:
+    from sim.store import ResultStore
+    from sim.sweep import SweepPlan
 
 #: Replications simulated together in one model.
 BLOCK = 1000
@@ -58,3 +65,37 @@ def run_scenario(scenario: Scenario, replications: int, seed: int,
         if progress:
             progress(part.replications)
     return Results.concatenate(parts)
+
+
+# -- sweeps -------------------------------------------------------------------------
+
+def run_chunk(task: tuple[str, Scenario, int, int, int, int]) -> tuple[str, pd.DataFrame]:
+    """Run one chunk of a sweep, anywhere (a module-level function, so it pickles).
+
+    ``task`` is (key, scenario, point, first replication, size, seed); returns the key
+    and one row per replication, outcomes only (no per-day series).
+    """
+    key, scenario, point, first, size, seed = task
+    with threadpool_limits(1):    # parallelism comes from workers, not BLAS threads
+        rows = run_block(scenario, first, size, seed, record_daily=False).replication_table()
+    rows.insert(0, "point", point)
+    return key, rows
+
+
+def run_sweep(plan: SweepPlan, store: ResultStore, executor, done: set[str],
+              progress: Callable[[int], None] | None = None) -> int:
+    """Run every chunk not in ``done`` (the store's finished chunks), storing each as it
+    finishes.
+
+    Returns the number of chunks run. Interrupting loses at most the chunks in
+    flight; the next call resumes.
+    """
+    todo = [c for c in plan.chunks if c.key not in done]
+    tasks = ((c.key, plan.scenarios[c.point], c.point, c.first, c.size, c.seed) for c in todo)
+    sizes = {c.key: c.size for c in todo}
+    with executor:
+        for key, rows in executor.imap_unordered(run_chunk, tasks):
+            store.write(key, rows)
+            if progress:
+                progress(sizes[key])
+    return len(todo)

@@ -215,11 +215,13 @@ def load_scenario(path: str | Path, overrides: dict[str, Any] | None = None) -> 
     try:
         return Scenario.model_validate(data)
     except ValidationError as exc:
-        raise _explain(exc, path, origins) from None
+        raise explain(exc, path, origins) from None
 
 
-def _explain(exc: ValidationError, path: Path, origins: Origins) -> ScenarioError:
-    """Turn pydantic's first error into a ScenarioError with the file the field came from."""
+def explain(exc: ValidationError, path: Path, origins: Origins,
+            model: type[BaseModel] = Scenario, prefix: str = "") -> ScenarioError:
+    """Turn pydantic's errors into one ScenarioError, naming the file the first field came
+    from; ``model`` is the block validated and ``prefix`` its path in the file."""
     messages = []
     first_loc: tuple[str, ...] = ()
     for i, err in enumerate(exc.errors()):
@@ -228,11 +230,12 @@ def _explain(exc: ValidationError, path: Path, origins: Origins) -> ScenarioErro
         if isinstance(inner, FieldProblems):
             items = [((*loc, *p.split(".")), m) for p, m in inner.problems]
         else:
-            items = [(loc, _describe(err, loc))]
+            items = [(loc, _describe(err, loc, model))]
         for item_loc, message in items:
             if not messages:
                 first_loc = item_loc
-            messages.append(f"{'.'.join(item_loc) or '(top level)'}: {message}")
+            where = ".".join(((prefix,) if prefix else ()) + item_loc)
+            messages.append(f"{where or '(top level)'}: {message}")
         if i >= 9:
             break
     file = _origin_of(first_loc, origins, path)
@@ -256,10 +259,10 @@ def _origin_of(loc: tuple[str, ...], origins: Origins, default: Path) -> Path:
     return default
 
 
-def _describe(err: dict, loc: tuple[str, ...]) -> str:
+def _describe(err: dict, loc: tuple[str, ...], model: type[BaseModel]) -> str:
     kind, got = err["type"], err.get("input")
     if kind == "extra_forbidden":
-        allowed = _fields_at(loc[:-1])
+        allowed = _fields_at(loc[:-1], model)
         close = difflib.get_close_matches(loc[-1], allowed, n=1)
         hint = f"; did you mean {close[0]!r}?" if close else ""
         return f"unknown field; expected one of {sorted(allowed)}{hint}"
@@ -269,9 +272,9 @@ def _describe(err: dict, loc: tuple[str, ...]) -> str:
     return f"{text} (got {got!r})" if not isinstance(got, dict | list) else text
 
 
-def _fields_at(loc: tuple[str, ...]) -> list[str]:
+def _fields_at(loc: tuple[str, ...], root: type[BaseModel]) -> list[str]:
     """Field names of the schema block found at ``loc`` (dict entries are stepped over)."""
-    model: Any = Scenario
+    model: Any = root
     for key in loc:
         if isinstance(model, type) and issubclass(model, BaseModel):
             field = model.model_fields.get(key)

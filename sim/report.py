@@ -57,3 +57,56 @@ def write_markdown(s: Summary, charts: dict[str, Path], tables: list[Path], fold
     path = folder / "summary.md"
     path.write_text("\n".join(out) + "\n", encoding="utf-8")
     return path
+
+
+def sweep_findings(points, params: tuple[str, ...], grid: bool) -> list[str]:
+    """Where the truce survives, in words (Markdown lines)."""
+    above = points["p_survive"] >= 0.5
+    lines = [f"- {len(points)} points; the truce survives in at least half the replications "
+             f"at {int(above.sum())} of them ({100 * above.mean():.0f}%).",
+             f"- Survival ranges from {100 * points['p_survive'].min():.1f}% to "
+             f"{100 * points['p_survive'].max():.1f}%."]
+    x = params[0]
+    if grid and len(params) <= 2:
+        groups = [("", points)] if len(params) == 1 else points.groupby(params[1], sort=True)
+        if len(params) == 2:
+            lines += ["", f"Smallest `{x}` at which survival passes 50%, for each `{params[1]}`:",
+                      "", f"| {params[1]} | smallest {x} | survival there |", "|---|---|---|"]
+        for level, group in groups:
+            group = group.sort_values(x)
+            passing = group[group["p_survive"] >= 0.5]
+            if len(params) == 1:
+                lines.append(
+                    f"- Survival passes 50% from `{x}` = {passing[x].iloc[0]:g} "
+                    f"({100 * passing['p_survive'].iloc[0]:.1f}%)." if len(passing) else
+                    f"- Survival stays below 50% over the whole range of `{x}`.")
+            else:
+                lines.append(f"| {level:g} | {passing[x].iloc[0]:g} | "
+                             f"{100 * passing['p_survive'].iloc[0]:.1f}% |" if len(passing) else
+                             f"| {level:g} | never in range | — |")
+    if len(params) > 1:
+        from sim.sweep_charts import rank_correlations
+        rho = rank_correlations(points, params)
+        lines += ["", "Rank correlation (Spearman) of each parameter with survival "
+                      "(sign: direction; size: strength over the swept ranges):", ""]
+        for p in rho.abs().sort_values(ascending=False).index:
+            lines.append(f"- `{p}`: {rho[p]:+.2f}")
+    return lines
+
+
+def write_sweep_markdown(name: str, plan_info: dict, findings: list[str],
+                         charts: dict[str, Path], folder: Path, command: str) -> Path:
+    """``summary.md`` of a sweep: what ran, where the truce survives, the charts."""
+    out = [f"# Sweep: {name}", "", f"Command: `{command}`", "",
+           f"Design: {plan_info['design']} over {', '.join(f'`{p}`' for p in plan_info['parameters'])}; "
+           f"{plan_info['points']} points x {plan_info['replications']} replications "
+           f"(seed {plan_info['seed']}). All points share their random numbers "
+           "(common random numbers), so differences between points are the terms, not noise.",
+           "", "## Where the truce survives", "", *findings, "", "## Charts", ""]
+    for title, path in charts.items():
+        out += [f"### {title}", "", f"![{title}]({path.name})", ""]
+    out += ["## Tables", "", "- [points.csv](points.csv) / [points.parquet](points.parquet): "
+            "one row per point", "- `chunks/`: every replication (Parquet dataset)"]
+    path = folder / "summary.md"
+    path.write_text("\n".join(out) + "\n", encoding="utf-8")
+    return path

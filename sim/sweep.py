@@ -1,0 +1,210 @@
+"""Sweep files: a base scenario plus a ``sweep:`` section naming what to vary and how.
+
+```yaml
+extends: ../kerry_lavrov.yaml
+name: Penalties × verification
+sweep:
+  parameters:
+    mechanisms.penalties.strength: {range: [0, 5], steps: 21}
+    mechanisms.attribution.verification: {values: [0.0, 0.25, 0.5, 0.75, 1.0]}
+  design: grid                                   # or {latin_hypercube: {points: 200, seed: 7}}
+  replications: 500
+```
+
+``load_sweep`` validates the section, builds every point's scenario (so a value
+outside the schema's range is refused before anything runs) and returns a
+``SweepPlan``: plain data the executors and the store work from.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import numpy as np
+from pydantic import Field, ValidationError, model_validator
+
+from sim.experiment import BLOCK, block_seeds
+from sim.loading import ScenarioError, apply_overrides, explain, read_yaml, resolve_extends
+from sim.schema import Scenario, Strict
+
+
+class Axis(Strict):
+    """One swept parameter: a list of values, or a range (with steps for a grid)."""
+
+    values: list[Any] | None = Field(None, min_length=1, description="The values to try.")
+    range: tuple[float, float] | None = Field(None, description="[low, high], both included.")
+    steps: Annotated[int, Field(ge=2, le=1000)] | None = Field(
+        None, description="Evenly spaced values across the range (grid designs).")
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> Axis:
+        if (self.values is None) == (self.range is None):
+            raise ValueError("give either 'values' or 'range' (with 'steps' for a grid)")
+        if self.range is not None and not self.range[0] < self.range[1]:
+            raise ValueError(f"range must go from low to high, got {list(self.range)}")
+        if self.values is not None and self.steps is not None:
+            raise ValueError("'steps' goes with 'range', not with 'values'")
+        return self
+
+
+class LatinHypercube(Strict):
+    points: int = Field(ge=2, le=100_000, description="Number of sampled points.")
+    seed: int = Field(ge=0, description="Seed of the design (not of the replications).")
+
+
+class Design(Strict):
+    latin_hypercube: LatinHypercube
+
+
+class SweepSpec(Strict):
+    parameters: dict[str, Axis] = Field(min_length=1, description="Dotted path -> values.")
+    design: Literal["grid"] | Design = "grid"
+    replications: int = Field(ge=1, le=1_000_000, description="Replications per point.")
+
+    @model_validator(mode="after")
+    def _design_fits(self) -> SweepSpec:
+        for path, axis in self.parameters.items():
+            if self.design == "grid" and axis.range is not None and axis.steps is None:
+                raise ValueError(f"{path}: a grid needs 'steps' with 'range'")
+            if self.design != "grid" and axis.range is None:
+                raise ValueError(f"{path}: a Latin hypercube samples ranges; give 'range'")
+        return self
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """One unit of work: replications [first, first + size) of one point."""
+
+    point: int
+    block: int
+    first: int
+    size: int
+    seed: int
+
+    @property
+    def key(self) -> str:
+        return f"p{self.point:06d}-b{self.block:04d}"
+
+
+@dataclass(frozen=True)
+class SweepPlan:
+    """A validated sweep: the base scenario, the points and the chunks to run."""
+
+    file: str
+    name: str
+    base: Scenario
+    parameters: tuple[str, ...]
+    design: str
+    values: np.ndarray              # (points, parameters)
+    scenarios: tuple[Scenario, ...]
+    replications: int
+    seed: int
+    grid_shape: tuple[int, ...] | None   # levels per parameter for a full grid
+
+    @property
+    def chunks(self) -> list[Chunk]:
+        blocks = block_seeds(self.seed, self.replications, min(BLOCK, self.replications))
+        return [Chunk(p, b, first, size, seed) for p in range(len(self.scenarios))
+                for b, (first, size, seed) in enumerate(blocks)]
+
+    @property
+    def base_values(self) -> tuple[float, ...]:
+        """Each swept parameter's value in the base scenario (the reference)."""
+        data = self.base.model_dump(mode="json")
+        out = []
+        for path in self.parameters:
+            node: Any = data
+            for key in path.split("."):
+                node = node.get(key) if isinstance(node, dict) else None
+            out.append(float(node) if isinstance(node, int | float) else float("nan"))
+        return tuple(out)
+
+    def fingerprint(self) -> str:
+        """Identity of the results this plan produces (refuses mixing stores)."""
+        blob = json.dumps({"base": self.base.model_dump(mode="json"),
+                           "parameters": self.parameters, "design": self.design,
+                           "values": self.values.tolist(), "replications": self.replications,
+                           "seed": self.seed, "block": BLOCK}, sort_keys=True)
+        return hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+    def describe(self) -> dict:
+        return {"file": self.file, "name": self.name, "parameters": list(self.parameters),
+                "design": self.design, "points": len(self.scenarios),
+                "replications": self.replications, "seed": self.seed,
+                "chunks": len(self.chunks), "block": min(BLOCK, self.replications)}
+
+
+def is_sweep_file(path: str | Path) -> bool:
+    """Whether the file itself has a ``sweep:`` section (the CLI's dispatch)."""
+    return "sweep" in read_yaml(Path(path))
+
+
+def load_sweep(path: str | Path, seed: int, overrides: dict[str, Any] | None = None
+               ) -> SweepPlan:
+    """Validate a sweep file and every scenario it implies; raise ScenarioError if any fails."""
+    path = Path(path).resolve()
+    data, origins = resolve_extends(path)
+    raw_sweep = data.pop("sweep", None)
+    if not isinstance(raw_sweep, dict):
+        raise ScenarioError(path, "sweep", "expected a mapping with 'parameters', "
+                                           "'replications' and optionally 'design'")
+    try:
+        spec = SweepSpec.model_validate(raw_sweep)
+    except ValidationError as exc:
+        raise explain(exc, path, {}, SweepSpec, "sweep") from None
+    if overrides:
+        data = apply_overrides(data, overrides, "command line", origins)
+    try:
+        base = Scenario.model_validate(data)
+    except ValidationError as exc:
+        raise explain(exc, path, origins) from None
+
+    names = tuple(spec.parameters)
+    values, shape, design = _design_points(spec)
+    scenarios = []
+    for row in values:
+        point = apply_overrides(json.loads(json.dumps(data)),
+                                dict(zip(names, _plain(row), strict=True)), str(path), {})
+        try:
+            scenarios.append(Scenario.model_validate(point))
+        except ValidationError as exc:
+            err = explain(exc, path, {})
+            at = ", ".join(f"{n}={v}" for n, v in zip(names, _plain(row), strict=True))
+            raise ScenarioError(path, f"sweep.parameters ({err.field})",
+                                f"{err.expected} at the point {at}") from None
+    return SweepPlan(file=str(path), name=base.name, base=base, parameters=names,
+                     design=design, values=np.array(values, dtype=object),
+                     scenarios=tuple(scenarios), replications=spec.replications, seed=seed,
+                     grid_shape=shape)
+
+
+def _plain(row) -> list[Any]:
+    return [v.item() if isinstance(v, np.generic) else v for v in row]
+
+
+def _levels(axis: Axis) -> list[Any]:
+    if axis.values is not None:
+        return list(axis.values)
+    lo, hi = axis.range
+    return [round(float(v), 12) for v in np.linspace(lo, hi, axis.steps)]
+
+
+def _design_points(spec: SweepSpec) -> tuple[list[list[Any]], tuple[int, ...] | None, str]:
+    axes = list(spec.parameters.values())
+    if spec.design == "grid":
+        levels = [_levels(a) for a in axes]
+        return [list(p) for p in itertools.product(*levels)], tuple(map(len, levels)), "grid"
+    lhs = spec.design.latin_hypercube
+    rng = np.random.default_rng(lhs.seed)
+    n, d = lhs.points, len(axes)
+    # one point in each of n equal strata per dimension, strata paired at random
+    u = (np.argsort(rng.random((d, n)), axis=1).T + rng.random((n, d))) / n
+    lows = np.array([a.range[0] for a in axes])
+    highs = np.array([a.range[1] for a in axes])
+    points = np.round(lows + u * (highs - lows), 12)
+    return points.tolist(), None, f"latin_hypercube({n}, seed {lhs.seed})"

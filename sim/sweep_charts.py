@@ -1,0 +1,148 @@
+"""Charts of a sweep's per-point table: where the truce survives.
+
+1 parameter: survival against it with its 95% band and the 50% line.
+2 parameters on a grid: a heat map with the 50% contour and the reference marked.
+More on a grid: small multiples of 2-D slices. A sampled design (Latin
+hypercube): rank correlations of each parameter with survival, and the two
+strongest against each other.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from sim.charts import _save  # noqa: E402
+
+CMAP = "RdYlGn"
+
+
+def _label(path: str) -> str:
+    return path.split(".", 1)[-1] if path.startswith("mechanisms.") else path
+
+
+def survival_line(points: pd.DataFrame, param: str, reference: float, title: str,
+                  path: Path) -> Path:
+    p = points.sort_values(param)
+    x = p[param].astype(float)
+    fig, ax = plt.subplots(figsize=(8, 4.5))
+    ax.fill_between(x, p["p_survive_low"], p["p_survive_high"], alpha=0.3,
+                    label="95% interval (Wilson)")
+    ax.plot(x, p["p_survive"], marker="o", lw=2, label="truce survives its duration")
+    ax.axhline(0.5, color="grey", ls=":", lw=1, label="50%")
+    if np.isfinite(reference):
+        ax.axvline(reference, color="k", ls="--", lw=1, label=f"reference ({reference:g})")
+    ax.set(xlabel=_label(param), ylabel="probability the truce survives", ylim=(0, 1.02),
+           title=title)
+    ax.legend(loc="best", fontsize=8)
+    return _save(fig, path)
+
+
+def _grid(points: pd.DataFrame, xp: str, yp: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    table = points.pivot_table(index=yp, columns=xp, values="p_survive", aggfunc="mean")
+    return (table.columns.to_numpy(float), table.index.to_numpy(float), table.to_numpy(float))
+
+
+def _heat(ax, points: pd.DataFrame, xp: str, yp: str, reference: tuple[float, float]):
+    x, y, z = _grid(points, xp, yp)
+    mesh = ax.pcolormesh(x, y, z, cmap=CMAP, vmin=0, vmax=1, shading="nearest")
+    if z.shape[0] > 1 and z.shape[1] > 1 and np.nanmin(z) < 0.5 < np.nanmax(z):
+        contour = ax.contour(x, y, z, levels=[0.5], colors="k", linewidths=1.5)
+        ax.clabel(contour, fmt={0.5: "50%"}, fontsize=8)
+    rx, ry = reference
+    if np.isfinite(rx) and np.isfinite(ry):
+        ax.plot(rx, ry, marker="*", ms=14, color="white", mec="k", ls="none",
+                label="reference scenario")
+        ax.legend(loc="upper left", fontsize=8, framealpha=0.8)
+    ax.set(xlabel=_label(xp), ylabel=_label(yp))
+    return mesh
+
+
+def heat_map(points: pd.DataFrame, params: tuple[str, str], reference: tuple[float, float],
+             title: str, path: Path) -> Path:
+    fig, ax = plt.subplots(figsize=(7.5, 6))
+    mesh = _heat(ax, points, params[0], params[1], reference)
+    fig.colorbar(mesh, ax=ax, label="probability the truce survives")
+    ax.set_title(title)
+    return _save(fig, path)
+
+
+def small_multiples(points: pd.DataFrame, params: tuple[str, ...], reference: tuple[float, ...],
+                    title: str, path: Path) -> Path:
+    """2-D slices over the first two parameters, one panel per level of the third; any
+    further parameters held at the level nearest the reference."""
+    xp, yp, zp, *rest = params
+    held = points
+    notes = []
+    for name, ref in zip(rest, reference[3:], strict=True):
+        levels = np.unique(held[name].astype(float))
+        level = levels[np.argmin(np.abs(levels - ref))] if np.isfinite(ref) else levels[0]
+        held = held[held[name].astype(float) == level]
+        notes.append(f"{_label(name)} = {level:g}")
+    levels = np.unique(held[zp].astype(float))
+    cols = min(4, len(levels))
+    rows = -(-len(levels) // cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(4 * cols, 3.6 * rows), squeeze=False,
+                             sharex=True, sharey=True)
+    mesh = None
+    for ax, level in zip(axes.flat, levels, strict=False):
+        mesh = _heat(ax, held[held[zp].astype(float) == level], xp, yp, reference[:2])
+        ax.set_title(f"{_label(zp)} = {level:g}", fontsize=9)
+    for ax in axes.flat[len(levels):]:
+        ax.set_visible(False)
+    fig.colorbar(mesh, ax=axes, label="probability the truce survives", shrink=0.8)
+    fig.suptitle(title + (f" ({', '.join(notes)})" if notes else ""))
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
+
+
+def rank_correlations(points: pd.DataFrame, params: tuple[str, ...]) -> pd.Series:
+    """Spearman rank correlation of each parameter with survival across the points."""
+    ranks = points[list(params) + ["p_survive"]].astype(float).rank()
+    return pd.Series({p: ranks[p].corr(ranks["p_survive"]) for p in params})
+
+
+def sensitivity(points: pd.DataFrame, params: tuple[str, ...], title: str, path: Path) -> Path:
+    """Sampled designs: which parameters move survival (rank correlation), and the sampled
+    points of the two that move it most, coloured by survival."""
+    rho = rank_correlations(points, params).fillna(0.0)
+    order = rho.abs().sort_values().index
+    fig, (ax, ax2) = plt.subplots(1, 2, figsize=(13, 5), gridspec_kw={"width_ratios": [1, 1]})
+    ax.barh([_label(p) for p in order], rho[order],
+            color=["tab:green" if rho[p] > 0 else "tab:red" for p in order])
+    ax.axvline(0, color="k", lw=0.8)
+    ax.set(xlim=(-1, 1), xlabel="rank correlation with survival (Spearman)",
+           title="Which terms matter")
+    if len(params) >= 2:
+        a, b = order[-1], order[-2]
+        sc = ax2.scatter(points[a].astype(float), points[b].astype(float),
+                         c=points["p_survive"], cmap=CMAP, vmin=0, vmax=1, s=22,
+                         edgecolors="none")
+        ax2.set(xlabel=_label(a), ylabel=_label(b), title="The two that matter most")
+        fig.colorbar(sc, ax=ax2, label="probability the truce survives")
+    else:
+        ax2.set_visible(False)
+    fig.suptitle(title)
+    return _save(fig, path)
+
+
+def sweep_charts(points: pd.DataFrame, params: tuple[str, ...], reference: tuple[float, ...],
+                 grid: bool, name: str, folder: Path) -> dict[str, Path]:
+    """The charts that fit the sweep's shape, by title."""
+    title = f"{name}: where the truce survives"
+    if len(params) == 1:
+        return {"Survival against the parameter":
+                survival_line(points, params[0], reference[0], title, folder / "survival.png")}
+    if not grid:
+        return {"Sensitivity": sensitivity(points, params, title, folder / "sensitivity.png")}
+    if len(params) == 2:
+        return {"Heat map": heat_map(points, params[:2], reference[:2], title,
+                                     folder / "heatmap.png")}
+    return {"Slices": small_multiples(points, params, reference, title, folder / "slices.png")}
