@@ -1,11 +1,8 @@
-"""Running replications of a scenario: blocks of replications, each with its own seed.
+"""Running replications: all of a scenario's (``run_scenario``), or a sweep's chunks
+(``run_sweep``), block by block with the seeds of ``sim.seeding``.
 
-A run of R replications is cut into blocks of ``BLOCK`` replications (the last
-one may be smaller). Block k runs in one model whose generator is seeded with
-the k-th child of ``numpy.random.SeedSequence(seed)``. A replication's result
-thus depends on the root seed, its block's index and its block's size, never
-on how or where the blocks are run: runs with the same seed agree on every
-full block they share, and the same seed and count give identical results.
+Same seed and replication count, same results, however and wherever the blocks
+run: runs with the same seed agree on every full block they share.
 """
 
 from __future__ import annotations
@@ -20,22 +17,14 @@ from threadpoolctl import threadpool_limits
 from sim.model import CeasefireModel
 from sim.results import Results
 from sim.schema import Scenario
+from sim.seeding import BLOCK, block_seeds
+
+__all__ = ["BLOCK", "block_seeds", "run_block", "iter_blocks", "run_scenario", "run_chunk",
+           "run_sweep"]
 
 if TYPE_CHECKING:
     from sim.store import ResultStore
     from sim.sweep import SweepPlan
-
-#: Replications simulated together in one model.
-BLOCK = 1000
-
-
-def block_seeds(seed: int, replications: int, block: int = BLOCK) -> list[tuple[int, int, int]]:
-    """(first replication, size, seed) of each block, derived from the root seed."""
-    n_blocks = -(-replications // block)
-    children = np.random.SeedSequence(seed).spawn(n_blocks)
-    return [(k * block, min(block, replications - k * block),
-             int(child.generate_state(1, np.uint64)[0]))
-            for k, child in enumerate(children)]
 
 
 def run_block(scenario: Scenario, first: int, size: int, seed: int,

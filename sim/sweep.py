@@ -28,7 +28,7 @@ from typing import Annotated, Any, Literal
 import numpy as np
 from pydantic import Field, ValidationError, model_validator
 
-from sim.experiment import BLOCK, block_seeds
+from sim.seeding import BLOCK, block_seeds
 from sim.loading import ScenarioError, apply_overrides, explain, read_yaml, resolve_extends
 from sim.schema import Scenario, Strict
 

@@ -1,0 +1,239 @@
+"""Sweeps: same results on every executor, a store that loses nothing, clean refusals.
+
+All runs go through the real command line (``run.py``) in subprocesses, as a
+user runs them; the Dask tests start a real scheduler and workers on loopback.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+REFERENCE = ROOT / "scenarios" / "kerry_lavrov.yaml"
+
+SWEEP = f"""
+extends: {REFERENCE}
+name: test sweep
+time: {{horizon_days: 8}}
+sweep:
+  parameters:
+    mechanisms.penalties.strength: {{values: [0, 2]}}
+    mechanisms.attribution.verification: {{range: [0, 0.8], steps: 3}}
+  replications: 300
+"""
+
+
+def cli(*args, cwd=ROOT, timeout=600) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(ROOT / "run.py"), *map(str, args), "-q"],
+                          cwd=cwd, capture_output=True, text=True, timeout=timeout)
+
+
+def all_rows(folder: Path) -> pd.DataFrame:
+    rows = pd.read_parquet(folder / "chunks")
+    return rows.sort_values(["point", "replication"], ignore_index=True)
+
+
+@pytest.fixture(scope="module")
+def sweep_file(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("sweep") / "small.yaml"
+    path.write_text(SWEEP, encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def serial(sweep_file, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("serial") / "out"
+    done = cli(sweep_file, "--out", out, "--seed", 9)
+    assert done.returncode == 0, done.stderr
+    return out
+
+
+def test_serial_sweep_writes_points_charts_and_words(serial):
+    points = pd.read_csv(serial / "points.csv")
+    assert len(points) == 6
+    assert (points["replications"] == 300).all()
+    assert ((points["p_survive_low"] <= points["p_survive"])
+            & (points["p_survive"] <= points["p_survive_high"])).all()
+    assert (serial / "heatmap.png").read_bytes().startswith(b"\x89PNG")
+    summary = (serial / "summary.md").read_text(encoding="utf-8")
+    assert "Smallest `mechanisms.penalties.strength` at which survival passes 50%" in summary
+    rows = all_rows(serial)
+    assert len(rows) == 6 * 300
+    assert not rows.duplicated(["point", "replication"]).any()
+
+
+def test_points_share_random_numbers_and_match_a_single_run(serial, tmp_path):
+    """A sweep point is the same as the scenario run on its own with that value."""
+    single = tmp_path / "single"
+    done = cli(REFERENCE, "--set", "time.horizon_days=8", "--set",
+               "mechanisms.penalties.strength=2", "--set",
+               "mechanisms.attribution.verification=0.4", "-r", 300, "--seed", 9,
+               "--out", single, "--no-charts")
+    assert done.returncode == 0, done.stderr
+    alone = pd.read_csv(single / "replications.csv")
+    points = pd.read_csv(serial / "points.csv")
+    point = points[(points["mechanisms.penalties.strength"] == 2)
+                   & (points["mechanisms.attribution.verification"] == 0.4)]
+    assert point["p_survive"].item() == alone["survived"].mean()
+
+
+def test_two_workers_give_byte_identical_results(sweep_file, serial, tmp_path):
+    done = cli(sweep_file, "--out", tmp_path / "w2", "--seed", 9, "--workers", 2)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "w2" / "points.csv").read_bytes() == (serial / "points.csv").read_bytes()
+    pd.testing.assert_frame_equal(all_rows(tmp_path / "w2"), all_rows(serial))
+
+
+def test_a_real_local_dask_cluster_gives_byte_identical_results(sweep_file, serial, tmp_path):
+    done = cli(sweep_file, "--out", tmp_path / "dask", "--seed", 9, "--dask-local", 2)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "dask" / "points.csv").read_bytes() == \
+        (serial / "points.csv").read_bytes()
+
+
+def test_an_existing_dask_scheduler_gives_byte_identical_results(sweep_file, serial, tmp_path):
+    from dask.distributed import LocalCluster
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                      dashboard_address=None, host="127.0.0.1") as cluster:
+        done = cli(sweep_file, "--out", tmp_path / "sched", "--seed", 9,
+                   "--scheduler", cluster.scheduler_address)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "sched" / "points.csv").read_bytes() == \
+        (serial / "points.csv").read_bytes()
+
+
+def test_a_killed_sweep_resumes_to_exactly_the_uninterrupted_rows(tmp_path):
+    sweep = tmp_path / "long.yaml"
+    sweep.write_text(SWEEP.replace("steps: 3", "steps: 9"), encoding="utf-8")   # 18 chunks
+    whole = cli(sweep, "--out", tmp_path / "whole", "--seed", 4, "--no-charts")
+    assert whole.returncode == 0, whole.stderr
+
+    out = tmp_path / "killed"
+    proc = subprocess.Popen([sys.executable, str(ROOT / "run.py"), str(sweep), "--out",
+                             str(out), "--seed", "4", "--no-charts", "-q"], cwd=ROOT,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline and proc.poll() is None:
+        if len(list((out / "chunks").glob("*.parquet"))) >= 4:
+            break
+        time.sleep(0.05)
+    assert proc.poll() is None, "the sweep finished before it could be killed"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    stored = len(list((out / "chunks").glob("*.parquet")))
+    assert 4 <= stored < 18
+    assert not (out / "points.csv").exists()
+
+    resumed = cli(sweep, "--out", out, "--seed", 4, "--no-charts")
+    assert resumed.returncode == 0, resumed.stderr
+    assert f"{stored} already stored" in resumed.stderr or stored == 0
+    assert (out / "points.csv").read_bytes() == (tmp_path / "whole" / "points.csv").read_bytes()
+    rows = all_rows(out)
+    assert len(rows) == 18 * 300 and not rows.duplicated(["point", "replication"]).any()
+    pd.testing.assert_frame_equal(rows, all_rows(tmp_path / "whole"))
+
+
+def test_a_store_from_another_run_is_refused_and_left_alone(sweep_file, serial):
+    before = {p: p.read_bytes() for p in serial.rglob("*") if p.is_file()}
+    done = cli(sweep_file, "--out", serial, "--seed", 10)
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+    assert "different sweep, scenario or seed" in done.stderr
+    after = {p: p.read_bytes() for p in serial.rglob("*") if p.is_file()}
+    assert before == after
+
+
+def test_manifest_records_plan_chunks_and_versions(serial):
+    manifest = json.loads((serial / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["sweep"]["points"] == 6 and manifest["sweep"]["seed"] == 9
+    assert len(manifest["chunks"]) == 6
+    assert manifest["base_scenario"]["time"]["horizon_days"] == 8
+    assert "mesa" in manifest["versions"]
+
+
+BAD = {
+    "unknown-path": ("    mechanisms.penalties.strenght: {values: [0, 1]}\n",
+                     "sweep.parameters (mechanisms.penalties.strenght)", "did you mean"),
+    "unknown-block": ("    sanctions.level: {values: [0, 1]}\n",
+                      "sanctions.level", "unknown parameter path"),
+    "value-out-of-range": ("    mechanisms.attribution.verification: {range: [0, 2], steps: 3}\n",
+                           "mechanisms.attribution.verification", "less than or equal to 1"),
+    "empty-range": ("    mechanisms.penalties.strength: {range: [1, 1], steps: 3}\n",
+                    "sweep.parameters.mechanisms.penalties.strength",
+                    "range must go from low to high"),
+    "empty-values": ("    mechanisms.penalties.strength: {values: []}\n",
+                     "sweep.parameters.mechanisms.penalties.strength.values", "at least 1"),
+    "grid-without-steps": ("    mechanisms.penalties.strength: {range: [0, 1]}\n",
+                           "sweep", "a grid needs 'steps'"),
+}
+
+
+@pytest.mark.parametrize("case", BAD, ids=list(BAD))
+def test_bad_sweeps_are_refused_before_anything_is_written(case, tmp_path):
+    line, field, expected = BAD[case]
+    path = tmp_path / "bad.yaml"
+    path.write_text(f"extends: {REFERENCE}\nname: bad\nsweep:\n  parameters:\n{line}"
+                    "  replications: 10\n", encoding="utf-8")
+    done = cli(path, "--out", tmp_path / "out")
+    assert done.returncode == 2, done.stdout
+    assert "Traceback" not in done.stderr
+    assert str(path) in done.stderr and field in done.stderr and expected in done.stderr, \
+        done.stderr
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("replications,expected", [
+    ("0", "greater than or equal to 1"), ("many", "valid integer")])
+def test_bad_replications_are_refused(replications, expected, tmp_path):
+    path = tmp_path / "bad.yaml"
+    path.write_text(f"extends: {REFERENCE}\nname: bad\nsweep:\n  parameters:\n"
+                    f"    mechanisms.penalties.strength: {{values: [0]}}\n"
+                    f"  replications: {replications}\n", encoding="utf-8")
+    done = cli(path, "--out", tmp_path / "out")
+    assert done.returncode == 2 and "sweep.replications" in done.stderr
+    assert expected in done.stderr and "Traceback" not in done.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_latin_hypercube_needs_ranges_and_is_reproducible(tmp_path):
+    from sim.loading import ScenarioError
+    from sim.sweep import load_sweep
+    text = (f"extends: {REFERENCE}\nname: lhs\nsweep:\n  parameters:\n"
+            "    mechanisms.penalties.strength: {range: [0, 5]}\n"
+            "    actors.russia.commitment: {range: [0, 1]}\n"
+            "  design: {latin_hypercube: {points: 50, seed: 3}}\n  replications: 5\n")
+    (tmp_path / "lhs.yaml").write_text(text, encoding="utf-8")
+    a = load_sweep(tmp_path / "lhs.yaml", seed=1)
+    b = load_sweep(tmp_path / "lhs.yaml", seed=1)
+    assert (a.values == b.values).all() and len(a.values) == 50
+    # one point in each of the 50 strata of every parameter
+    strata = (a.values[:, 0].astype(float) / 5 * 50).astype(int)
+    assert sorted(strata) == list(range(50))
+    (tmp_path / "bad.yaml").write_text(text.replace("{range: [0, 1]}", "{values: [0, 1]}"),
+                                       encoding="utf-8")
+    with pytest.raises(ScenarioError, match="samples ranges"):
+        load_sweep(tmp_path / "bad.yaml", seed=1)
+
+
+def test_executor_flags_are_for_sweeps_and_replications_for_scenarios(sweep_file, tmp_path):
+    plain = cli(REFERENCE, "--workers", 2, "--out", tmp_path / "a")
+    assert plain.returncode == 2 and "executors are for sweep files" in plain.stderr
+    sweep = cli(sweep_file, "-r", 10, "--out", tmp_path / "b")
+    assert sweep.returncode == 2 and "sets its replications per point" in sweep.stderr
+    assert not (tmp_path / "a").exists() and not (tmp_path / "b").exists()
+
+
+def test_the_shipped_sweeps_are_valid():
+    from sim.sweep import load_sweep
+    for path in sorted((ROOT / "scenarios" / "sweeps").glob("*.yaml")):
+        plan = load_sweep(path, seed=1)
+        assert len(plan.scenarios) >= 2, path.name
