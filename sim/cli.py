@@ -10,15 +10,14 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import platform
 import sys
 import time
-from importlib import metadata
 from pathlib import Path
 
 from sim.loading import ScenarioError, load_scenario, parse_value
 from sim.sweep import is_sweep_file, load_sweep
 from sim.parameters import parameter_table
+from sim.provenance import package_versions
 
 DEFAULT_REPLICATIONS = 2000
 DEFAULT_SEED = 20160912   # the day the Kerry–Lavrov truce began
@@ -110,7 +109,7 @@ def main(argv: list[str] | None = None) -> int:
     manifest = {
         "scenario_file": str(args.scenario), "overrides": overrides, "seed": args.seed,
         "replications": args.replications, "block_size": BLOCK, "fingerprint": fingerprint,
-        "seconds": round(elapsed, 3), "versions": _versions(), "scenario": resolved,
+        "seconds": round(elapsed, 3), "versions": package_versions(), "scenario": resolved,
     }
     (out / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
     charts = {}
@@ -231,13 +230,3 @@ class _progress:
         if self.bar:
             self.bar.close()
         return False
-
-
-def _versions() -> dict[str, str]:
-    versions = {"python": platform.python_version()}
-    for pkg in ("ceasefire-sim", "mesa", "numpy", "pandas", "pydantic"):
-        try:
-            versions[pkg] = metadata.version(pkg)
-        except metadata.PackageNotFoundError:
-            versions[pkg] = "unknown"
-    return versions

@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import json
 import os
-import platform
-from importlib import metadata
 from pathlib import Path
 
 import pandas as pd
@@ -24,6 +22,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from sim.loading import ScenarioError
+from sim.provenance import package_versions
 from sim.sweep import SweepPlan
 
 MANIFEST = "manifest.json"
@@ -74,18 +73,12 @@ class ResultStore:
         return frame.sort_values(["point", "replication"], kind="stable", ignore_index=True)
 
     def _write_manifest(self, fingerprint: str) -> None:
-        versions = {"python": platform.python_version()}
-        for pkg in ("ceasefire-sim", "mesa", "numpy", "pandas", "pyarrow"):
-            try:
-                versions[pkg] = metadata.version(pkg)
-            except metadata.PackageNotFoundError:
-                versions[pkg] = "unknown"
         body = {"fingerprint": fingerprint, "sweep": self.plan.describe(),
                 "points": [dict(zip(self.plan.parameters, map(_plain, row), strict=True))
                            for row in self.plan.values],
                 "chunks": [c.__dict__ | {"key": c.key} for c in self.plan.chunks],
                 "base_scenario": self.plan.base.model_dump(mode="json"),
-                "versions": versions}
+                "versions": package_versions()}
         tmp = self.folder / f".{MANIFEST}.tmp"
         tmp.write_text(json.dumps(body, indent=1), encoding="utf-8")
         os.replace(tmp, self.folder / MANIFEST)
