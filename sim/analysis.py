@@ -5,6 +5,7 @@ Reads plain ``Results`` arrays; knows nothing of models or charts.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -125,12 +126,16 @@ def summarize(r: Results) -> Summary:
         convoys=convoys)
 
 
-def point_table(rows: pd.DataFrame, parameters: tuple[str, ...], values: np.ndarray
-                ) -> pd.DataFrame:
+def point_table(points: Iterable[tuple[int, pd.DataFrame]], parameters: tuple[str, ...],
+                values: np.ndarray) -> pd.DataFrame:
     """One row per sweep point: its parameter values, survival with a 95% interval, JIC
-    activation, median collapse day and the most common trigger."""
+    activation, median collapse day and the most common trigger.
+
+    ``points`` yields (point, its replication rows), so a sweep of any size is
+    summarised one point at a time.
+    """
     out = []
-    for point, group in rows.groupby("point", sort=True):
+    for point, group in points:
         n = len(group)
         survived = int(group["survived"].sum())
         jic = int(group["jic_activated"].sum())

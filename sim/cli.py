@@ -135,7 +135,7 @@ def _sweep(args, overrides: dict, argv) -> int:
                             "a sweep sets its replications per point in its 'sweep:' section")
     plan = load_sweep(args.scenario, args.seed, overrides)
     from sim.analysis import point_table
-    from sim.executors import make_executor
+    from sim.executors import executor_failures, make_executor
     from sim.experiment import run_sweep
     from sim.store import ResultStore
 
@@ -161,11 +161,16 @@ def _sweep(args, overrides: dict, argv) -> int:
     except OSError as exc:
         raise ScenarioError(args.scenario, "--scheduler", f"cannot run on {executor.name}: "
                                                           f"{exc}") from None
+    except executor_failures() as exc:
+        stored = len(list(store.chunk_dir.glob("*.parquet")))
+        print(f"error: {executor.name} failed ({type(exc).__name__}: {exc}); {stored} of "
+              f"{len(chunks)} chunks are stored in {out}/; run the same command again to "
+              "resume", file=sys.stderr)
+        return 1
     elapsed = time.perf_counter() - started
 
-    rows = store.read(["point", "replication", "survived", "collapse_day", "trigger",
-                       "jic_activated"])
-    points = point_table(rows, plan.parameters, plan.values)
+    points = point_table(store.points(["replication", "survived", "collapse_day", "trigger",
+                                       "jic_activated"]), plan.parameters, plan.values)
     points.to_csv(out / "points.csv", index=False)
     points.to_parquet(out / "points.parquet", index=False)
     from sim.report import sweep_findings, write_sweep_markdown

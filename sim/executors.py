@@ -106,6 +106,19 @@ class DaskExecutor:
             yield result
 
 
+def executor_failures() -> tuple[type[BaseException], ...]:
+    """Failures of the machinery rather than of a chunk: a worker process died, or a Dask
+    worker was lost more often than Dask retries."""
+    from concurrent.futures.process import BrokenProcessPool
+    failures: tuple[type[BaseException], ...] = (BrokenProcessPool,)
+    try:
+        from distributed.scheduler import KilledWorker
+        failures += (KilledWorker,)
+    except ImportError:
+        pass
+    return failures
+
+
 def make_executor(workers: int | None = None, scheduler: str | None = None,
                   dask_local: int | None = None):
     """The executor the command line asked for (serial when nothing was)."""

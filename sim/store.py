@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -65,12 +66,15 @@ class ResultStore:
         pq.write_table(pa.Table.from_pandas(rows, preserve_index=False), tmp)
         os.replace(tmp, self.chunk_dir / f"{key}.parquet")
 
-    def read(self, columns: list[str] | None = None) -> pd.DataFrame:
-        """All stored rows, ordered by point and replication."""
-        files = sorted(self.chunk_dir.glob("*.parquet"))
-        frame = pd.concat([pq.read_table(f, columns=columns).to_pandas() for f in files],
-                          ignore_index=True)
-        return frame.sort_values(["point", "replication"], kind="stable", ignore_index=True)
+    def points(self, columns: list[str] | None = None) -> Iterator[tuple[int, pd.DataFrame]]:
+        """Each point's stored rows, ordered by replication, one point in memory at a time."""
+        by_point: dict[int, list[Path]] = {}
+        for f in sorted(self.chunk_dir.glob("*.parquet")):
+            by_point.setdefault(int(f.stem[1:7]), []).append(f)
+        for point, files in sorted(by_point.items()):
+            frame = pd.concat([pq.read_table(f, columns=columns).to_pandas() for f in files],
+                              ignore_index=True)
+            yield point, frame.sort_values("replication", kind="stable", ignore_index=True)
 
     def _write_manifest(self, fingerprint: str) -> None:
         body = {"fingerprint": fingerprint, "sweep": self.plan.describe(),
