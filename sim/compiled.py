@@ -102,7 +102,6 @@ class Compiled:
     act_alias: tuple[np.ndarray, np.ndarray]  # (A, A * G) Walker alias tables: cut, alias
     can_act: np.ndarray            # (A,) 1.0 where the actor has someone to hit
     act_target: np.ndarray         # (A * G,) target actor of each table cell
-    act_region: np.ndarray         # (A * G,) region of each table cell
     act_harm: np.ndarray           # (A, A * G) civilian casualties of an actor's attack there
     act_marbling: np.ndarray       # (A * G,) marbling there (for spoiler attacks)
     # accidents and separation
@@ -185,7 +184,6 @@ def compile_scenario(sc: Scenario) -> Compiled:
     act_harm = (sc.harm.lethality * strength[:, None, None] * civilians[None, None, :]
                 * np.ones((1, A, 1))).reshape(A, A * G)
     act_target = np.repeat(np.arange(A), G)
-    act_region = np.tile(np.arange(G), A)
     act_marbling = np.tile(marbling, A)
 
     intermixed_party = np.full(A, -1)
@@ -293,7 +291,7 @@ def compile_scenario(sc: Scenario) -> Compiled:
         blame_pairs=blame_pairs,
         other_side_of_pairs=other_side_of_pairs,
         act_alias=act_alias, can_act=can_act.astype(float), act_target=act_target,
-        act_region=act_region, act_harm=act_harm, act_marbling=act_marbling,
+        act_harm=act_harm, act_marbling=act_marbling,
         accident_rate=accident_rate, collateral_exposure=collateral_exposure,
         separation_rate=separation_rate,
         initial_separation=np.where(np.isin(np.arange(A), intermixed_party),
