@@ -58,9 +58,10 @@ def violence_by_day(r: Results, path: Path) -> Path:
         if a in r.parties:
             ax.plot(days[1:], r.reported_day[:, :, i].mean(0), color=colour, ls="--", lw=1.5,
                     label=f"{a}: as reported by the other side")
-    ax.axvline(r.duration_days, color="k", ls=":", lw=1, label="end of the truce phase")
+    ax.axvline(r.duration_days + 0.5, color="k", ls=":", lw=1, label="end of the truce phase")
     ax.axvspan(-0.5, 0.5, color="grey", alpha=0.15, label="before the truce (war level)")
-    ax.set(xlabel="day since the truce began", ylabel="attacks per day (mean over replications)",
+    ax.set(xlabel="day since the truce began (day 1 = its first 24 hours)",
+           ylabel="attacks, or violations reported, per day\n(mean over replications)",
            title=f"{r.scenario_name}: violence by actor, true vs reported")
     ax.set_xlim(-0.5, days[-1] + 0.5)
     ax.set_ylim(bottom=0)
@@ -123,11 +124,15 @@ def aid_delivered(r: Results, s: Summary, path: Path) -> Path:
 
 
 def all_charts(r: Results, s: Summary, folder: Path) -> dict[str, Path]:
-    """Every chart of a scenario run, by title, in ``folder``."""
-    return {
+    """Every chart that has something to show for this run, by title, in ``folder``."""
+    charts = {
         "Survival of the truce": survival_curve(r, folder / "survival.png"),
         "Violence by actor, true vs reported": violence_by_day(r, folder / "violence.png"),
-        "Trust between key pairs": trust_trajectories(r, folder / "trust.png"),
-        "Collapse triggers and declarers": collapse_triggers(s, folder / "triggers.png"),
-        "Aid delivered": aid_delivered(r, s, folder / "aid.png"),
     }
+    if r.key_pairs:
+        charts["Trust between key pairs"] = trust_trajectories(r, folder / "trust.png")
+    if s.triggers:
+        charts["Collapse triggers and declarers"] = collapse_triggers(s, folder / "triggers.png")
+    if r.convoys.any():
+        charts["Aid delivered"] = aid_delivered(r, s, folder / "aid.png")
+    return charts

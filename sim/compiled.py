@@ -24,6 +24,28 @@ def per_step(rate_per_day: np.ndarray | float, dt_days: float) -> np.ndarray:
     return -np.expm1(-np.asarray(rate_per_day, dtype=float) * dt_days)
 
 
+def poisson_count(u: np.ndarray, rate: np.ndarray) -> np.ndarray:
+    """Events in one step from one uniform per draw, inverting the Poisson CDF.
+
+    ``u < per_step(rate)`` exactly when the count is at least one, so a rule can
+    first threshold the uniform (cheap, dense) and count only where it fired.
+    ``rate`` is the expected number of events in the step.
+    """
+    v = 1.0 - u
+    term = np.exp(-rate)
+    cdf = term.copy()
+    count = np.zeros(len(u), dtype=int)
+    more = v > cdf
+    k = 0
+    while more.any():
+        k += 1
+        term = term * rate / k
+        cdf = cdf + term
+        count += more
+        more &= (v > cdf) & (term > 1e-16)
+    return count
+
+
 def alias_tables(prob: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Walker's alias tables for sampling each row's categorical distribution with one uniform.
 
@@ -173,8 +195,10 @@ def compile_scenario(sc: Scenario) -> Compiled:
     civilians = np.array([sc.regions[g].civilians for g in regions])
     marbling = np.array([sc.regions[g].marbling for g in regions])
 
-    # Who may hit whom: parties hit the other side's parties; excluded factions hit any party.
-    may_hit = party[None, :] & (camp[:, None] != camp[None, :])
+    # Who may hit whom: attacks land on the ground forces of party factions of another camp
+    # (a power's presence is its air operations, not a target).
+    faction = np.array([a.kind == "faction" for a in acts])
+    may_hit = (party & faction)[None, :] & (camp[:, None] != camp[None, :])
     weight = may_hit[:, :, None] * presence[:, None, :] * exposure[None, :, :]   # (A, A, G)
     totals = weight.reshape(A, -1).sum(1)
     can_act = totals > 0
@@ -263,8 +287,9 @@ def compile_scenario(sc: Scenario) -> Compiled:
               if sc.regions[g].besieged_by]
     siege_region = np.array([s[0] for s in sieges], dtype=int)
     besieger = np.array([s[1] for s in sieges], dtype=int)
+    ground = party & faction       # the besieged are party factions on the ground
     besieged_camp = np.array([
-        camp[np.argmax(np.where(party & (camp != camp[b]), presence[:, g], -1.0))]
+        camp[np.argmax(np.where(ground & (camp != camp[b]), presence[:, g], -1.0))]
         for g, b in sieges], dtype=int)
     siege_harm = sc.harm.lethality * civilians[siege_region] if sieges else np.zeros(0)
 

@@ -15,6 +15,7 @@ there are.
 from __future__ import annotations
 
 import multiprocessing
+import signal
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from itertools import islice
@@ -49,11 +50,21 @@ class ProcessExecutor:
 
     def __enter__(self) -> ProcessExecutor:
         self.pool = ProcessPoolExecutor(self.workers,
-                                        mp_context=multiprocessing.get_context("forkserver"))
+                                        mp_context=multiprocessing.get_context("forkserver"),
+                                        initializer=_ignore_interrupts)
         return self
 
-    def __exit__(self, *exc) -> bool:
-        self.pool.shutdown(wait=True, cancel_futures=True)
+    def __exit__(self, kind, *exc) -> bool:
+        if kind is None:
+            self.pool.shutdown(wait=True)
+            return False
+        # Interrupted or failed: stop at once; the store keeps what finished.
+        processes = list((getattr(self.pool, "_processes", None) or {}).values())
+        self.pool.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.join(timeout=5)
         return False
 
     def imap_unordered(self, fn: Callable, tasks: Iterable) -> Iterator[Any]:
@@ -65,6 +76,11 @@ class ProcessExecutor:
             for future in done:
                 yield future.result()
                 running |= {self.pool.submit(fn, t) for t in islice(pending, 1)}
+
+
+def _ignore_interrupts() -> None:
+    """Workers leave Ctrl-C to the coordinator, which stops them cleanly."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 class DaskExecutor:

@@ -28,12 +28,14 @@ if TYPE_CHECKING:
 
 
 def run_block(scenario: Scenario, first: int, size: int, seed: int,
-              record_daily: bool = True) -> Results:
-    """Simulate one block of replications to the horizon."""
+              record_daily: bool = True, block_size: int = BLOCK) -> Results:
+    """Simulate one block of replications to the horizon (``first`` is a multiple of
+    ``block_size``, the size of the run's full blocks)."""
     model = CeasefireModel(scenario, replications=size, rng=seed, record_daily=record_daily)
     while model.running:
         model.step()
-    return model.results(seeds=np.full(size, seed, np.uint64), first_replication=first)
+    return model.results(seeds=np.full(size, seed, np.uint64), first_replication=first,
+                         block_size=block_size)
 
 
 def iter_blocks(scenario: Scenario, replications: int, seed: int,
@@ -58,15 +60,17 @@ def run_scenario(scenario: Scenario, replications: int, seed: int,
 
 # -- sweeps -------------------------------------------------------------------------
 
-def run_chunk(task: tuple[str, Scenario, int, int, int, int]) -> tuple[str, pd.DataFrame]:
+def run_chunk(task: tuple[str, Scenario, int, int, int, int, int]
+              ) -> tuple[str, pd.DataFrame]:
     """Run one chunk of a sweep, anywhere (a module-level function, so it pickles).
 
-    ``task`` is (key, scenario, point, first replication, size, seed); returns the key
-    and one row per replication, outcomes only (no per-day series).
+    ``task`` is (key, scenario, point, first replication, size, seed, block size);
+    returns the key and one row per replication, outcomes only (no per-day series).
     """
-    key, scenario, point, first, size, seed = task
+    key, scenario, point, first, size, seed, block = task
     with threadpool_limits(1):    # parallelism comes from workers, not BLAS threads
-        rows = run_block(scenario, first, size, seed, record_daily=False).replication_table()
+        rows = run_block(scenario, first, size, seed, record_daily=False,
+                         block_size=block).replication_table()
     rows.insert(0, "point", point)
     return key, rows
 
@@ -80,7 +84,9 @@ def run_sweep(plan: SweepPlan, store: ResultStore, executor, done: set[str],
     flight; the next call resumes.
     """
     todo = [c for c in plan.chunks if c.key not in done]
-    tasks = ((c.key, plan.scenarios[c.point], c.point, c.first, c.size, c.seed) for c in todo)
+    block = plan.describe()["block"]
+    tasks = ((c.key, plan.scenarios[c.point], c.point, c.first, c.size, c.seed, block)
+             for c in todo)
     sizes = {c.key: c.size for c in todo}
     with executor:
         for key, rows in executor.imap_unordered(run_chunk, tasks):

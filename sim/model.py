@@ -14,31 +14,32 @@ from mesa.discrete_space import Network
 
 from sim import rules
 from sim.agents import Actor, ExternalPower, Faction, Region
-from sim.compiled import INITIAL, compile_scenario, per_step, sample_alias
+from sim.compiled import INITIAL, compile_scenario, per_step, poisson_count, sample_alias
 from sim.results import Recorder, Results
 from sim.rules import State
 from sim.schema import Scenario
 
 
 class _Events:
-    """Perceived violations of one step: who perceived (camp), whom they blame, how much, why."""
+    """Perceived violations of one step: who perceived (camp), whom they blame, how much
+    (grievance weight), why (cause) and how many violations the other side counts (reports)."""
 
     def __init__(self):
         self.parts: list[tuple[np.ndarray, ...]] = []
 
-    def add(self, rep, camp, accused, weight, cause, reported) -> None:
+    def add(self, rep, camp, accused, weight, cause, reports) -> None:
         """Record ``len(rep)`` events; any field may be one value for all of them."""
         n = len(rep)
         if n:
             self.parts.append(tuple(
                 x if isinstance(x, np.ndarray) else np.full(n, x, dtype=dtype)
                 for x, dtype in ((rep, int), (camp, int), (accused, int), (weight, float),
-                                 (cause, int), (reported, bool))))
+                                 (cause, int), (reports, int))))
 
     def arrays(self) -> tuple[np.ndarray, ...]:
         if not self.parts:
             empty_i, empty_f = np.zeros(0, int), np.zeros(0)
-            return empty_i, empty_i, empty_i, empty_f, empty_i, np.zeros(0, bool)
+            return empty_i, empty_i, empty_i, empty_f, empty_i, empty_i
         return tuple(np.concatenate(col) for col in zip(*self.parts, strict=True))
 
 
@@ -125,16 +126,18 @@ class CeasefireModel(Model):
         self._misuse(u_misuse, events)
         self._convoys(u_convoy, trust_other, rates, events)
 
-        rep, camp, accused, weight, cause, reported = events.arrays()
+        rep, camp, accused, weight, cause, reports = events.arrays()
         K = c.n_camps
-        in_truce = reported & ~s.collapsed[rep]
-        self.recorder.reported += self._count(accused[in_truce], rep[in_truce])
+        if s.step < c.truce_steps:
+            in_truce = ~s.collapsed[rep]
+            self.recorder.reported += self._count(accused[in_truce], rep[in_truce],
+                                                  reports[in_truce])
         rules.update_trust(c, s, self._blame(rep, camp, accused, weight))
         rules.update_tension(c, s, np.bincount(camp * R + rep, weight,
                                                 minlength=K * R).reshape(K, R))
         rules.update_separation(c, s)
         self._declare(rules.trust_in_other_side(c, s), rep, camp, weight, cause)
-        self._record_day(rep, accused, reported)
+        self._record_day(rep, accused, reports)
         s.step += 1
         self.running = s.step < c.horizon_steps
 
@@ -147,10 +150,12 @@ class CeasefireModel(Model):
         blamed = np.bincount(flat, np.repeat(weight, pairs.shape[1]), minlength=(P + 1) * R)
         return blamed[:P * R].reshape(P, R)
 
-    def _count(self, actor: np.ndarray, rep: np.ndarray) -> np.ndarray:
-        """Events per (replication, actor), (R, A), the layout of the recorded counts."""
+    def _count(self, actor: np.ndarray, rep: np.ndarray, n: np.ndarray | None = None
+               ) -> np.ndarray:
+        """Events (or ``n`` each) per (replication, actor), (R, A): the recorded layout."""
         A = self.compiled.n_actors
-        return np.bincount(rep * A + actor, minlength=self.replications * A).reshape(-1, A)
+        counts = np.bincount(rep * A + actor, n, minlength=self.replications * A)
+        return counts.reshape(-1, A).astype(np.int64, copy=False)
 
     # -- sub-steps ----------------------------------------------------------------
 
@@ -169,39 +174,42 @@ class CeasefireModel(Model):
         actor, rep = np.nonzero(u_act < p)
         if not len(rep):
             return
-        # Draw first, then threshold: the same uniform says whether and why.
-        share = rules.opportunistic_share(c, s, rates, actor, rep)
-        deliberate = u_act[actor, rep] < p[actor, rep] * share
+        # Draw first, then threshold: the same uniform says whether, how many and why.
+        u = u_act[actor, rep]
+        n = poisson_count(u, rates[actor, rep] * c.dt)
+        deliberate = u < p[actor, rep] * rules.opportunistic_share(c, s, rates, actor, rep)
         cell = sample_alias(c.act_alias, actor, u_where[actor, rep])
         target = c.act_target[cell]
-        harm = np.bincount(rep, c.act_harm[actor, cell], minlength=self.replications)
+        harm = np.bincount(rep, n * c.act_harm[actor, cell], minlength=self.replications)
         rec.harm += harm
         if rec.daily:
             day = s.step // c.steps_per_day
-            rec.acts_day[day] += self._count(actor, rep)
+            rec.acts_day[day] += self._count(actor, rep, n)
             rec.harm_day[day] += harm
 
         by_party = c.party[actor] > 0
-        in_truce = ~s.collapsed[rep]
+        in_truce = ~s.collapsed[rep] & (s.step < c.truce_steps)
         violation = by_party & in_truce
-        rec.violations += self._count(actor[violation], rep[violation])
+        rec.violations += self._count(actor[violation], rep[violation], n[violation])
         pr = by_party
-        events.add(rep[pr], c.camp[target[pr]], actor[pr], 1.0,
-                   np.where(deliberate[pr], rules.DELIBERATE, rules.RETALIATION), True)
+        events.add(rep[pr], c.camp[target[pr]], actor[pr], n[pr],
+                   np.where(deliberate[pr], rules.DELIBERATE, rules.RETALIATION), n[pr])
 
         spoiler = c.excluded[actor] > 0
-        rec.spoiler_attacks += np.bincount(rep[spoiler & in_truce], minlength=self.replications)
+        rec.spoiler_attacks += np.bincount(rep[spoiler & in_truce], n[spoiler & in_truce],
+                                           minlength=self.replications).astype(np.int32)
         blamed = c.intermixed_party[actor]
         exposed = spoiler & (blamed >= 0)
         exposed[exposed] &= c.camp[blamed[exposed]] != c.camp[target[exposed]]
-        r, a, t, q = rep[exposed], actor[exposed], target[exposed], blamed[exposed]
+        r, a, t, q, k = rep[exposed], actor[exposed], target[exposed], blamed[exposed], n[exposed]
         marbled = c.act_marbling[cell[exposed]] * (1.0 - s.separation[q, r])
         misread = u_perceive[a, r] < marbled * misattribution[r]
-        events.add(r[misread], c.camp[t[misread]], q[misread], 1.0, rules.MISATTRIBUTION, True)
+        events.add(r[misread], c.camp[t[misread]], q[misread], k[misread], rules.MISATTRIBUTION,
+                   k[misread])
         provoke = ~misread & (marbled > 0)
         events.add(r[provoke], c.camp[t[provoke]], q[provoke],
-                   self.scenario_spec.mechanisms.spoilers.provocation * marbled[provoke],
-                   rules.SPOILER, False)
+                   self.scenario_spec.mechanisms.spoilers.provocation * marbled[provoke]
+                   * k[provoke], rules.SPOILER, 0)
 
     def _accidents(self, u_acc, u_acc_where, events) -> None:
         c, s, rec = self.compiled, self.state, self.recorder
@@ -215,23 +223,24 @@ class CeasefireModel(Model):
         rec.accidents += self._count(actor, rep)
         rec.harm += np.bincount(rep, c.act_harm[actor, cell], minlength=self.replications)
         events.add(rep, c.camp[c.act_target[cell]], actor,
-                   self.scenario_spec.mechanisms.accidents.severity, rules.ACCIDENT, True)
+                   self.scenario_spec.mechanisms.accidents.severity, rules.ACCIDENT, 1)
 
     def _ambiguous(self, u_amb, misattribution, events) -> None:
         c = self.compiled
         observer, rep = np.nonzero(u_amb < c.p_ambiguous[:, None] * misattribution)
         events.add(rep, c.camp[observer], c.main_counterpart[observer], 1.0,
-                   rules.MISATTRIBUTION, True)
+                   rules.MISATTRIBUTION, 1)
 
     def _misuse(self, u_misuse, events) -> None:
         c, s = self.compiled, self.state
         (rep,) = np.nonzero(u_misuse < rules.misuse_probability(c, s))
         if not len(rep):
             return
-        self.recorder.violations[rep[~s.collapsed[rep]], c.intel_recipient] += 1
+        if s.step < c.truce_steps:
+            self.recorder.violations[rep[~s.collapsed[rep]], c.intel_recipient] += 1
         events.add(rep, c.camp[c.intel_provider], c.intel_recipient,
                    self.scenario_spec.mechanisms.intelligence.misuse_grievance,
-                   rules.DELIBERATE, True)
+                   rules.DELIBERATE, 1)
 
     def _convoys(self, u_convoy, trust_other, rates, events) -> None:
         c, s, rec = self.compiled, self.state, self.recorder
@@ -254,7 +263,7 @@ class CeasefireModel(Model):
             rec.aid_day[s.step // c.steps_per_day] += trucks
         rep, siege = rep[blocked | struck], siege[blocked | struck]
         events.add(rep, c.besieged_camp[siege], c.besieger[siege], m.grievance,
-                   rules.BLOCKED_AID, True)
+                   rules.BLOCKED_AID, 1)
 
     def _declare(self, trust_other, rep, camp, weight, cause) -> None:
         c, s = self.compiled, self.state
@@ -275,18 +284,19 @@ class CeasefireModel(Model):
             s.declarer[rows] = who[rows]
         s.jic &= ~s.collapsed
 
-    def _record_day(self, rep, accused, reported) -> None:
+    def _record_day(self, rep, accused, reports) -> None:
         c, s, rec = self.compiled, self.state, self.recorder
         if not rec.daily:
             return
         day = s.step // c.steps_per_day
-        rec.reported_day[day] += self._count(accused[reported], rep[reported])
+        rec.reported_day[day] += self._count(accused, rep, reports)
         if (s.step + 1) % c.steps_per_day == 0 or s.step + 1 == c.horizon_steps:
             rec.trust_day[day] = s.trust[c.key_pair_index]
 
     # -- output -------------------------------------------------------------------
 
-    def results(self, seeds: np.ndarray | None = None, first_replication: int = 0) -> Results:
+    def results(self, seeds: np.ndarray | None = None, first_replication: int = 0,
+                block_size: int | None = None) -> Results:
         """The plain-data results of this model (after or during a run)."""
         c, s, rec = self.compiled, self.state, self.recorder
         R = self.replications
@@ -297,11 +307,11 @@ class CeasefireModel(Model):
             scenario_name=self.scenario_spec.name, actors=c.actors,
             parties=tuple(a for a, p in zip(c.actors, c.party, strict=True) if p),
             key_pairs=tuple((c.actors[a], c.actors[b]) for a, b in pairs),
-            steps_per_day=c.steps_per_day, truce_steps=c.truce_steps, duration_days=self.scenario_spec.time.duration_days,
+            steps_per_day=c.steps_per_day, truce_steps=c.truce_steps,
+            block_size=block_size or R, duration_days=self.scenario_spec.time.duration_days,
             horizon_days=self.scenario_spec.time.horizon_days,
             initial_trust=tuple(float(t) for t in c.initial_trust[c.key_pair_index]),
-            war_acts_per_day=tuple(float(x) for x in c.steps_per_day * per_step(
-                c.war_rate * c.party + c.truce_rate * c.excluded, c.dt) * c.can_act),
+            war_acts_per_day=tuple(float(x) for x in c.war_rate * c.can_act),
             seeds=np.zeros(R, np.int64) if seeds is None else seeds,
             replication=np.arange(first_replication, first_replication + R),
             collapse_step=s.collapse_step.copy(), declarer=s.declarer.copy(),

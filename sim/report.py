@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
+
 from sim.analysis import Summary
 
 
@@ -68,22 +70,14 @@ def sweep_findings(points, params: tuple[str, ...], grid: bool) -> list[str]:
              f"{100 * points['p_survive'].max():.1f}%."]
     x = params[0]
     if grid and len(params) <= 2:
-        groups = [("", points)] if len(params) == 1 else points.groupby(params[1], sort=True)
         if len(params) == 2:
-            lines += ["", f"Smallest `{x}` at which survival passes 50%, for each `{params[1]}`:",
-                      "", f"| {params[1]} | smallest {x} | survival there |", "|---|---|---|"]
+            lines += ["", f"Where survival reaches 50% along `{x}`, for each `{params[1]}`:",
+                      "", f"| {params[1]} | {x} where survival >= 50% |", "|---|---|"]
+        groups = [(None, points)] if len(params) == 1 else points.groupby(params[1], sort=True)
         for level, group in groups:
-            group = group.sort_values(x)
-            passing = group[group["p_survive"] >= 0.5]
-            if len(params) == 1:
-                lines.append(
-                    f"- Survival passes 50% from `{x}` = {passing[x].iloc[0]:g} "
-                    f"({100 * passing['p_survive'].iloc[0]:.1f}%)." if len(passing) else
-                    f"- Survival stays below 50% over the whole range of `{x}`.")
-            else:
-                lines.append(f"| {level:g} | {passing[x].iloc[0]:g} | "
-                             f"{100 * passing['p_survive'].iloc[0]:.1f}% |" if len(passing) else
-                             f"| {level:g} | never in range | — |")
+            where = _where_survives(group.sort_values(x), x)
+            lines.append(f"- Survival reaches 50% {where}." if level is None
+                         else f"| {level:g} | {where} |")
     if len(params) > 1:
         from sim.sweep_charts import rank_correlations
         rho = rank_correlations(points, params)
@@ -110,3 +104,21 @@ def write_sweep_markdown(name: str, plan_info: dict, findings: list[str],
     path = folder / "summary.md"
     path.write_text("\n".join(out) + "\n", encoding="utf-8")
     return path
+
+
+def _where_survives(group, x: str) -> str:
+    """The stretch of ``x`` (sorted levels) where survival is at least 50%, in words."""
+    levels = group[x].astype(float).to_numpy()
+    ok = (group["p_survive"] >= 0.5).to_numpy()
+    if not ok.any():
+        return "nowhere in the range"
+    if ok.all():
+        return "everywhere in the range"
+    first, last = np.flatnonzero(ok)[[0, -1]]
+    if ok[first:last + 1].all():
+        if last == len(ok) - 1:
+            return f"from {x} = {levels[first]:g} up"
+        if first == 0:
+            return f"up to {x} = {levels[last]:g}"
+        return f"for {x} from {levels[first]:g} to {levels[last]:g}"
+    return "at " + ", ".join(f"{v:g}" for v in levels[ok]) + " (not one stretch)"

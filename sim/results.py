@@ -58,6 +58,7 @@ class Results:
     key_pairs: tuple[tuple[str, str], ...]
     steps_per_day: int
     truce_steps: int
+    block_size: int
     duration_days: float
     horizon_days: float
     initial_trust: tuple[float, ...]       # trust of each key pair before the truce
@@ -117,7 +118,8 @@ class Results:
         triggers = np.array(TRIGGERS + ("",), dtype=object)
         table = {
             "replication": self.replication,
-            "seed": self.seeds,
+            "block_seed": self.seeds,       # with the replication's place in its block,
+            "index_in_block": self.replication % self.block_size,   # enough to re-run it
             "survived": self.survived,
             "collapse_day": self.collapse_day,
             "declared_by": names[self.declarer],

@@ -73,7 +73,7 @@ def violation_rates(c: Compiled, s: State, trust_other: np.ndarray) -> np.ndarra
     from indiscriminately bombing"; "contained no explicit penalties".
     A power's own strikes count too: "Russia proved unwilling to maintain the
     ceasefire, instead launching attacks on Aleppo".
-    Once the truce has collapsed, parties fight at their war rate. Excluded
+    Once the truce has collapsed, everyone fights at their war rate. Excluded
     factions attack throughout, less while the JIC strikes them (spoilers).
     """
     m = c.scenario.mechanisms
@@ -82,7 +82,9 @@ def violation_rates(c: Compiled, s: State, trust_other: np.ndarray) -> np.ndarra
     truce = opportunity * (1.0 + opportunism) - (opportunity * opportunism) * trust_other
     truce += retaliation_coefficient(c)[:, None] * s.tension
     total = np.where(s.collapsed, (c.war_rate * c.can_act * c.party)[:, None], truce)
-    total += (c.truce_rate * c.can_act * c.excluded)[:, None] * spoiler_activity(c, s)
+    spoilers = np.where(s.collapsed, (c.war_rate * c.can_act * c.excluded)[:, None],
+                        (c.truce_rate * c.can_act * c.excluded)[:, None])
+    total += spoilers * spoiler_activity(c, s)
     return total
 
 
@@ -234,7 +236,7 @@ def update_trust(c: Compiled, s: State, blamed: np.ndarray) -> None:
     gain = m.gain_per_day * c.dt
     s.trust *= 1.0 - gain
     s.trust += gain
-    s.trust /= 1.0 + m.loss_per_violation * blamed
+    s.trust *= np.power(1.0 - m.loss_per_violation, blamed)   # keep (1 - loss) per violation
 
 
 def update_tension(c: Compiled, s: State, camp_total: np.ndarray) -> None:

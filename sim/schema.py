@@ -90,8 +90,8 @@ class Actor(Strict):
         0.8, "share", "Share of its units that follow the leadership's restraint; the rest act "
         "at their opportunistic rate whatever the patron or penalties say.", ge=0, le=1)
     war_rate: float = param(
-        0.0, "attacks/day", "Hostile acts per day when not bound by the truce (after it "
-        "collapses, or always for excluded factions' fighting outside the truce).", ge=0, le=500)
+        0.0, "attacks/day", "Hostile acts per day once the truce has collapsed (the war "
+        "level before it, too, on the violence chart).", ge=0, le=500)
     truce_rate: float = param(
         0.0, "attacks/day", "Opportunistic violations per day under the truce before restraint, "
         "deterrence and trust act (military opportunity); for an excluded faction, its attack "
@@ -207,8 +207,10 @@ class Intelligence(Mechanism):
         0.3, "events/day", "Rate at which an uncommitted recipient turns shared intelligence on "
         "the provider's clients.", ge=0, le=24)
     domestic_opposition: float = param(
-        0.0, "share", "Provider's domestic resistance, cutting what is actually shared. "
-        "Article: 'aversion to sharing information with a military adversary'.", ge=0, le=1)
+        0.0, "share", "Provider's domestic resistance, cutting what is actually shared and "
+        "the provider's commitment to the deal (DESIGN: 'a domestic constraint on US "
+        "intelligence sharing and commitment'). Article: 'aversion to sharing information with "
+        "a military adversary'.", ge=0, le=1)
     misuse_grievance: float = param(
         3.0, "tension units", "Tension a misuse adds to the provider's camp.", ge=0, le=100)
 
@@ -323,6 +325,9 @@ class Scenario(Strict):
                 if n is not None and n not in known:
                     problems.append((where, f"unknown {what} {n!r}; known: {sorted(known)}"))
 
+        def camp(name: str) -> str:
+            return self.actors[name].patron or name
+
         for name, a in self.actors.items():
             need(a.patron, actors, f"actors.{name}.patron", "actor")
             if a.patron is not None and a.patron in self.actors and \
@@ -337,12 +342,15 @@ class Scenario(Strict):
             need(r.neighbours, regions, f"regions.{name}.neighbours", "region")
             need(r.besieged_by, actors, f"regions.{name}.besieged_by", "actor")
             need(list(r.presence), actors, f"regions.{name}.presence", "actor")
+            if r.besieged_by in self.actors and not any(
+                    self.actors[a].party and self.actors[a].kind == "faction" and share > 0
+                    and camp(a) != camp(r.besieged_by)
+                    for a, share in r.presence.items() if a in self.actors):
+                problems.append((f"regions.{name}.besieged_by", "a besieged region needs a "
+                                 "party faction of another camp present (in 'presence')"))
         intel = self.mechanisms.intelligence
         need(intel.provider, actors, "mechanisms.intelligence.provider", "actor")
         need(intel.recipient, actors, "mechanisms.intelligence.recipient", "actor")
-        def camp(name: str) -> str:
-            return self.actors[name].patron or name
-
         for i, pair in enumerate(self.key_pairs):
             need(list(pair), actors, f"key_pairs.{i}", "actor")
             if set(pair) <= actors and not (

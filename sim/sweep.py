@@ -36,7 +36,8 @@ from sim.schema import Scenario, Strict
 class Axis(Strict):
     """One swept parameter: a list of values, or a range (with steps for a grid)."""
 
-    values: list[Any] | None = Field(None, min_length=1, description="The values to try.")
+    values: list[float] | None = Field(None, min_length=1, description="The values to try "
+                                       "(numbers: sweeps vary numeric parameters).")
     range: tuple[float, float] | None = Field(None, description="[low, high], both included.")
     steps: Annotated[int, Field(ge=2, le=1000)] | None = Field(
         None, description="Evenly spaced values across the range (grid designs).")

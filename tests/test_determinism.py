@@ -72,8 +72,8 @@ def test_same_seed_gives_identical_state_at_every_step():
     assert not m2.running
     # and the block runner is just this model stepped to the horizon
     r = run_block(sc, 0, 50, 123)
-    assert r.replication_table().drop(columns="seed").equals(
-        m1.results().replication_table().drop(columns="seed"))
+    assert r.replication_table().drop(columns="block_seed").equals(
+        m1.results().replication_table().drop(columns="block_seed"))
 
 
 def test_same_seed_gives_identical_files_across_processes(tmp_path):
@@ -102,8 +102,8 @@ def test_different_seed_gives_different_results():
     ta, tb = csv_bytes(a), csv_bytes(b)
     assert ta[0] != tb[0] and ta[1] != tb[1]
     # not only the seed column: the outcomes differ
-    assert not a.replication_table().drop(columns="seed").equals(
-        b.replication_table().drop(columns="seed"))
+    assert not a.replication_table().drop(columns="block_seed").equals(
+        b.replication_table().drop(columns="block_seed"))
     assert not np.array_equal(a.collapse_step, b.collapse_step)
     assert not np.array_equal(a.violations, b.violations)
 

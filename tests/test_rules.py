@@ -71,10 +71,13 @@ def test_patron_pressure_and_penalties_hold_the_client_back(path, low, high):
 def test_spoilers_attack_throughout_and_less_under_the_jic():
     m = model()
     nusra = index(m, "nusra")
+    spec = m.scenario_spec.actors["nusra"]
     m.state.collapsed[:] = [False, True, False]
     m.state.jic[:] = [False, False, True]
     rates = rules.violation_rates(m.compiled, m.state, rules.trust_in_other_side(m.compiled, m.state))
-    assert rates[nusra, 0] == rates[nusra, 1] > rates[nusra, 2] > 0
+    assert rates[nusra, 0] == pytest.approx(spec.truce_rate)
+    assert rates[nusra, 1] == pytest.approx(spec.war_rate)
+    assert 0 < rates[nusra, 2] < rates[nusra, 0]
 
 
 def test_a_collapsed_truce_is_fought_at_war_rates():
@@ -159,3 +162,14 @@ def test_separation_progresses_with_the_patrons_pull_and_cuts_collateral():
         rules.update_separation(m.compiled, m.state)
     assert 0 < m.state.separation[o, 0] < 1
     assert rules.accident_probability(m.compiled, m.state, actor, rep) < before
+
+
+def test_results_do_not_hinge_on_the_step_length():
+    """Counts per step are Poisson, so halving the step changes the outcome only by the
+    finer timing of reactions: survival at 30-minute and 2-hour steps stays within 0.04
+    of the hourly model (R = 2000 each: standard error of a difference about 0.013)."""
+    from conftest import run
+    hourly = run(REFERENCE, 2000, 5).survived.mean()
+    for hours in (0.5, 2.0):
+        other = run(REFERENCE, 2000, 5, time__step_hours=hours).survived.mean()
+        assert abs(other - hourly) < 0.04, (hours, other, hourly)

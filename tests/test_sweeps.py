@@ -65,7 +65,7 @@ def test_serial_sweep_writes_points_charts_and_words(serial):
             & (points["p_survive"] <= points["p_survive_high"])).all()
     assert (serial / "heatmap.png").read_bytes().startswith(b"\x89PNG")
     summary = (serial / "summary.md").read_text(encoding="utf-8")
-    assert "Smallest `mechanisms.penalties.strength` at which survival passes 50%" in summary
+    assert "Where survival reaches 50% along `mechanisms.penalties.strength`" in summary
     rows = all_rows(serial)
     assert len(rows) == 6 * 300
     assert not rows.duplicated(["point", "replication"]).any()
