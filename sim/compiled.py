@@ -7,6 +7,7 @@ do arithmetic on the replication axis.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -29,20 +30,24 @@ def poisson_count(u: np.ndarray, rate: np.ndarray) -> np.ndarray:
 
     ``u < per_step(rate)`` exactly when the count is at least one, so a rule can
     first threshold the uniform (cheap, dense) and count only where it fired.
-    ``rate`` is the expected number of events in the step.
+    ``rate`` is the expected number of events in the step. Each pass works only
+    on the draws still above the CDF, so the cost follows the counts.
     """
     v = 1.0 - u
-    term = np.exp(-rate)
-    cdf = term.copy()
     count = np.zeros(len(u), dtype=int)
-    more = v > cdf
+    at = np.arange(len(u))
+    term = np.exp(-rate)
+    cdf = term
     k = 0
-    while more.any():
+    while len(at):
+        more = v[at] > cdf
+        at, term, cdf = at[more], term[more], cdf[more]
+        count[at] += 1
         k += 1
-        term = term * rate / k
+        term = term * rate[at] / k
         cdf = cdf + term
-        count += more
-        more &= (v > cdf) & (term > 1e-16)
+        if len(at) and term.max() < 1e-16:
+            break
     return count
 
 
@@ -150,8 +155,12 @@ class Compiled:
 
     def pair(self, observer: int, trusted: int) -> int:
         """Index of a tracked trust pair, or -1."""
-        hit = np.flatnonzero((self.pair_observer == observer) & (self.pair_trusted == trusted))
-        return int(hit[0]) if len(hit) else -1
+        return self._pair_index.get((observer, trusted), -1)
+
+    @functools.cached_property
+    def _pair_index(self) -> dict[tuple[int, int], int]:
+        return {(int(o), int(t)): p for p, (o, t) in
+                enumerate(zip(self.pair_observer, self.pair_trusted, strict=True))}
 
     @property
     def n_actors(self) -> int:

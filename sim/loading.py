@@ -215,11 +215,12 @@ def load_scenario(path: str | Path, overrides: dict[str, Any] | None = None) -> 
     try:
         return Scenario.model_validate(data)
     except ValidationError as exc:
-        raise explain(exc, path, origins) from None
+        raise explain(exc, path, origins, data=data) from None
 
 
 def explain(exc: ValidationError, path: Path, origins: Origins,
-            model: type[BaseModel] = Scenario, prefix: str = "") -> ScenarioError:
+            model: type[BaseModel] = Scenario, prefix: str = "",
+            data: dict | None = None) -> ScenarioError:
     """Turn pydantic's errors into one ScenarioError, naming the file the first field came
     from; ``model`` is the block validated and ``prefix`` its path in the file."""
     messages = []
@@ -230,7 +231,7 @@ def explain(exc: ValidationError, path: Path, origins: Origins,
         if isinstance(inner, FieldProblems):
             items = [((*loc, *p.split(".")), m) for p, m in inner.problems]
         else:
-            items = [(loc, _describe(err, loc, model))]
+            items = [(loc, _describe(err, loc, model) + _typo_hint(err, loc, data))]
         for item_loc, message in items:
             if not messages:
                 first_loc = item_loc
@@ -257,6 +258,17 @@ def _origin_of(loc: tuple[str, ...], origins: Origins, default: Path) -> Path:
         if loc[:cut] in origins:
             return origins[loc[:cut]]
     return default
+
+
+def _typo_hint(err: dict, loc: tuple[str, ...], data: dict | None) -> str:
+    """For a required field missing from a new actor or region: is its name a typo of one
+    that exists (e.g. a misspelt actor in a file that extends another)?"""
+    if err["type"] != "missing" or data is None or len(loc) != 3 or \
+            loc[0] not in ("actors", "regions") or not isinstance(data.get(loc[0]), dict):
+        return ""
+    others = [n for n in data[loc[0]] if n != loc[1]]
+    close = difflib.get_close_matches(loc[1], others, n=1)
+    return f" (is {loc[1]!r} a misspelling of {close[0]!r}?)" if close else ""
 
 
 def _describe(err: dict, loc: tuple[str, ...], model: type[BaseModel]) -> str:

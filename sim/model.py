@@ -87,6 +87,7 @@ class CeasefireModel(Model):
         self.regions = [Region(self, g, i, self.network[g]) for i, g in enumerate(c.regions)]
         A, B = c.n_actors, len(c.siege_region)
         self._uniforms = np.empty((6 * A + 1 + 3 * B, replications))
+        self._accident_bound = rules.accident_bound(c)[:, None]   # constant over a run
         self._p_convoy = float(per_step(scenario.mechanisms.humanitarian.convoys_per_day, c.dt)) \
             if scenario.mechanisms.humanitarian.enabled else 0.0
 
@@ -214,7 +215,7 @@ class CeasefireModel(Model):
     def _accidents(self, u_acc, u_acc_where, events) -> None:
         c, s, rec = self.compiled, self.state, self.recorder
         # Thinning: only draws under the bound can be under the exact probability.
-        actor, rep = np.nonzero(u_acc < rules.accident_bound(c)[:, None])
+        actor, rep = np.nonzero(u_acc < self._accident_bound)
         hit = u_acc[actor, rep] < rules.accident_probability(c, s, actor, rep)
         actor, rep = actor[hit], rep[hit]
         if not len(rep):
@@ -233,6 +234,8 @@ class CeasefireModel(Model):
 
     def _misuse(self, u_misuse, events) -> None:
         c, s = self.compiled, self.state
+        if c.intel_recipient < 0:
+            return
         (rep,) = np.nonzero(u_misuse < rules.misuse_probability(c, s))
         if not len(rep):
             return

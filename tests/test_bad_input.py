@@ -473,3 +473,14 @@ def test_real_cli_exits_2_without_traceback(case_id, real_runs):
     case = next(c for c in CASES if c.id == case_id)
     tmp, code, out, err = real_runs[case_id]
     check_cli_output(case, tmp, code, out, err)
+
+
+def test_a_misspelt_actor_in_an_extending_file_is_named_as_a_likely_typo(tmp_path):
+    (tmp_path / "ref.yaml").write_text(REFERENCE.read_text(encoding="utf-8"), encoding="utf-8")
+    child = tmp_path / "child.yaml"
+    child.write_text("extends: ref.yaml\nactors:\n  goverment:\n    tolerance: 5\n",
+                     encoding="utf-8")
+    with pytest.raises(ScenarioError) as raised:
+        load_scenario(child)
+    assert raised.value.field == "actors.goverment.kind"
+    assert "misspelling of 'government'" in raised.value.expected
