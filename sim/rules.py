@@ -236,7 +236,10 @@ def update_trust(c: Compiled, s: State, blamed: np.ndarray) -> None:
     gain = m.gain_per_day * c.dt
     s.trust *= 1.0 - gain
     s.trust += gain
-    s.trust *= np.power(1.0 - m.loss_per_violation, blamed)   # keep (1 - loss) per violation
+    if m.loss_per_violation < 1.0:     # keep (1 - loss) of trust per violation
+        s.trust *= np.exp(blamed * np.log1p(-m.loss_per_violation))
+    else:                              # total loss: any violation ends trust
+        s.trust[blamed > 0] = 0.0
 
 
 def update_tension(c: Compiled, s: State, camp_total: np.ndarray) -> None:

@@ -308,9 +308,12 @@ def test_rule_probabilities_lie_in_unit_interval(ov, reps, seed):
     # every rule was really exercised, once per step
     assert calls["trust_in_other_side"] == 2 * n     # before acting and before declaring
     for name in ("violation_rates", "misattribution_probability", "accident_probability",
-                 "accident_bound", "misuse_probability", "convoy_block_probability",
-                 "convoy_strike_probability"):
+                 "convoy_block_probability", "convoy_strike_probability"):
         assert calls.get(name) == n, name
+    # misuse is weighed only where intelligence is shared; the accident bound, a
+    # constant, once when the model is built (and checked here as a probability)
+    assert calls.get("misuse_probability", 0) == (n if c.intel_recipient >= 0 else 0)
+    unit(model._accident_bound, "accident bound")
 
 
 # --------------------------------------------------------------------------
