@@ -19,7 +19,7 @@ from sim.results import Results  # noqa: E402
 COLOURS = plt.rcParams["axes.prop_cycle"].by_key()["color"]
 
 
-def _save(fig, path: Path) -> Path:
+def save_figure(fig, path: Path) -> Path:
     fig.tight_layout()
     fig.savefig(path, dpi=120)
     plt.close(fig)
@@ -40,7 +40,7 @@ def survival_curve(r: Results, path: Path) -> Path:
            ylabel="share of replications still holding",
            title=f"{r.scenario_name}: survival of the truce ({r.replications} replications)")
     ax.legend(loc="lower left")
-    return _save(fig, path)
+    return save_figure(fig, path)
 
 
 def violence_by_day(r: Results, path: Path) -> Path:
@@ -66,7 +66,7 @@ def violence_by_day(r: Results, path: Path) -> Path:
     ax.set_xlim(-0.5, days[-1] + 0.5)
     ax.set_ylim(bottom=0)
     ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))
-    return _save(fig, path)
+    return save_figure(fig, path)
 
 
 def trust_trajectories(r: Results, path: Path) -> Path:
@@ -87,7 +87,7 @@ def trust_trajectories(r: Results, path: Path) -> Path:
            title=f"{r.scenario_name}: trust between key pairs (mean, 10–90% band)")
     ax.set_xlim(0, days[-1])
     ax.legend(fontsize=8)
-    return _save(fig, path)
+    return save_figure(fig, path)
 
 
 def collapse_triggers(s: Summary, path: Path) -> Path:
@@ -104,7 +104,7 @@ def collapse_triggers(s: Summary, path: Path) -> Path:
     fig.suptitle(f"{s.scenario}: why and by whom the truce collapsed "
                  f"({100 * s.p_collapse_by_horizon:.0f}% of {s.replications} replications "
                  f"within {s.horizon_days:g} days)", fontsize=10)
-    return _save(fig, path)
+    return save_figure(fig, path)
 
 
 def aid_delivered(r: Results, s: Summary, path: Path) -> Path:
@@ -120,7 +120,7 @@ def aid_delivered(r: Results, s: Summary, path: Path) -> Path:
             color=[COLOURS[2], COLOURS[1], COLOURS[3]])
     ax2.set(ylabel="% of convoys sent", title="Convoy outcomes", ylim=(0, 100))
     fig.suptitle(r.scenario_name, fontsize=10)
-    return _save(fig, path)
+    return save_figure(fig, path)
 
 
 def all_charts(r: Results, s: Summary, folder: Path) -> dict[str, Path]:

@@ -214,8 +214,7 @@ def compile_scenario(sc: Scenario) -> Compiled:
     share = weight.reshape(A, -1) / np.where(can_act, totals, 1.0)[:, None]
     act_alias = alias_tables(share)
     strength = vec("strength")
-    act_harm = (sc.harm.lethality * strength[:, None, None] * civilians[None, None, :]
-                * np.ones((1, A, 1))).reshape(A, A * G)
+    act_harm = np.tile(sc.harm.lethality * strength[:, None] * civilians[None, :], (1, A))
     act_target = np.repeat(np.arange(A), G)
     act_marbling = np.tile(marbling, A)
 
@@ -252,16 +251,7 @@ def compile_scenario(sc: Scenario) -> Compiled:
             trust0[i, ix[other]] = value
     pair_observer, pair_trusted = np.nonzero(other_side)   # trust across the divide
     P = len(pair_observer)
-    K = int(camp.max()) + 1
-    hurt: list[list[int]] = [[] for _ in range(K * A)]
-    for p_, (o, x) in enumerate(zip(pair_observer, pair_trusted, strict=True)):
-        hurt[camp[o] * A + x].append(p_)
-        for client in np.flatnonzero(patron == x):
-            hurt[camp[o] * A + client].append(p_)
-    width = max(1, max(len(h) for h in hurt))
-    blame_pairs = np.full((K * A, width), P)
-    for row, h in enumerate(hurt):
-        blame_pairs[row, :len(h)] = h
+    blame_pairs = _blame_pairs(pair_observer, pair_trusted, camp, patron)
     other_side_of_pairs = np.zeros((A, P))
     other_side_of_pairs[pair_observer, np.arange(P)] = counterparts[pair_observer, pair_trusted]
 
@@ -313,10 +303,11 @@ def compile_scenario(sc: Scenario) -> Compiled:
         truce_steps=round(sc.time.duration_days * spd),
         horizon_steps=round(sc.time.horizon_days * spd),
         jic_start_step=None if (start is None or not m.jic.enabled) else round(start * spd),
-        party=party.astype(float), excluded=excluded.astype(float), camp=camp, n_camps=int(camp.max()) + 1,
+        party=party.astype(float), excluded=excluded.astype(float), camp=camp,
+        n_camps=int(camp.max()) + 1,
         intermixed_party=intermixed_party,
-        truce_rate=vec("truce_rate"), war_rate=vec("war_rate"), retaliation=vec("retaliation")
-        if m.retaliation.enabled else np.zeros(A),
+        truce_rate=vec("truce_rate"), war_rate=vec("war_rate"),
+        retaliation=vec("retaliation") if m.retaliation.enabled else np.zeros(A),
         discipline=vec("discipline"), restraint=restraint, deterrence=deterrence,
         tolerance=tolerance, trust_floor=vec("trust_floor"),
         declarers=np.flatnonzero(has_other_side) if m.declaration.enabled else np.zeros(0, int),
@@ -339,3 +330,22 @@ def compile_scenario(sc: Scenario) -> Compiled:
         p_misuse=float(per_step(intel.misuse_risk_per_day * level, dt)) if sharing else 0.0,
         key_pairs=tuple(pairs), key_pair_index=key_pair_index,
     )
+
+
+def _blame_pairs(observer: np.ndarray, trusted: np.ndarray, camp: np.ndarray,
+                 patron: np.ndarray) -> np.ndarray:
+    """For each (perceiving camp, accused actor): the trust pairs that lose by it, (K * A, W).
+
+    Every party of the camp loses trust in the accused and in the accused's patron
+    (a patron answers for its client). Rows are padded with P, a slot that is dropped.
+    """
+    A, P, K = len(camp), len(observer), int(camp.max()) + 1
+    hurt: list[list[int]] = [[] for _ in range(K * A)]
+    for pair, (o, x) in enumerate(zip(observer, trusted, strict=True)):
+        hurt[camp[o] * A + x].append(pair)
+        for client in np.flatnonzero(patron == x):
+            hurt[camp[o] * A + client].append(pair)
+    table = np.full((K * A, max(1, *map(len, hurt))), P)
+    for row, pairs in enumerate(hurt):
+        table[row, :len(pairs)] = pairs
+    return table

@@ -14,7 +14,9 @@ from mesa.discrete_space import Network
 
 from sim import rules
 from sim.agents import Actor, ExternalPower, Faction, Region
-from sim.compiled import INITIAL, compile_scenario, per_step, poisson_count, sample_alias
+from sim.compiled import (ACCIDENT, BLOCKED_AID, DELIBERATE, INITIAL, MISATTRIBUTION,
+                          RETALIATION, SPOILER, TRIGGERS, compile_scenario, per_step,
+                          poisson_count, sample_alias)
 from sim.results import Recorder, Results
 from sim.rules import State
 from sim.schema import Scenario
@@ -194,7 +196,7 @@ class CeasefireModel(Model):
         rec.violations += self._count(actor[violation], rep[violation], n[violation])
         pr = by_party
         events.add(rep[pr], c.camp[target[pr]], actor[pr], n[pr],
-                   np.where(deliberate[pr], rules.DELIBERATE, rules.RETALIATION), n[pr])
+                   np.where(deliberate[pr], DELIBERATE, RETALIATION), n[pr])
 
         spoiler = c.excluded[actor] > 0
         rec.spoiler_attacks += np.bincount(rep[spoiler & in_truce], n[spoiler & in_truce],
@@ -205,12 +207,12 @@ class CeasefireModel(Model):
         r, a, t, q, k = rep[exposed], actor[exposed], target[exposed], blamed[exposed], n[exposed]
         marbled = c.act_marbling[cell[exposed]] * (1.0 - s.separation[q, r])
         misread = u_perceive[a, r] < marbled * misattribution[r]
-        events.add(r[misread], c.camp[t[misread]], q[misread], k[misread], rules.MISATTRIBUTION,
+        events.add(r[misread], c.camp[t[misread]], q[misread], k[misread], MISATTRIBUTION,
                    k[misread])
         provoke = ~misread & (marbled > 0)
         events.add(r[provoke], c.camp[t[provoke]], q[provoke],
                    self.scenario_spec.mechanisms.spoilers.provocation * marbled[provoke]
-                   * k[provoke], rules.SPOILER, 0)
+                   * k[provoke], SPOILER, 0)
 
     def _accidents(self, u_acc, u_acc_where, events) -> None:
         c, s, rec = self.compiled, self.state, self.recorder
@@ -224,13 +226,13 @@ class CeasefireModel(Model):
         rec.accidents += self._count(actor, rep)
         rec.harm += np.bincount(rep, c.act_harm[actor, cell], minlength=self.replications)
         events.add(rep, c.camp[c.act_target[cell]], actor,
-                   self.scenario_spec.mechanisms.accidents.severity, rules.ACCIDENT, 1)
+                   self.scenario_spec.mechanisms.accidents.severity, ACCIDENT, 1)
 
     def _ambiguous(self, u_amb, misattribution, events) -> None:
         c = self.compiled
         observer, rep = np.nonzero(u_amb < c.p_ambiguous[:, None] * misattribution)
         events.add(rep, c.camp[observer], c.main_counterpart[observer], 1.0,
-                   rules.MISATTRIBUTION, 1)
+                   MISATTRIBUTION, 1)
 
     def _misuse(self, u_misuse, events) -> None:
         c, s = self.compiled, self.state
@@ -243,7 +245,7 @@ class CeasefireModel(Model):
             self.recorder.violations[rep[~s.collapsed[rep]], c.intel_recipient] += 1
         events.add(rep, c.camp[c.intel_provider], c.intel_recipient,
                    self.scenario_spec.mechanisms.intelligence.misuse_grievance,
-                   rules.DELIBERATE, 1)
+                   DELIBERATE, 1)
 
     def _convoys(self, u_convoy, trust_other, rates, events) -> None:
         c, s, rec = self.compiled, self.state, self.recorder
@@ -266,7 +268,7 @@ class CeasefireModel(Model):
             rec.aid_day[s.step // c.steps_per_day] += trucks
         rep, siege = rep[blocked | struck], siege[blocked | struck]
         events.add(rep, c.besieged_camp[siege], c.besieger[siege], m.grievance,
-                   rules.BLOCKED_AID, 1)
+                   BLOCKED_AID, 1)
 
     def _declare(self, trust_other, rep, camp, weight, cause) -> None:
         c, s = self.compiled, self.state
@@ -278,7 +280,7 @@ class CeasefireModel(Model):
             position = np.full(self.replications, -1)
             position[rows] = np.arange(len(rows))
             mine = (position[rep] >= 0) & (camp == c.camp[np.maximum(who[rep], 0)])
-            C = rules.N_CAUSES
+            C = len(TRIGGERS)
             tally = np.bincount(position[rep[mine]] * C + cause[mine], weight[mine],
                                 minlength=len(rows) * C).reshape(len(rows), C)
             s.trigger[rows] = np.where(tally.max(1) > 0, tally.argmax(1), INITIAL)

@@ -38,10 +38,12 @@ def summary_lines(s: Summary) -> list[str]:
                      f"{v['reported_by_other_side']:6.1f}   admitted {v['self_reported']:6.1f}")
     c = s.convoys
     lines.append(f"Civilian harm (expected casualties, whole run): {s.civilian_harm:.1f}")
-    lines.append(f"Aid delivered to besieged regions: {s.aid_trucks:.0f} trucks per run; "
-                 f"convoys delivered {_pct(c['delivered'])}, blocked {_pct(c['blocked'])}, "
-                 f"struck {_pct(c['struck'])}" if c["delivered"] == c["delivered"] else
-                 "Aid: no convoys were sent")
+    if np.isnan(c["delivered"]):
+        lines.append("Aid: no convoys were sent")
+    else:
+        lines.append(f"Aid delivered to besieged regions: {s.aid_trucks:.0f} trucks per run; "
+                     f"convoys delivered {_pct(c['delivered'])}, blocked {_pct(c['blocked'])}, "
+                     f"struck {_pct(c['struck'])}")
     return lines
 
 

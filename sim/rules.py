@@ -18,10 +18,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from sim.compiled import (ACCIDENT, BLOCKED_AID, DELIBERATE, MISATTRIBUTION, RETALIATION,
-                          SPOILER, Compiled, per_step)
-
-N_CAUSES = 6
+from sim.compiled import Compiled, per_step
 
 
 @dataclass
@@ -102,7 +99,10 @@ def opportunistic_share(c: Compiled, s: State, total: np.ndarray, actor: np.ndar
 
 
 def retaliation_coefficient(c: Compiled) -> np.ndarray:
-    """Extra violations per day per unit of tension, (A,), held back like the rest."""
+    """Extra violations per day per unit of tension, (A,), held back like the rest.
+
+    history.md: under noisy monitoring, parties punish what they perceive (tit-for-tat).
+    """
     return c.retaliation * held_back_share(c) * c.can_act * c.party
 
 
@@ -147,7 +147,8 @@ def accident_probability(c: Compiled, s: State, actor: np.ndarray, rep: np.ndarr
 
 
 def accident_bound(c: Compiled) -> np.ndarray:
-    """An upper bound of ``accident_probability`` per actor, (A,), for thinning."""
+    """An upper bound of ``accident_probability`` per actor, (A,), for thinning: the
+    misidentified strikes of history.md (Deir ez-Zor) at full marbling and JIC tempo."""
     m = c.scenario.mechanisms
     return per_step(c.accident_rate * (1.0 + c.collateral_exposure.sum(1))
                     * (1.0 + m.jic.strike_tempo), c.dt)
@@ -279,6 +280,3 @@ def declarations(c: Compiled, s: State, trust_other: np.ndarray) -> np.ndarray:
         who[rows] = d[pressure.argmax(0)]
     return who
 
-
-__all__ = ["State", "N_CAUSES", "DELIBERATE", "RETALIATION", "SPOILER", "ACCIDENT",
-           "MISATTRIBUTION", "BLOCKED_AID", "per_step"]

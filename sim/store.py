@@ -78,7 +78,7 @@ class ResultStore:
 
     def _write_manifest(self, fingerprint: str) -> None:
         body = {"fingerprint": fingerprint, "sweep": self.plan.describe(),
-                "points": [dict(zip(self.plan.parameters, map(_plain, row), strict=True))
+                "points": [dict(zip(self.plan.parameters, row, strict=True))
                            for row in self.plan.values],
                 "chunks": [c.__dict__ | {"key": c.key} for c in self.plan.chunks],
                 "base_scenario": self.plan.base.model_dump(mode="json"),
@@ -87,6 +87,3 @@ class ResultStore:
         tmp.write_text(json.dumps(body, indent=1), encoding="utf-8")
         os.replace(tmp, self.folder / MANIFEST)
 
-
-def _plain(value):
-    return value.item() if hasattr(value, "item") else value

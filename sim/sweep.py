@@ -170,22 +170,18 @@ def load_sweep(path: str | Path, seed: int, overrides: dict[str, Any] | None = N
     scenarios = []
     for row in values:
         point = apply_overrides(json.loads(json.dumps(data)),
-                                dict(zip(names, _plain(row), strict=True)), str(path), {})
+                                dict(zip(names, row, strict=True)), str(path), {})
         try:
             scenarios.append(Scenario.model_validate(point))
         except ValidationError as exc:
             err = explain(exc, path, {})
-            at = ", ".join(f"{n}={v}" for n, v in zip(names, _plain(row), strict=True))
+            at = ", ".join(f"{n}={v}" for n, v in zip(names, row, strict=True))
             raise ScenarioError(path, f"sweep.parameters ({err.field})",
                                 f"{err.expected} at the point {at}") from None
     return SweepPlan(file=str(path), name=base.name, base=base, parameters=names,
                      design=design, values=np.array(values, dtype=object),
                      scenarios=tuple(scenarios), replications=spec.replications, seed=seed,
                      grid_shape=shape)
-
-
-def _plain(row) -> list[Any]:
-    return [v.item() if isinstance(v, np.generic) else v for v in row]
 
 
 def _levels(axis: Axis) -> list[Any]:

@@ -18,7 +18,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from sim.charts import _save  # noqa: E402
+from sim.charts import save_figure  # noqa: E402
 
 CMAP = "RdYlGn"
 
@@ -41,7 +41,7 @@ def survival_line(points: pd.DataFrame, param: str, reference: float, title: str
     ax.set(xlabel=_label(param), ylabel="probability the truce survives", ylim=(0, 1.02),
            title=title)
     ax.legend(loc="best", fontsize=8)
-    return _save(fig, path)
+    return save_figure(fig, path)
 
 
 def _grid(points: pd.DataFrame, xp: str, yp: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -70,7 +70,7 @@ def heat_map(points: pd.DataFrame, params: tuple[str, str], reference: tuple[flo
     mesh = _heat(ax, points, params[0], params[1], reference)
     fig.colorbar(mesh, ax=ax, label="probability the truce survives")
     ax.set_title(title)
-    return _save(fig, path)
+    return save_figure(fig, path)
 
 
 def small_multiples(points: pd.DataFrame, params: tuple[str, ...], reference: tuple[float, ...],
@@ -130,7 +130,7 @@ def sensitivity(points: pd.DataFrame, params: tuple[str, ...], title: str, path:
     else:
         ax2.set_visible(False)
     fig.suptitle(title)
-    return _save(fig, path)
+    return save_figure(fig, path)
 
 
 def sweep_charts(points: pd.DataFrame, params: tuple[str, ...], reference: tuple[float, ...],

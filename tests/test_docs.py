@@ -11,7 +11,6 @@ import pytest
 from sim import rules
 from sim.mechanisms import MECHANISMS, markdown
 from sim.parameters import parameter_table
-from sim.schema import Scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -59,11 +58,12 @@ def test_each_mechanism_parameter_is_in_the_schema(mechanism):
 
 
 def test_every_rule_cites_its_source():
+    sources = ("Article", "history.md", "DESIGN")
     for name, fn in inspect.getmembers(rules, inspect.isfunction):
         if fn.__module__ != rules.__name__:
             continue
         doc = fn.__doc__ or ""
-        assert doc.strip(), f"{name} has no docstring"
+        assert any(s in doc for s in sources), f"{name} cites none of {sources}"
 
 
 def test_every_scenario_parameter_has_a_description_and_unit():
@@ -76,6 +76,3 @@ def test_every_scenario_parameter_has_a_description_and_unit():
                                        "recipient", "key_pairs", "actors", "regions")):
             assert unit, f"{path} has no unit"
 
-
-def test_schema_covers_every_block():
-    assert set(Scenario.model_fields) >= {"time", "actors", "regions", "mechanisms"}
