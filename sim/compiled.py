@@ -110,9 +110,11 @@ class Compiled:
     truce_rate: np.ndarray         # (A,) per day
     war_rate: np.ndarray           # (A,) per day
     retaliation: np.ndarray        # (A,) per day per tension unit
-    discipline: np.ndarray         # (A,)
     restraint: np.ndarray          # (A,) multiplier from patron pressure (or own commitment)
     deterrence: np.ndarray         # (A,) multiplier from expected penalties
+    held_back: np.ndarray          # (A,) share of its opportunity an actor acts on: its
+                                   # disciplined units obey restraint and deterrence, the
+                                   # rest do not
     tolerance: np.ndarray          # (A,) inf where none
     trust_floor: np.ndarray        # (A,)
     declarers: np.ndarray          # indices of the parties that may declare the truce over
@@ -235,6 +237,7 @@ def compile_scenario(sc: Scenario) -> Compiled:
         restraint[clients] = 1.0 - leverage[patron[clients]] * commitment[patron[clients]]
         powers = np.array([a.kind == "power" for a in acts])
         restraint[powers] = 1.0 - commitment[powers]
+    discipline = vec("discipline")
     deterrence = np.ones(A)
     if m.penalties.enabled:
         verification = m.attribution.verification if m.attribution.enabled else 0.0
@@ -308,7 +311,8 @@ def compile_scenario(sc: Scenario) -> Compiled:
         intermixed_party=intermixed_party,
         truce_rate=vec("truce_rate"), war_rate=vec("war_rate"),
         retaliation=vec("retaliation") if m.retaliation.enabled else np.zeros(A),
-        discipline=vec("discipline"), restraint=restraint, deterrence=deterrence,
+        restraint=restraint, deterrence=deterrence,
+        held_back=discipline * restraint * deterrence + (1.0 - discipline),
         tolerance=tolerance, trust_floor=vec("trust_floor"),
         declarers=np.flatnonzero(has_other_side) if m.declaration.enabled else np.zeros(0, int),
         pair_observer=pair_observer, pair_trusted=pair_trusted,

@@ -43,7 +43,7 @@ MECHANISMS = (
     Mechanism("no penalties",
               "contained no explicit penalties",
               ("mechanisms.penalties.strength", "mechanisms.penalties.unverified_detection"),
-              ("held_back_share",),
+              ("violation_rates", "convoy_block_probability"),
               "Expected cost of a detected violation (strength x detection) holds back the "
               "disciplined units of each party."),
     Mechanism("Russia restrains Assad",
@@ -51,7 +51,7 @@ MECHANISMS = (
               "indiscriminately bombing",
               ("actors.<actor>.leverage", "actors.<actor>.commitment",
                "actors.<actor>.discipline", "mechanisms.patron_pressure.enabled"),
-              ("violation_rates", "held_back_share"),
+              ("violation_rates",),
               "Patron leverage x commitment lowers the client's violations; a power's own "
               "commitment restrains its own strikes."),
     Mechanism("US separates opposition from Nusra",

@@ -65,7 +65,8 @@ def violation_rates(c: Compiled, s: State, trust_other: np.ndarray) -> np.ndarra
     Under the truce a party's rate is its military opportunity (``truce_rate``)
     raised by distrust of the other side, plus retaliation for violations it
     perceived recently (``tension``). Its disciplined units are held back by
-    patron pressure and by expected penalties; the rest are not.
+    patron pressure and by expected penalties; the rest are not (``c.held_back``):
+    a penalty deters only as far as a violation is detected.
     Article: "depended largely on Russia successfully preventing Assad’s forces
     from indiscriminately bombing"; "contained no explicit penalties".
     A power's own strikes count too: "Russia proved unwilling to maintain the
@@ -74,7 +75,7 @@ def violation_rates(c: Compiled, s: State, trust_other: np.ndarray) -> np.ndarra
     factions attack throughout, less while the JIC strikes them (spoilers).
     """
     m = c.scenario.mechanisms
-    opportunity = (c.truce_rate * held_back_share(c) * c.can_act * c.party)[:, None]
+    opportunity = (c.truce_rate * c.held_back * c.can_act * c.party)[:, None]
     opportunism = m.trust.opportunism if m.trust.enabled else 0.0
     truce = opportunity * (1.0 + opportunism) - (opportunity * opportunism) * trust_other
     truce += retaliation_coefficient(c)[:, None] * s.tension
@@ -103,17 +104,7 @@ def retaliation_coefficient(c: Compiled) -> np.ndarray:
 
     history.md: under noisy monitoring, parties punish what they perceive (tit-for-tat).
     """
-    return c.retaliation * held_back_share(c) * c.can_act * c.party
-
-
-def held_back_share(c: Compiled) -> np.ndarray:
-    """Share of an actor's opportunity it acts on, (A,): its disciplined units obey
-    patron pressure and fear penalties, the rest do not.
-
-    Article: the agreement "contained no explicit penalties for a failure to uphold
-    the terms"; a penalty deters only as far as a violation is detected.
-    """
-    return c.discipline * c.restraint * c.deterrence + (1.0 - c.discipline)
+    return c.retaliation * c.held_back * c.can_act * c.party
 
 
 def spoiler_activity(c: Compiled, s: State) -> np.ndarray:
@@ -180,7 +171,7 @@ def convoy_block_probability(c: Compiled, s: State, trust_other: np.ndarray,
     """
     m = c.scenario.mechanisms.humanitarian
     b = c.besieger[siege]
-    restrained = m.obstruction * held_back_share(c)[b] * (1.0 - trust_other[b, rep])
+    restrained = m.obstruction * c.held_back[b] * (1.0 - trust_other[b, rep])
     return np.where(s.collapsed[rep], m.obstruction, restrained)
 
 

@@ -299,7 +299,7 @@ def test_rule_probabilities_lie_in_unit_interval(ov, reps, seed):
     unit(model._p_convoy, "convoys per step")
     unit(c.restraint, "restraint")
     unit(c.deterrence, "deterrence")
-    unit(rules.held_back_share(c), "held_back_share")
+    unit(c.held_back, "held_back")
     calls: dict[str, int] = {}
     with checked_rules(calls):
         while model.running:
