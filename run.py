@@ -3,7 +3,7 @@
 import os
 import sys
 
-from sim.cli import main
+from sim.present.cli import main
 
 if __name__ == "__main__":
     try:

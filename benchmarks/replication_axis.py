@@ -25,8 +25,8 @@ from pathlib import Path
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from sim.loading import load_scenario
-from sim.model import CeasefireModel
+from sim.scenario.loading import load_scenario
+from sim.model.model import CeasefireModel
 
 ROOT = Path(__file__).resolve().parents[1]
 

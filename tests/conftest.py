@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from sim.experiment import run_scenario
-from sim.loading import load_scenario
-from sim.results import Results
+from sim.run.experiment import run_scenario
+from sim.scenario.loading import load_scenario
+from sim.model.results import Results
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "scenarios"

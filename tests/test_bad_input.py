@@ -10,7 +10,7 @@ reference scenario, valid) plus the broken file, usually a child that ``extends:
 ref.yaml`` and overrides one field.  Cases are thus independent of each other and
 of later recalibration of the reference's values.
 
-Every case runs through :func:`sim.loading.load_scenario` and through the command
+Every case runs through :func:`sim.scenario.loading.load_scenario` and through the command
 line's ``main()`` in-process; a representative few also run the real ``run.py`` in
 a subprocess (in parallel: each start costs seconds of imports).
 """
@@ -28,8 +28,8 @@ from typing import Any
 import pytest
 import yaml
 
-from sim.cli import main
-from sim.loading import ScenarioError, load_scenario, parse_value
+from sim.present.cli import main
+from sim.scenario.loading import ScenarioError, load_scenario, parse_value
 
 REPO = Path(__file__).resolve().parents[1]
 REFERENCE = REPO / "scenarios" / "kerry_lavrov.yaml"

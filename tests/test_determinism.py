@@ -4,7 +4,7 @@ Same seed and replications give byte-identical tables, in one process and
 across processes; another seed gives other results; a replication's numbers
 depend on the root seed and its block, not on the total run; and scenarios
 that differ only in parameters that do not touch the draws share their random
-numbers (``sim.model``: "Every step draws one block of uniforms of the same
+numbers (``sim.model.model``: "Every step draws one block of uniforms of the same
 shape whatever the mechanisms switched on").
 """
 
@@ -19,11 +19,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sim.compiled import compile_scenario
-from sim.experiment import BLOCK, block_seeds, run_block, run_scenario
-from sim.loading import load_scenario
-from sim.model import CeasefireModel
-from sim.results import Results
+from sim.model.compiled import compile_scenario
+from sim.run.experiment import BLOCK, block_seeds, run_block, run_scenario
+from sim.scenario.loading import load_scenario
+from sim.model.model import CeasefireModel
+from sim.model.results import Results
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIO = ROOT / "scenarios" / "kerry_lavrov.yaml"

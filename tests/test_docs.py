@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from sim import rules
-from sim.mechanisms import MECHANISMS, markdown
-from sim.parameters import parameter_table
+from sim.model import rules
+from sim.model.mechanisms import MECHANISMS, markdown
+from sim.scenario.parameters import parameter_table
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -21,7 +21,7 @@ def squash(text: str) -> str:
 
 
 def test_generated_docs_are_current():
-    # Refresh with: uv run python -m sim.mechanisms
+    # Refresh with: uv run python -m sim.model.mechanisms
     assert (ROOT / "docs" / "mechanisms.md").read_text(encoding="utf-8") == markdown()
     parameters = (ROOT / "docs" / "parameters.md").read_text(encoding="utf-8")
     assert parameter_table() in parameters

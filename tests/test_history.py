@@ -58,7 +58,7 @@ def test_violence_drops_at_the_start_then_climbs_through_the_week(sept):
 
 
 def _war_rates(parties):
-    from sim.loading import load_scenario
+    from sim.scenario.loading import load_scenario
     sc = load_scenario(REFERENCE)
     names = list(sc.actors)
     return [sc.actors[names[i]].war_rate for i in parties]
@@ -84,7 +84,7 @@ def test_aid_to_besieged_areas_mostly_fails(sept):
 
 
 def test_accidents_and_spoilers_are_among_the_triggers(sept):
-    from sim.compiled import TRIGGERS
+    from sim.model.compiled import TRIGGERS
     triggers = sept.trigger[sept.trigger >= 0]
     share = {t: np.mean(triggers == i) for i, t in enumerate(TRIGGERS)}
     assert share["accident"] > 0.03

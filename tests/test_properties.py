@@ -1,7 +1,7 @@
 """Property tests: invariants of the model, its rules and summaries over random valid scenarios.
 
 Each example loads ``scenarios/kerry_lavrov.yaml`` with random dotted-path
-overrides drawn inside the schema's own ranges (read from ``sim.schema``, so
+overrides drawn inside the schema's own ranges (read from ``sim.scenario.schema``, so
 the tests follow the schema), runs a few replications over a short horizon
 and checks the invariants after every step.
 """
@@ -18,12 +18,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sim import rules, schema
-from sim.analysis import kaplan_meier, summarize
-from sim.compiled import TRIGGERS, compile_scenario, per_step
-from sim.experiment import run_block
-from sim.loading import ScenarioError, load_scenario
-from sim.model import CeasefireModel
+from sim.model import rules
+from sim.scenario import schema
+from sim.analysis.summary import kaplan_meier, summarize
+from sim.model.compiled import TRIGGERS, compile_scenario, per_step
+from sim.run.experiment import run_block
+from sim.scenario.loading import ScenarioError, load_scenario
+from sim.model.model import CeasefireModel
 
 SCENARIO = Path(__file__).resolve().parents[1] / "scenarios" / "kerry_lavrov.yaml"
 HORIZON_DAYS = 8.0
@@ -239,7 +240,7 @@ def unit(x, name: str) -> None:
 
 @contextmanager
 def checked_rules(calls: dict[str, int]):
-    """Wrap the rules the model calls (through ``sim.rules``) with range checks."""
+    """Wrap the rules the model calls (through ``sim.model.rules``) with range checks."""
     original = {name: getattr(rules, name) for name in (
         "trust_in_other_side", "violation_rates", "opportunistic_share",
         "misattribution_probability", "accident_probability", "accident_bound",

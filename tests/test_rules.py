@@ -11,9 +11,9 @@ import numpy as np
 import pytest
 
 from conftest import REFERENCE
-from sim import rules
-from sim.loading import load_scenario
-from sim.model import CeasefireModel
+from sim.model import rules
+from sim.scenario.loading import load_scenario
+from sim.model.model import CeasefireModel
 
 
 def model(replications: int = 3, **overrides) -> CeasefireModel:

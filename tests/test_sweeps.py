@@ -205,8 +205,8 @@ def test_bad_replications_are_refused(replications, expected, tmp_path):
 
 
 def test_latin_hypercube_needs_ranges_and_is_reproducible(tmp_path):
-    from sim.loading import ScenarioError
-    from sim.sweep import load_sweep
+    from sim.scenario.loading import ScenarioError
+    from sim.scenario.sweep import load_sweep
     text = (f"extends: {REFERENCE}\nname: lhs\nsweep:\n  parameters:\n"
             "    mechanisms.penalties.strength: {range: [0, 5]}\n"
             "    actors.russia.commitment: {range: [0, 1]}\n"
@@ -233,7 +233,7 @@ def test_executor_flags_are_for_sweeps_and_replications_for_scenarios(sweep_file
 
 
 def test_the_shipped_sweeps_are_valid():
-    from sim.sweep import load_sweep
+    from sim.scenario.sweep import load_sweep
     for path in sorted((ROOT / "scenarios" / "sweeps").glob("*.yaml")):
         plan = load_sweep(path, seed=1)
         assert len(plan.scenarios) >= 2, path.name

@@ -20,9 +20,9 @@ REPLICATIONS, SEED = 1000, 1
 def baseline() -> dict:
     from dataclasses import asdict
 
-    from sim.analysis import summarize
-    from sim.experiment import run_scenario
-    from sim.loading import load_scenario
+    from sim.analysis.summary import summarize
+    from sim.run.experiment import run_scenario
+    from sim.scenario.loading import load_scenario
 
     scenario = load_scenario(ROOT / "scenarios" / "kerry_lavrov.yaml")
     summary = asdict(summarize(run_scenario(scenario, REPLICATIONS, SEED, record_daily=False)))

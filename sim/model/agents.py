@@ -3,7 +3,7 @@
 State lives in the model's arrays, with a leading replication axis; an agent
 is a named view of its slice of them, so ``model.actor("russia").trust_in(
 "united_states")`` reads one value per replication. The rules in
-``sim.rules`` act on all actors at once (one numpy operation instead of one
+``sim.model.rules`` act on all actors at once (one numpy operation instead of one
 Python call per agent and replication), which is what makes 10,000
 replications of a truce take about a second.
 """
@@ -17,9 +17,9 @@ from mesa import Agent
 from mesa.discrete_space import FixedAgent
 
 if TYPE_CHECKING:
-    from sim.model import CeasefireModel
-    from sim.schema import Actor as ActorSpec
-    from sim.schema import Region as RegionSpec
+    from sim.model.model import CeasefireModel
+    from sim.scenario.schema import Actor as ActorSpec
+    from sim.scenario.schema import Region as RegionSpec
 
 
 class Actor(Agent):

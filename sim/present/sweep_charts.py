@@ -18,7 +18,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from sim.charts import save_figure  # noqa: E402
+from sim.present.charts import save_figure  # noqa: E402
 
 CMAP = "RdYlGn"
 

@@ -1,7 +1,7 @@
 """A scenario turned into arrays: indices, static matrices and per-step rates.
 
 ``compile_scenario`` runs once per model. Everything here is derived from the
-scenario and constant over a run, so the per-step rules in ``sim.rules`` only
+scenario and constant over a run, so the per-step rules in ``sim.model.rules`` only
 do arithmetic on the replication axis.
 """
 
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.schema import Scenario
+from sim.scenario.schema import Scenario
 
 #: Collapse triggers, in the order of the ``trigger`` codes in results.
 TRIGGERS = ("deliberate", "retaliation", "spoiler", "accident", "misattribution",

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from sim.compiled import TRIGGERS
-from sim.results import Results
+from sim.model.compiled import TRIGGERS
+from sim.model.results import Results
 
 Z95 = 1.959963984540054
 

@@ -1,5 +1,5 @@
 """Running replications: all of a scenario's (``run_scenario``), or a sweep's chunks
-(``run_sweep``), block by block with the seeds of ``sim.seeding``.
+(``run_sweep``), block by block with the seeds of ``sim.run.seeding``.
 
 Same seed and replication count, same results, however and wherever the blocks
 run: runs with the same seed agree on every full block they share.
@@ -14,17 +14,17 @@ import numpy as np
 import pandas as pd
 from threadpoolctl import threadpool_limits
 
-from sim.model import CeasefireModel
-from sim.results import Results
-from sim.schema import Scenario
-from sim.seeding import BLOCK, block_seeds
+from sim.model.model import CeasefireModel
+from sim.model.results import Results
+from sim.scenario.schema import Scenario
+from sim.run.seeding import BLOCK, block_seeds
 
 __all__ = ["BLOCK", "block_seeds", "run_block", "iter_blocks", "run_scenario", "run_chunk",
            "run_sweep"]
 
 if TYPE_CHECKING:
-    from sim.store import ResultStore
-    from sim.sweep import SweepPlan
+    from sim.run.store import ResultStore
+    from sim.scenario.sweep import SweepPlan
 
 
 def run_block(scenario: Scenario, first: int, size: int, seed: int,

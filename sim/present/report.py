@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 
-from sim.analysis import Summary
+from sim.analysis.summary import Summary
 
 
 def _pct(x: float) -> str:
@@ -81,7 +81,7 @@ def sweep_findings(points, params: tuple[str, ...], grid: bool) -> list[str]:
             lines.append(f"- Survival reaches 50% {where}." if level is None
                          else f"| {level:g} | {where} |")
     if len(params) > 1:
-        from sim.sweep_charts import rank_correlations
+        from sim.present.sweep_charts import rank_correlations
         rho = rank_correlations(points, params)
         lines += ["", "Rank correlation (Spearman) of each parameter with survival "
                       "(sign: direction; size: strength over the swept ranges):", ""]

@@ -1,6 +1,6 @@
 """Each mechanism of the model, the article line it comes from, its parameters and its rule.
 
-This table is the source of ``docs/mechanisms.md`` (``python -m sim.mechanisms``
+This table is the source of ``docs/mechanisms.md`` (``python -m sim.model.mechanisms``
 writes it); tests check that every quote is in the article, every parameter
 path is in the schema and every rule exists and cites its quote, so the
 documentation cannot drift from the code.
@@ -16,7 +16,7 @@ class Mechanism:
     name: str
     quote: str                    # verbatim from the source
     parameters: tuple[str, ...]   # dotted paths into the scenario schema
-    rules: tuple[str, ...]        # functions of sim.rules
+    rules: tuple[str, ...]        # functions of sim.model.rules
     effect: str
     source: str = "article"       # "article" (shared/article.txt) or "history" (history.md)
 
@@ -135,7 +135,7 @@ def markdown() -> str:
     lines = [
         "# Mechanisms",
         "",
-        "Generated from `sim/mechanisms.py` by `python -m sim.mechanisms`; do not edit by "
+        "Generated from `sim/mechanisms.py` by `python -m sim.model.mechanisms`; do not edit by "
         "hand. Quotes are verbatim from the article (`shared/article.txt`) or, where marked, "
         "from the calibration facts (`shared/history.md`); parameters are "
         "documented with units, ranges and defaults in [parameters.md](parameters.md).",
@@ -154,10 +154,10 @@ def markdown() -> str:
 if __name__ == "__main__":
     from pathlib import Path
 
-    docs = Path(__file__).resolve().parents[1] / "docs"
+    docs = Path(__file__).resolve().parents[2] / "docs"
     (docs / "mechanisms.md").write_text(markdown(), encoding="utf-8")
-    from sim.parameters import parameter_table
+    from sim.scenario.parameters import parameter_table
     (docs / "parameters.md").write_text(
         "# Scenario parameters\n\nGenerated from the schema (`sim/schema.py`) by "
-        "`python -m sim.mechanisms`; `python run.py --describe` prints the same table.\n\n"
+        "`python -m sim.model.mechanisms`; `python run.py --describe` prints the same table.\n\n"
         + parameter_table() + "\n", encoding="utf-8")

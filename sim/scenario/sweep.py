@@ -28,9 +28,9 @@ from typing import Annotated, Any, Literal
 import numpy as np
 from pydantic import Field, ValidationError, model_validator
 
-from sim.seeding import BLOCK, block_seeds
-from sim.loading import ScenarioError, apply_overrides, explain, read_yaml, resolve_extends
-from sim.schema import Scenario, Strict
+from sim.run.seeding import BLOCK, block_seeds
+from sim.scenario.loading import ScenarioError, apply_overrides, explain, read_yaml, resolve_extends
+from sim.scenario.schema import Scenario, Strict
 
 
 class Axis(Strict):

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from sim.compiled import Compiled, per_step
+from sim.model.compiled import Compiled, per_step
 
 
 @dataclass

@@ -11,7 +11,7 @@ from dataclasses import dataclass, fields
 import numpy as np
 import pandas as pd
 
-from sim.compiled import TRIGGERS, Compiled
+from sim.model.compiled import TRIGGERS, Compiled
 
 
 class Recorder:

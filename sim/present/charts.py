@@ -13,8 +13,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
-from sim.analysis import Summary, kaplan_meier  # noqa: E402
-from sim.results import Results  # noqa: E402
+from sim.analysis.summary import Summary, kaplan_meier  # noqa: E402
+from sim.model.results import Results  # noqa: E402
 
 COLOURS = plt.rcParams["axes.prop_cycle"].by_key()["color"]
 

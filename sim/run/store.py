@@ -22,9 +22,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from sim.loading import ScenarioError
-from sim.provenance import package_versions
-from sim.sweep import SweepPlan
+from sim.scenario.loading import ScenarioError
+from sim.run.provenance import package_versions
+from sim.scenario.sweep import SweepPlan
 
 MANIFEST = "manifest.json"
 

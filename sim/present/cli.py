@@ -14,10 +14,10 @@ import sys
 import time
 from pathlib import Path
 
-from sim.loading import ScenarioError, load_scenario, parse_value
-from sim.sweep import is_sweep_file, load_sweep
-from sim.parameters import parameter_table
-from sim.provenance import package_versions
+from sim.scenario.loading import ScenarioError, load_scenario, parse_value
+from sim.scenario.sweep import is_sweep_file, load_sweep
+from sim.scenario.parameters import parameter_table
+from sim.run.provenance import package_versions
 
 DEFAULT_REPLICATIONS = 2000
 DEFAULT_SEED = 20160912   # the day the Kerry–Lavrov truce began
@@ -96,8 +96,8 @@ def main(argv: list[str] | None = None) -> int:
 
     # The model's stack (Mesa, numpy, pandas) loads only once the input is known good,
     # so bad input is refused at once.
-    from sim.analysis import summarize
-    from sim.experiment import BLOCK, run_scenario
+    from sim.analysis.summary import summarize
+    from sim.run.experiment import BLOCK, run_scenario
 
     started = time.perf_counter()
     with _progress(args.replications, args.quiet, BLOCK) as advance:
@@ -114,9 +114,9 @@ def main(argv: list[str] | None = None) -> int:
     (out / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
     charts = {}
     if not args.no_charts:
-        from sim.charts import all_charts  # matplotlib only when charts are wanted
+        from sim.present.charts import all_charts  # matplotlib only when charts are wanted
         charts = all_charts(results, summary, out)
-    from sim.report import summary_lines, write_markdown
+    from sim.present.report import summary_lines, write_markdown
     command = "python run.py " + " ".join(argv if argv is not None else sys.argv[1:])
     report = write_markdown(summary, charts, tables, out, command)
 
@@ -134,10 +134,10 @@ def _sweep(args, overrides: dict, argv) -> int:
         raise ScenarioError(args.scenario, "--replications",
                             "a sweep sets its replications per point in its 'sweep:' section")
     plan = load_sweep(args.scenario, args.seed, overrides)
-    from sim.analysis import point_table
-    from sim.executors import executor_failures, make_executor
-    from sim.experiment import run_sweep
-    from sim.store import ResultStore
+    from sim.analysis.summary import point_table
+    from sim.run.executors import executor_failures, make_executor
+    from sim.run.experiment import run_sweep
+    from sim.run.store import ResultStore
 
     out = args.out or Path("output") / f"{Path(args.scenario).stem}-{plan.fingerprint()[:8]}"
     store = ResultStore(out, plan)
@@ -173,12 +173,12 @@ def _sweep(args, overrides: dict, argv) -> int:
                                        "jic_activated"]), plan.parameters, plan.values)
     points.to_csv(out / "points.csv", index=False)
     points.to_parquet(out / "points.parquet", index=False)
-    from sim.report import sweep_findings, write_sweep_markdown
+    from sim.present.report import sweep_findings, write_sweep_markdown
     grid = plan.grid_shape is not None
     findings = sweep_findings(points, plan.parameters, grid)
     charts = {}
     if not args.no_charts:
-        from sim.sweep_charts import sweep_charts
+        from sim.present.sweep_charts import sweep_charts
         charts = sweep_charts(points, plan.parameters, plan.base_values, grid, plan.name, out)
     command = "python run.py " + " ".join(argv if argv is not None else sys.argv[1:])
     write_sweep_markdown(plan.name, info, findings, charts, out, command)

@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from sim.schema import FieldProblems, Scenario
+from sim.scenario.schema import FieldProblems, Scenario
 
 Origins = dict[tuple[str, ...], Path]
 

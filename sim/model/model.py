@@ -12,14 +12,14 @@ import numpy as np
 from mesa import Model
 from mesa.discrete_space import Network
 
-from sim import rules
-from sim.agents import Actor, ExternalPower, Faction, Region
-from sim.compiled import (ACCIDENT, BLOCKED_AID, DELIBERATE, INITIAL, MISATTRIBUTION,
+from sim.model import rules
+from sim.model.agents import Actor, ExternalPower, Faction, Region
+from sim.model.compiled import (ACCIDENT, BLOCKED_AID, DELIBERATE, INITIAL, MISATTRIBUTION,
                           RETALIATION, SPOILER, TRIGGERS, compile_scenario, per_step,
                           poisson_count, sample_alias)
-from sim.results import Recorder, Results
-from sim.rules import State
-from sim.schema import Scenario
+from sim.model.results import Recorder, Results
+from sim.model.rules import State
+from sim.scenario.schema import Scenario
 
 
 class _Events:
