@@ -7,45 +7,140 @@ analysis and presentation layers read (they never touch a model).
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-from sim.model.compiled import TRIGGERS, Compiled
+from sim.agents.base import at
+from sim.agents.front import HOLDING
+from sim.model.events import ACCIDENT, CAUSES
+
+if TYPE_CHECKING:
+    from sim.model.model import CeasefireModel
+
+TRIGGERS = (*CAUSES, "distrust")
 
 
 class Recorder:
     """Counters the model adds to each step; per-day arrays only when asked for."""
 
-    def __init__(self, c: Compiled, replications: int, daily: bool):
-        R, A, D = replications, c.n_actors, c.n_days
+    def __init__(self, model: CeasefireModel, daily: bool):
+        self.model = m = model
+        w = m.world
+        R, A, D, G = m.replications, w.n_actors, m.n_days, w.n_regions
         self.violations = np.zeros((R, A), np.int32)      # acts breaking the truce
         self.reported = np.zeros((R, A), np.int32)        # as counted by the other side
+        self.admitted = np.zeros((R, A), np.int32)        # as owned up to
         self.accidents = np.zeros((R, A), np.int32)
         self.spoiler_attacks = np.zeros(R, np.int32)
         self.harm = np.zeros(R)
         self.aid_delivered = np.zeros(R)
         self.convoys = np.zeros((R, 3), np.int32)          # delivered, blocked, struck
+        pairs = [(w.index(a), w.index(b)) for a, b in m.base.key_pairs] or [
+            (int(o), int(t)) for o, t in w.pairs
+            if (w.kind[o] == "power") == (w.kind[t] == "power")]
+        self.key_pairs = pairs
+        self.violence_day = np.zeros((D, R), np.float32)  # parties' violence / war level
+        self.holding_day = np.zeros((D, R), np.float32)   # share of fronts holding
         self.daily = daily
         if daily:   # day-major while recording, so each step adds to a contiguous slice
             self.acts_day = np.zeros((D, R, A), np.int32)
             self.reported_day = np.zeros((D, R, A), np.int32)
             self.harm_day = np.zeros((D, R))
             self.aid_day = np.zeros((D, R))
-            self.trust_day = np.zeros((D, len(c.key_pairs), R), np.float32)
+            self.trust_day = np.zeros((D, len(pairs), R), np.float32)
+            self.status_day = np.zeros((D, G, R), np.int8)
 
-    def daily_series(self) -> dict[str, np.ndarray | None]:
-        """The per-day arrays, replication-major as ``Results`` holds them."""
-        names = ("acts_day", "reported_day", "harm_day", "aid_day", "trust_day")
-        if not self.daily:
-            return dict.fromkeys(names)
-        return {
-            "acts_day": np.ascontiguousarray(self.acts_day.transpose(1, 0, 2)),
-            "reported_day": np.ascontiguousarray(self.reported_day.transpose(1, 0, 2)),
-            "harm_day": np.ascontiguousarray(self.harm_day.T),
-            "aid_day": np.ascontiguousarray(self.aid_day.T),
-            "trust_day": np.ascontiguousarray(self.trust_day.transpose(2, 0, 1)),
-        }
+    def _count(self, rep: np.ndarray, actor: np.ndarray, n: np.ndarray) -> np.ndarray:
+        A = self.model.world.n_actors
+        return np.bincount(rep * A + actor, n, minlength=self.model.replications * A
+                           ).reshape(-1, A).astype(np.int32)
+
+    def step(self, acts: dict, seen, aid, real: np.ndarray, misuse: np.ndarray) -> None:
+        m = self.model
+        rep, actor, count, front = acts["rep"], acts["actor"], acts["count"], acts["front"]
+        in_truce = m.in_truce
+        violation = (real | misuse) & in_truce[rep]
+        self.violations += self._count(rep[violation], actor[violation], count[violation])
+        owned = m.monitoring.admitted(acts, violation)
+        self.admitted += self._count(rep[owned], actor[owned], count[owned])
+        acc = acts["cause"] == ACCIDENT
+        self.accidents += self._count(rep[acc], actor[acc], count[acc])
+        spoiler = (np.array(m.world.kind, dtype=object)[actor] == "spoiler") & in_truce[rep]
+        self.spoiler_attacks += np.bincount(rep[spoiler], count[spoiler],
+                                            minlength=m.replications).astype(np.int32)
+        placed = front >= 0
+        harm = np.bincount(rep[placed], count[placed] * at(
+            m.k.harm, rep[placed], actor[placed], front[placed]), minlength=m.replications)
+        self.harm += harm
+        booked = in_truce[seen.rep]
+        self.reported += self._count(seen.rep[booked], seen.accused[booked],
+                                     seen.count[booked])
+        delivered, blocked, struck = aid
+        self.convoys += np.stack([delivered, blocked, struck], axis=1).astype(np.int32)
+        trucks = delivered * m.convoys.k.trucks
+        self.aid_delivered += trucks
+        if self.daily:
+            day = m.tick // m.steps_per_day
+            self.acts_day[day] += self._count(rep, actor, count)
+            self.reported_day[day] += self._count(seen.rep, seen.accused, seen.count)
+            self.harm_day[day] += harm
+            self.aid_day[day] += trucks
+
+    def close_day(self, day: int) -> None:
+        m = self.model
+        self.violence_day[day] = m.violence_yesterday()
+        fronts = np.broadcast_to(m.k.war_level > 0, m.front_status.shape)
+        holding = (m.front_status == HOLDING) & fronts
+        self.holding_day[day] = holding.sum(0) / np.maximum(fronts.sum(0), 1)
+        if self.daily:
+            for q, (o, t) in enumerate(self.key_pairs):
+                self.trust_day[day, q] = m.agent_of(o).trust_in(t)
+            self.status_day[day] = m.front_status
+
+    def results(self, seeds: np.ndarray | None, first: int, block_size: int | None
+                ) -> Results:
+        m = self.model
+        w, R = m.world, m.replications
+        daily = {}
+        if self.daily:
+            daily = {"acts_day": np.ascontiguousarray(self.acts_day.transpose(1, 0, 2)),
+                     "reported_day": np.ascontiguousarray(self.reported_day.transpose(1, 0, 2)),
+                     "harm_day": np.ascontiguousarray(self.harm_day.T),
+                     "aid_day": np.ascontiguousarray(self.aid_day.T),
+                     "trust_day": np.ascontiguousarray(self.trust_day.transpose(2, 0, 1)),
+                     "status_day": np.ascontiguousarray(self.status_day.transpose(2, 0, 1))}
+        names = w.actors
+        war = [m.base.actors[n].war_rate for n in names]
+        return Results(
+            scenario_name=m.base.name, actors=names, regions=w.regions,
+            parties=tuple(n for n, k in zip(names, w.kind, strict=True) if k != "spoiler"
+                          and m.base.actors[n].party),
+            key_pairs=tuple((names[o], names[t]) for o, t in self.key_pairs),
+            duration_days=float(m.truce_days), horizon_days=float(m.n_days),
+            initial_trust=tuple(self.initial_trust), war_acts_per_day=tuple(float(x) for x in war),
+            seeds=np.zeros(R, np.int64) if seeds is None else seeds,
+            replication=np.arange(first, first + R),
+            block_size=block_size or R, parameter_set=np.repeat(np.arange(
+                len(m.scenarios)), m.per_set),
+            formal_day=m.collapse_day.copy(), declarer=m.declarer.copy(),
+            trigger=m.trigger.copy(), de_facto_day=m.de_facto_day.copy(),
+            jic_start_day=m.jic.start_day.copy(),
+            violations=self.violations.copy(), reported=self.reported.copy(),
+            admitted=self.admitted.copy(), accidents=self.accidents.copy(),
+            spoiler_attacks=self.spoiler_attacks.copy(), harm=self.harm.copy(),
+            aid_delivered=self.aid_delivered.copy(), convoys=self.convoys.copy(),
+            final_trust=np.stack([m.agent_of(o).trust_in(t) for o, t in self.key_pairs],
+                                 axis=1) if self.key_pairs else np.zeros((R, 0)),
+            violence_day=np.ascontiguousarray(self.violence_day.T),
+            holding_day=np.ascontiguousarray(self.holding_day.T), **daily)
+
+    def remember_initial_trust(self) -> None:
+        """Beliefs of the key pairs before the truce (the start of the trust chart)."""
+        m = self.model
+        self.initial_trust = [float(np.mean(m.agent_of(o).trust_in(t)))
+                              for o, t in self.key_pairs]
 
 
 @dataclass(frozen=True)
@@ -54,50 +149,72 @@ class Results:
 
     scenario_name: str
     actors: tuple[str, ...]
+    regions: tuple[str, ...]
     parties: tuple[str, ...]
     key_pairs: tuple[tuple[str, str], ...]
-    steps_per_day: int
-    truce_steps: int
-    block_size: int
     duration_days: float
     horizon_days: float
-    initial_trust: tuple[float, ...]       # trust of each key pair before the truce
-    war_acts_per_day: tuple[float, ...]    # each actor's attacks per day at war (pre-truce level)
+    initial_trust: tuple[float, ...]       # belief of each key pair before the truce
+    war_acts_per_day: tuple[float, ...]    # each actor's attacks per day at war
     seeds: np.ndarray             # (R,) seed of the block each replication ran in
-    replication: np.ndarray       # (R,) index within the scenario run
-    collapse_step: np.ndarray     # (R,) -1: never collapsed within the horizon
+    replication: np.ndarray       # (R,) index within its parameter set's run
+    block_size: int
+    parameter_set: np.ndarray     # (R,) which parameter set (variant) it ran
+    formal_day: np.ndarray        # (R,) day the truce was declared over, -1
     declarer: np.ndarray          # (R,) actor index, -1
     trigger: np.ndarray           # (R,) TRIGGERS index, -1
-    jic_activated: np.ndarray     # (R,) bool
-    violations: np.ndarray        # (R, A)
-    reported: np.ndarray          # (R, A)
-    self_reported: np.ndarray     # (R, A) expected own admissions
+    de_facto_day: np.ndarray      # (R,) day violence came back (de facto collapse), -1
+    jic_start_day: np.ndarray     # (R,) day the JIC started, -1
+    violations: np.ndarray        # (R, A) during the truce
+    reported: np.ndarray          # (R, A) booked against it by the other side
+    admitted: np.ndarray          # (R, A) owned up to
     accidents: np.ndarray         # (R, A)
     spoiler_attacks: np.ndarray   # (R,)
     harm: np.ndarray              # (R,)
     aid_delivered: np.ndarray     # (R,) trucks
     convoys: np.ndarray           # (R, 3) delivered, blocked, struck
-    final_trust: np.ndarray       # (R, P)
+    final_trust: np.ndarray       # (R, Q)
+    violence_day: np.ndarray      # (R, D) parties' violence as a share of the war level
+    holding_day: np.ndarray       # (R, D) share of fronts holding
     acts_day: np.ndarray | None = None       # (R, D, A)
     reported_day: np.ndarray | None = None   # (R, D, A)
     harm_day: np.ndarray | None = None       # (R, D)
     aid_day: np.ndarray | None = None        # (R, D)
-    trust_day: np.ndarray | None = None      # (R, D, P)
+    trust_day: np.ndarray | None = None      # (R, D, Q)
+    status_day: np.ndarray | None = None     # (R, D, G) 0 holding, 1 fraying, 2 fighting
 
     @property
     def replications(self) -> int:
-        return len(self.collapse_step)
+        return len(self.formal_day)
+
+    @property
+    def jic_activated(self) -> np.ndarray:
+        return self.jic_start_day >= 0
 
     @property
     def collapse_day(self) -> np.ndarray:
-        """Day (fractional, from the truce's start) of the collapse; NaN if none."""
-        return np.where(self.collapse_step >= 0,
-                        (self.collapse_step + 1) / self.steps_per_day, np.nan)
+        """Day of the first collapse, formal or de facto; NaN if none within the horizon."""
+        f = np.where(self.formal_day >= 0, self.formal_day, np.inf)
+        d = np.where(self.de_facto_day >= 0, self.de_facto_day, np.inf)
+        first = np.minimum(f, d)
+        return np.where(np.isfinite(first), first, np.nan)
+
+    def survived_to(self, day: float) -> np.ndarray:
+        """Neither a formal nor a de facto collapse within ``day`` days."""
+        c = self.collapse_day
+        return np.isnan(c) | (c > day)
 
     @property
     def survived(self) -> np.ndarray:
-        """Whether the truce lasted its whole duration (no declaration before its end)."""
-        return (self.collapse_step < 0) | (self.collapse_step >= self.truce_steps)
+        """The headline: neither formal nor de facto collapse within the truce's duration."""
+        return self.survived_to(self.duration_days)
+
+    @property
+    def kind_of_collapse(self) -> np.ndarray:
+        """'formal', 'de facto' (violence back, nobody declared) or '' for each replication."""
+        c = self.collapse_day
+        formal = (self.formal_day >= 0) & (self.formal_day == c)
+        return np.where(np.isnan(c), "", np.where(formal, "formal", "de facto"))
 
     @staticmethod
     def concatenate(parts: list[Results]) -> Results:
@@ -106,10 +223,8 @@ class Results:
         joined = {}
         for f in fields(Results):
             values = [getattr(p, f.name) for p in parts]
-            if isinstance(values[0], np.ndarray):
-                joined[f.name] = np.concatenate(values)
-            else:
-                joined[f.name] = getattr(first, f.name)
+            joined[f.name] = np.concatenate(values) if isinstance(values[0], np.ndarray) \
+                else getattr(first, f.name)
         return Results(**joined)
 
     def replication_table(self) -> pd.DataFrame:
@@ -118,13 +233,20 @@ class Results:
         triggers = np.array(TRIGGERS + ("",), dtype=object)
         table = {
             "replication": self.replication,
-            "block_seed": self.seeds,       # with the replication's place in its block,
-            "index_in_block": self.replication % self.block_size,   # enough to re-run it
+            "parameter_set": self.parameter_set,
+            "block_seed": self.seeds,
+            "index_in_block": self.replication % self.block_size,
             "survived": self.survived,
+            "survived_to_horizon": self.survived_to(self.horizon_days),
             "collapse_day": self.collapse_day,
+            "collapse": self.kind_of_collapse,
+            "formal_collapse_day": np.where(self.formal_day >= 0, self.formal_day, np.nan),
+            "de_facto_collapse_day": np.where(self.de_facto_day >= 0, self.de_facto_day,
+                                              np.nan),
             "declared_by": names[self.declarer],
             "trigger": triggers[self.trigger],
             "jic_activated": self.jic_activated,
+            "jic_start_day": np.where(self.jic_start_day >= 0, self.jic_start_day, np.nan),
             "civilian_harm": self.harm,
             "aid_trucks_delivered": self.aid_delivered,
             "convoys_delivered": self.convoys[:, 0],
@@ -136,19 +258,18 @@ class Results:
             if a in self.parties:
                 table[f"violations_{a}"] = self.violations[:, i]
                 table[f"reported_{a}_by_other_side"] = self.reported[:, i]
-                table[f"self_reported_{a}"] = self.self_reported[:, i]
+                table[f"admitted_{a}"] = self.admitted[:, i]
             table[f"accidents_{a}"] = self.accidents[:, i]
         for p, (a, b) in enumerate(self.key_pairs):
             table[f"final_trust_{a}_in_{b}"] = self.final_trust[:, p]
         return pd.DataFrame(table)
 
     def daily_table(self) -> pd.DataFrame:
-        """Per-day series averaged over replications (long format: day, series, actor)."""
+        """Per-day series over replications (long format: day, series, actor, mean, p10, p90)."""
         if self.acts_day is None:
             raise ValueError("this run did not record per-day series")
         D = self.acts_day.shape[1]
         days = np.arange(1, D + 1)
-        alive = self.survival_by_day(days)
         rows = []
 
         def add(series: str, actor: str, values: np.ndarray) -> None:
@@ -162,13 +283,16 @@ class Results:
             add("attacks_reported_by_other_side", a, self.reported_day[:, :, i])
         add("civilian_harm", "", self.harm_day)
         add("aid_trucks_delivered", "", self.aid_day)
+        add("violence_share_of_war_level", "", self.violence_day)
+        add("fronts_holding", "", self.holding_day)
         for p, (a, b) in enumerate(self.key_pairs):
             add("trust", f"{a}->{b}", self.trust_day[:, :, p])
-        rows.append(pd.DataFrame({"day": days, "series": "truce_holding", "actor": "",
-                                  "mean": alive, "p10": np.nan, "p90": np.nan}))
+        for name, keep in (("truce_holding", self.survived_to),):
+            rows.append(pd.DataFrame({"day": days, "series": name, "actor": "",
+                                      "mean": [keep(d).mean() for d in days],
+                                      "p10": np.nan, "p90": np.nan}))
         return pd.concat(rows, ignore_index=True)
 
     def survival_by_day(self, days: np.ndarray) -> np.ndarray:
-        """Share of replications whose truce still held at the end of each day."""
-        day = self.collapse_day
-        return np.array([(np.isnan(day) | (day > d)).mean() for d in days])
+        """Share of replications with neither collapse by the end of each day."""
+        return np.array([self.survived_to(d).mean() for d in days])

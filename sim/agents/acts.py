@@ -1,0 +1,52 @@
+"""Hostile acts drawn from an agent's rates: the part every fighting agent shares.
+
+An agent that fights sets, once a day, its rate of acts on each front
+(``self.rate``, (G, R), per day) and the part of it that is retaliation
+(``self.retaliating``); each step :meth:`Attacker.act` draws the acts from its
+own stream ``<name>.acts`` (5 uniforms per world: whether and how many, where,
+why, how it is perceived, whether its author owns up to it).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.model.events import DELIBERATE, RETALIATION, SPOILER, Acts
+from sim.model.sampling import choose, per_step, poisson_count
+
+
+class Attacker:
+    """Mixin: draws this step's acts from the day's rates."""
+
+    index: int
+    rate: np.ndarray          # (G, R) acts per day on each front
+    retaliating: np.ndarray   # (G, R) the retaliatory part of it
+
+    def set_rates(self, rate: np.ndarray, retaliating: np.ndarray | None = None) -> None:
+        self.rate = np.ascontiguousarray(np.broadcast_to(rate, self.rate.shape))
+        self.retaliating = np.zeros_like(self.rate) if retaliating is None else \
+            np.broadcast_to(retaliating, self.rate.shape)
+        self.total = self.rate.sum(0)
+        self._by_world = None      # (R, G) cumulative table, built on the first act of a day
+
+    def target_on(self, front: np.ndarray, u: np.ndarray) -> np.ndarray:
+        """Whom an act on ``front`` hits: the counterpart there."""
+        return self.model.world.counterpart[self.index, front]
+
+    def act(self, acts: Acts) -> None:
+        model = self.model
+        u = self.uniforms("acts", 5)
+        p = per_step(self.total, model.dt)
+        (rep,) = np.nonzero(u[0] < p)
+        if not len(rep):
+            return
+        n = poisson_count(u[0, rep], self.total[rep] * model.dt)
+        if self._by_world is None:
+            self._by_world = np.ascontiguousarray(self.rate.T)
+        front = choose(self._by_world[rep], u[1, rep])
+        share = self.retaliating[front, rep] / np.maximum(self.rate[front, rep], 1e-300)
+        cause = np.where(u[2, rep] < share, RETALIATION,
+                         SPOILER if self.model.world.kind[self.index] == "spoiler"
+                         else DELIBERATE)
+        acts.add(rep, self.index, self.target_on(front, u[2, rep]), front, n, cause,
+                 u[3, rep], u[4, rep])

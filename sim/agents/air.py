@@ -1,0 +1,73 @@
+"""Misidentified strikes: what an air force hits by mistake.
+
+history.md: on 17 Sept coalition strikes at Deir ez-Zor killed 62-80 Syrian
+soldiers; "the US says it misidentified the target". Strikes on Nusra where
+opposition fighters are still intermixed with it hit the opposition (DESIGN:
+"marbling left over turns strikes on Nusra into hits on the opposition"); the
+JIC's joint strikes raise the tempo, and intelligence shared with the striker
+sharpens its targeting.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.model.events import ACCIDENT, Acts
+from sim.model.sampling import choose, per_step, poisson_count
+from sim.scenario.fields import Strict, param
+
+
+class AccidentTerms(Strict):
+    """``mechanisms.accidents``: whether misidentified strikes happen at all."""
+
+    enabled: bool = param(True, "", "Switch misidentified strikes on or off.")
+
+
+class AirBehaviour(Strict):
+    """``behaviour.air``: how often air forces strike the wrong target (shared)."""
+
+    accident_rate: float = param(
+        0.08, "strikes/day per unit air power", "Misidentified strikes on a party's forces by "
+        "an air force striking daily (history.md: Deir ez-Zor, 17 Sept 2016).",
+        source="assumed: about one in two weeks", ge=0, le=10)
+    collateral: float = param(
+        1.0, "multiplier", "Extra misidentified strikes per unit of marbling left (not yet "
+        "separated) where the air force operates.", source="assumed", ge=0, le=20)
+
+
+class AirForce:
+    """Mixin for agents with air power: draws misidentified strikes from ``<name>.accidents``."""
+
+    index: int
+
+    def air_constants(self, sc, world) -> dict:
+        b = sc.behaviour.air
+        a = sc.actors[self.name]
+        weights = world.front_weight[self.index] * (world.counterpart[self.index] >= 0)
+        intel = sc.mechanisms.intelligence
+        precise = intel.enabled and intel.recipient == self.name
+        return {
+            "accident_rate": b.accident_rate * a.air_power * sc.mechanisms.accidents.enabled
+            * (weights.sum() > 0),
+            "accident_marbling": b.collateral * float(weights @ world.marbling),
+            "accident_tempo": sc.mechanisms.jic.strike_tempo if sc.mechanisms.jic.enabled
+            else 0.0,
+            "precision": intel.precision_gain * intel.shared_level if precise else 0.0,
+        }
+
+    def misidentified_strikes(self, acts: Acts) -> None:
+        model, k = self.model, self.k
+        u = self.uniforms("accidents", 4)
+        jic = model.jic.active
+        rate = k.accident_rate * (1.0 + k.accident_marbling * (1.0 - model.separation)) \
+            * (1.0 + k.accident_tempo * jic) * (1.0 - k.precision * jic)
+        rate = np.broadcast_to(rate, (model.replications,))
+        (rep,) = np.nonzero(u[0] < per_step(rate, model.dt))
+        if not len(rep):
+            return
+        n = poisson_count(u[0, rep], rate[rep] * model.dt)
+        world = model.world
+        weights = world.front_weight[self.index] * (world.counterpart[self.index] >= 0)
+        front = choose(np.broadcast_to(weights, (len(rep), len(weights))), u[1, rep])
+        acts.add(rep, self.index, world.counterpart[self.index, front], front, n, ACCIDENT,
+                 u[2, rep], u[3, rep])

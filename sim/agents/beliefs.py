@@ -1,0 +1,187 @@
+"""Trust as belief: what a party believes about another's commitment to the truce.
+
+Kydd (*Trust and Mistrust in International Relations*, 2005): trust is the
+estimated probability that the other side prefers to reciprocate cooperation.
+Here each party (faction or guarantor power) holds, for every party of another
+camp, the log-odds that it is *committed*. Evidence is the incidents it books
+against that party (and, for a power, against the clients it should restrain),
+read with a likelihood that knows its own monitoring: a committed side still
+produces incidents (undisciplined units, ambiguous incidents blamed on it,
+spoiler attacks misread) at rate ``lambda_c``; an uncommitted one adds
+deliberate violations, ``lambda_u > lambda_c``. Each day
+
+    log-odds += (lambda_u - lambda_c) * 1 day - n * log(lambda_u / lambda_c),
+
+the log of the Poisson likelihood ratio of the day's ``n`` incidents. With poor
+verification ``lambda_c`` is large and an incident says little; with good
+verification it says much. Beliefs then drift back towards the prior (the other
+side's intent may change: a two-state hidden Markov filter), so trust lost can
+be regained, slowly.
+
+Initial beliefs come from the scenario's precedent: the prior, updated by a few
+days' worth of the preceding truce's record, read the same way; with no
+precedent, the prior. Article: "In
+February of 2016, similar agreements failed, as Russia continued air strikes
+despite ceasefire agreements".
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.model.events import CAUSES
+from sim.model.sampling import logistic
+from sim.scenario.fields import Strict, param
+
+if TYPE_CHECKING:
+    from sim.model.events import Perceived
+    from sim.model.world import World
+    from sim.scenario.schema import Scenario
+
+
+class BeliefBehaviour(Strict):
+    """How every party forms and revises its beliefs (shared by all scenarios)."""
+
+    prior: float = param(
+        0.5, "probability", "Belief that another party is committed before any record of it "
+        "(no precedent).", source="assumed: uninformative", ge=0.01, le=0.99)
+    drift_per_day: float = param(
+        0.05, "1/day", "Daily chance a party allows that the other's intent has changed, "
+        "pulling its belief back towards the prior: lost trust is regained slowly.",
+        source="assumed (Kydd 2005: trust as belief, revised both ways)", ge=0, le=1)
+    precedent_days: float = param(
+        3.0, "days", "How many days of the preceding truce's record a party carries into "
+        "the next one as evidence about the other side.", source="assumed", ge=0, le=60)
+    uncommitted_share: float = param(
+        0.45, "share of war tempo", "How much of its war tempo a party expects an uncommitted "
+        "other side to keep up under a truce (its alternative hypothesis).",
+        source="assumed", ge=0.01, le=1)
+
+
+def logit(p: np.ndarray | float) -> np.ndarray:
+    p = np.clip(p, 1e-9, 1 - 1e-9)
+    return np.log(p) - np.log1p(-p)
+
+
+class Observer:
+    """Mixin for agents that hold beliefs about the parties of other camps."""
+
+    index: int
+
+    def belief_constants(self, sc: Scenario, world: World) -> dict:
+        """Per trusted party: the log-likelihood ratio of one incident, the rate gap, and
+        the initial log-odds from the precedent."""
+        from sim.agents.monitoring import Monitoring
+        b = sc.behaviour.beliefs
+        trusted = world.pairs[world.pairs[:, 0] == self.index, 1]
+        noise = Monitoring.false_rate(sc, world, self.index)
+        detection = Monitoring.detection(sc)
+        log_ratio, gap, initial = [], [], []
+        precedent = sc.precedent
+        for t in trusted:
+            committed, war = _rates_of(sc, world, t)
+            lam_c = detection * committed + noise
+            lam_u = lam_c + detection * b.uncommitted_share * war
+            log_ratio.append(np.log(lam_u / lam_c))
+            gap.append(lam_u - lam_c)
+            start = logit(b.prior)
+            if precedent is not None:
+                start = _read_precedent(sc, world, t, b, noise, committed, war)
+            initial.append(start)
+        return {"belief_log_ratio": np.array(log_ratio), "belief_gap": np.array(gap),
+                "belief_initial": np.array(initial), "belief_prior": logit(b.prior),
+                "belief_drift": b.drift_per_day}
+
+    def reset_beliefs(self, replications: int) -> None:
+        world = self.model.world
+        self.trusted = world.pairs[world.pairs[:, 0] == self.index, 1]
+        self.slot = np.full(world.n_actors + 1, -1)        # last entry: "no actor" (-1)
+        self.slot[self.trusted] = np.arange(len(self.trusted))
+        R = replications
+        self.logodds = np.broadcast_to(self.k.belief_initial, (len(self.trusted), R)).copy()
+        self.evidence = np.zeros((len(self.trusted), R))
+        self.cause_weight = np.zeros((len(CAUSES), R))     # today's, by cause
+        self.last_causes = np.zeros((len(CAUSES), R))      # yesterday's: the last straw
+
+    def absorb_evidence(self, seen: Perceived) -> None:
+        """Book the incidents its camp perceived this step against the parties it tracks:
+        the accused itself and, for a client's incidents, its patron."""
+        R = self.model.replications
+        mine = seen.camp == self.model.world.camp[self.index]
+        if not mine.any():
+            return
+        rep, accused, weight = seen.rep[mine], seen.accused[mine], seen.weight[mine]
+        patron = self.model.world.patron[accused]
+        for who in (accused, patron):
+            row = self.slot[who]
+            ok = row >= 0
+            self.evidence += np.bincount(row[ok] * R + rep[ok], weight[ok],
+                                         minlength=self.evidence.size).reshape(
+                self.evidence.shape)
+        self.cause_weight += np.bincount(seen.cause[mine] * R + rep, weight,
+                                         minlength=self.cause_weight.size).reshape(
+            self.cause_weight.shape)
+
+    def update_beliefs(self, days: float = 1.0) -> None:
+        """The day's Bayesian update, then the drift back towards the prior."""
+        k = self.k
+        self.logodds += k.belief_gap * days - self.evidence * k.belief_log_ratio
+        p = logistic(self.logodds)
+        drift = 1.0 - (1.0 - k.belief_drift) ** days
+        p = (1.0 - drift) * p + drift * logistic(k.belief_prior)
+        self.logodds = logit(p)
+        self.evidence[:] = 0.0
+        self.last_causes, self.cause_weight = self.cause_weight, self.last_causes
+        self.cause_weight[:] = 0.0
+
+    def trust_in(self, actor: int | str) -> np.ndarray:
+        """Its belief that ``actor`` is committed, (R,)."""
+        if isinstance(actor, str):
+            actor = self.model.world.index(actor)
+        row = self.slot[actor]
+        if row < 0:
+            raise ValueError(f"{self.name} holds no belief about actor {actor}")
+        return logistic(self.logodds[row])
+
+
+def _rates_of(sc: Scenario, world: World, t: int) -> tuple[float, float]:
+    """Incidents per day a trusted party (with its clients) produces when committed, and its
+    war tempo: what an observer expects under each hypothesis."""
+    from sim.agents.registry import agent_class
+    members = [t] + [c for c in range(world.n_actors) if world.patron[c] == t]
+    committed = sum(agent_class(sc, world, m).committed_rate(sc, world.actors[m])
+                    for m in members)
+    war = sum(sc.actors[world.actors[m]].war_rate for m in members)
+    return committed, war
+
+
+def _read_precedent(sc: Scenario, world: World, t: int, b: BeliefBehaviour, noise: float,
+                    committed: float, war: float) -> float:
+    """Initial log-odds: the prior, updated by ``b.precedent_days`` days of the precedent's
+    record of ``t`` (and its clients), read with the monitoring of that time."""
+    from sim.agents.monitoring import Monitoring
+    pre = sc.precedent
+    members = [t] + [c for c in range(world.n_actors) if world.patron[c] == t]
+    violence = sum(pre.violence_share.get(world.actors[m], 0.0)
+                   * sc.actors[world.actors[m]].war_rate for m in members)
+    detection = Monitoring.detection(sc, verification=pre.verification)
+    lam_c = detection * committed + noise
+    lam_u = lam_c + detection * b.uncommitted_share * war
+    seen = detection * violence + noise          # incidents a day in its record, as perceived
+    per_day = (lam_u - lam_c) - seen * np.log(lam_u / lam_c)
+    return float(logit(b.prior) + b.precedent_days * per_day)
+
+
+class PrecedentTerms(Strict):
+    """``precedent``: the record of the truce before this one, as the parties lived it."""
+
+    name: str = param("", "", "Which truce it was.", source="fact")
+    verification: float = param(0.0, "share", "Quality of its monitoring.", source="fact",
+                                ge=0, le=1)
+    violence_share: dict[str, float] = param(
+        {}, "share of war level", "Each actor's violence under it, as a share of its war "
+        "level; actors not named kept the truce (0). Article: 'In February of 2016, similar "
+        "agreements failed, as Russia continued air strikes despite ceasefire agreements'.",
+        source="history.md")

@@ -1,0 +1,64 @@
+"""A front: a region of the conflict, fixed to its cell of the Mesa network.
+
+Its state is whether the truce holds there (0 holding, 1 fraying, 2 fighting),
+read each day from the parties' violence on it against its pre-truce level.
+Fighting spreads along the network's edges: parties weigh fighting on a front
+the more its neighbours fight (``PartyBehaviour.contagion``). A front can fight
+while nobody has declared the truce over: a truce can fail on the ground first.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+from mesa.discrete_space import FixedAgent
+
+from sim.scenario.fields import Strict, param
+
+if TYPE_CHECKING:
+    from sim.model.model import CeasefireModel
+
+HOLDING, FRAYING, FIGHTING = 0, 1, 2
+STATUSES = ("holding", "fraying", "fighting")
+
+
+class FrontBehaviour(Strict):
+    """``behaviour.fronts``: when a front counts as fraying or fighting (shared)."""
+
+    fraying_share: float = param(
+        0.15, "share of war level", "A front is fraying once the day's violence on it passes "
+        "this share of its pre-truce level.", source="assumed", ge=0, le=1)
+    fighting_share: float = param(
+        0.5, "share of war level", "A front is fighting once the day's violence on it passes "
+        "this share of its pre-truce level.", source="assumed", ge=0, le=2)
+
+
+class Front(FixedAgent):
+    """A region: its civilians, siege and marbling come from the scenario; its status is its
+    row of the model's ``front_status`` (one value per world)."""
+
+    def __init__(self, model: CeasefireModel, name: str, index: int, cell):
+        super().__init__(model)
+        self.name, self.index = name, index
+        self.cell = cell
+
+    @property
+    def status(self) -> np.ndarray:
+        """0 holding, 1 fraying, 2 fighting, (R,)."""
+        return self.model.front_status[self.index]
+
+    @property
+    def neighbours(self) -> list[Front]:
+        return [agent for nb in self.cell.neighborhood for agent in nb.agents]
+
+    def __repr__(self) -> str:
+        return f"Front({self.name!r})"
+
+
+def assess(violence: np.ndarray, war_level: np.ndarray, b) -> np.ndarray:
+    """Every front's status from the day's violence on it, (G, R)."""
+    ratio = violence / np.maximum(war_level, 1e-12)
+    status = np.where(ratio >= b.fighting_share, FIGHTING,
+                      np.where(ratio >= b.fraying_share, FRAYING, HOLDING))
+    return np.where(war_level > 0, status, HOLDING).astype(np.int8)

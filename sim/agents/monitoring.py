@@ -1,0 +1,226 @@
+"""Monitoring and attribution: who is blamed for what, and what each side admits.
+
+Article: "Both sides ardently claim that the other failed to uphold their side
+of the bargain." history.md: each side kept its own count (Russia's
+reconciliation center counted opposition violations only; SNHR counted 203
+government breaches and 6 by the opposition in week 1). Perception errs both
+ways: real violations are missed, and incidents nobody committed, or that
+spoilers committed, are booked against the other side. Independent
+verification (Mattes and Savun 2010) pins violations on their authors and
+leaves less room for self-serving readings; a joint commission resolves
+disputes (Fortna 2003).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.agents.base import CeasefireAgent, at
+from sim.model.events import (ACCIDENT, BLOCKED_AID, DELIBERATE, MISATTRIBUTION, MISUSE,
+                              RETALIATION, SPOILER, Perceived)
+from sim.model.sampling import choose, per_step, poisson_count
+from sim.scenario.fields import Strict, param
+
+if TYPE_CHECKING:
+    from sim.model.world import World
+    from sim.scenario.schema import Scenario
+
+
+class MonitoringTerms(Strict):
+    """``mechanisms.monitoring``: the deal's verification arrangements."""
+
+    enabled: bool = param(True, "", "Switch independent monitoring on (off: verification 0).")
+    verification: float = param(
+        0.0, "share", "Quality of independent monitoring: pins violations on their authors, "
+        "cuts self-serving readings, and makes denial untenable (Mattes and Savun 2010).",
+        source="the deal", ge=0, le=1)
+
+
+class MonitoringBehaviour(Strict):
+    """``behaviour.monitoring``: how parties perceive and report (shared by all scenarios)."""
+
+    detection_base: float = param(
+        0.5, "probability", "Chance a party pins a real violation on its author without "
+        "independent monitoring; verification raises it towards 1.", source="assumed",
+        ge=0, le=1)
+    bias: float = param(
+        0.6, "share", "Self-serving bias: share of incidents of unclear origin a party books "
+        "against the other side. Article: 'Both sides ardently claim that the other failed'.",
+        source="assumed", ge=0, le=1)
+    ambiguous_per_day: float = param(
+        2.0, "incidents/day", "Incidents of unclear origin (shelling, sniping, explosions) a "
+        "party's forces meet per day on their fronts.", source="assumed", ge=0, le=100)
+    contact_ambiguity: float = param(
+        0.3, "share", "Where a spoiler attacks a front on which a party's counterpart is also "
+        "present, the chance the attack could pass for the counterpart's.",
+        source="assumed", ge=0, le=1)
+    admission: float = param(
+        0.8, "probability", "Chance a party owns up to one of its violations that independent "
+        "monitors verified (unverified ones it denies).", source="assumed", ge=0, le=1)
+    accident_weight: float = param(
+        3.0, "incidents", "Weight of one misidentified strike as evidence against its author "
+        "(history.md: the Deir ez-Zor strike killed 62-80 soldiers).", source="assumed",
+        ge=0, le=20)
+    misuse_weight: float = param(
+        3.0, "incidents", "Weight of one misuse of shared intelligence as evidence against "
+        "the recipient.", source="assumed", ge=0, le=20)
+
+
+class Monitoring(CeasefireAgent):
+    """Turns acts into incidents as each camp perceives them, and into public reports."""
+
+    Behaviour = MonitoringBehaviour
+    behaviour_key = "monitoring"
+
+    @staticmethod
+    def verification(sc: Scenario) -> float:
+        m = sc.mechanisms.monitoring
+        return m.verification if m.enabled else 0.0
+
+    @classmethod
+    def detection(cls, sc: Scenario, verification: float | None = None) -> float:
+        """Chance a real violation is pinned on its author."""
+        v = cls.verification(sc) if verification is None else verification
+        d0 = sc.behaviour.monitoring.detection_base
+        return d0 + (1.0 - d0) * v
+
+    @classmethod
+    def misread(cls, sc: Scenario) -> float:
+        """Chance an incident of unclear origin is booked against the other side."""
+        return sc.behaviour.monitoring.bias * (1.0 - cls.verification(sc))
+
+    @classmethod
+    def false_rate(cls, sc: Scenario, world: World, observer: int) -> float:
+        """Incidents a day an observer's camp books against the other side that nobody of it
+        committed (ambiguous incidents and misread spoiler attacks): the noise of its own
+        monitoring, which its beliefs allow for."""
+        b = sc.behaviour.monitoring
+        misread = cls.misread(sc)
+        camp = world.camp[observer]
+        rate = b.ambiguous_per_day * misread
+        spoilers = sc.mechanisms.spoilers
+        for s in np.flatnonzero(np.array(world.kind) == "spoiler"):
+            if not spoilers.enabled:
+                break
+            attacks = sc.actors[world.actors[s]].war_rate * spoilers.activity
+            mixed = _marbled_with(sc, world, s)
+            for g in range(world.n_regions):
+                mine = world.ground & (world.camp == camp) & (world.presence[:, g] > 0)
+                if not mine.any():
+                    continue
+                on_g = attacks * world.front_weight[s, g]
+                if mixed >= 0 and world.camp[mixed] != camp:
+                    p = world.marbling[g] * (1.0 - sc.mechanisms.separation.initial)
+                else:
+                    p = b.contact_ambiguity * (world.counterpart[mine][:, g] >= 0).any()
+                rate += on_g * p * misread
+        return float(rate)
+
+    def constants(self, sc: Scenario, world: World) -> dict:
+        b = self.behaviour(sc)
+        jic = sc.mechanisms.jic
+        return {"detection": self.detection(sc), "misread": self.misread(sc),
+                "p_ambiguous": per_step(b.ambiguous_per_day * self.misread(sc),
+                                        sc.time.step_hours / 24),
+                "ambiguous_per_step": b.ambiguous_per_day * self.misread(sc)
+                * sc.time.step_hours / 24,
+                "contact_ambiguity": b.contact_ambiguity, "marbling": world.marbling,
+                "dispute_resolution": jic.dispute_resolution if jic.enabled else 0.0,
+                "admit": b.admission * self.verification(sc),
+                "accident_weight": b.accident_weight, "misuse_weight": b.misuse_weight,
+                "aid_weight": sc.behaviour.convoys.grievance}
+
+    def reset(self, replications: int) -> None:
+        world = self.model.world
+        self.observers = np.flatnonzero(world.ground & (world.counterpart >= 0).any(1))
+        self.intermixed = np.array([_marbled_with(self.model.base, world, s)
+                                    for s in range(world.n_actors)])
+
+    # -- each step ------------------------------------------------------------------
+
+    def ambiguous(self) -> tuple:
+        """Incidents of unclear origin each party faction meets on its fronts, booked against
+        its counterpart there (its own stream: 2 uniforms per observer)."""
+        model, world, k = self.model, self.model.world, self.k
+        u = self.uniforms("ambiguous", 2 * len(self.observers)).reshape(
+            2, len(self.observers), -1)
+        resolve = 1.0 - k.dispute_resolution * model.jic.active
+        row, rep = np.nonzero(u[0] < k.p_ambiguous * resolve)
+        if not len(rep):
+            return ()
+        observer = self.observers[row]
+        n = poisson_count(u[0, row, rep], np.broadcast_to(
+            k.ambiguous_per_step * resolve, (model.replications,))[rep])
+        weights = world.front_weight[observer] * (world.counterpart[observer] >= 0)
+        front = choose(weights, u[1, row, rep])
+        accused = world.counterpart[observer, front]
+        return (rep, world.camp[observer], accused, front, n.astype(float),
+                np.full(len(rep), MISATTRIBUTION), n)
+
+    def perceive(self, acts: dict) -> Perceived:
+        """The step's acts as the victims' camps book them, plus the ambiguous incidents."""
+        model, world, k = self.model, self.model.world, self.k
+        rep, actor, target, front = acts["rep"], acts["actor"], acts["target"], acts["front"]
+        count, cause, fate = acts["count"].astype(float), acts["cause"], acts["fate"]
+        jic = model.jic.active[rep]
+        resolve = 1.0 - at(k.dispute_resolution, rep) * jic
+        parts = []
+        spoiler = np.array(world.kind, dtype=object)[actor] == "spoiler"
+
+        # Real violations by parties: pinned on their author as far as detection goes.
+        real = ~spoiler & ((cause == DELIBERATE) | (cause == RETALIATION))
+        seen = real & (fate < at(k.detection, rep))
+        parts.append(_booked(seen, rep, world.camp[target], actor, front, count, cause, count))
+        # Misidentified strikes: taken for attacks unless a joint commission settles them.
+        acc = (cause == ACCIDENT) & (fate < resolve)
+        parts.append(_booked(acc, rep, world.camp[target], actor, front,
+                             count * at(k.accident_weight, rep), cause, count))
+        # Blocked or struck convoys, misused intelligence: plain to the victims.
+        aid = cause == BLOCKED_AID
+        parts.append(_booked(aid, rep, world.camp[target], actor, front,
+                             count * at(k.aid_weight, rep), cause, count))
+        mis = cause == MISUSE
+        parts.append(_booked(mis, rep, world.camp[target], actor, front,
+                             count * at(k.misuse_weight, rep), cause, count))
+
+        # Spoiler attacks: read as the counterpart's where they could pass for it.
+        if spoiler.any():
+            s_rep, s_front, s_target = rep[spoiler], front[spoiler], target[spoiler]
+            mixed = self.intermixed[actor[spoiler]]
+            blamed = np.where(mixed >= 0, mixed, world.counterpart[s_target, s_front])
+            other = (blamed >= 0) & (world.camp[np.maximum(blamed, 0)] != world.camp[s_target])
+            separation = model.separation[s_rep]
+            p_marbled = at(k.marbling, s_rep, s_front) * (1.0 - separation)
+            p = np.where(mixed >= 0, p_marbled, at(k.contact_ambiguity, s_rep))
+            p = p * at(k.misread, s_rep) * resolve[spoiler]
+            misread = other & (fate[spoiler] < p)
+            parts.append(_booked(misread, s_rep, world.camp[s_target], blamed, s_front,
+                                 count[spoiler], SPOILER, count[spoiler]))
+        ambiguous = self.ambiguous()
+        if ambiguous:
+            parts.append(ambiguous)
+        return Perceived.join([p for p in parts if len(p[0])])
+
+    def admitted(self, acts: dict, violation: np.ndarray) -> np.ndarray:
+        """Which of the step's violations their authors own up to: those independent
+        monitors verified, as far as parties admit what cannot be denied."""
+        return violation & (acts["admit"] < at(self.k.admit, acts["rep"]))
+
+
+def _marbled_with(sc: Scenario, world: World, spoiler: int) -> int:
+    """The party faction whose fighters are intermixed with this spoiler, or -1."""
+    for i, name in enumerate(world.actors):
+        if sc.actors[name].intermixed_with == world.actors[spoiler]:
+            return i
+    return -1
+
+
+def _booked(mask, rep, camp, accused, front, weight, cause, count) -> tuple:
+    """The masked events as perceived-incident columns (empty tuple columns if none)."""
+    if not mask.any():
+        return ((),) * 7
+    pick = (lambda x: np.broadcast_to(np.asarray(x), mask.shape)[mask])
+    return (rep[mask], pick(camp), pick(accused), pick(front), pick(weight), pick(cause),
+            pick(count))

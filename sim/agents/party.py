@@ -1,0 +1,320 @@
+"""A faction that is party to the truce: holds, retaliates, abandons a front, declares it over.
+
+Each day, front by front, the party's leadership compares what keeping the truce
+there is worth with what fighting gains, given its belief that the other side is
+committed (``sim.agents.beliefs``):
+
+    keep:  p * T - (1 - p) * E          fight:  G - C
+
+T is what the truce is worth to it (the truce itself, and aid reaching its
+besieged fronts); E the cost of being exploited if it holds while the other
+fights (larger the weaker it is there); G the gain of fighting there (its
+military edge, a siege it can press, growing as the pause lets it regroup;
+pressure from spoiler attacks; fighting on neighbouring fronts); C the cost of violating while the truce stands (patron
+pressure, penalties where the deal has them, the cost of being blamed, each as
+far as violations are pinned on their author). Choices are noisy (a logit with
+inertia: postures are revised at a daily rate), so no single threshold decides.
+
+While it keeps a front its undisciplined units still violate at a share of its
+war tempo, held back by its patron, and it retaliates in proportion to the
+incidents it perceived there (tit-for-tat with forgiveness: history.md, Green
+and Porter 1984). A front it abandons it fights at war tempo, while it may
+still say it keeps the truce. It declares the truce over when the same
+comparison, over all its fronts, outweighs the public cost of ending it.
+
+Article: "Russia proved unwilling to maintain the ceasefire"; "depended largely
+on Russia successfully preventing Assad's forces from indiscriminately bombing";
+"contained no explicit penalties". history.md: on 19 Sept the Syrian army
+declared the truce over, citing "more than 300" rebel violations.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.agents.acts import Attacker
+from sim.agents.air import AirForce
+from sim.agents.base import CeasefireAgent
+from sim.agents.beliefs import Observer
+from sim.model.sampling import logistic
+from sim.scenario.fields import Strict, param
+
+if TYPE_CHECKING:
+    from sim.model.world import World
+    from sim.scenario.schema import Scenario
+
+
+class PartyBehaviour(Strict):
+    """``behaviour.party``: how a party to a truce weighs it (shared by all scenarios).
+
+    Values are in units of the daily gain of fighting on a front at parity."""
+
+    rogue_share: float = param(
+        0.3, "share of war tempo", "Tempo its undisciplined units keep up on fronts it holds, "
+        "before its patron's restraint.", source="assumed", ge=0, le=1)
+    retaliation: float = param(
+        0.25, "acts per perceived incident", "Proportional response on a front it holds to "
+        "the incidents it perceived there (tit-for-tat).",
+        source="history.md: noisy tit-for-tat", ge=0, le=5)
+    memory_days: float = param(
+        1.0, "days", "Mean life of a grievance: forgiveness (noisy tit-for-tat needs it).",
+        source="history.md: forgiveness restores cooperation", gt=0, le=30)
+    truce_value: float = param(
+        5.0, "value/day", "What a front at peace is worth when the other side honours it "
+        "(war-weariness, regrouping, civilians spared).", source="assumed", ge=0, le=50)
+    aid_value: float = param(
+        1.0, "value/day", "Extra value of the truce to a party whose besieged fronts receive "
+        "aid. Article: 'unhindered humanitarian access to all regions'.",
+        source="assumed", ge=0, le=50)
+    exploitation: float = param(
+        1.0, "value/day", "Loss from holding a front at parity while the other side fights "
+        "there; doubles for the weaker side.", source="assumed", ge=0, le=50)
+    gain: float = param(
+        1.0, "value/day", "Gain from fighting on a front at parity (the unit of value).",
+        source="unit", ge=0, le=50)
+    siege_gain: float = param(
+        3.0, "value/day", "Extra gain from pressing a siege it holds.", source="assumed",
+        ge=0, le=50)
+    regroup_per_day: float = param(
+        0.02, "share/day", "Growth per day of truce in what fighting gains: a pause lets "
+        "forces rest, rearm and redeploy, so holding costs more the longer it lasts.",
+        source="assumed", ge=0, le=1)
+    pressure_gain: float = param(
+        0.3, "value/day per attack", "Extra gain from fighting on a front where spoilers "
+        "attacked its forces (per attack, decaying).", source="assumed", ge=0, le=10)
+    contagion: float = param(
+        0.5, "value/day per front", "Extra gain from fighting on a front for each "
+        "neighbouring front already fighting: fighting spreads along the network.",
+        source="assumed", ge=0, le=10)
+    blame_cost: float = param(
+        2.0, "value/day", "Cost of being blamed for fighting while the truce stands, as far "
+        "as its violations are pinned on it.", source="assumed", ge=0, le=50)
+    patron_cost: float = param(
+        4.0, "value/day", "Cost of defying its patron's full pressure.",
+        source="assumed", ge=0, le=50)
+    declaration_cost: float = param(
+        3.5, "value/day", "Public cost of formally ending a truce (being the one to end it), "
+        "as far as its account of the other side's violations is not believed.",
+        source="assumed", ge=0, le=50)
+    noise: float = param(
+        0.3, "value/day", "Spread of its choices (logit scale): how far commanders' reasons "
+        "vary beyond what the model weighs.", source="assumed", gt=0, le=20)
+    revision_rate: float = param(
+        0.3, "1/day", "How often a front's posture is revisited.", source="assumed", gt=0,
+        le=24)
+    declaration_rate: float = param(
+        1.0, "1/day", "How often the leadership revisits keeping the truce at all.",
+        source="assumed", gt=0, le=24)
+
+
+class PartyFaction(CeasefireAgent, Observer, Attacker, AirForce):
+    """A faction party to the truce (government, opposition)."""
+
+    Behaviour = PartyBehaviour
+    behaviour_key = "party"
+
+    def __init__(self, model, name: str, index: int):
+        super().__init__(model, name)
+        self.index = index
+
+    @staticmethod
+    def committed_rate(sc: Scenario, name: str) -> float:
+        """Its violations per day while its leadership keeps every front (undisciplined units,
+        unrestrained): what the other side expects of it if committed."""
+        a = sc.actors[name]
+        return sc.behaviour.party.rogue_share * (1.0 - a.discipline) * a.war_rate
+
+    def constants(self, sc: Scenario, world: World) -> dict:
+        a, b, i = sc.actors[self.name], self.behaviour(sc), self.index
+        from sim.agents.monitoring import Monitoring
+        cp = world.counterpart[i]
+        strength = np.array([sc.actors[n].strength for n in world.actors])
+        mine = strength[i]
+        theirs = np.where(cp >= 0, strength[np.maximum(cp, 0)], 0.0)
+        edge = np.where(cp >= 0, 2.0 * mine / np.maximum(mine + theirs, 1e-9), 0.0)
+        besieging = np.isin(np.arange(world.n_regions), world.siege_region[world.besieger == i])
+        pen = sc.mechanisms.penalties
+        detection = Monitoring.detection(sc)
+        patron = world.patron[i]
+        pressure_on = sc.mechanisms.patron_pressure.enabled and patron >= 0
+        return {
+            "war_rate": a.war_rate, "front_weight": world.front_weight[i],
+            "rogue": self.committed_rate(sc, self.name),
+            "gain": b.gain * edge + b.siege_gain * besieging,
+            "exploited": b.exploitation * (2.0 - edge),
+            "truce_value": b.truce_value, "aid_value": b.aid_value,
+            "violation_cost": (b.blame_cost + (pen.strength if pen.enabled else 0.0))
+            * detection,
+            "patron_leverage": sc.actors[world.actors[patron]].leverage if pressure_on else 0.0,
+            "patron_cost": b.patron_cost,
+            # the blame for ending it sticks as far as its account of the other's violations
+            # is not believed: self-serving readings make a declaration cheap
+            "declaration_cost": b.declaration_cost * (1.0 - Monitoring.misread(sc)),
+            "pressure_gain": b.pressure_gain, "contagion": b.contagion,
+            "regroup": b.regroup_per_day,
+            "retaliation": b.retaliation, "forgive": np.exp(-1.0 / b.memory_days),
+            "noise": b.noise, "revision_rate": b.revision_rate,
+            "declaration_rate": b.declaration_rate,
+            "separation_rate": sc.mechanisms.separation.rate_per_day
+            if sc.mechanisms.separation.enabled and a.intermixed_with else 0.0,
+            "separation_initial": sc.mechanisms.separation.initial if a.intermixed_with
+            else 0.0,
+            **self.belief_constants(sc, world), **self.air_constants(sc, world),
+        }
+
+    def reset(self, replications: int) -> None:
+        world, G, R = self.model.world, self.model.world.n_regions, replications
+        self.fronts = world.counterpart[self.index] >= 0            # (G,) where it faces one
+        self.posture = np.zeros((G, R))                             # 1: fighting there
+        self.grievance = np.zeros((G, R))                           # decayed perceived incidents
+        self.pressure = np.zeros((G, R))                            # decayed spoiler attacks
+        self.perceived_today = np.zeros((G, R))
+        self.hit_today = np.zeros((G, R))
+        self.rate = np.zeros((G, R))
+        self.separation = np.broadcast_to(self.k.separation_initial, (R,)).astype(float)
+        self.urge = np.zeros(R)                                     # national weighing, for
+        self.reset_beliefs(R)                                       # the declaration
+        besieged = world.siege_region[world.besieged == self.index]
+        self.besieged_sieges = np.flatnonzero(world.besieged == self.index)
+        self.patron_agent = self.model.agent_of(world.patron[self.index]) \
+            if world.patron[self.index] >= 0 else None
+        del besieged
+
+    # -- what it perceives ---------------------------------------------------------
+
+    def absorb(self, acts: dict, seen) -> None:
+        """Book the step's incidents: beliefs, grievances by front, spoiler pressure."""
+        self.absorb_evidence(seen)
+        R = self.model.replications
+        mine = (seen.camp == self.model.world.camp[self.index]) & (seen.front >= 0)
+        if mine.any():
+            self.perceived_today += np.bincount(
+                seen.front[mine] * R + seen.rep[mine], seen.weight[mine],
+                minlength=self.perceived_today.size).reshape(self.perceived_today.shape)
+        hit = (acts["target"] == self.index) & (
+            np.array(self.model.world.kind, dtype=object)[acts["actor"]] == "spoiler")
+        if hit.any():
+            self.hit_today += np.bincount(
+                acts["front"][hit] * R + acts["rep"][hit], acts["count"][hit],
+                minlength=self.hit_today.size).reshape(self.hit_today.shape)
+
+    # -- each day -------------------------------------------------------------------
+
+    def pull(self) -> np.ndarray:
+        """Its patron's pressure on it: leverage x the patron's willingness to use it, (R,)."""
+        if self.patron_agent is None:
+            return np.zeros(self.model.replications)
+        return self.k.patron_leverage * self.patron_agent.willingness
+
+    def trust_by_front(self) -> np.ndarray:
+        """Its belief that its counterpart on each front is committed, (G, R)."""
+        cp = self.model.world.counterpart[self.index]
+        rows = self.slot[cp]
+        return logistic(self.logodds[np.maximum(rows, 0)])
+
+    def weigh(self) -> np.ndarray:
+        """How much more fighting than keeping the truce is worth on each front, (G, R)."""
+        k, model = self.k, self.model
+        self.grievance = self.grievance * k.forgive + self.perceived_today
+        self.pressure = self.pressure * k.forgive + self.hit_today
+        self.perceived_today[:] = 0.0
+        self.hit_today[:] = 0.0
+        p = self.trust_by_front()
+        fighting_nearby = model.world.adjacency @ (model.front_status == 2)
+        gain = k.gain * (1.0 + k.regroup * model.day) + k.pressure_gain * self.pressure \
+            + k.contagion * fighting_nearby
+        cost = k.violation_cost + k.patron_cost * self.pull()
+        value = k.truce_value + k.aid_value * self.aid_received()
+        return gain - cost - p * value + (1.0 - p) * k.exploited
+
+    def aid_received(self) -> np.ndarray:
+        """Share of yesterday's convoys to its besieged fronts that got through, (R,)."""
+        if not len(self.besieged_sieges):
+            return np.zeros(self.model.replications)
+        return self.model.convoys.access[self.besieged_sieges].mean(0)
+
+    def decide(self) -> None:
+        """Revise its posture on each front, then weigh declaring the truce over."""
+        k, model = self.k, self.model
+        delta = self.weigh()
+        u = self.uniforms("decisions", len(self.fronts) + 1)
+        standing = ~model.collapsed
+        to_fight = 1.0 - np.exp(-k.revision_rate * logistic(delta / k.noise))
+        to_keep = 1.0 - np.exp(-k.revision_rate * logistic(-delta / k.noise))
+        switch = (u[:-1] < np.where(self.posture > 0, to_keep, to_fight)) \
+            & self.fronts[:, None] & standing
+        self.posture = np.where(switch, 1.0 - self.posture, self.posture)
+        self.posture[:, model.collapsed] = 1.0
+        # The leadership: over all its fronts, is ending the truce worth its public cost?
+        w = k.front_weight[:, None] if np.ndim(k.front_weight) == 1 else k.front_weight
+        self.urge = (w * delta).sum(0) - k.declaration_cost
+        p_declare = 1.0 - np.exp(-k.declaration_rate * logistic(self.urge / k.noise))
+        self.declares = standing & (self.posture.max(0) > 0) & (u[-1] < p_declare)
+        self.separate()
+
+    def separate(self) -> None:
+        """Separation from the excluded faction it is intermixed with, at a pace set by its
+        patron's leverage and willingness. Article: "the US was to persuade the opposition
+        groups it backed to distance themselves from the Nusra forces"."""
+        if self.patron_agent is None:
+            return
+        effort = self.k.separation_rate * self.patron_agent.k.leverage \
+            * self.patron_agent.willingness
+        self.separation = self.separation + effort * (1.0 - self.separation)
+
+    def plan(self) -> None:
+        """The day's rates of acts on each front."""
+        k, model = self.k, self.model
+        war = k.war_rate * (k.front_weight[:, None] if np.ndim(k.front_weight) == 1
+                            else k.front_weight)
+        restraint = 1.0 - self.pull()
+        keeping = war * (k.rogue / np.maximum(k.war_rate, 1e-12)) * restraint
+        retaliating = k.retaliation * self.grievance * restraint * self.fronts[:, None]
+        holding = 1.0 - self.posture
+        rate = self.posture * war + holding * (keeping + retaliating)
+        rate[:, model.collapsed] = np.broadcast_to(war, rate.shape)[:, model.collapsed]
+        self.set_rates(rate * self.fronts[:, None], holding * retaliating)
+
+
+class PartyParams(Strict):
+    """What a scenario says of a party faction (``actors.<name>``)."""
+
+    strength: float = param(0.5, "share", "Military weight: its edge on the fronts it shares, "
+                            "and the harm its attacks do.", source="fact", ge=0, le=1)
+    discipline: float = param(
+        0.8, "share", "Share of its units that follow the leadership's posture; the rest keep "
+        "fighting at a share of war tempo on fronts it holds.", source="fact", ge=0, le=1)
+    war_rate: float = param(0.0, "attacks/day", "Its attacks per day at war (the pre-truce "
+                            "level).", source="fact", ge=0, le=500)
+    air_power: float = param(0.0, "share", "Exposure to misidentified strikes: 1 for an air "
+                             "force striking daily.", source="fact", ge=0, le=1)
+    intermixed_with: str | None = param(
+        None, "", "An excluded faction whose fighters are intermixed ('marbled') with its "
+        "own. Article: 'the US was to persuade the opposition groups it backed to distance "
+        "themselves from the Nusra forces'.", source="fact")
+
+
+class PenaltyTerms(Strict):
+    """``mechanisms.penalties``: explicit penalties for violations."""
+
+    enabled: bool = param(True, "", "Switch penalties on or off.")
+    strength: float = param(
+        0.0, "value/day", "Cost to a party of a violation pinned on it, in units of a day's "
+        "gain of fighting on a front. Article: 'contained no explicit penalties'.",
+        source="the deal", ge=0, le=100)
+
+
+class SeparationTerms(Strict):
+    """``mechanisms.separation``: separating party fighters from excluded ones."""
+
+    enabled: bool = param(True, "", "Switch separation efforts on or off.")
+    initial: float = param(0.0, "share", "Share of marbling undone at the start.",
+                           source="fact", ge=0, le=1)
+    rate_per_day: float = param(
+        0.05, "share/day", "Progress per day at its patron's full leverage and willingness.",
+        source="the deal", ge=0, le=1)
+
+
+PartyFaction.Params = PartyParams

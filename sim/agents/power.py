@@ -1,0 +1,215 @@
+"""An external power: patron of its clients, guarantor of the truce, partner in the JIC.
+
+Each day a power decides how hard to press its clients (its *willingness*: its
+own commitment to the truce, raised by the value it puts on the joint strikes
+the JIC promises, as far as it believes the other power will deliver), whether
+it would join the JIC now (the JIC's worth against the risk of cooperating with
+an uncommitted partner), and how much its own air force holds back. The power
+that receives shared intelligence may misuse it, the less committed it is.
+
+Article: "depended largely on Russia successfully preventing Assad's forces from
+indiscriminately bombing"; "Russia proved unwilling to maintain the ceasefire,
+instead launching attacks on Aleppo"; "This mutually shared goal was meant to be
+the key to ensuring cooperation between the two powers"; "the possibility of
+gaining U.S. help in fighting ISIS and Nusra was not enough to secure Moscow's
+cooperation"; "aversion to sharing information with a military adversary".
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.agents.acts import Attacker
+from sim.agents.air import AirForce
+from sim.agents.base import CeasefireAgent
+from sim.agents.beliefs import Observer
+from sim.model.events import MISUSE, Acts
+from sim.model.sampling import logistic, per_step
+from sim.scenario.fields import Strict, param
+
+if TYPE_CHECKING:
+    from sim.model.world import World
+    from sim.scenario.schema import Scenario
+
+
+class IntelligenceTerms(Strict):
+    """``mechanisms.intelligence``: the deal's intelligence sharing, once the JIC works."""
+
+    enabled: bool = param(True, "", "Switch intelligence sharing on or off.")
+    provider: str | None = param(None, "", "Power that shares intelligence.",
+                                 source="the deal")
+    recipient: str | None = param(None, "", "Power that receives it.", source="the deal")
+    level: float = param(
+        1.0, "share", "How much the deal requires to be shared. Article: 'requirement that "
+        "the United States share intelligence with Russia'.", source="the deal", ge=0, le=1)
+    precision_gain: float = param(
+        0.5, "share", "Fraction by which shared intelligence cuts the recipient's "
+        "misidentified strikes.", source="assumed", ge=0, le=1)
+    domestic_opposition: float = param(
+        0.0, "share", "Provider's domestic resistance: cuts what is actually shared and the "
+        "provider's commitment. Article: 'aversion to sharing information with a military "
+        "adversary'.", source="fact", ge=0, le=1)
+
+    @property
+    def shared_level(self) -> float:
+        """What is actually shared."""
+        active = self.enabled and self.provider is not None and self.recipient is not None
+        return self.level * (1.0 - self.domestic_opposition) if active else 0.0
+
+
+class PowerBehaviour(Strict):
+    """``behaviour.power``: how an external power weighs the deal (shared by all scenarios)."""
+
+    jic_pull: float = param(
+        0.6, "share", "How far the JIC's promise, believed, raises a power's willingness to "
+        "restrain its clients and itself.", source="assumed", ge=0, le=1)
+    jic_risk: float = param(
+        1.0, "value", "Cost of cooperating in the JIC with a partner that turns out "
+        "uncommitted, in units of the JIC's full value.", source="assumed", ge=0, le=20)
+    intel_value: float = param(
+        0.5, "share of JIC value", "Extra value of the JIC to the power receiving shared "
+        "intelligence.", source="assumed", ge=0, le=5)
+    strike_share: float = param(
+        0.4, "share of war tempo", "Tempo an uncommitted power's air force keeps up under a "
+        "truce, plus the support it flies where its clients fight.", source="assumed",
+        ge=0, le=1)
+    misuse_per_day: float = param(
+        0.3, "events/day", "Rate at which an uncommitted recipient turns shared intelligence "
+        "on the provider's clients.", source="assumed", ge=0, le=24)
+    noise: float = param(
+        0.3, "value", "Spread of its JIC judgement (logit scale).", source="assumed", gt=0,
+        le=20)
+
+
+class ExternalPower(CeasefireAgent, Observer, Attacker, AirForce):
+    """A power backing factions: guarantor of the truce, patron of its clients."""
+
+    Behaviour = PowerBehaviour
+    behaviour_key = "power"
+
+    def __init__(self, model, name: str, index: int):
+        super().__init__(model, name)
+        self.index = index
+
+    @staticmethod
+    def commitment(sc: Scenario, name: str) -> float:
+        """Its commitment to the truce, less what domestic opposition to sharing takes."""
+        c = sc.actors[name].commitment
+        intel = sc.mechanisms.intelligence
+        if intel.enabled and intel.provider == name:
+            c *= 1.0 - intel.domestic_opposition
+        return c
+
+    @staticmethod
+    def committed_rate(sc: Scenario, name: str) -> float:
+        """Its strikes per day when fully committed: none."""
+        return 0.0
+
+    def constants(self, sc: Scenario, world: World) -> dict:
+        a, b = sc.actors[self.name], self.behaviour(sc)
+        intel = sc.mechanisms.intelligence
+        jic = sc.mechanisms.jic.enabled
+        receives = intel.enabled and intel.recipient == self.name
+        provides = intel.enabled and intel.provider == self.name
+        value = a.jic_value * (1.0 + b.intel_value * intel.shared_level * receives)
+        risk = b.jic_risk * (1.0 + intel.shared_level * provides)
+        return {
+            "leverage": a.leverage, "commitment": self.commitment(sc, self.name),
+            "jic_value": value if jic else 0.0, "jic_risk": risk, "jic_pull": b.jic_pull,
+            "noise": b.noise, "war_rate": a.war_rate,
+            "front_weight": world.front_weight[self.index], "strike_share": b.strike_share,
+            "misuse": b.misuse_per_day * intel.shared_level * receives,
+            **self.belief_constants(sc, world), **self.air_constants(sc, world),
+        }
+
+    def reset(self, replications: int) -> None:
+        world, R = self.model.world, replications
+        self.willingness = np.broadcast_to(self.k.commitment, (R,)).astype(float)
+        self.joins = np.zeros(R, bool)
+        self.rate = np.zeros((world.n_regions, R))
+        self.reset_beliefs(R)
+        self.others = [t for t in self.trusted if world.kind[t] == "power"]
+        self.clients = [self.model.agent_of(c) for c in range(world.n_actors)
+                        if world.patron[c] == self.index]
+        intel = self.model.base.mechanisms.intelligence
+        self.provider = world.index(intel.provider) if intel.provider else -1
+
+    def absorb(self, acts: dict, seen) -> None:
+        self.absorb_evidence(seen)
+
+    def belief_in_partner(self) -> np.ndarray:
+        """Its belief that the other guarantor will deliver its side, (R,); 0 with none."""
+        if not self.others:
+            return np.zeros(self.model.replications)
+        return np.mean([self.trust_in(t) for t in self.others], axis=0)
+
+    def decide(self) -> None:
+        """Willingness to press its clients and hold its own fire; whether it would join the
+        JIC now."""
+        k = self.k
+        b = self.belief_in_partner()
+        promise = np.minimum(1.0, k.jic_value * b)
+        self.willingness = k.commitment + (1.0 - k.commitment) * k.jic_pull * promise
+        worth = b * k.jic_value - (1.0 - b) * k.jic_risk
+        u = self.uniforms("decisions", 1)[0]
+        self.joins = (u < logistic(worth / k.noise)) & (len(self.others) > 0)
+
+    def plan(self) -> None:
+        """Its strikes per day on each front: held back by its willingness, plus support
+        where its clients fight."""
+        k, model = self.k, self.model
+        war = k.war_rate * k.front_weight
+        support = np.zeros_like(self.rate)
+        for client in self.clients:
+            if hasattr(client, "posture"):
+                support = np.maximum(support, client.posture)
+        rate = (1.0 - self.willingness) * war * (k.strike_share + support)
+        rate[:, model.collapsed] = np.broadcast_to(war, rate.shape)[:, model.collapsed]
+        self.set_rates(rate)
+
+    def misuse(self, acts: Acts) -> None:
+        """Misuse of shared intelligence on the provider's camp while the JIC works (its own
+        stream ``<name>.misuse``)."""
+        u = self.uniforms("misuse", 3)
+        if self.provider < 0:
+            return
+        model = self.model
+        rate = np.broadcast_to(self.k.misuse * (1.0 - self.willingness) * model.jic.active,
+                               (model.replications,))
+        (rep,) = np.nonzero(u[0] < per_step(rate, model.dt))
+        acts.add(rep, self.index, self.provider, -1, 1, MISUSE, u[1, rep], u[2, rep])
+
+
+class PowerParams(Strict):
+    """What a scenario says of an external power (``actors.<name>``)."""
+
+    strength: float = param(1.0, "share", "Military weight: the harm its strikes do.",
+                            source="fact", ge=0, le=1)
+    war_rate: float = param(0.0, "strikes/day", "Its strikes per day on the other camp's "
+                            "forces at war (the pre-truce level).", source="fact", ge=0,
+                            le=500)
+    air_power: float = param(0.0, "share", "Exposure to misidentified strikes: 1 for an air "
+                             "force striking daily.", source="fact", ge=0, le=1)
+    leverage: float = param(
+        0.0, "share", "Ability to restrain its clients. Article: 'depended largely on Russia "
+        "successfully preventing Assad's forces from indiscriminately bombing'.",
+        source="fact", ge=0, le=1)
+    commitment: float = param(
+        0.0, "share", "Its own commitment to the truce: willingness to use its leverage and "
+        "hold its fire, before the JIC's promise. Article: 'Russia proved unwilling to "
+        "maintain the ceasefire'.", source="fact", ge=0, le=1)
+    jic_value: float = param(
+        0.0, "share", "Value it puts on joint strikes against the excluded factions. Article: "
+        "'the possibility of gaining U.S. help in fighting ISIS and Nusra was not enough to "
+        "secure Moscow's cooperation'.", source="fact", ge=0, le=1)
+
+
+class PatronPressureTerms(Strict):
+    """``mechanisms.patron_pressure``: patrons restraining their clients."""
+
+    enabled: bool = param(True, "", "Switch patron pressure on or off.")
+
+
+ExternalPower.Params = PowerParams

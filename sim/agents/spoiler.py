@@ -1,0 +1,82 @@
+"""A faction excluded from the truce: a spoiler that attacks where it gains.
+
+Article: ISIS and the Nusra front are outside the deal; the US and Russia "are
+united in their opposition of both ISIS and the Nusra front", and "If the truce
+had held, the United States and Russia would have then worked together" to
+target them. history.md: day 1, 21 shellings by Nusra/ISIS. A spoiler attacks
+the party factions it meets, front by front; its attacks put pressure on the
+forces hit, and where they could pass for the other side's (marbled areas,
+fronts where both sides touch) the monitoring agent may book them against it.
+The JIC's joint strikes suppress it (Stedman 1997: spoilers need custodians).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.agents.acts import Attacker
+from sim.agents.base import CeasefireAgent
+from sim.model.sampling import choose
+from sim.scenario.fields import Strict, param
+
+if TYPE_CHECKING:
+    from sim.model.world import World
+    from sim.scenario.schema import Scenario
+
+
+class SpoilerTerms(Strict):
+    """``mechanisms.spoilers``: the excluded factions' activity during the truce."""
+
+    enabled: bool = param(True, "", "Switch spoiler attacks on or off.")
+    activity: float = param(
+        1.0, "multiplier", "Scales every excluded faction's attacks during the truce.",
+        source="fact", ge=0, le=20)
+
+
+class SpoilerFaction(CeasefireAgent, Attacker):
+    """An excluded faction (ISIS, Nusra)."""
+
+    def __init__(self, model, name: str, index: int):
+        super().__init__(model, name)
+        self.index = index
+
+    @staticmethod
+    def committed_rate(sc: Scenario, name: str) -> float:
+        return 0.0
+
+    def constants(self, sc: Scenario, world: World) -> dict:
+        a, s = sc.actors[self.name], sc.mechanisms.spoilers
+        jic = sc.mechanisms.jic
+        return {"attacks": a.war_rate * world.front_weight[self.index]
+                * (s.activity if s.enabled else 0.0),
+                "war": a.war_rate * world.front_weight[self.index],
+                "suppression": jic.spoiler_suppression if jic.enabled else 0.0}
+
+    def reset(self, replications: int) -> None:
+        world = self.model.world
+        self.rate = np.zeros((world.n_regions, replications))
+        # whom it hits on each front: the party factions there, by presence
+        self.targets = world.presence * world.ground[:, None]          # (A, G)
+
+    def plan(self) -> None:
+        k, model = self.k, self.model
+        rate = k.attacks * (1.0 - k.suppression * model.jic.active)
+        rate = np.where(model.collapsed, k.war, rate)
+        self.set_rates(rate)
+
+    def target_on(self, front: np.ndarray, u: np.ndarray) -> np.ndarray:
+        return choose(self.targets[:, front].T, u)
+
+
+class SpoilerParams(Strict):
+    """What a scenario says of an excluded faction (``actors.<name>``)."""
+
+    strength: float = param(0.5, "share", "Military weight: the harm its attacks do.",
+                            source="fact", ge=0, le=1)
+    war_rate: float = param(0.0, "attacks/day", "Its attacks per day on party factions it "
+                            "meets.", source="fact", ge=0, le=500)
+
+
+SpoilerFaction.Params = SpoilerParams

@@ -1,0 +1,61 @@
+"""What happens in one step, as flat arrays: acts, and incidents as each side perceives them.
+
+Agents append to :class:`Acts` (who did what to whom, where, how often, why);
+the monitoring agent turns acts into :class:`Perceived` incidents (who blamed
+whom for what). Both are sparse: one entry per event, not per world.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+#: Why an act happened, or how an incident was read: the trigger codes of results.
+CAUSES = ("deliberate", "retaliation", "spoiler", "accident", "misattribution",
+          "blocked_aid", "intelligence_misuse")
+DELIBERATE, RETALIATION, SPOILER, ACCIDENT, MISATTRIBUTION, BLOCKED_AID, MISUSE = range(7)
+
+_ACT_FIELDS = ("rep", "actor", "target", "front", "count", "cause", "fate", "admit")
+
+
+@dataclass
+class Acts:
+    """Hostile acts of one step. ``fate`` and ``admit`` are the act's own uniforms, drawn by
+    its author's stream, for how it is perceived and whether its author owns up to it."""
+
+    parts: list[tuple[np.ndarray, ...]] = field(default_factory=list)
+
+    def add(self, rep, actor, target, front, count, cause, fate, admit) -> None:
+        n = len(rep)
+        if n:
+            self.parts.append(tuple(np.broadcast_to(np.asarray(x), (n,)) for x in
+                                    (rep, actor, target, front, count, cause, fate, admit)))
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        if not self.parts:
+            return {k: np.zeros(0, float if k in ("fate", "admit") else np.int64)
+                    for k in _ACT_FIELDS}
+        cols = [np.concatenate(c) for c in zip(*self.parts, strict=True)]
+        return dict(zip(_ACT_FIELDS, cols, strict=True))
+
+
+@dataclass(frozen=True)
+class Perceived:
+    """Incidents booked by a camp against an actor: ``weight`` is their weight as evidence."""
+
+    rep: np.ndarray
+    camp: np.ndarray       # the camp that perceived it (the victim's)
+    accused: np.ndarray    # actor index
+    front: np.ndarray      # region index
+    weight: np.ndarray
+    cause: np.ndarray
+    count: np.ndarray      # incidents, as the perceiving camp counts them publicly
+
+    @staticmethod
+    def join(parts: list[tuple[np.ndarray, ...]]) -> Perceived:
+        if not parts:
+            z = np.zeros(0, np.int64)
+            return Perceived(z, z, z, z, np.zeros(0), z, z)
+        fixed = [tuple(np.broadcast_to(np.asarray(x), (len(p[0]),)) for x in p) for p in parts]
+        return Perceived(*(np.concatenate(c) for c in zip(*fixed, strict=True)))
