@@ -5,14 +5,11 @@ Reads plain ``Results`` arrays; knows nothing of models or charts.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 
-from sim.model.compiled import TRIGGERS
-from sim.model.results import Results
+from sim.model.results import TRIGGERS, Results
 
 Z95 = 1.959963984540054
 
@@ -75,25 +72,34 @@ class Summary:
     replications: int
     duration_days: float
     horizon_days: float
-    p_survive: float
+    p_survive: float                           # neither collapse within duration_days
     p_survive_ci: tuple[float, float]
+    p_survive_14: float
+    p_survive_14_ci: tuple[float, float]
+    p_survive_horizon: float
+    p_survive_horizon_ci: tuple[float, float]
+    p_formal: float                            # declared over within the horizon
+    p_de_facto_first: float                    # violence back before (or without) a declaration
     p_jic: float
     p_jic_ci: tuple[float, float]
-    p_collapse_by_horizon: float
     collapse_day_quartiles: tuple[float, float, float] | None
     declared_by: dict[str, float]
     triggers: dict[str, float]
-    violations: dict[str, dict[str, float]]    # party -> true, reported_by_other, self_reported
+    violations: dict[str, dict[str, float]]    # party -> true, reported_by_other_side, admitted
     civilian_harm: float
     aid_trucks: float
     convoys: dict[str, float]                  # delivered, blocked, struck: shares of sent
+    fronts_holding: tuple[float, ...]          # mean share of fronts holding, by day
 
 
 def summarize(r: Results) -> Summary:
-    """Survival with its interval, collapse timing, who and why, blame, harm and aid."""
+    """Survival with its intervals, collapse timing and kind, who and why, blame, harm, aid."""
     n = r.replications
-    survived = int(r.survived.sum())
-    jic = int(r.jic_activated.sum())
+
+    def share(mask: np.ndarray) -> tuple[float, tuple[float, float]]:
+        k = int(mask.sum())
+        return k / n, wilson_interval(k, n)
+
     day = r.collapse_day
     collapsed = day[~np.isnan(day)]
     quartiles = tuple(float(q) for q in np.quantile(collapsed, [0.25, 0.5, 0.75])) \
@@ -104,52 +110,29 @@ def summarize(r: Results) -> Summary:
         if not len(codes):
             return {}
         counts = np.bincount(codes, minlength=len(names))
-        return {names[i]: float(counts[i] / len(codes)) for i in np.argsort(-counts)
+        return {names[i]: float(counts[i] / len(codes)) for i in np.argsort(-counts, kind="stable")
                 if counts[i]}
 
     violations = {
         a: {"true": float(r.violations[:, i].mean()),
             "reported_by_other_side": float(r.reported[:, i].mean()),
-            "self_reported": float(r.self_reported[:, i].mean())}
+            "admitted": float(r.admitted[:, i].mean())}
         for i, a in enumerate(r.actors) if a in r.parties}
     sent = r.convoys.sum()
     convoys = {k: float(r.convoys[:, j].sum() / sent) if sent else float("nan")
                for j, k in enumerate(("delivered", "blocked", "struck"))}
+    p7, ci7 = share(r.survived)
+    p14, ci14 = share(r.survived_to(min(14.0, r.horizon_days)))
+    ph, cih = share(r.survived_to(r.horizon_days))
+    pj, cij = share(r.jic_activated)
     return Summary(
         scenario=r.scenario_name, replications=n, duration_days=r.duration_days,
-        horizon_days=r.horizon_days, p_survive=survived / n,
-        p_survive_ci=wilson_interval(survived, n), p_jic=jic / n,
-        p_jic_ci=wilson_interval(jic, n), p_collapse_by_horizon=len(collapsed) / n,
-        collapse_day_quartiles=quartiles, declared_by=shares(r.declarer, r.actors),
-        triggers=shares(r.trigger, TRIGGERS), violations=violations,
-        civilian_harm=float(r.harm.mean()), aid_trucks=float(r.aid_delivered.mean()),
-        convoys=convoys)
-
-
-def point_table(points: Iterable[tuple[int, pd.DataFrame]], parameters: tuple[str, ...],
-                values: np.ndarray) -> pd.DataFrame:
-    """One row per sweep point: its parameter values, survival with a 95% interval, JIC
-    activation, median collapse day and the most common trigger.
-
-    ``points`` yields (point, its replication rows), so a sweep of any size is
-    summarised one point at a time.
-    """
-    out = []
-    for point, group in points:
-        n = len(group)
-        survived = int(group["survived"].sum())
-        jic = int(group["jic_activated"].sum())
-        collapsed = group["collapse_day"].dropna()
-        triggers = group.loc[group["trigger"].fillna("") != "", "trigger"]
-        lo, hi = wilson_interval(survived, n)
-        record = dict(zip(parameters, values[point], strict=True))
-        record.update({
-            "point": int(point), "replications": n, "p_survive": survived / n,
-            "p_survive_low": lo, "p_survive_high": hi, "p_jic": jic / n,
-            "p_collapse_by_horizon": len(collapsed) / n,
-            "median_collapse_day": float(collapsed.median()) if len(collapsed) else np.nan,
-            "main_trigger": triggers.value_counts().sort_index().idxmax()
-            if len(triggers) else "",
-        })
-        out.append(record)
-    return pd.DataFrame(out)
+        horizon_days=r.horizon_days, p_survive=p7, p_survive_ci=ci7, p_survive_14=p14,
+        p_survive_14_ci=ci14, p_survive_horizon=ph, p_survive_horizon_ci=cih,
+        p_formal=float(np.mean(r.formal_day >= 0)),
+        p_de_facto_first=float(np.mean(r.kind_of_collapse == "de facto")),
+        p_jic=pj, p_jic_ci=cij, collapse_day_quartiles=quartiles,
+        declared_by=shares(r.declarer, r.actors), triggers=shares(r.trigger, TRIGGERS),
+        violations=violations, civilian_harm=float(r.harm.mean()),
+        aid_trucks=float(r.aid_delivered.mean()), convoys=convoys,
+        fronts_holding=tuple(float(x) for x in r.holding_day.mean(0)))

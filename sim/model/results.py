@@ -120,6 +120,7 @@ class Recorder:
             key_pairs=tuple((names[o], names[t]) for o, t in self.key_pairs),
             duration_days=float(m.truce_days), horizon_days=float(m.n_days),
             initial_trust=tuple(self.initial_trust), war_acts_per_day=tuple(float(x) for x in war),
+            contested=tuple(bool(x) for x in np.atleast_2d(m.k.war_level > 0).any(-1)),
             seeds=np.zeros(R, np.int64) if seeds is None else seeds,
             replication=np.arange(first, first + R),
             block_size=block_size or R, parameter_set=np.repeat(np.arange(
@@ -156,6 +157,7 @@ class Results:
     horizon_days: float
     initial_trust: tuple[float, ...]       # belief of each key pair before the truce
     war_acts_per_day: tuple[float, ...]    # each actor's attacks per day at war
+    contested: tuple[bool, ...]            # per region: a front where parties fought
     seeds: np.ndarray             # (R,) seed of the block each replication ran in
     replication: np.ndarray       # (R,) index within its parameter set's run
     block_size: int

@@ -7,14 +7,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-
-from sim.analysis.summary import Summary, kaplan_meier  # noqa: E402
-from sim.model.results import Results  # noqa: E402
+from sim.analysis.summary import Summary, kaplan_meier
+from sim.model.results import Results
 
 COLOURS = plt.rcParams["axes.prop_cycle"].by_key()["color"]
 
@@ -29,10 +26,15 @@ def save_figure(fig, path: Path) -> Path:
 def survival_curve(r: Results, path: Path) -> Path:
     """Kaplan–Meier survival of the truce with its 95% band and the end of the truce phase."""
     km = kaplan_meier(r.collapse_day, r.horizon_days)
+    formal = kaplan_meier(np.where(r.formal_day >= 0, r.formal_day, np.nan).astype(float),
+                          r.horizon_days)
     fig, ax = plt.subplots(figsize=(8, 4.5))
     ax.fill_between(km.days, km.lower, km.upper, step="post", alpha=0.3,
                     label="95% band (Greenwood)")
-    ax.step(km.days, km.survival, where="post", lw=2, label="truce still holding")
+    ax.step(km.days, km.survival, where="post", lw=2,
+            label="truce holding (no formal or de facto collapse)")
+    ax.step(formal.days, formal.survival, where="post", lw=1.5, ls="--", color="grey",
+            label="not yet declared over")
     ax.axvline(r.duration_days, color="k", ls="--", lw=1,
                label=f"end of the {r.duration_days:g}-day truce phase")
     ax.axhline(0.5, color="grey", ls=":", lw=1)
@@ -70,7 +72,8 @@ def violence_by_day(r: Results, path: Path) -> Path:
 
 
 def trust_trajectories(r: Results, path: Path) -> Path:
-    """Trust between the key pairs by day: mean with the 10–90% range of replications."""
+    """Beliefs between the key pairs by day (each one's belief that the other is committed):
+    mean with the 10–90% range of replications."""
     days = np.arange(0, r.trust_day.shape[1] + 1)
     fig, ax = plt.subplots(figsize=(8, 4.5))
     for p, (a, b) in enumerate(r.key_pairs):
@@ -83,7 +86,8 @@ def trust_trajectories(r: Results, path: Path) -> Path:
         ax.fill_between(days, lo, hi, color=colour, alpha=0.15)
         ax.plot(days, mean, color=colour, lw=2, label=f"{a} in {b}")
     ax.axvline(r.duration_days, color="k", ls=":", lw=1)
-    ax.set(xlabel="day since the truce began", ylabel="trust (0 none – 1 full)",
+    ax.set(xlabel="day since the truce began",
+           ylabel="belief that the other is committed",
            title=f"{r.scenario_name}: trust between key pairs (mean, 10–90% band)")
     ax.set_xlim(0, days[-1])
     ax.legend(fontsize=8)
@@ -93,7 +97,7 @@ def trust_trajectories(r: Results, path: Path) -> Path:
 def collapse_triggers(s: Summary, path: Path) -> Path:
     """Shares of collapses by trigger and by the party that declared."""
     fig, axes = plt.subplots(1, 2, figsize=(10, 4))
-    for ax, (title, shares) in zip(axes, (("Trigger of the collapse", s.triggers),
+    for ax, (title, shares) in zip(axes, (("What triggered the declaration", s.triggers),
                                           ("Party that declared it over", s.declared_by)),
                                    strict=True):
         names = list(shares)[::-1]
@@ -101,8 +105,8 @@ def collapse_triggers(s: Summary, path: Path) -> Path:
         ax.set(xlabel="% of collapses", title=title, xlim=(0, 112))
         for y, n in enumerate(names):
             ax.text(100 * shares[n] + 1, y, f"{100 * shares[n]:.0f}%", va="center")
-    fig.suptitle(f"{s.scenario}: why and by whom the truce collapsed "
-                 f"({100 * s.p_collapse_by_horizon:.0f}% of {s.replications} replications "
+    fig.suptitle(f"{s.scenario}: why and by whom the truce was declared over "
+                 f"({100 * s.p_formal:.0f}% of {s.replications} replications "
                  f"within {s.horizon_days:g} days)", fontsize=10)
     return save_figure(fig, path)
 
@@ -123,12 +127,31 @@ def aid_delivered(r: Results, s: Summary, path: Path) -> Path:
     return save_figure(fig, path)
 
 
+def fronts_by_day(r: Results, path: Path) -> Path:
+    """Share of fronts holding, fraying and fighting each day (mean over replications)."""
+    from sim.agents.front import STATUSES
+    days = np.arange(1, r.status_day.shape[1] + 1)
+    contested = np.array(r.contested)
+    status = r.status_day[:, :, contested]
+    shares = [(status == k).mean((0, 2)) for k in range(len(STATUSES))]
+    fig, ax = plt.subplots(figsize=(8, 4.5))
+    ax.stackplot(days, shares, labels=STATUSES, colors=["tab:green", "tab:orange", "tab:red"],
+                 alpha=0.8)
+    ax.axvline(r.duration_days, color="k", ls=":", lw=1, label="end of the truce phase")
+    ax.set(xlim=(1, days[-1]), ylim=(0, 1), xlabel="day since the truce began",
+           ylabel="share of fronts", title=f"{r.scenario_name}: the fronts, day by day")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
+    return save_figure(fig, path)
+
+
 def all_charts(r: Results, s: Summary, folder: Path) -> dict[str, Path]:
     """Every chart that has something to show for this run, by title, in ``folder``."""
     charts = {
         "Survival of the truce": survival_curve(r, folder / "survival.png"),
         "Violence by actor, true vs reported": violence_by_day(r, folder / "violence.png"),
     }
+    if r.status_day is not None and any(r.contested):
+        charts["Fronts holding, fraying, fighting"] = fronts_by_day(r, folder / "fronts.png")
     if r.key_pairs:
         charts["Trust between key pairs"] = trust_trajectories(r, folder / "trust.png")
     if s.triggers:

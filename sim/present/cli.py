@@ -18,6 +18,7 @@ from sim.scenario.loading import ScenarioError, load_scenario, parse_value
 from sim.scenario.sweep import is_sweep_file, load_sweep
 from sim.scenario.parameters import parameter_table
 from sim.run.provenance import package_versions
+from sim.run.seeding import BLOCK
 
 DEFAULT_REPLICATIONS = 2000
 DEFAULT_SEED = 20160912   # the day the Kerry–Lavrov truce began
@@ -97,10 +98,10 @@ def main(argv: list[str] | None = None) -> int:
     # The model's stack (Mesa, numpy, pandas) loads only once the input is known good,
     # so bad input is refused at once.
     from sim.analysis.summary import summarize
-    from sim.run.experiment import BLOCK, run_scenario
+    from sim.run.experiment import run_scenario
 
     started = time.perf_counter()
-    with _progress(args.replications, args.quiet, BLOCK) as advance:
+    with _progress(args.replications, args.quiet, 5000) as advance:
         results = run_scenario(scenario, args.replications, args.seed, progress=advance)
     elapsed = time.perf_counter() - started
     summary = summarize(results)
@@ -114,7 +115,9 @@ def main(argv: list[str] | None = None) -> int:
     (out / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
     charts = {}
     if not args.no_charts:
-        from sim.present.charts import all_charts  # matplotlib only when charts are wanted
+        import matplotlib   # matplotlib only when charts are wanted; files, not windows
+        matplotlib.use("Agg")
+        from sim.present.charts import all_charts
         charts = all_charts(results, summary, out)
     from sim.present.report import summary_lines, write_markdown
     command = "python run.py " + " ".join(argv if argv is not None else sys.argv[1:])
@@ -134,7 +137,7 @@ def _sweep(args, overrides: dict, argv) -> int:
         raise ScenarioError(args.scenario, "--replications",
                             "a sweep sets its replications per point in its 'sweep:' section")
     plan = load_sweep(args.scenario, args.seed, overrides)
-    from sim.analysis.summary import point_table
+    from sim.analysis.points import point_table
     from sim.run.executors import executor_failures, make_executor
     from sim.run.experiment import run_sweep
     from sim.run.store import ResultStore
@@ -178,6 +181,8 @@ def _sweep(args, overrides: dict, argv) -> int:
     findings = sweep_findings(points, plan.parameters, grid)
     charts = {}
     if not args.no_charts:
+        import matplotlib
+        matplotlib.use("Agg")
         from sim.present.sweep_charts import sweep_charts
         charts = sweep_charts(points, plan.parameters, plan.base_values, grid, plan.name, out)
     command = "python run.py " + " ".join(argv if argv is not None else sys.argv[1:])

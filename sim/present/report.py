@@ -15,27 +15,41 @@ def _pct(x: float) -> str:
 
 def summary_lines(s: Summary) -> list[str]:
     """The summary as plain text lines (terminal and Markdown share them)."""
-    lo, hi = s.p_survive_ci
-    jlo, jhi = s.p_jic_ci
+    def ci(p: float, interval: tuple[float, float]) -> str:
+        return f"{_pct(p)} (95% CI {_pct(interval[0])}–{_pct(interval[1])})"
+
     lines = [
-        f"Truce survives its {s.duration_days:g} days: {_pct(s.p_survive)} "
-        f"(95% CI {_pct(lo)}–{_pct(hi)}, {s.replications} replications)",
-        f"JIC activated: {_pct(s.p_jic)} (95% CI {_pct(jlo)}–{_pct(jhi)})",
-        f"Collapsed within {s.horizon_days:g} days: {_pct(s.p_collapse_by_horizon)}",
+        f"Truce survives its {s.duration_days:g} days: {ci(s.p_survive, s.p_survive_ci)}, "
+        f"{s.replications} replications",
+        "  (survives: neither declared over nor back to war on the ground, de facto)",
     ]
+    if s.horizon_days > s.duration_days:
+        if s.horizon_days > 14:
+            lines.append(f"Survives 14 days: {ci(s.p_survive_14, s.p_survive_14_ci)}")
+        lines.append(f"Survives {s.horizon_days:g} days: "
+                     f"{ci(s.p_survive_horizon, s.p_survive_horizon_ci)}")
+    lines.append(f"Declared over within {s.horizon_days:g} days: {_pct(s.p_formal)}; "
+                 f"fell apart on the ground before any declaration: "
+                 f"{_pct(s.p_de_facto_first)}")
+    lines.append(f"JIC activated: {ci(s.p_jic, s.p_jic_ci)}")
     if s.collapse_day_quartiles:
         q1, med, q3 = s.collapse_day_quartiles
-        lines.append(f"Collapse day (of those that collapsed): median {med:.1f}, "
-                     f"quartiles {q1:.1f}–{q3:.1f}")
+        lines.append(f"Collapse day (first collapse, formal or de facto): median {med:.0f}, "
+                     f"quartiles {q1:.0f}–{q3:.0f}")
     if s.declared_by:
         lines.append("Declared over by: " + ", ".join(
             f"{a} {_pct(v)}" for a, v in s.declared_by.items()))
     if s.triggers:
-        lines.append("Triggers: " + ", ".join(f"{t} {_pct(v)}" for t, v in s.triggers.items()))
+        lines.append("Triggers of declarations: " + ", ".join(
+            f"{t} {_pct(v)}" for t, v in s.triggers.items()))
+    holding = s.fronts_holding
+    marks = sorted({0, min(len(holding) - 1, round(s.duration_days) - 1), len(holding) - 1})
+    lines.append("Fronts holding (mean share): " + ", ".join(
+        f"day {d + 1} {_pct(holding[d])}" for d in marks))
     lines.append("Violations during the truce (mean per replication):")
     for party, v in s.violations.items():
         lines.append(f"  {party:<16} true {v['true']:6.1f}   reported by the other side "
-                     f"{v['reported_by_other_side']:6.1f}   admitted {v['self_reported']:6.1f}")
+                     f"{v['reported_by_other_side']:6.1f}   admitted {v['admitted']:6.1f}")
     c = s.convoys
     lines.append(f"Civilian harm (expected casualties, whole run): {s.civilian_harm:.1f}")
     if np.isnan(c["delivered"]):
@@ -81,7 +95,7 @@ def sweep_findings(points, params: tuple[str, ...], grid: bool) -> list[str]:
             lines.append(f"- Survival reaches 50% {where}." if level is None
                          else f"| {level:g} | {where} |")
     if len(params) > 1:
-        from sim.present.sweep_charts import rank_correlations
+        from sim.analysis.points import rank_correlations
         rho = rank_correlations(points, params)
         lines += ["", "Rank correlation (Spearman) of each parameter with survival "
                       "(sign: direction; size: strength over the swept ranges):", ""]

@@ -11,14 +11,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-
-from sim.present.charts import save_figure  # noqa: E402
+from sim.analysis.points import rank_correlations
+from sim.present.charts import save_figure
 
 CMAP = "RdYlGn"
 
@@ -101,12 +99,6 @@ def small_multiples(points: pd.DataFrame, params: tuple[str, ...], reference: tu
     fig.savefig(path, dpi=110)
     plt.close(fig)
     return path
-
-
-def rank_correlations(points: pd.DataFrame, params: tuple[str, ...]) -> pd.Series:
-    """Spearman rank correlation of each parameter with survival across the points."""
-    ranks = points[list(params) + ["p_survive"]].astype(float).rank()
-    return pd.Series({p: ranks[p].corr(ranks["p_survive"]) for p in params})
 
 
 def sensitivity(points: pd.DataFrame, params: tuple[str, ...], title: str, path: Path) -> Path:

@@ -1,8 +1,12 @@
 """Running replications: all of a scenario's (``run_scenario``), or a sweep's chunks
-(``run_sweep``), block by block with the seeds of ``sim.run.seeding``.
+(``run_sweep``), with the seeds of ``sim.run.seeding``.
 
-Same seed and replication count, same results, however and wherever the blocks
-run: runs with the same seed agree on every full block they share.
+A scenario's blocks run together in one model, each block keeping its own seed,
+so the same seed and replication count give the same results however they are
+run, and runs with the same seed agree on every full block they share. A
+sweep stacks many points into one model (parameter sets on the replication
+axis): the points share their random numbers, and each point's rows equal a
+single run of that point with the same seed.
 """
 
 from __future__ import annotations
@@ -16,81 +20,112 @@ from threadpoolctl import threadpool_limits
 
 from sim.model.model import CeasefireModel
 from sim.model.results import Results
-from sim.scenario.schema import Scenario
 from sim.run.seeding import BLOCK, block_seeds
-
-__all__ = ["BLOCK", "block_seeds", "run_block", "iter_blocks", "run_scenario", "run_chunk",
-           "run_sweep"]
+from sim.scenario.schema import Scenario
 
 if TYPE_CHECKING:
     from sim.run.store import ResultStore
     from sim.scenario.sweep import SweepPlan
 
+#: Most worlds simulated in one model (memory stays bounded; a bigger run uses several).
+MAX_WORLDS = 20_000
 
-def run_block(scenario: Scenario, first: int, size: int, seed: int,
-              record_daily: bool = True, block_size: int = BLOCK) -> Results:
-    """Simulate one block of replications to the horizon (``first`` is a multiple of
-    ``block_size``, the size of the run's full blocks)."""
-    model = CeasefireModel(scenario, replications=size, rng=seed, record_daily=record_daily)
+
+def run_blocks(scenarios: list[Scenario], blocks: list[tuple[int, int, int]],
+               record_daily: bool = True, block_size: int = BLOCK,
+               progress: Callable[[float], None] | None = None) -> Results:
+    """One model: every parameter set in ``scenarios`` over the given blocks
+    (first replication, size, seed), sharing their random numbers."""
+    model = CeasefireModel(scenarios[0], variants=scenarios,
+                           blocks=[(size, seed) for _, size, seed in blocks],
+                           record_daily=record_daily)
+    per_day = model.replications / model.n_days
     while model.running:
         model.step()
-    return model.results(seeds=np.full(size, seed, np.uint64), first_replication=first,
-                         block_size=block_size)
+        if progress and model.tick % model.steps_per_day == 0:
+            progress(per_day)
+    seeds = np.concatenate([np.full(size, seed, np.uint64) for _, size, seed in blocks])
+    first = np.concatenate([np.arange(f, f + size) for f, size, _ in blocks])
+    results = model.results(seeds=np.tile(seeds, len(scenarios)), block_size=block_size)
+    return _with_replications(results, np.tile(first, len(scenarios)))
 
 
-def iter_blocks(scenario: Scenario, replications: int, seed: int,
-                record_daily: bool = True) -> Iterator[Results]:
-    for first, size, block_seed in block_seeds(seed, replications):
-        yield run_block(scenario, first, size, block_seed, record_daily)
+def _with_replications(r: Results, replication: np.ndarray) -> Results:
+    from dataclasses import replace
+    return replace(r, replication=replication)
+
+
+def iter_groups(replications: int, seed: int, block: int = BLOCK
+                ) -> Iterator[list[tuple[int, int, int]]]:
+    """The run's blocks, in groups small enough for one model."""
+    blocks = block_seeds(seed, replications, block)
+    per_model = max(1, MAX_WORLDS // block)
+    for start in range(0, len(blocks), per_model):
+        yield blocks[start:start + per_model]
 
 
 def run_scenario(scenario: Scenario, replications: int, seed: int,
-                 progress: Callable[[int], None] | None = None,
+                 progress: Callable[[float], None] | None = None,
                  record_daily: bool = True) -> Results:
-    """All replications of a scenario, joined in order."""
+    """All replications of a scenario, in order."""
     if replications < 1:
         raise ValueError(f"replications must be at least 1 (got {replications})")
-    parts = []
-    for part in iter_blocks(scenario, replications, seed, record_daily):
-        parts.append(part)
-        if progress:
-            progress(part.replications)
-    return Results.concatenate(parts)
+    parts = [run_blocks([scenario], group, record_daily, progress=progress)
+             for group in iter_groups(replications, seed)]
+    return parts[0] if len(parts) == 1 else Results.concatenate(parts)
 
 
 # -- sweeps -------------------------------------------------------------------------
 
-def run_chunk(task: tuple[str, Scenario, int, int, int, int, int]
-              ) -> tuple[str, pd.DataFrame]:
-    """Run one chunk of a sweep, anywhere (a module-level function, so it pickles).
+def run_batch(task: tuple[list[tuple[str, int, Scenario]], int, int, int, int]
+              ) -> list[tuple[str, pd.DataFrame]]:
+    """Run several chunks of a sweep that share one block in one model, anywhere (a
+    module-level function, so it pickles).
 
-    ``task`` is (key, scenario, point, first replication, size, seed, block size);
-    returns the key and one row per replication, outcomes only (no per-day series).
+    ``task`` is ([(key, point, scenario)], first replication, size, seed, block size);
+    returns each chunk's key and its rows (outcomes only, no per-day series).
     """
-    key, scenario, point, first, size, seed, block = task
+    chunks, first, size, seed, block = task
     with threadpool_limits(1):    # parallelism comes from workers, not BLAS threads
-        rows = run_block(scenario, first, size, seed, record_daily=False,
-                         block_size=block).replication_table()
-    rows.insert(0, "point", point)
-    return key, rows
+        table = run_blocks([sc for _, _, sc in chunks], [(first, size, seed)],
+                           record_daily=False, block_size=block).replication_table()
+    out = []
+    for i, (key, point, _) in enumerate(chunks):
+        rows = table.iloc[i * size:(i + 1) * size].drop(columns="parameter_set")
+        rows.insert(0, "point", point)
+        out.append((key, rows.reset_index(drop=True)))
+    return out
+
+
+def batches(plan: SweepPlan, todo: list) -> Iterator[tuple]:
+    """Chunks still to run, grouped by block into tasks of at most ``MAX_WORLDS`` worlds."""
+    block = plan.describe()["block"]
+    by_block: dict[int, list] = {}
+    for c in todo:
+        by_block.setdefault(c.block, []).append(c)
+    for chunks in by_block.values():
+        per_task = max(1, min(64, MAX_WORLDS // max(chunks[0].size, 1)))
+        for start in range(0, len(chunks), per_task):
+            group = chunks[start:start + per_task]
+            c = group[0]
+            yield ([(g.key, g.point, plan.scenarios[g.point]) for g in group], c.first,
+                   c.size, c.seed, block)
 
 
 def run_sweep(plan: SweepPlan, store: ResultStore, executor, done: set[str],
               progress: Callable[[int], None] | None = None) -> int:
-    """Run every chunk not in ``done`` (the store's finished chunks), storing each as it
-    finishes.
+    """Run every chunk not in ``done`` (the store's finished chunks), storing each as its
+    batch finishes.
 
-    Returns the number of chunks run. Interrupting loses at most the chunks in
+    Returns the number of chunks run. Interrupting loses at most the batches in
     flight; the next call resumes.
     """
     todo = [c for c in plan.chunks if c.key not in done]
-    block = plan.describe()["block"]
-    tasks = ((c.key, plan.scenarios[c.point], c.point, c.first, c.size, c.seed, block)
-             for c in todo)
     sizes = {c.key: c.size for c in todo}
     with executor:
-        for key, rows in executor.imap_unordered(run_chunk, tasks):
-            store.write(key, rows)
-            if progress:
-                progress(sizes[key])
+        for results in executor.imap_unordered(run_batch, batches(plan, todo)):
+            for key, rows in results:
+                store.write(key, rows)
+                if progress:
+                    progress(sizes[key])
     return len(todo)
