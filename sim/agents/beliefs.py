@@ -48,11 +48,11 @@ class BeliefBehaviour(Strict):
         0.5, "probability", "Belief that another party is committed before any record of it "
         "(no precedent).", source="assumed: uninformative", ge=0.01, le=0.99)
     drift_per_day: float = param(
-        0.05, "1/day", "Daily chance a party allows that the other's intent has changed, "
+        0.2, "1/day", "Daily chance a party allows that the other's intent has changed, "
         "pulling its belief back towards the prior: lost trust is regained slowly.",
         source="assumed (Kydd 2005: trust as belief, revised both ways)", ge=0, le=1)
     precedent_days: float = param(
-        3.0, "days", "How many days of the preceding truce's record a party carries into "
+        1.0, "days", "How many days of the preceding truce's record a party carries into "
         "the next one as evidence about the other side.", source="assumed", ge=0, le=60)
     uncommitted_share: float = param(
         0.45, "share of war tempo", "How much of its war tempo a party expects an uncommitted "

@@ -94,29 +94,13 @@ class Monitoring(CeasefireAgent):
     @classmethod
     def false_rate(cls, sc: Scenario, world: World, observer: int) -> float:
         """Incidents a day an observer's camp books against the other side that nobody of it
-        committed (ambiguous incidents and misread spoiler attacks): the noise of its own
-        monitoring, which its beliefs allow for."""
+        committed, as far as the observer allows for them: the noise of its own monitoring
+        that its beliefs expect. It knows that incidents of unclear origin are there, and
+        allows for the unbiased share of those it books (``1 - bias``); spoiler attacks
+        that pass for the other side's it takes for the other side's (that is how spoiling
+        works)."""
         b = sc.behaviour.monitoring
-        misread = cls.misread(sc)
-        camp = world.camp[observer]
-        rate = b.ambiguous_per_day * misread
-        spoilers = sc.mechanisms.spoilers
-        for s in np.flatnonzero(np.array(world.kind) == "spoiler"):
-            if not spoilers.enabled:
-                break
-            attacks = sc.actors[world.actors[s]].war_rate * spoilers.activity
-            mixed = _marbled_with(sc, world, s)
-            for g in range(world.n_regions):
-                mine = world.ground & (world.camp == camp) & (world.presence[:, g] > 0)
-                if not mine.any():
-                    continue
-                on_g = attacks * world.front_weight[s, g]
-                if mixed >= 0 and world.camp[mixed] != camp:
-                    p = world.marbling[g] * (1.0 - sc.mechanisms.separation.initial)
-                else:
-                    p = b.contact_ambiguity * (world.counterpart[mine][:, g] >= 0).any()
-                rate += on_g * p * misread
-        return float(rate)
+        return float(b.ambiguous_per_day * cls.misread(sc) * (1.0 - b.bias))
 
     def constants(self, sc: Scenario, world: World) -> dict:
         b = self.behaviour(sc)

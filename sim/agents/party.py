@@ -62,7 +62,7 @@ class PartyBehaviour(Strict):
         1.0, "days", "Mean life of a grievance: forgiveness (noisy tit-for-tat needs it).",
         source="history.md: forgiveness restores cooperation", gt=0, le=30)
     truce_value: float = param(
-        5.0, "value/day", "What a front at peace is worth when the other side honours it "
+        6.0, "value/day", "What a front at peace is worth when the other side honours it "
         "(war-weariness, regrouping, civilians spared).", source="assumed", ge=0, le=50)
     aid_value: float = param(
         1.0, "value/day", "Extra value of the truce to a party whose besieged fronts receive "
@@ -78,7 +78,7 @@ class PartyBehaviour(Strict):
         3.0, "value/day", "Extra gain from pressing a siege it holds.", source="assumed",
         ge=0, le=50)
     regroup_per_day: float = param(
-        0.02, "share/day", "Growth per day of truce in what fighting gains: a pause lets "
+        0.01, "share/day", "Growth per day of truce in what fighting gains: a pause lets "
         "forces rest, rearm and redeploy, so holding costs more the longer it lasts.",
         source="assumed", ge=0, le=1)
     pressure_gain: float = param(
