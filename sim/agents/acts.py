@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.model.events import DELIBERATE, RETALIATION, SPOILER, Acts
-from sim.model.sampling import choose, per_step, poisson_count
+from sim.model.sampling import per_step, pick, poisson_count
 
 
 class Attacker:
@@ -27,23 +27,27 @@ class Attacker:
         self.retaliating = np.zeros_like(self.rate) if retaliating is None else \
             np.broadcast_to(retaliating, self.rate.shape)
         self.total = self.rate.sum(0)
-        self._by_world = None      # (R, G) cumulative table, built on the first act of a day
+        self._p_step = per_step(self.total, self.model.dt)
+        self._cumulative = None    # (R, G), built on the first act of the day
 
     def target_on(self, front: np.ndarray, u: np.ndarray) -> np.ndarray:
         """Whom an act on ``front`` hits: the counterpart there."""
         return self.model.world.counterpart[self.index, front]
 
     def act(self, acts: Acts) -> None:
+        """This step's acts. An agent that can never act (no war tempo in any world) draws
+        nothing: its stream is its own, so no other stream shifts."""
         model = self.model
+        if not np.any(self.k.war_rate):
+            return
         u = self.uniforms("acts", 5)
-        p = per_step(self.total, model.dt)
-        (rep,) = np.nonzero(u[0] < p)
+        (rep,) = np.nonzero(u[0] < self._p_step)
         if not len(rep):
             return
         n = poisson_count(u[0, rep], self.total[rep] * model.dt)
-        if self._by_world is None:
-            self._by_world = np.ascontiguousarray(self.rate.T)
-        front = choose(self._by_world[rep], u[1, rep])
+        if self._cumulative is None:
+            self._cumulative = np.cumsum(self.rate.T, axis=1)
+        front = pick(self._cumulative[rep], u[1, rep])
         share = self.retaliating[front, rep] / np.maximum(self.rate[front, rep], 1e-300)
         cause = np.where(u[2, rep] < share, RETALIATION,
                          SPOILER if self.model.world.kind[self.index] == "spoiler"

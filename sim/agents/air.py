@@ -56,8 +56,12 @@ class AirForce:
         }
 
     def misidentified_strikes(self, acts: Acts) -> None:
+        """This step's misidentified strikes (none drawn for an agent with no air power in
+        any world)."""
         model, k = self.model, self.k
-        u = self.uniforms("accidents", 4)
+        if not np.any(k.accident_rate):
+            return
+        u = self.uniforms("accidents", 3)
         jic = model.jic.active
         rate = k.accident_rate * (1.0 + k.accident_marbling * (1.0 - model.separation)) \
             * (1.0 + k.accident_tempo * jic) * (1.0 - k.precision * jic)
@@ -70,4 +74,4 @@ class AirForce:
         weights = world.front_weight[self.index] * (world.counterpart[self.index] >= 0)
         front = choose(np.broadcast_to(weights, (len(rep), len(weights))), u[1, rep])
         acts.add(rep, self.index, world.counterpart[self.index, front], front, n, ACCIDENT,
-                 u[2, rep], u[3, rep])
+                 u[2, rep], 1.0)

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.model.events import CAUSES
+from sim.model.events import CAUSES, Tally
 from sim.model.sampling import logistic
 from sim.scenario.fields import Strict, param
 
@@ -101,14 +101,13 @@ class Observer:
         self.slot[self.trusted] = np.arange(len(self.trusted))
         R = replications
         self.logodds = np.broadcast_to(self.k.belief_initial, (len(self.trusted), R)).copy()
-        self.evidence = np.zeros((len(self.trusted), R))
-        self.cause_weight = np.zeros((len(CAUSES), R))     # today's, by cause
-        self.last_causes = np.zeros((len(CAUSES), R))      # yesterday's: the last straw
+        self.evidence = Tally(len(self.trusted), R)         # today's, by trusted party
+        self.cause_weight = Tally(len(CAUSES), R)           # today's, by cause
+        self.last_causes = np.zeros((len(CAUSES), R))       # yesterday's: the last straw
 
     def absorb_evidence(self, seen: Perceived) -> None:
         """Book the incidents its camp perceived this step against the parties it tracks:
         the accused itself and, for a client's incidents, its patron."""
-        R = self.model.replications
         mine = seen.camp == self.model.world.camp[self.index]
         if not mine.any():
             return
@@ -117,24 +116,18 @@ class Observer:
         for who in (accused, patron):
             row = self.slot[who]
             ok = row >= 0
-            self.evidence += np.bincount(row[ok] * R + rep[ok], weight[ok],
-                                         minlength=self.evidence.size).reshape(
-                self.evidence.shape)
-        self.cause_weight += np.bincount(seen.cause[mine] * R + rep, weight,
-                                         minlength=self.cause_weight.size).reshape(
-            self.cause_weight.shape)
+            self.evidence.add(row[ok], rep[ok], weight[ok])
+        self.cause_weight.add(seen.cause[mine], rep, weight)
 
     def update_beliefs(self, days: float = 1.0) -> None:
         """The day's Bayesian update, then the drift back towards the prior."""
         k = self.k
-        self.logodds += k.belief_gap * days - self.evidence * k.belief_log_ratio
+        self.logodds += k.belief_gap * days - self.evidence.total() * k.belief_log_ratio
         p = logistic(self.logodds)
         drift = 1.0 - (1.0 - k.belief_drift) ** days
         p = (1.0 - drift) * p + drift * logistic(k.belief_prior)
         self.logodds = logit(p)
-        self.evidence[:] = 0.0
-        self.last_causes, self.cause_weight = self.cause_weight, self.last_causes
-        self.cause_weight[:] = 0.0
+        self.last_causes = self.cause_weight.total()
 
     def trust_in(self, actor: int | str) -> np.ndarray:
         """Its belief that ``actor`` is committed, (R,)."""

@@ -151,7 +151,7 @@ class Monitoring(CeasefireAgent):
         jic = model.jic.active[rep]
         resolve = 1.0 - at(k.dispute_resolution, rep) * jic
         parts = []
-        spoiler = np.array(world.kind, dtype=object)[actor] == "spoiler"
+        spoiler = model.is_spoiler[actor]
 
         # Real violations by parties: pinned on their author as far as detection goes.
         real = ~spoiler & ((cause == DELIBERATE) | (cause == RETALIATION))
@@ -205,6 +205,7 @@ def _booked(mask, rep, camp, accused, front, weight, cause, count) -> tuple:
     """The masked events as perceived-incident columns (empty tuple columns if none)."""
     if not mask.any():
         return ((),) * 7
-    pick = (lambda x: np.broadcast_to(np.asarray(x), mask.shape)[mask])
+    def pick(x):
+        return x[mask] if isinstance(x, np.ndarray) and x.shape == mask.shape else x
     return (rep[mask], pick(camp), pick(accused), pick(front), pick(weight), pick(cause),
             pick(count))

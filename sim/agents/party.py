@@ -38,6 +38,7 @@ from sim.agents.acts import Attacker
 from sim.agents.air import AirForce
 from sim.agents.base import CeasefireAgent
 from sim.agents.beliefs import Observer
+from sim.model.events import Tally
 from sim.model.sampling import logistic
 from sim.scenario.fields import Strict, param
 
@@ -170,8 +171,8 @@ class PartyFaction(CeasefireAgent, Observer, Attacker, AirForce):
         self.posture = np.zeros((G, R))                             # 1: fighting there
         self.grievance = np.zeros((G, R))                           # decayed perceived incidents
         self.pressure = np.zeros((G, R))                            # decayed spoiler attacks
-        self.perceived_today = np.zeros((G, R))
-        self.hit_today = np.zeros((G, R))
+        self.perceived_today = Tally(G, R)                         # incidents, by front
+        self.hit_today = Tally(G, R)                               # spoiler attacks, by front
         self.rate = np.zeros((G, R))
         self.separation = np.broadcast_to(self.k.separation_initial, (R,)).astype(float)
         self.urge = np.zeros(R)                                     # national weighing, for
@@ -181,24 +182,27 @@ class PartyFaction(CeasefireAgent, Observer, Attacker, AirForce):
         self.patron_agent = self.model.agent_of(world.patron[self.index]) \
             if world.patron[self.index] >= 0 else None
         del besieged
+        # whose fire it faces on each front: the counterpart, and the counterpart's patron
+        base, i = self.model.base, self.index
+        cp = world.counterpart[i]
+        foe = np.maximum(cp, 0)
+        patron = world.patron[foe]
+        tempo = np.array([[base.actors[world.actors[a]].war_rate * world.front_weight[a, g]
+                           if a >= 0 and self.slot[a] >= 0 else 0.0
+                           for g, a in enumerate(who)] for who in (foe, patron)])
+        tempo[0] = np.where(tempo.sum(0) > 0, tempo[0], 1.0)
+        self._front_mix = (tempo / tempo.sum(0))[:, :, None]           # (2, G, 1)
+        self._front_rows = np.maximum(self.slot[np.stack([foe, patron])], 0)  # (2, G)
 
     # -- what it perceives ---------------------------------------------------------
 
     def absorb(self, acts: dict, seen) -> None:
         """Book the step's incidents: beliefs, grievances by front, spoiler pressure."""
         self.absorb_evidence(seen)
-        R = self.model.replications
         mine = (seen.camp == self.model.world.camp[self.index]) & (seen.front >= 0)
-        if mine.any():
-            self.perceived_today += np.bincount(
-                seen.front[mine] * R + seen.rep[mine], seen.weight[mine],
-                minlength=self.perceived_today.size).reshape(self.perceived_today.shape)
-        hit = (acts["target"] == self.index) & (
-            np.array(self.model.world.kind, dtype=object)[acts["actor"]] == "spoiler")
-        if hit.any():
-            self.hit_today += np.bincount(
-                acts["front"][hit] * R + acts["rep"][hit], acts["count"][hit],
-                minlength=self.hit_today.size).reshape(self.hit_today.shape)
+        self.perceived_today.add(seen.front[mine], seen.rep[mine], seen.weight[mine])
+        hit = (acts["target"] == self.index) & self.model.is_spoiler[acts["actor"]]
+        self.hit_today.add(acts["front"][hit], acts["rep"][hit], acts["count"][hit])
 
     # -- each day -------------------------------------------------------------------
 
@@ -209,18 +213,19 @@ class PartyFaction(CeasefireAgent, Observer, Attacker, AirForce):
         return self.k.patron_leverage * self.patron_agent.willingness
 
     def trust_by_front(self) -> np.ndarray:
-        """Its belief that its counterpart on each front is committed, (G, R)."""
-        cp = self.model.world.counterpart[self.index]
-        rows = self.slot[cp]
-        return logistic(self.logodds[np.maximum(rows, 0)])
+        """Its belief that the fire it faces on each front will be held, (G, R): its beliefs
+        in the counterpart there and in the counterpart's patron (whose air force strikes
+        there too: Article, "launching attacks on Aleppo"), weighted by their war tempo on
+        that front."""
+        p = logistic(self.logodds)
+        return (self._front_mix[0] * p[self._front_rows[0]]
+                + self._front_mix[1] * p[self._front_rows[1]])
 
     def weigh(self) -> np.ndarray:
         """How much more fighting than keeping the truce is worth on each front, (G, R)."""
         k, model = self.k, self.model
-        self.grievance = self.grievance * k.forgive + self.perceived_today
-        self.pressure = self.pressure * k.forgive + self.hit_today
-        self.perceived_today[:] = 0.0
-        self.hit_today[:] = 0.0
+        self.grievance = self.grievance * k.forgive + self.perceived_today.total()
+        self.pressure = self.pressure * k.forgive + self.hit_today.total()
         p = self.trust_by_front()
         fighting_nearby = model.world.adjacency @ (model.front_status == 2)
         gain = k.gain * (1.0 + k.regroup * model.day) + k.pressure_gain * self.pressure \

@@ -26,7 +26,7 @@ from sim.agents.air import AirForce
 from sim.agents.base import CeasefireAgent
 from sim.agents.beliefs import Observer
 from sim.model.events import MISUSE, Acts
-from sim.model.sampling import logistic, per_step
+from sim.model.sampling import choose, logistic, per_step
 from sim.scenario.fields import Strict, param
 
 if TYPE_CHECKING:
@@ -170,16 +170,24 @@ class ExternalPower(CeasefireAgent, Observer, Attacker, AirForce):
         self.set_rates(rate)
 
     def misuse(self, acts: Acts) -> None:
-        """Misuse of shared intelligence on the provider's camp while the JIC works (its own
-        stream ``<name>.misuse``)."""
-        u = self.uniforms("misuse", 3)
-        if self.provider < 0:
+        """Misuse of shared intelligence while the JIC works: strikes on the provider's
+        clients, on the fronts where it meets them (its own stream ``<name>.misuse``)."""
+        if self.provider < 0 or not np.any(self.k.misuse):
             return
-        model = self.model
+        model, world = self.model, self.model.world
+        u = self.uniforms("misuse", 4)
         rate = np.broadcast_to(self.k.misuse * (1.0 - self.willingness) * model.jic.active,
                                (model.replications,))
         (rep,) = np.nonzero(u[0] < per_step(rate, model.dt))
-        acts.add(rep, self.index, self.provider, -1, 1, MISUSE, u[1, rep], u[2, rep])
+        if not len(rep):
+            return
+        victims = world.counterpart[self.index]
+        weights = world.front_weight[self.index] * (victims >= 0) * (
+            world.patron[np.maximum(victims, 0)] == self.provider)
+        if not weights.any():
+            return
+        front = choose(np.broadcast_to(weights, (len(rep), len(weights))), u[1, rep])
+        acts.add(rep, self.index, victims[front], front, 1, MISUSE, u[2, rep], u[3, rep])
 
 
 class PowerParams(Strict):

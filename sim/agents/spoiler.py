@@ -49,7 +49,8 @@ class SpoilerFaction(CeasefireAgent, Attacker):
     def constants(self, sc: Scenario, world: World) -> dict:
         a, s = sc.actors[self.name], sc.mechanisms.spoilers
         jic = sc.mechanisms.jic
-        return {"attacks": a.war_rate * world.front_weight[self.index]
+        return {"war_rate": a.war_rate,
+                "attacks": a.war_rate * world.front_weight[self.index]
                 * (s.activity if s.enabled else 0.0),
                 "war": a.war_rate * world.front_weight[self.index],
                 "suppression": jic.spoiler_suppression if jic.enabled else 0.0}

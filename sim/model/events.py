@@ -29,7 +29,7 @@ class Acts:
     def add(self, rep, actor, target, front, count, cause, fate, admit) -> None:
         n = len(rep)
         if n:
-            self.parts.append(tuple(np.broadcast_to(np.asarray(x), (n,)) for x in
+            self.parts.append(tuple(_column(x, n) for x in
                                     (rep, actor, target, front, count, cause, fate, admit)))
 
     def arrays(self) -> dict[str, np.ndarray]:
@@ -38,6 +38,10 @@ class Acts:
                     for k in _ACT_FIELDS}
         cols = [np.concatenate(c) for c in zip(*self.parts, strict=True)]
         return dict(zip(_ACT_FIELDS, cols, strict=True))
+
+
+def _column(x, n: int) -> np.ndarray:
+    return x if isinstance(x, np.ndarray) and x.shape == (n,) else np.full(n, x)
 
 
 @dataclass(frozen=True)
@@ -57,5 +61,30 @@ class Perceived:
         if not parts:
             z = np.zeros(0, np.int64)
             return Perceived(z, z, z, z, np.zeros(0), z, z)
-        fixed = [tuple(np.broadcast_to(np.asarray(x), (len(p[0]),)) for x in p) for p in parts]
+        fixed = [tuple(_column(x, len(p[0])) for x in p) for p in parts]
         return Perceived(*(np.concatenate(c) for c in zip(*fixed, strict=True)))
+
+
+class Tally:
+    """Sparse additions to a dense (rows, R) array, gathered over steps and summed once
+    (``total``): agents that read what they perceived only once a day book it cheaply."""
+
+    def __init__(self, rows: int, replications: int):
+        self.shape = (rows, replications)
+        self.flat: list[np.ndarray] = []
+        self.weights: list[np.ndarray] = []
+
+    def add(self, row: np.ndarray, rep: np.ndarray, weight: np.ndarray) -> None:
+        if len(rep):
+            self.flat.append(np.asarray(row) * self.shape[1] + rep)
+            self.weights.append(np.broadcast_to(weight, rep.shape))
+
+    def total(self) -> np.ndarray:
+        """The dense sum of everything added since the last call, (rows, R)."""
+        size = self.shape[0] * self.shape[1]
+        if not self.flat:
+            return np.zeros(self.shape)
+        out = np.bincount(np.concatenate(self.flat), np.concatenate(self.weights),
+                          minlength=size).reshape(self.shape)
+        self.flat, self.weights = [], []
+        return out

@@ -93,6 +93,7 @@ class CeasefireModel(Model):
         self.n_days = round(t.horizon_days)
 
         world = self.world
+        self.is_spoiler = np.array([k == "spoiler" for k in world.kind])
         self._actors = [CLASSES[world.kind[i]](self, name, i)
                         for i, name in enumerate(world.actors)]
         self.monitoring = Monitoring(self, "monitoring")
@@ -261,7 +262,7 @@ class CeasefireModel(Model):
 
     def _account(self, acts: dict, seen, aid) -> None:
         """Step 8: the parties' violence by front, and the records."""
-        fighting = np.array(self.world.kind, dtype=object)[acts["actor"]] != "spoiler"
+        fighting = ~self.is_spoiler[acts["actor"]]
         real = fighting & ((acts["cause"] == DELIBERATE) | (acts["cause"] == RETALIATION)) \
             & (acts["front"] >= 0)
         R = self.replications

@@ -14,7 +14,7 @@ import pandas as pd
 
 from sim.agents.base import at
 from sim.agents.front import HOLDING
-from sim.model.events import ACCIDENT, CAUSES
+from sim.model.events import ACCIDENT, CAUSES, Tally
 
 if TYPE_CHECKING:
     from sim.model.model import CeasefireModel
@@ -23,20 +23,26 @@ TRIGGERS = (*CAUSES, "distrust")
 
 
 class Recorder:
-    """Counters the model adds to each step; per-day arrays only when asked for."""
+    """What the model records: each step's events are booked sparsely and summed once a
+    day (``close_day``); per-day arrays only when asked for."""
+
+    COUNTS = ("violations", "reported", "admitted", "accidents", "acts", "booked")
 
     def __init__(self, model: CeasefireModel, daily: bool):
         self.model = m = model
         w = m.world
         R, A, D, G = m.replications, w.n_actors, m.n_days, w.n_regions
-        self.violations = np.zeros((R, A), np.int32)      # acts breaking the truce
-        self.reported = np.zeros((R, A), np.int32)        # as counted by the other side
-        self.admitted = np.zeros((R, A), np.int32)        # as owned up to
-        self.accidents = np.zeros((R, A), np.int32)
-        self.spoiler_attacks = np.zeros(R, np.int32)
+        # per actor, actor-major while recording: (A, R)
+        self.violations = np.zeros((A, R))      # acts breaking the truce
+        self.reported = np.zeros((A, R))        # as counted by the other side
+        self.admitted = np.zeros((A, R))        # as owned up to
+        self.accidents = np.zeros((A, R))
+        self.spoiler_attacks = np.zeros(R)
         self.harm = np.zeros(R)
         self.aid_delivered = np.zeros(R)
-        self.convoys = np.zeros((R, 3), np.int32)          # delivered, blocked, struck
+        self.convoys = np.zeros((3, R))         # delivered, blocked, struck
+        self._today = {name: Tally(A, R) for name in self.COUNTS}
+        self._world_today = Tally(3, R)         # harm, spoiler attacks, aid trucks
         pairs = [(w.index(a), w.index(b)) for a, b in m.base.key_pairs] or [
             (int(o), int(t)) for o, t in w.pairs
             if (w.kind[o] == "power") == (w.kind[t] == "power")]
@@ -44,59 +50,59 @@ class Recorder:
         self.violence_day = np.zeros((D, R), np.float32)  # parties' violence / war level
         self.holding_day = np.zeros((D, R), np.float32)   # share of fronts holding
         self.daily = daily
-        if daily:   # day-major while recording, so each step adds to a contiguous slice
-            self.acts_day = np.zeros((D, R, A), np.int32)
-            self.reported_day = np.zeros((D, R, A), np.int32)
+        if daily:
+            self.acts_day = np.zeros((D, A, R), np.int32)
+            self.reported_day = np.zeros((D, A, R), np.int32)
             self.harm_day = np.zeros((D, R))
             self.aid_day = np.zeros((D, R))
             self.trust_day = np.zeros((D, len(pairs), R), np.float32)
             self.status_day = np.zeros((D, G, R), np.int8)
 
-    def _count(self, rep: np.ndarray, actor: np.ndarray, n: np.ndarray) -> np.ndarray:
-        A = self.model.world.n_actors
-        return np.bincount(rep * A + actor, n, minlength=self.model.replications * A
-                           ).reshape(-1, A).astype(np.int32)
-
     def step(self, acts: dict, seen, aid, real: np.ndarray, misuse: np.ndarray) -> None:
-        m = self.model
+        m, t = self.model, self._today
         rep, actor, count, front = acts["rep"], acts["actor"], acts["count"], acts["front"]
         in_truce = m.in_truce
         violation = (real | misuse) & in_truce[rep]
-        self.violations += self._count(rep[violation], actor[violation], count[violation])
+        t["violations"].add(actor[violation], rep[violation], count[violation])
         owned = m.monitoring.admitted(acts, violation)
-        self.admitted += self._count(rep[owned], actor[owned], count[owned])
+        t["admitted"].add(actor[owned], rep[owned], count[owned])
         acc = acts["cause"] == ACCIDENT
-        self.accidents += self._count(rep[acc], actor[acc], count[acc])
-        spoiler = (np.array(m.world.kind, dtype=object)[actor] == "spoiler") & in_truce[rep]
-        self.spoiler_attacks += np.bincount(rep[spoiler], count[spoiler],
-                                            minlength=m.replications).astype(np.int32)
+        t["accidents"].add(actor[acc], rep[acc], count[acc])
+        t["acts"].add(actor, rep, count)
+        spoiler = m.is_spoiler[actor] & in_truce[rep]
         placed = front >= 0
-        harm = np.bincount(rep[placed], count[placed] * at(
-            m.k.harm, rep[placed], actor[placed], front[placed]), minlength=m.replications)
-        self.harm += harm
+        world = self._world_today
+        world.add(np.zeros(placed.sum(), int), rep[placed], count[placed] * at(
+            m.k.harm, rep[placed], actor[placed], front[placed]))
+        world.add(np.ones(spoiler.sum(), int), rep[spoiler], count[spoiler])
         booked = in_truce[seen.rep]
-        self.reported += self._count(seen.rep[booked], seen.accused[booked],
-                                     seen.count[booked])
+        t["reported"].add(seen.accused[booked], seen.rep[booked], seen.count[booked])
+        t["booked"].add(seen.accused, seen.rep, seen.count)
         delivered, blocked, struck = aid
-        self.convoys += np.stack([delivered, blocked, struck], axis=1).astype(np.int32)
-        trucks = delivered * m.convoys.k.trucks
-        self.aid_delivered += trucks
+        self.convoys += np.stack([delivered, blocked, struck])
+        self.aid_delivered += delivered * m.convoys.k.trucks
         if self.daily:
             day = m.tick // m.steps_per_day
-            self.acts_day[day] += self._count(rep, actor, count)
-            self.reported_day[day] += self._count(seen.rep, seen.accused, seen.count)
-            self.harm_day[day] += harm
-            self.aid_day[day] += trucks
+            self.aid_day[day] += delivered * m.convoys.k.trucks
 
     def close_day(self, day: int) -> None:
-        m = self.model
+        m, t = self.model, self._today
+        for name in ("violations", "reported", "admitted", "accidents"):
+            getattr(self, name).__iadd__(t[name].total())
+        harm, spoilers, _ = self._world_today.total()
+        self.harm += harm
+        self.spoiler_attacks += spoilers
+        acts, booked = t["acts"].total(), t["booked"].total()
         self.violence_day[day] = m.violence_yesterday()
         fronts = np.broadcast_to(m.k.war_level > 0, m.front_status.shape)
         holding = (m.front_status == HOLDING) & fronts
         self.holding_day[day] = holding.sum(0) / np.maximum(fronts.sum(0), 1)
         if self.daily:
-            for q, (o, t) in enumerate(self.key_pairs):
-                self.trust_day[day, q] = m.agent_of(o).trust_in(t)
+            self.acts_day[day] = acts
+            self.reported_day[day] = booked
+            self.harm_day[day] = harm
+            for q, (o, tr) in enumerate(self.key_pairs):
+                self.trust_day[day, q] = m.agent_of(o).trust_in(tr)
             self.status_day[day] = m.front_status
 
     def results(self, seeds: np.ndarray | None, first: int, block_size: int | None
@@ -105,8 +111,8 @@ class Recorder:
         w, R = m.world, m.replications
         daily = {}
         if self.daily:
-            daily = {"acts_day": np.ascontiguousarray(self.acts_day.transpose(1, 0, 2)),
-                     "reported_day": np.ascontiguousarray(self.reported_day.transpose(1, 0, 2)),
+            daily = {"acts_day": np.ascontiguousarray(self.acts_day.transpose(2, 0, 1)),
+                     "reported_day": np.ascontiguousarray(self.reported_day.transpose(2, 0, 1)),
                      "harm_day": np.ascontiguousarray(self.harm_day.T),
                      "aid_day": np.ascontiguousarray(self.aid_day.T),
                      "trust_day": np.ascontiguousarray(self.trust_day.transpose(2, 0, 1)),
@@ -128,10 +134,10 @@ class Recorder:
             formal_day=m.collapse_day.copy(), declarer=m.declarer.copy(),
             trigger=m.trigger.copy(), de_facto_day=m.de_facto_day.copy(),
             jic_start_day=m.jic.start_day.copy(),
-            violations=self.violations.copy(), reported=self.reported.copy(),
-            admitted=self.admitted.copy(), accidents=self.accidents.copy(),
-            spoiler_attacks=self.spoiler_attacks.copy(), harm=self.harm.copy(),
-            aid_delivered=self.aid_delivered.copy(), convoys=self.convoys.copy(),
+            violations=_counts(self.violations), reported=_counts(self.reported),
+            admitted=_counts(self.admitted), accidents=_counts(self.accidents),
+            spoiler_attacks=self.spoiler_attacks.astype(np.int32), harm=self.harm.copy(),
+            aid_delivered=self.aid_delivered.copy(), convoys=_counts(self.convoys),
             final_trust=np.stack([m.agent_of(o).trust_in(t) for o, t in self.key_pairs],
                                  axis=1) if self.key_pairs else np.zeros((R, 0)),
             violence_day=np.ascontiguousarray(self.violence_day.T),
@@ -142,6 +148,11 @@ class Recorder:
         m = self.model
         self.initial_trust = [float(np.mean(m.agent_of(o).trust_in(t)))
                               for o, t in self.key_pairs]
+
+
+def _counts(by_row: np.ndarray) -> np.ndarray:
+    """(rows, R) sums of whole counts as (R, rows) integers."""
+    return np.ascontiguousarray(np.rint(by_row.T).astype(np.int32))
 
 
 @dataclass(frozen=True)

@@ -44,10 +44,13 @@ def choose(weights: np.ndarray, u: np.ndarray) -> np.ndarray:
 
     Rows of zeros give index 0 (callers only draw where something happened).
     """
-    cum = np.cumsum(weights, axis=1)
-    total = cum[:, -1:]
-    pick = (cum <= u[:, None] * total).sum(1)
-    return np.minimum(pick, weights.shape[1] - 1)
+    return pick(np.cumsum(weights, axis=1), u)
+
+
+def pick(cumulative: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """``choose`` from rows of cumulative weights (n, K) already summed."""
+    index = (cumulative <= u[:, None] * cumulative[:, -1:]).sum(1)
+    return np.minimum(index, cumulative.shape[1] - 1)
 
 
 def logistic(x: np.ndarray) -> np.ndarray:
