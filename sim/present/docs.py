@@ -53,7 +53,8 @@ MECHANISMS = (
         "seven-day truce, then JIC",
         "If the truce had held, the United States and Russia would have then worked together "
         "to target Islamic extremist fighters",
-        ("JointCenter.decide", "ExternalPower.decide", "SpoilerFaction.plan"),
+        ("JointCenter.decide", "ExternalPower.decide", "SpoilerFaction.plan",
+         "Monitoring.perceive", "AirForce.misidentified_strikes"),
         ("time.duration_days", "mechanisms.jic.enabled", "mechanisms.jic.spoiler_suppression",
          "mechanisms.jic.dispute_resolution", "mechanisms.jic.strike_tempo",
          "actors.<power>.jic_value"),
@@ -89,9 +90,9 @@ MECHANISMS = (
         ("mechanisms.penalties.enabled", "mechanisms.penalties.strength",
          "mechanisms.monitoring.verification", "behaviour.monitoring.detection_base",
          "behaviour.party.blame_cost"),
-        "A violation costs its author the penalty (0 in the reference: none) plus the cost "
-        "of blame, as far as it is pinned on it; penalties also deter a besieger from "
-        "blocking convoys."),
+        "Fighting on a front while the truce stands costs a party the penalty (0 in the "
+        "reference: none) plus the cost of blame, times the chance its violations are pinned "
+        "on it; penalties also deter a besieger from blocking convoys."),
     Mechanism(
         "Russia restrains Assad",
         "depended largely on Russia successfully preventing Assad’s forces from "
@@ -114,8 +115,8 @@ MECHANISMS = (
          "mechanisms.separation.rate_per_day", "actors.<party>.intermixed_with",
          "regions.<region>.marbling", "actors.<power>.leverage", "behaviour.air.collateral"),
         "Separation progresses daily with the patron's leverage and willingness; marbling "
-        "not yet undone lets spoiler attacks pass for the party's and turns strikes on the "
-        "spoilers into misidentified hits on it."),
+        "not yet undone lets spoiler attacks pass for the party's and raises the rate of "
+        "misidentified strikes."),
     Mechanism(
         "intelligence sharing",
         "requirement that the United States share intelligence with Russia",
@@ -213,9 +214,10 @@ MECHANISMS = (
         "citing \"more than 300\" rebel violations",
         ("PartyFaction.decide", "CeasefireModel._declare"),
         ("behaviour.party.declaration_cost", "behaviour.party.declaration_rate",
-         "behaviour.monitoring.bias"),
-        "A party weighs ending the truce over all its fronts against the public cost of "
-        "doing so, which shrinks as self-serving accounts of the other's violations pass; "
+         "behaviour.monitoring.bias", "mechanisms.monitoring.verification"),
+        "A party fighting on some front weighs ending the truce over all its fronts against "
+        "the public cost of doing so, which shrinks as far as self-serving accounts of the "
+        "other's violations are believed (bias without verification); of those that would, "
         "the one that weighs it most declares it.", source="history"),
 )
 
