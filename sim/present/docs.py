@@ -556,9 +556,12 @@ def odd_markdown(shared: Path = SHARED) -> str:
         "- **Prediction.** A party expects the incidents a committed and an uncommitted "
         "other side would produce, given its own monitoring's noise (the likelihood of its "
         "update).",
-        "- **Sensing.** Agents sense acts only through `Monitoring.perceive`: detected "
-        "violations, incidents of unclear origin booked with self-serving bias, spoiler "
-        "attacks misread, misidentified strikes, blocked convoys, misused intelligence.",
+        "- **Sensing.** Parties know the other side's conduct only as `Monitoring.perceive` "
+        "books it for their camp: detected violations, incidents of unclear origin booked "
+        "with self-serving bias, spoiler attacks misread, misidentified strikes, blocked "
+        "convoys, misused intelligence. They also feel the spoiler attacks on their own "
+        "forces, and read yesterday's front status and convoy access; powers see where their "
+        "clients fight.",
         "- **Interaction.** Direct: attacks between camps on shared fronts, patrons' "
         "pressure on clients, the JIC between the powers, convoys past besiegers. Indirect: "
         "through perception (blame), and through fronts, where fighting on neighbours "
@@ -585,7 +588,8 @@ def odd_markdown(shared: Path = SHARED) -> str:
         "that truce's monitoring (`Observer.belief_constants`); without a precedent, the "
         "prior. Every party holds every front (posture 0), grievances are empty, each "
         "power's willingness is its commitment, the JIC is inactive with its clock at 0, "
-        "convoys' access is full, and separation is `mechanisms.separation.initial`. "
+        "convoys' access is full, and a party intermixed with an excluded faction starts "
+        "with separation `mechanisms.separation.initial`. "
         "Initial beliefs in the reference scenario:",
         "",
         "| observer | about | belief that it is committed |",
