@@ -599,7 +599,7 @@ def odd_markdown(shared: Path = SHARED) -> str:
         if isinstance(agent, Observer):
             for t in agent.trusted:
                 out.append(f"| {agent.name} | {world.actors[t]} | "
-                           f"{float(agent.trust_in(int(t))[0]):.2f} |")
+                           f"{float(agent.trust_in(int(t))[0]):.3f} |")
     out += [
         "",
         "## 6. Input data",
