@@ -357,16 +357,37 @@ def _small_model(replications: int = 2):
     return CeasefireModel(load_scenario(str(SCENARIO)), replications, rng=1)
 
 
-def _state(obj, varying: set[str]) -> list[tuple[str, str, str]]:
-    """An object's numpy state: (name, dtype, shape with the replication axis as R)."""
+def _comments(*functions) -> dict[str, str]:
+    """What the code says of each state variable: the comment on the line that assigns
+    ``self.<name>``, continued by comments on following lines of code that assign nothing."""
+    notes: dict[str, str] = {}
+    last = None
+    for function in functions:
+        for line in inspect.getsource(function).splitlines():
+            code, _, comment = line.partition("#")
+            assigned = re.match(r"\s*self\.(\w+)\s*=", code)
+            if assigned:
+                last = assigned.group(1) if comment.strip() else None
+                if last:
+                    notes[last] = comment.strip()
+            elif last and code.strip() and comment.strip():
+                notes[last] += " " + comment.strip()
+            else:
+                last = None
+    return notes
+
+
+def _state(obj, varying: set[str], notes: dict[str, str]) -> list[tuple[str, str, str, str]]:
+    """An object's numpy state: (name, dtype, shape with the replication axis as R, what the
+    code's comment says of it)."""
     out = []
     for name, value in vars(obj).items():
         if isinstance(value, np.ndarray) and not name.startswith("_"):
             dims = [str(d) for d in value.shape]
             if name in varying:
                 dims[-1] = "R"
-            out.append((name, value.dtype.name, "(" + ", ".join(dims) + ("," if len(dims) == 1
-                                                                         else "") + ")"))
+            shape = "(" + ", ".join(dims) + ("," if len(dims) == 1 else "") + ")"
+            out.append((name, value.dtype.name, shape, notes.get(name, "")))
     return out
 
 
@@ -507,10 +528,13 @@ def odd_markdown(shared: Path = SHARED) -> str:
                     "`Network`. Regions (reference scenario): "
                     + ", ".join(world.regions) + ".", ""]
             continue
-        state = _state(a, _replication_axis(a, b))
+        sources = [cls.__init__] if cls is CeasefireModel else \
+            [f for f in (cls.__dict__.get("reset"), getattr(cls, "reset_beliefs", None)) if f]
+        state = _state(a, _replication_axis(a, b), _comments(*sources))
         if state:
-            out += ["| state variable | dtype | shape |", "|---|---|---|"]
-            out += [f"| `{n}` | {d} | {s} |" for n, d, s in state]
+            out += ["| state variable | dtype | shape | note (from the code) |",
+                    "|---|---|---|---|"]
+            out += [f"| `{n}` | {d} | {s} | {_cell(c)} |" for n, d, s, c in state]
             out.append("")
     t = m2.base.time
     out += [
