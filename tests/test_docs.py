@@ -19,10 +19,11 @@ import re
 import pytest
 
 from sim.model.model import CeasefireModel
-from sim.present.docs import (DOCS, MECHANISMS, SHARED, docstrings_of, mechanisms_markdown,
-                              normalise, odd_markdown, parameters_markdown, resolve, schedule,
-                              schedule_items)
+from sim.present.docs import (DOCS, MECHANISMS, SHARED, SUBMODELS, agent_classes, submodel_rows,
+                              docstrings_of, mechanisms_markdown, normalise, odd_markdown,
+                              parameters_markdown, resolve, schedule, schedule_items)
 from sim.scenario.parameters import parameter_rows, parameter_table
+from sim.scenario.schema import Behaviour
 
 needs_shared = pytest.mark.skipif(
     not ((SHARED / "article.txt").exists() and (SHARED / "history.md").exists()),
@@ -135,6 +136,23 @@ def test_the_table_reaches_nested_blocks_and_mappings():
                      "actors.<power>.leverage", "regions.<region>.marbling",
                      "behaviour.party.truce_value", "mechanisms.jic.quiet_days"):
         assert expected in paths, expected
+
+
+def test_each_agent_behaviour_block_is_assembled_under_its_key():
+    classes = agent_classes()
+    declaring = [c for c in classes.values() if getattr(c, "Behaviour", None) is not None
+                 and getattr(c, "behaviour_key", "")]
+    assert declaring
+    for cls in declaring:
+        field = Behaviour.model_fields[cls.behaviour_key]
+        assert field.annotation is cls.Behaviour, cls.__name__
+
+
+def test_every_number_of_the_schema_belongs_to_a_submodel():
+    classes = agent_classes()
+    covered = {r.path for name in SUBMODELS for r in submodel_rows(classes[name])}
+    missing = [r.path for r in parameter_rows() if r.numeric and r.path not in covered]
+    assert not missing
 
 
 # -- ODD ----------------------------------------------------------------------------------

@@ -224,7 +224,7 @@ MECHANISMS = (
 
 # -- resolving "ClassName.method" ---------------------------------------------------------
 
-def _classes() -> dict[str, type]:
+def agent_classes() -> dict[str, type]:
     """The classes a mechanism may name: those of ``sim.agents`` and the model."""
     import sim.agents
     found: dict[str, type] = {}
@@ -242,7 +242,7 @@ def resolve(qualified: str):
     """``"ClassName.method"`` -> (class, the method as the class defines it, its module).
     The method must be defined in that class itself, not inherited."""
     class_name, _, method = qualified.partition(".")
-    cls = _classes()[class_name]
+    cls = agent_classes()[class_name]
     member = cls.__dict__[method]
     function = member.__func__ if isinstance(member, staticmethod | classmethod) else member
     if isinstance(function, property):
@@ -441,14 +441,14 @@ def _param_list(rows) -> list[str]:
     return [f"- `{r.path}` ({unit(r)}default {r.default}): {r.meaning}" for r in rows]
 
 
-def _submodel_rows(cls: type) -> list:
+def submodel_rows(cls: type) -> list:
     """The parameter rows an agent class declares: its actor fields (``Params``), its
     ``Behaviour`` block and the other blocks its module declares; for a front, the region's
     fields; for the model, time, outcomes and harm."""
     from sim.scenario.parameters import parameter_rows
     from sim.scenario.schema import Harm, Outcomes, Region, Time
     own = {"Front": (Region,), "CeasefireModel": (Time, Outcomes, Harm)}.get(cls.__name__, ())
-    blocks = [] if own else _blocks_by_module().get(cls.__module__, [])
+    blocks = _blocks_by_module().get(cls.__module__, [])
     params = getattr(cls, "Params", None)
     rows = []
     for r in parameter_rows():
@@ -456,6 +456,11 @@ def _submodel_rows(cls: type) -> list:
                 r.path.startswith(b + ".") for b in blocks):
             rows.append(r)
     return rows
+
+
+#: The ODD's submodels: the model, each agent class, and the mixins several share.
+SUBMODELS = ("CeasefireModel", "PartyFaction", "SpoilerFaction", "ExternalPower", "JointCenter",
+             "Monitoring", "AidConvoys", "Front", "Observer", "Attacker", "AirForce")
 
 
 def odd_markdown(shared: Path = SHARED) -> str:
@@ -637,7 +642,7 @@ def odd_markdown(shared: Path = SHARED) -> str:
         "behavioural constants it declares.",
         "",
     ]
-    submodels = [type(a) for a, _ in entities] + [Observer, Attacker, AirForce]
+    submodels = [agent_classes()[name] for name in SUBMODELS]
     for cls in submodels:
         module = sys.modules[cls.__module__]
         out += [f"### `{cls.__name__}` (`{cls.__module__}`)", "",
@@ -650,7 +655,7 @@ def odd_markdown(shared: Path = SHARED) -> str:
         if cls is not CeasefireModel and cls.__doc__ and \
                 _first_line(cls.__doc__) != _first_line(module.__doc__):
             out += [inspect.cleandoc(cls.__doc__), ""]
-        declared = _submodel_rows(cls)
+        declared = submodel_rows(cls)
         terms = [r for r in declared if not r.shared]
         shared_rows = [r for r in declared if r.shared]
         if terms:
