@@ -398,13 +398,19 @@ def _replication_axis(a, b) -> set[str]:
             and vars(b)[n].shape[-1] != v.shape[-1]}
 
 
+def _actors(model) -> list:
+    return [model.agent_of(i) for i in range(model.world.n_actors)]
+
+
+def _agents(model) -> list:
+    return [*_actors(model), model.monitoring, model.jic, model.convoys, model.fronts[0]]
+
+
 def _entities() -> list[tuple[object, object]]:
     """One agent of each class, in a model of 2 and of 3 replications."""
     m2, m3 = _small_model(2), _small_model(3)
     pairs, seen = [], set()
-    for a, b in zip([*m2._actors, m2.monitoring, m2.jic, m2.convoys, m2.fronts[0]],
-                    [*m3._actors, m3.monitoring, m3.jic, m3.convoys, m3.fronts[0]],
-                    strict=True):
+    for a, b in zip(_agents(m2), _agents(m3), strict=True):
         if type(a) not in seen:
             seen.add(type(a))
             pairs.append((a, b))
@@ -624,7 +630,7 @@ def odd_markdown(shared: Path = SHARED) -> str:
         "| observer | about | belief that it is committed |",
         "|---|---|---|",
     ]
-    for agent in m2._actors:
+    for agent in _actors(m2):
         if isinstance(agent, Observer):
             for t in agent.trusted:
                 out.append(f"| {agent.name} | {world.actors[t]} | "
