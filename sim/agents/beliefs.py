@@ -120,7 +120,12 @@ class Observer:
         self.cause_weight.add(seen.cause[mine], rep, weight)
 
     def update_beliefs(self, days: float = 1.0) -> None:
-        """The day's Bayesian update, then the drift back towards the prior."""
+        """The day's Bayesian update, then the drift back towards the prior.
+
+        Article: Obama cited "gaps of trust" between the US and Russian governments; the
+        powers "harbor deep-seated mistrust for one another". Trust here is the belief
+        that the other side is committed, revised from what each side perceives.
+        """
         k = self.k
         self.logodds += k.belief_gap * days - self.evidence.total() * k.belief_log_ratio
         p = logistic(self.logodds)

@@ -270,7 +270,11 @@ class PartyFaction(CeasefireAgent, Observer, Attacker, AirForce):
         self.separation = self.separation + effort * (1.0 - self.separation)
 
     def plan(self) -> None:
-        """The day's rates of acts on each front."""
+        """The day's rates of acts on each front: war tempo where it fights; where it holds,
+        its undisciplined units (held back by its patron) and a proportional response to
+        the incidents it perceived there, forgiven over ``memory_days``. history.md: under
+        noisy monitoring "strict tit-for-tat retaliation locks into cycles of punishment";
+        forgiveness restores cooperation."""
         k, model = self.k, self.model
         war = k.war_rate * (k.front_weight[:, None] if np.ndim(k.front_weight) == 1
                             else k.front_weight)

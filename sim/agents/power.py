@@ -171,7 +171,12 @@ class ExternalPower(CeasefireAgent, Observer, Attacker, AirForce):
 
     def misuse(self, acts: Acts) -> None:
         """Misuse of shared intelligence while the JIC works: strikes on the provider's
-        clients, on the fronts where it meets them (its own stream ``<name>.misuse``)."""
+        clients, on the fronts where it meets them (its own stream ``<name>.misuse``).
+
+        Article: the plan was criticised "for its requirement that the United States share
+        intelligence with Russia"; the Pentagon's "aversion to sharing information with a
+        military adversary". The less committed the recipient, the more it misuses.
+        """
         if self.provider < 0 or not np.any(self.k.misuse):
             return
         model, world = self.model, self.model.world

@@ -129,6 +129,7 @@ class CeasefireModel(Model):
         self.separation = np.zeros(R)
         for agent in behaving:
             agent.reset(R)
+        self._update_separation()
         self.recorder = Recorder(self, record_daily)
         self.recorder.remember_initial_trust()
         self.tick = 0
@@ -233,6 +234,11 @@ class CeasefireModel(Model):
         for agent in self._actors:
             if hasattr(agent, "update_beliefs"):
                 agent.update_beliefs()
+        self._update_separation()
+
+    def _update_separation(self) -> None:
+        """How far marbled fighters are separated in each world: the mean over the parties
+        intermixed with an excluded faction."""
         separation = [p.separation for p in self.parties if p.k.separation_rate.any()
                       or p.k.separation_initial.any()]
         self.separation = np.mean(separation, axis=0) if separation else \
