@@ -189,7 +189,8 @@ def test_fronts_are_holding_fraying_or_fighting_by_their_violence():
     war = np.array([[10.0], [10.0], [10.0], [0.0]])
     violence = np.array([[0.0], [10 * (b.fraying_share + 0.01)],
                          [10 * (b.fighting_share + 0.01)], [5.0]])
-    assert assess(violence, war, b)[:, 0].tolist() == [HOLDING, FRAYING, FIGHTING, HOLDING]
+    status = assess(violence, war, b.fraying_share, b.fighting_share)
+    assert status[:, 0].tolist() == [HOLDING, FRAYING, FIGHTING, HOLDING]
 
 
 def test_spoiler_attacks_pass_for_the_other_side_only_where_fighters_are_intermixed():

@@ -95,7 +95,7 @@ class AidConvoys(CeasefireAgent):
                                                           strict=True)])  # (B, R)
         pull = np.array([b.pull() for b in self.besiegers])                 # (B, R)
         fights = fighting[siege, rep] > 0
-        p_block = np.where(fights | model.collapsed[rep], k.blocked_when_fighting,
+        p_block = np.where(fights | model.collapsed[rep], at(k.blocked_when_fighting, rep),
                            at(k.obstruction, rep) * (1.0 - pull[siege, rep]))
         blocked = u[1, siege, rep] < p_block
         rates = np.array([b.rate[g] for b, g in zip(self.besiegers, world.siege_region,

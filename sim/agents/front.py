@@ -56,9 +56,10 @@ class Front(FixedAgent):
         return f"Front({self.name!r})"
 
 
-def assess(violence: np.ndarray, war_level: np.ndarray, b) -> np.ndarray:
-    """Every front's status from the day's violence on it, (G, R)."""
+def assess(violence: np.ndarray, war_level: np.ndarray, fraying: np.ndarray | float,
+           fighting: np.ndarray | float) -> np.ndarray:
+    """Every front's status from the day's violence on it (shares of its war level at which
+    it frays and fights: ``FrontBehaviour``), (G, R)."""
     ratio = violence / np.maximum(war_level, 1e-12)
-    status = np.where(ratio >= b.fighting_share, FIGHTING,
-                      np.where(ratio >= b.fraying_share, FRAYING, HOLDING))
+    status = np.where(ratio >= fighting, FIGHTING, np.where(ratio >= fraying, FRAYING, HOLDING))
     return np.where(war_level > 0, status, HOLDING).astype(np.int8)

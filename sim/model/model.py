@@ -79,9 +79,11 @@ class CeasefireModel(Model):
         worlds = [World.of(s) for s in self.scenarios]
         self.world = worlds[0]
         for s, w in zip(self.scenarios[1:], worlds[1:], strict=True):
-            if w.structure() != self.world.structure() or s.time != self.base.time:
+            if w.structure() != self.world.structure() or s.time != self.base.time or \
+                    s.outcomes.de_facto_window_days != self.base.outcomes.de_facto_window_days:
                 raise ValueError(f"parameter set {s.name!r} differs from {self.base.name!r} "
-                                 "in its actors, regions, camps or time: run it separately")
+                                 "in its actors, regions, camps, time or de facto window: "
+                                 "run it separately")
         self.streams = Streams(blocks, sets=len(self.scenarios))
         self.per_set = self.streams.base
         self.replications = R = self.streams.replications
@@ -144,6 +146,8 @@ class CeasefireModel(Model):
         war = np.asarray(war, dtype=float) * np.ones(world.n_regions)
         return {"war_level": war, "war_total": war.sum(),
                 "de_facto_share": sc.outcomes.de_facto_share,
+                "fraying_share": sc.behaviour.fronts.fraying_share,
+                "fighting_share": sc.behaviour.fronts.fighting_share,
                 "harm": sc.harm.lethality * np.array(
                     [sc.actors[n].strength for n in world.actors])[:, None]
                 * world.civilians[None, :]}
@@ -221,7 +225,7 @@ class CeasefireModel(Model):
         """Step 1: the day's front status, de facto collapse, access and beliefs."""
         day = self.tick // self.steps_per_day - (self.tick % self.steps_per_day == 0)
         self.front_status = assess(self.violence_today, self.k.war_level,
-                                   self.base.behaviour.fronts)
+                                   self.k.fraying_share, self.k.fighting_share)
         self._recent = np.roll(self._recent, -1, axis=0)
         self._recent[-1] = self.violence_today.sum(0) / np.maximum(self.k.war_total, 1e-12)
         if day + 1 >= len(self._recent):
