@@ -2,9 +2,10 @@
 
 An agent that fights sets, once a day, its rate of acts on each front
 (``self.rate``, (G, R), per day) and the part of it that is retaliation
-(``self.retaliating``); each step :meth:`Attacker.act` draws the acts from its
-own stream ``<name>.acts`` (5 uniforms per world: whether and how many, where,
-why, how it is perceived, whether its author owns up to it).
+(``self.retaliating``); each day :meth:`Attacker.act` draws the day's acts, sub-step by sub-step
+(``time.step_hours``), from its own stream ``<name>.acts`` (5 uniforms per
+sub-step and world: whether and how many, where, why, how it is perceived,
+whether its author owns up to it).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from sim.model.sampling import per_step, pick, poisson_count
 
 
 class Attacker:
-    """Mixin: draws this step's acts from the day's rates."""
+    """Mixin: draws the day's acts from the day's rates."""
 
     index: int
     rate: np.ndarray          # (G, R) acts per day on each front
@@ -35,22 +36,23 @@ class Attacker:
         return self.model.world.counterpart[self.index, front]
 
     def act(self, acts: Acts) -> None:
-        """This step's acts. An agent that can never act (no war tempo in any world) draws
+        """The day's acts. An agent that can never act (no war tempo in any world) draws
         nothing: its stream is its own, so no other stream shifts."""
         model = self.model
         if not np.any(self.k.war_rate):
             return
-        u = self.uniforms("acts", 5)
-        (rep,) = np.nonzero(u[0] < self._p_step)
+        u = self.uniforms("acts", 5 * model.substeps).reshape(5, model.substeps, -1)
+        hour, rep = np.nonzero(u[0] < self._p_step)
         if not len(rep):
             return
-        n = poisson_count(u[0, rep], self.total[rep] * model.dt)
+        n = poisson_count(u[0, hour, rep], self.total[rep] * model.dt)
         if self._cumulative is None:
             self._cumulative = np.cumsum(self.rate.T, axis=1)
-        front = pick(self._cumulative[rep], u[1, rep])
+        front = pick(self._cumulative[rep], u[1, hour, rep])
         share = self.retaliating[front, rep] / np.maximum(self.rate[front, rep], 1e-300)
-        cause = np.where(u[2, rep] < share, RETALIATION,
+        why = u[2, hour, rep]
+        cause = np.where(why < share, RETALIATION,
                          SPOILER if self.model.world.kind[self.index] == "spoiler"
                          else DELIBERATE)
-        acts.add(rep, self.index, self.target_on(front, u[2, rep]), front, n, cause,
-                 u[3, rep], u[4, rep])
+        acts.add(rep, self.index, self.target_on(front, why), front, n, cause,
+                 u[3, hour, rep], u[4, hour, rep], hour)

@@ -56,22 +56,22 @@ class AirForce:
         }
 
     def misidentified_strikes(self, acts: Acts) -> None:
-        """This step's misidentified strikes (none drawn for an agent with no air power in
+        """The day's misidentified strikes (none drawn for an agent with no air power in
         any world)."""
         model, k = self.model, self.k
         if not np.any(k.accident_rate):
             return
-        u = self.uniforms("accidents", 3)
+        u = self.uniforms("accidents", 3 * model.substeps).reshape(3, model.substeps, -1)
         jic = model.jic.active
         rate = k.accident_rate * (1.0 + k.accident_marbling * (1.0 - model.separation)) \
             * (1.0 + k.accident_tempo * jic) * (1.0 - k.precision * jic)
         rate = np.broadcast_to(rate, (model.replications,))
-        (rep,) = np.nonzero(u[0] < per_step(rate, model.dt))
+        hour, rep = np.nonzero(u[0] < per_step(rate, model.dt))
         if not len(rep):
             return
-        n = poisson_count(u[0, rep], rate[rep] * model.dt)
+        n = poisson_count(u[0, hour, rep], rate[rep] * model.dt)
         world = model.world
         weights = world.front_weight[self.index] * (world.counterpart[self.index] >= 0)
-        front = choose(np.broadcast_to(weights, (len(rep), len(weights))), u[1, rep])
+        front = choose(np.broadcast_to(weights, (len(rep), len(weights))), u[1, hour, rep])
         acts.add(rep, self.index, world.counterpart[self.index, front], front, n, ACCIDENT,
-                 u[2, rep], 1.0)
+                 u[2, hour, rep], 1.0, hour)

@@ -3,7 +3,7 @@
 Article: the deal demanded "unhindered humanitarian access to all regions".
 history.md: aid never reached eastern Aleppo; two 20-truck convoys waited at
 the border all week over the disputed Castello Road pull-back; on 19 Sept the
-UN/SARC convoy at Urum al-Kubra was struck. Each step a convoy may set out for
+UN/SARC convoy at Urum al-Kubra was struck. Each sub-step a convoy may set out for
 each besieged front; the besieger blocks it as far as the access arrangements
 leave room (``obstruction``) and its patron and any penalties do not hold it
 back, always once it fights there; a convoy that gets through may be struck,
@@ -82,14 +82,14 @@ class AidConvoys(CeasefireAgent):
         self.besiegers = [self.model.agent_of(b) for b in world.besieger]
 
     def run(self, acts: Acts) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """This step's convoys: (delivered, blocked, struck) counts per world."""
+        """The day's convoys: (delivered, blocked, struck) counts per world."""
         model, world, k = self.model, self.model.world, self.k
-        B, R = len(world.siege_region), model.replications
-        u = self.uniforms("convoys", 3 * B).reshape(3, B, R)
+        B, R, H = len(world.siege_region), model.replications, model.substeps
         if not B:
             zero = np.zeros(R, np.int64)
             return zero, zero, zero
-        siege, rep = np.nonzero(u[0] < k.p_convoy)
+        u = self.uniforms("convoys", 3 * H * B).reshape(3, H, B, R)
+        hour, siege, rep = np.nonzero(u[0] < k.p_convoy)
         region = world.siege_region[siege]
         fighting = np.array([b.posture[g] for b, g in zip(self.besiegers, world.siege_region,
                                                           strict=True)])  # (B, R)
@@ -97,13 +97,13 @@ class AidConvoys(CeasefireAgent):
         fights = fighting[siege, rep] > 0
         p_block = np.where(fights | model.collapsed[rep], at(k.blocked_when_fighting, rep),
                            at(k.obstruction, rep) * (1.0 - pull[siege, rep]))
-        blocked = u[1, siege, rep] < p_block
+        blocked = u[1, hour, siege, rep] < p_block
         rates = np.array([b.rate[g] for b, g in zip(self.besiegers, world.siege_region,
                                                     strict=True)])         # (B, R)
         war = np.array([np.broadcast_to(b.k.war_rate * b.k.front_weight[g], (R,)) for b, g in
                         zip(self.besiegers, world.siege_region, strict=True)])  # (B, R)
         violence = rates[siege, rep] / np.maximum(war[siege, rep], 1e-12)
-        struck = ~blocked & (u[2, siege, rep] < np.minimum(
+        struck = ~blocked & (u[2, hour, siege, rep] < np.minimum(
             at(k.strike_risk, rep) * violence, 1.0))
         delivered = ~blocked & ~struck
         self.sent += np.bincount(siege * R + rep, minlength=B * R).reshape(B, R)
@@ -111,7 +111,7 @@ class AidConvoys(CeasefireAgent):
                                     minlength=B * R).reshape(B, R)
         bad = blocked | struck
         acts.add(rep[bad], world.besieger[siege[bad]], world.besieged[siege[bad]],
-                 region[bad], 1, BLOCKED_AID, 0.0, 1.0)
+                 region[bad], 1, BLOCKED_AID, 0.0, 1.0, hour[bad])
         return tuple(np.bincount(rep[x], minlength=R) for x in (delivered, blocked, struck))
 
     def new_day(self) -> None:

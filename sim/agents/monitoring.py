@@ -128,17 +128,18 @@ class Monitoring(CeasefireAgent):
         """Incidents of unclear origin each party faction meets on its fronts, booked against
         its counterpart there (its own stream: 2 uniforms per observer)."""
         model, world, k = self.model, self.model.world, self.k
-        u = self.uniforms("ambiguous", 2 * len(self.observers)).reshape(
-            2, len(self.observers), -1)
+        H = model.substeps
+        u = self.uniforms("ambiguous", 2 * H * len(self.observers)).reshape(
+            2, H, len(self.observers), -1)
         resolve = 1.0 - k.dispute_resolution * model.jic.active
-        row, rep = np.nonzero(u[0] < k.p_ambiguous * resolve)
+        hour, row, rep = np.nonzero(u[0] < k.p_ambiguous * resolve * ~model.collapsed)
         if not len(rep):
             return ()
         observer = self.observers[row]
-        n = poisson_count(u[0, row, rep], np.broadcast_to(
+        n = poisson_count(u[0, hour, row, rep], np.broadcast_to(
             k.ambiguous_per_step * resolve, (model.replications,))[rep])
         weights = world.front_weight[observer] * (world.counterpart[observer] >= 0)
-        front = choose(weights, u[1, row, rep])
+        front = choose(weights, u[1, hour, row, rep])
         accused = world.counterpart[observer, front]
         return (rep, world.camp[observer], accused, front, n.astype(float),
                 np.full(len(rep), MISATTRIBUTION), n)

@@ -180,10 +180,10 @@ class ExternalPower(CeasefireAgent, Observer, Attacker, AirForce):
         if self.provider < 0 or not np.any(self.k.misuse):
             return
         model, world = self.model, self.model.world
-        u = self.uniforms("misuse", 4)
+        u = self.uniforms("misuse", 4 * model.substeps).reshape(4, model.substeps, -1)
         rate = np.broadcast_to(self.k.misuse * (1.0 - self.willingness) * model.jic.active,
                                (model.replications,))
-        (rep,) = np.nonzero(u[0] < per_step(rate, model.dt))
+        hour, rep = np.nonzero(u[0] < per_step(rate, model.dt))
         if not len(rep):
             return
         victims = world.counterpart[self.index]
@@ -191,8 +191,9 @@ class ExternalPower(CeasefireAgent, Observer, Attacker, AirForce):
             world.patron[np.maximum(victims, 0)] == self.provider)
         if not weights.any():
             return
-        front = choose(np.broadcast_to(weights, (len(rep), len(weights))), u[1, rep])
-        acts.add(rep, self.index, victims[front], front, 1, MISUSE, u[2, rep], u[3, rep])
+        front = choose(np.broadcast_to(weights, (len(rep), len(weights))), u[1, hour, rep])
+        acts.add(rep, self.index, victims[front], front, 1, MISUSE, u[2, hour, rep],
+                 u[3, hour, rep], hour)
 
 
 class PowerParams(Strict):

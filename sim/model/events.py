@@ -16,21 +16,23 @@ CAUSES = ("deliberate", "retaliation", "spoiler", "accident", "misattribution",
           "blocked_aid", "intelligence_misuse")
 DELIBERATE, RETALIATION, SPOILER, ACCIDENT, MISATTRIBUTION, BLOCKED_AID, MISUSE = range(7)
 
-_ACT_FIELDS = ("rep", "actor", "target", "front", "count", "cause", "fate", "admit")
+_ACT_FIELDS = ("rep", "actor", "target", "front", "count", "cause", "fate", "admit", "hour")
 
 
 @dataclass
 class Acts:
-    """Hostile acts of one step. ``fate`` and ``admit`` are the act's own uniforms, drawn by
-    its author's stream, for how it is perceived and whether its author owns up to it."""
+    """Hostile acts of one day. ``fate`` and ``admit`` are the act's own uniforms, drawn by
+    its author's stream, for how it is perceived and whether its author owns up to it;
+    ``hour`` is the sub-step of the day it happened in."""
 
     parts: list[tuple[np.ndarray, ...]] = field(default_factory=list)
 
-    def add(self, rep, actor, target, front, count, cause, fate, admit) -> None:
+    def add(self, rep, actor, target, front, count, cause, fate, admit, hour) -> None:
         n = len(rep)
         if n:
             self.parts.append(tuple(_column(x, n) for x in
-                                    (rep, actor, target, front, count, cause, fate, admit)))
+                                    (rep, actor, target, front, count, cause, fate, admit,
+                                     hour)))
 
     def arrays(self) -> dict[str, np.ndarray]:
         if not self.parts:

@@ -39,29 +39,29 @@ DISTRUST = len(CAUSES)
 class CeasefireModel(Model):
     """A truce between the parties of a scenario, with its guarantors and spoilers.
 
-    Order of one step (one hour by default). At the start of each day:
+    One step is one day, the decision cycle; acts within it are drawn sub-step by
+    sub-step (``time.step_hours``, one hour by default) at the day's rates. In order:
 
-    1. Close the day before: each front's status from its violence (holding,
-       fraying, fighting); de facto collapse if the parties' violence stayed
-       above its share of the pre-truce level over the window; convoys' access;
-       every party revises its beliefs from the incidents it perceived.
-    2. Powers decide: willingness to press their clients, whether they would
+    1. Powers decide: willingness to press their clients, whether they would
        join the JIC now.
-    3. The joint center counts its quiet days and starts if its conditions hold.
-    4. Party factions decide, front by front: keep the truce, retaliate, or
+    2. The joint center counts its quiet days and starts if its conditions hold.
+    3. Party factions decide, front by front: keep the truce, retaliate, or
        abandon the front; each weighs declaring the truce over. If any does,
        the one that weighs it most declares it (formal collapse); the trigger is
        the cause that weighed most in what it perceived the day before.
-    5. Everyone who fights sets the day's rates of acts on each front.
-
-    Then every step:
-
-    6. Acts: party factions, powers and spoilers act from their rates;
-       misidentified strikes; misuse of shared intelligence; aid convoys.
-    7. Perception: the monitoring agent books the acts, and incidents of unclear
-       origin, as each camp perceives them; each party absorbs what its camp
-       perceived (beliefs, grievances by front, spoiler pressure).
-    8. Records.
+    4. Everyone who fights sets the day's rates of acts on each front.
+    5. Acts, sub-step by sub-step: party factions, powers and spoilers act from
+       their rates; misidentified strikes; misuse of shared intelligence; aid
+       convoys.
+    6. Perception, while the truce formally stands: the monitoring agent books the
+       acts, and incidents of unclear origin, as each camp perceives them; each
+       party absorbs what its camp perceived (beliefs, grievances by front,
+       spoiler pressure).
+    7. Records.
+    8. The day closes: each front's status from its violence (holding, fraying,
+       fighting); de facto collapse if the parties' violence stayed above its
+       share of the pre-truce level over the window; convoys' access; every party
+       revises its beliefs from the incidents it perceived.
 
     Each agent draws from its own named random streams (``sim.model.streams``).
     """
@@ -88,10 +88,9 @@ class CeasefireModel(Model):
         self.per_set = self.streams.base
         self.replications = R = self.streams.replications
         t = self.base.time
-        self.dt = t.step_hours / 24.0
-        self.steps_per_day = round(24.0 / t.step_hours)
+        self.dt = t.step_hours / 24.0                  # days per sub-step
+        self.substeps = round(24.0 / t.step_hours)     # sub-steps of a day
         self.truce_days = round(t.duration_days)
-        self.horizon_steps = round(t.horizon_days) * self.steps_per_day
         self.n_days = round(t.horizon_days)
 
         world = self.world
@@ -134,7 +133,6 @@ class CeasefireModel(Model):
         self._update_separation()
         self.recorder = Recorder(self, record_daily)
         self.recorder.remember_initial_trust()
-        self.tick = 0
         self.day = 0
         self.running = True
 
@@ -187,8 +185,9 @@ class CeasefireModel(Model):
         return self.results()
 
     def step(self) -> None:
-        if self.tick % self.steps_per_day == 0:
-            self._new_day()
+        """One day: decisions (steps 1-4 of the class docstring), the day's acts, sub-step
+        by sub-step, their perception and the records (steps 5-7), the day's close (8)."""
+        self._decide()
         acts = Acts()
         self.agents_by_type.get(PartyFaction, _none).do("act", acts)
         self.agents_by_type.get(ExternalPower, _none).do("act", acts)
@@ -199,20 +198,21 @@ class CeasefireModel(Model):
         self.agents_by_type.get(ExternalPower, _none).do("misuse", acts)
         aid = self.convoys.run(acts)
         done = acts.arrays()
-        seen = self.monitoring.perceive(done)
+        # Once a truce is declared over nobody books violations of it: perception runs on
+        # the worlds whose truce still formally stands.
+        standing = ~self.collapsed[done["rep"]]
+        live = {key: column[standing] for key, column in done.items()}
+        seen = self.monitoring.perceive(live)
         for agent in self._actors:
             if hasattr(agent, "absorb"):
-                agent.absorb(done, seen)
+                agent.absorb(live, seen)
         self._account(done, seen, aid)
-        self.tick += 1
-        if self.tick >= self.horizon_steps:
-            self._close_day()
-            self.running = False
+        self._close_day()
+        self.day += 1
+        self.running = self.day < self.n_days
 
-    def _new_day(self) -> None:
-        if self.tick > 0:
-            self._close_day()
-        self.day = self.tick // self.steps_per_day
+    def _decide(self) -> None:
+        """Steps 1-4: powers, the joint center, the parties, declarations, the day's rates."""
         self.agents_by_type.get(ExternalPower, _none).do("decide")
         self.jic.decide()
         self.agents_by_type.get(PartyFaction, _none).do("decide")
@@ -222,8 +222,8 @@ class CeasefireModel(Model):
             self.agents_by_type.get(kind, _none).do("plan")
 
     def _close_day(self) -> None:
-        """Step 1: the day's front status, de facto collapse, access and beliefs."""
-        day = self.tick // self.steps_per_day - (self.tick % self.steps_per_day == 0)
+        """Step 8: the day's front status, de facto collapse, access and beliefs."""
+        day = self.day
         self.front_status = assess(self.violence_today, self.k.war_level,
                                    self.k.fraying_share, self.k.fighting_share)
         self._recent = np.roll(self._recent, -1, axis=0)
@@ -249,7 +249,7 @@ class CeasefireModel(Model):
             np.zeros(self.replications)
 
     def _declare(self) -> None:
-        """Step 4: the party that weighs ending the truce most declares it over."""
+        """Step 3: the party that weighs ending the truce most declares it over."""
         parties = [p for p in self.parties if p.declares.any()]
         if not parties:
             return
@@ -271,7 +271,7 @@ class CeasefireModel(Model):
         return self._recent[-1]
 
     def _account(self, acts: dict, seen, aid) -> None:
-        """Step 8: the parties' violence by front, and the records."""
+        """Step 7: the parties' violence by front, and the records."""
         fighting = ~self.is_spoiler[acts["actor"]]
         real = fighting & ((acts["cause"] == DELIBERATE) | (acts["cause"] == RETALIATION)) \
             & (acts["front"] >= 0)
@@ -284,8 +284,8 @@ class CeasefireModel(Model):
 
     @property
     def in_truce(self) -> np.ndarray:
-        """Worlds whose truce still formally stands, within its duration, (R,)."""
-        return ~self.collapsed & (self.tick < self.truce_days * self.steps_per_day)
+        """Worlds whose truce still formally stands, within its duration, today, (R,)."""
+        return ~self.collapsed & (self.day < self.truce_days)
 
     # -- output -----------------------------------------------------------------------
 

@@ -82,8 +82,7 @@ class Recorder:
         self.convoys += np.stack([delivered, blocked, struck])
         self.aid_delivered += delivered * m.convoys.k.trucks
         if self.daily:
-            day = m.tick // m.steps_per_day
-            self.aid_day[day] += delivered * m.convoys.k.trucks
+            self.aid_day[m.day] += delivered * m.convoys.k.trucks
 
     def close_day(self, day: int) -> None:
         m, t = self.model, self._today

@@ -24,7 +24,8 @@ def stream_seed(seed: int, name: str) -> np.random.SeedSequence:
 
 
 class Streams:
-    """Uniforms in [0, 1) of fixed shape per step and stream: ``(rows, R)``."""
+    """Uniforms in [0, 1) of fixed shape per step and stream: ``(rows, R)``, single precision
+    (24 random bits: the smallest chance anything is compared with is far above 1e-7)."""
 
     def __init__(self, blocks: Sequence[tuple[int, int]], sets: int = 1):
         self.blocks = [(int(size), int(seed)) for size, seed in blocks]
@@ -48,13 +49,14 @@ class Streams:
         out = self._buffers.get(key)
         if out is None:
             out = self._buffers[key] = np.empty((len(self.blocks), rows, max(
-                size for size, _ in self.blocks)))
+                size for size, _ in self.blocks)), np.float32)
         if len(gens) == 1:
-            u = gens[0].random(out=out[0])
+            u = gens[0].random(out=out[0], dtype=np.float32)
         else:
             parts = []
             for b, (gen, (size, _)) in enumerate(zip(gens, self.blocks, strict=True)):
-                parts.append(gen.random(out=out[b, :, :size]) if size == out.shape[2]
-                             else gen.random((rows, size)))
+                parts.append(gen.random(out=out[b, :, :size], dtype=np.float32)
+                             if size == out.shape[2]
+                             else gen.random((rows, size), dtype=np.float32))
             u = np.concatenate(parts, axis=1)
         return np.tile(u, (1, self.sets)) if self.sets > 1 else u

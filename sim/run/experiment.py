@@ -42,7 +42,7 @@ def run_blocks(scenarios: list[Scenario], blocks: list[tuple[int, int, int]],
     per_day = model.replications / model.n_days
     while model.running:
         model.step()
-        if progress and model.tick % model.steps_per_day == 0:
+        if progress:
             progress(per_day)
     seeds = np.concatenate([np.full(size, seed, np.uint64) for _, size, seed in blocks])
     first = np.concatenate([np.arange(f, f + size) for f, size, _ in blocks])
