@@ -205,7 +205,7 @@ def test_spoiler_attacks_pass_for_the_other_side_only_where_fighters_are_intermi
         idlib = m.world.regions.index("idlib")
         acts = Acts()
         reps = np.arange(R)
-        acts.add(reps, nusra, gov, idlib, 1, SPOILER, np.full(R, 0.01), 1.0)
+        acts.add(reps, nusra, gov, idlib, 1, SPOILER, np.full(R, 0.01), 1.0, 0)
         seen = m.monitoring.perceive(acts.arrays())
         booked.append(int(((seen.cause == SPOILER)
                            & (seen.accused == m.world.index("opposition"))).sum()))

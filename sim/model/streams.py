@@ -35,6 +35,11 @@ class Streams:
         self._buffers: dict[tuple[str, int], np.ndarray] = {}
 
     @property
+    def names(self) -> list[str]:
+        """The streams drawn from so far."""
+        return list(self._generators)
+
+    @property
     def replications(self) -> int:
         return self.base * self.sets
 

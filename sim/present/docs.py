@@ -313,11 +313,11 @@ def parameters_markdown() -> str:
 
 def schedule() -> str:
     """The numbered order of sub-steps, verbatim from ``CeasefireModel``'s docstring: from
-    its "Order of one step" paragraph to its last numbered item."""
+    its "One step is" paragraph to its last numbered item."""
     from sim.model.model import CeasefireModel
     doc = inspect.cleandoc(CeasefireModel.__doc__ or "")
     paragraphs = doc.split("\n\n")
-    start = next(i for i, p in enumerate(paragraphs) if p.startswith("Order of one step"))
+    start = next(i for i, p in enumerate(paragraphs) if p.startswith("One step is"))
     end = max(i for i, p in enumerate(paragraphs) if re.search(r"^\d+\. ", p, re.M))
     return "\n\n".join(paragraphs[start:end + 1])
 
@@ -674,9 +674,8 @@ def odd_markdown(shared: Path = SHARED) -> str:
 def _streams() -> list[str]:
     """The random streams a day of the reference scenario draws from."""
     model = _small_model(2)
-    for _ in range(model.steps_per_day):
-        model.step()
-    return sorted(model.streams._generators)
+    model.step()
+    return sorted(model.streams.names)
 
 
 def write(docs: Path = DOCS, shared: Path = SHARED) -> list[Path]:
