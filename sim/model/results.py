@@ -10,13 +10,14 @@ from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from sim.agents.base import at
 from sim.agents.front import HOLDING
 from sim.model.events import ACCIDENT, CAUSES, Tally
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from sim.model.model import CeasefireModel
 
 TRIGGERS = (*CAUSES, "distrust")
@@ -241,6 +242,7 @@ class Results:
 
     def replication_table(self) -> pd.DataFrame:
         """One row per replication: what happened and the counts behind it."""
+        import pandas as pd   # only where tables are wanted: a model run does not need it
         names = np.array(self.actors + ("",), dtype=object)
         triggers = np.array(TRIGGERS + ("",), dtype=object)
         table = {
@@ -278,6 +280,7 @@ class Results:
 
     def daily_table(self) -> pd.DataFrame:
         """Per-day series over replications (long format: day, series, actor, mean, p10, p90)."""
+        import pandas as pd
         if self.acts_day is None:
             raise ValueError("this run did not record per-day series")
         D = self.acts_day.shape[1]

@@ -98,13 +98,15 @@ def run_batch(task: tuple[list[tuple[str, int, Scenario]], int, int, int, int]
 
 
 def batches(plan: SweepPlan, todo: list) -> Iterator[tuple]:
-    """Chunks still to run, grouped by block into tasks of at most ``MAX_WORLDS`` worlds."""
+    """Chunks still to run, grouped by block into tasks of at most ``MAX_WORLDS`` worlds, and
+    into at least four tasks per block where there are enough chunks (so two workers share
+    the work, and an interrupted sweep loses little)."""
     block = plan.describe()["block"]
     by_block: dict[int, list] = {}
     for c in todo:
         by_block.setdefault(c.block, []).append(c)
     for chunks in by_block.values():
-        per_task = max(1, min(64, MAX_WORLDS // max(chunks[0].size, 1)))
+        per_task = max(1, min(MAX_WORLDS // max(chunks[0].size, 1), -(-len(chunks) // 4)))
         for start in range(0, len(chunks), per_task):
             group = chunks[start:start + per_task]
             c = group[0]
