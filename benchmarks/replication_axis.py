@@ -6,9 +6,14 @@ Prints, for the same scenario in one process on one core (BLAS limited to one
 thread):
 1. runs per second of N replications in one model (R = N) and of N models of
    R = 1, and their ratio (the design's target: at least 100x);
-2. model time of ``--big`` replications in one model, best and median of
-   ``--repeat`` runs (target: 10,000 replications in under 2 s), with and
-   without the per-day series the main job records.
+2. model time of ``--big`` replications as the main job runs them (its blocks
+   in one model), best and median of ``--repeat`` runs (target: 10,000
+   replications in under 2 s), with and without the per-day series;
+3. a sweep's points stacked on the replication axis: ``--points`` parameter
+   sets (a penalties x verification grid) x ``--per-point`` replications in one
+   model, against the per-truce rate of part 2 (target: at least 70%);
+4. the main job end to end (``run.py -r --big --no-charts``, a fresh process):
+   wall time and the share of it that is the model.
 Model time excludes interpreter start-up and imports. Both sides are measured
 in the same run, so the ratio holds on a shared, noisy machine even when the
 absolute figures move.
@@ -17,16 +22,21 @@ absolute figures move.
 from __future__ import annotations
 
 import argparse
+import json
 import platform
 import statistics
+import subprocess
+import sys
+import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from sim.scenario.loading import load_scenario
 from sim.model.model import CeasefireModel
+from sim.run.experiment import run_blocks, run_scenario
+from sim.scenario.loading import load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -40,6 +50,30 @@ def seconds(scenario, replications: int, seed: int, daily: bool = True) -> float
     return time.perf_counter() - started
 
 
+def main_job_seconds(scenario, replications: int, seed: int, daily: bool = True) -> float:
+    """Model time of the main job: its blocks, each with its own seed, in one model."""
+    started = time.perf_counter()
+    run_scenario(scenario, replications, seed, record_daily=daily)
+    return time.perf_counter() - started
+
+
+def grid(path: str, points: int) -> list:
+    """A penalties x verification grid of ``points`` scenarios (a sweep's plan validates its
+    points before any work, so this is not timed)."""
+    side = round(points ** 0.5)
+    return [load_scenario(path, {"mechanisms.penalties.strength": 5 * i / (side - 1),
+                                 "mechanisms.monitoring.verification": j / (side - 1)})
+            for i in range(side) for j in range(side)]
+
+
+def stacked_seconds(variants: list, per_point: int, seed: int) -> float:
+    """Model time of the parameter sets x ``per_point`` replications in one model (reading
+    each set's constants included)."""
+    started = time.perf_counter()
+    run_blocks(variants, [(0, per_point, seed)], record_daily=False)
+    return time.perf_counter() - started
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--scenario", default=str(ROOT / "scenarios" / "kerry_lavrov.yaml"))
@@ -49,6 +83,8 @@ def main() -> None:
                         "does not depend on N); 0 = all N")
     p.add_argument("--big", type=int, default=10_000, help="replications in the big run")
     p.add_argument("--repeat", type=int, default=3)
+    p.add_argument("--points", type=int, default=441, help="stacked parameter sets (a square)")
+    p.add_argument("--per-point", type=int, default=40)
     args = p.parse_args()
     scenario = load_scenario(args.scenario)
 
@@ -68,13 +104,36 @@ def main() -> None:
               f"({single:.2f} s for {timed} of the {args.n})")
         print(f"   speed-up per replication:   {axis_rate / single_rate:10.0f}x   (target >= 100x)")
 
-        print(f"\n2. {args.big} replications in one model (model time, {args.repeat} runs)")
+        print(f"\n2. {args.big} replications as the main job runs them (model time, "
+              f"{args.repeat} runs)")
+        best = {}
         for daily, label in ((True, "with per-day series (main job)"),
-                             (False, "outcomes only (sweeps)")):
-            times = [seconds(scenario, args.big, 100 + k, daily) for k in range(args.repeat)]
+                             (False, "outcomes only")):
+            times = [main_job_seconds(scenario, args.big, 100 + k, daily)
+                     for k in range(args.repeat)]
+            best[daily] = min(times)
             print(f"   {label:<32} best {min(times):5.2f} s, median "
                   f"{statistics.median(times):5.2f} s, {args.big / min(times):8.0f} runs/s"
                   f"   (target < 2 s)")
+
+        variants = grid(args.scenario, args.points)
+        n = len(variants)
+        print(f"\n3. {n} parameter sets x {args.per_point} replications stacked in one model")
+        times = [stacked_seconds(variants, args.per_point, 7 + k) for k in range(args.repeat)]
+        rate = n * args.per_point / min(times)
+        print(f"   best {min(times):5.2f} s, {rate:8.0f} truces/s = "
+              f"{100 * rate / (args.big / best[False]):.0f}% of part 2's outcomes-only rate"
+              f"   (target >= 70%)")
+
+    print(f"\n4. the main job end to end: run.py -r {args.big} --no-charts (a fresh process)")
+    with tempfile.TemporaryDirectory() as tmp:
+        started = time.perf_counter()
+        subprocess.run([sys.executable, str(ROOT / "run.py"), args.scenario, "-r",
+                        str(args.big), "--no-charts", "-q", "--out", str(Path(tmp) / "out")],
+                       check=True, stdout=subprocess.DEVNULL, cwd=ROOT)
+        wall = time.perf_counter() - started
+        model = json.loads((Path(tmp) / "out" / "manifest.json").read_text())["seconds"]
+    print(f"   wall {wall:5.2f} s, of which the model {model:5.2f} s ({100 * model / wall:.0f}%)")
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ exit), truces per second, and the peak memory of the whole process tree
 (sampled every 0.1 s with psutil). A small grid is run first, so the peaks
 show whether memory grows with the sweep (it should not: chunks stream to the
 store). Also checks that both runs wrote byte-identical per-point tables.
-Target (DESIGN.md): 21 x 21 points x 500 replications in under 60 s on 2 cores.
+Target (DESIGN.md): 21 x 21 points x 500 replications in under 25 s on 2 cores.
 """
 
 from __future__ import annotations
@@ -83,7 +83,7 @@ def main() -> None:
             results[label] = (seconds, out)
             rate = args.grid ** 2 * args.replications / seconds
             print(f"  {args.grid} x {args.grid} grid, {label:<14}{seconds:7.1f} s, "
-                  f"{rate:8.0f} truces/s, peak memory {peak:6.0f} MiB   (target < 60 s)")
+                  f"{rate:8.0f} truces/s, peak memory {peak:6.0f} MiB   (target < 25 s)")
         (serial_s, serial_out), (pool_s, pool_out) = results.values()
         same = (serial_out / "points.csv").read_bytes() == (pool_out / "points.csv").read_bytes()
         print(f"  speed-up of --workers {args.workers} over serial: {serial_s / pool_s:.2f}x; "
