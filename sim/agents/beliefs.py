@@ -60,6 +60,11 @@ class BeliefBehaviour(Strict):
         source="assumed", ge=0.01, le=1)
 
 
+#: Incidents a day an observer expects even of a committed side with perfect monitoring:
+#: a floor that keeps one incident finite evidence (no channel is perfectly silent).
+QUIET = 0.01
+
+
 def logit(p: np.ndarray | float) -> np.ndarray:
     p = np.clip(p, 1e-9, 1 - 1e-9)
     return np.log(p) - np.log1p(-p)
@@ -82,7 +87,7 @@ class Observer:
         precedent = sc.precedent
         for t in trusted:
             committed, war = _rates_of(sc, world, t)
-            lam_c = detection * committed + noise
+            lam_c = max(detection * committed + noise, QUIET)
             lam_u = lam_c + detection * b.uncommitted_share * war
             log_ratio.append(np.log(lam_u / lam_c))
             gap.append(lam_u - lam_c)
@@ -165,7 +170,7 @@ def _read_precedent(sc: Scenario, world: World, t: int, b: BeliefBehaviour, nois
     violence = sum(pre.violence_share.get(world.actors[m], 0.0)
                    * sc.actors[world.actors[m]].war_rate for m in members)
     detection = Monitoring.detection(sc, verification=pre.verification)
-    lam_c = detection * committed + noise
+    lam_c = max(detection * committed + noise, QUIET)
     lam_u = lam_c + detection * b.uncommitted_share * war
     seen = detection * violence + noise          # incidents a day in its record, as perceived
     per_day = (lam_u - lam_c) - seen * np.log(lam_u / lam_c)
