@@ -13,6 +13,9 @@ of later recalibration of the reference's values.
 Every case runs through :func:`sim.scenario.loading.load_scenario` and through the command
 line's ``main()`` in-process; a representative few also run the real ``run.py`` in
 a subprocess (in parallel: each start costs seconds of imports).
+
+Cases in ``KNOWN_BUGS`` state the behaviour the schema promises but sim/ does not
+yet deliver; they run as strict expected failures, so fixing the bug flags them.
 """
 
 from __future__ import annotations
@@ -168,8 +171,8 @@ YAML_AND_FILES = [
     C("duplicate-top-level-key", "name: a\ndescription: b\nname: c\n", "bad.yaml", "name",
       "duplicate key 'name'", "line 3"),
     C("duplicate-key-in-flow-mapping",
-      child("actors:\n  government:\n    initial_trust: {russia: 0.9, russia: 0.1}\n"),
-      "bad.yaml", "actors.government.initial_trust.russia", "duplicate key 'russia'", "line 4"),
+      child("regions:\n  idlib:\n    presence: {nusra: 0.9, nusra: 0.1}\n"),
+      "bad.yaml", "regions.idlib.presence.nusra", "duplicate key 'nusra'", "line 4"),
     C("python-tag-not-executed",
       child('name: !!python/object/apply:os.system ["touch $TMP/EXECUTED"]\n'), "bad.yaml", "",
       "line 2", "could not determine a constructor",
@@ -190,9 +193,25 @@ UNKNOWN_KEYS = [
       "unknown field; expected one of [", "'enabled'", "did you mean 'strength'?"),
     C("unknown-mechanism", child("mechanisms:\n  sanctions:\n    enabled: true\n"), "bad.yaml",
       "mechanisms.sanctions", "unknown field", "'penalties'"),
-    C("unknown-key-in-actor", child("actors:\n  government:\n    tolerence: 5\n"), "bad.yaml",
-      "actors.government.tolerence", "unknown field", "'trust_floor'",
-      "did you mean 'tolerance'?"),
+    C("unknown-key-in-actor", child("actors:\n  government:\n    strenght: 5\n"), "bad.yaml",
+      "actors.government.strenght", "unknown field", "'war_rate'",
+      "did you mean 'strength'?"),
+    # fields of the old schema are refused by name, pointing to what replaced them
+    C("removed-actor-field", child("actors:\n  government:\n    tolerance: 5\n"), "bad.yaml",
+      "actors.government.tolerance", "unknown field", "'discipline'"),
+    C("removed-mechanism-attribution",
+      child("mechanisms:\n  attribution:\n    verification: 0.5\n"), "bad.yaml",
+      "mechanisms.attribution", "unknown field", "'monitoring'"),
+    C("removed-jic-start-day", child("mechanisms:\n  jic:\n    start_day: 7\n"), "bad.yaml",
+      "mechanisms.jic.start_day", "unknown field", "'quiet_days'"),
+    C("removed-accident-rate", child("mechanisms:\n  accidents:\n    rate_per_day: 0.1\n"),
+      "bad.yaml", "mechanisms.accidents.rate_per_day", "unknown field", "'enabled'"),
+    C("unknown-key-in-behaviour", child("behaviour:\n  party:\n    nois: 1\n"), "bad.yaml",
+      "behaviour.party.nois", "unknown field", "did you mean 'noise'?"),
+    # (a known bug: the optional precedent block lists no fields; see KNOWN_BUGS)
+    C("unknown-key-in-precedent", child("precedent:\n  verificaton: 0.5\n"), "bad.yaml",
+      "precedent.verificaton", "unknown field", "'violence_share'",
+      "did you mean 'verification'?"),
     C("unknown-key-in-region", child("regions:\n  idlib:\n    civilian: 5\n"), "bad.yaml",
       "regions.idlib.civilian", "unknown field", "did you mean 'civilians'?"),
     C("unknown-key-in-time", child("time:\n  steps: 5\n"), "bad.yaml", "time.steps",
@@ -219,21 +238,61 @@ WRONG_TYPES = [
       "actors.nusra.kind", "required field is missing"),
     C("number-for-name", edited({"name": 2016}), "bad.yaml", "name", "valid string",
       "(got 2016)"),
+    C("list-for-precedent-shares", child("precedent:\n  violence_share: [government]\n"),
+      "bad.yaml", "precedent.violence_share", "valid dictionary"),
+]
+
+# A field that belongs to another kind of actor is refused, naming the field and the
+# fields that do apply (the schema is assembled from the agent classes' declarations).
+WRONG_KIND = [
+    C("leverage-on-a-party-faction", child("actors:\n  government:\n    leverage: 0.5\n"),
+      "bad.yaml", "actors.government.leverage", "does not apply to a party",
+      "'discipline'", lacks=("'leverage'",)),
+    C("discipline-on-a-power", child("actors:\n  russia:\n    discipline: 0.4\n"),
+      "bad.yaml", "actors.russia.discipline", "does not apply to a power", "'leverage'"),
+    C("air-power-on-a-spoiler", child("actors:\n  nusra:\n    air_power: 0.5\n"),
+      "bad.yaml", "actors.nusra.air_power", "does not apply to a spoiler", "'war_rate'"),
+    C("intermixed-with-on-a-power", child("actors:\n  russia:\n    intermixed_with: nusra\n"),
+      "bad.yaml", "actors.russia.intermixed_with", "does not apply to a power"),
+    # (a known bug: a value equal to the other kind's default slips through; see KNOWN_BUGS)
+    C("default-leverage-on-a-party-faction",
+      child("actors:\n  government:\n    leverage: 0\n"), "bad.yaml",
+      "actors.government.leverage", "does not apply to a party"),
+    C("set-commitment-on-a-faction", child(""), "command line",
+      "actors.opposition.commitment", "does not apply to a party",
+      sets=("actors.opposition.commitment=0.5",)),
 ]
 
 OUT_OF_RANGE = [
     C("negative-rate", child("actors:\n  government:\n    war_rate: -3\n"), "bad.yaml",
       "actors.government.war_rate", "greater than or equal to 0", "(got -3)"),
-    C("negative-mechanism-rate", child("mechanisms:\n  accidents:\n    rate_per_day: -0.1\n"),
-      "bad.yaml", "mechanisms.accidents.rate_per_day", "greater than or equal to 0",
+    C("negative-mechanism-rate", child("mechanisms:\n  separation:\n    rate_per_day: -0.1\n"),
+      "bad.yaml", "mechanisms.separation.rate_per_day", "greater than or equal to 0",
       "(got -0.1)"),
+    C("behaviour-noise-negative", child("behaviour:\n  party:\n    noise: -1\n"), "bad.yaml",
+      "behaviour.party.noise", "greater than 0", "(got -1)"),
+    C("behaviour-share-above-one", child("behaviour:\n  beliefs:\n    prior: 1.5\n"),
+      "bad.yaml", "behaviour.beliefs.prior", "less than or equal to 0.99", "(got 1.5)"),
+    # (known bugs: precedent.violence_share values have no range; see KNOWN_BUGS)
+    C("negative-precedent-share", child("precedent:\n  violence_share: {government: -0.5}\n"),
+      "bad.yaml", "precedent.violence_share.government", "greater than or equal to 0",
+      "(got -0.5)"),
+    C("not-a-number-precedent-share",
+      child("precedent:\n  violence_share: {government: .nan}\n"), "bad.yaml",
+      "precedent.violence_share.government", "(got nan)"),
     C("not-a-number-rate", child("actors:\n  government:\n    war_rate: .nan\n"), "bad.yaml",
       "actors.government.war_rate", "(got nan)"),
     C("share-above-one", child("regions:\n  idlib:\n    marbling: 1.5\n"), "bad.yaml",
       "regions.idlib.marbling", "less than or equal to 1", "(got 1.5)"),
-    C("trust-share-above-one", child("actors:\n  government:\n    initial_trust: {russia: 1.2}\n"),
-      "bad.yaml", "actors.government.initial_trust.russia", "less than or equal to 1",
-      "(got 1.2)"),
+    C("precedent-verification-above-one", child("precedent:\n  verification: 1.2\n"),
+      "bad.yaml", "precedent.verification", "less than or equal to 1", "(got 1.2)"),
+    C("monitoring-verification-above-one",
+      child("mechanisms:\n  monitoring:\n    verification: 2\n"), "bad.yaml",
+      "mechanisms.monitoring.verification", "less than or equal to 1", "(got 2)"),
+    C("duration-not-whole-days", child("time:\n  duration_days: 6.5\n"), "bad.yaml",
+      "time.duration_days", "must be a whole number of days (got 6.5)"),
+    C("horizon-not-whole-days", child("time:\n  horizon_days: 13.5\n"), "bad.yaml",
+      "time.horizon_days", "must be a whole number of days (got 13.5)"),
     C("step-hours-not-dividing-24", child("time:\n  step_hours: 5\n"), "bad.yaml",
       "time.step_hours", "must divide 24 (got 5.0)"),
     C("step-hours-zero", child("time:\n  step_hours: 0\n"), "bad.yaml", "time.step_hours",
@@ -247,9 +306,9 @@ OUT_OF_RANGE = [
 NAMES = [
     C("unknown-patron", child("actors:\n  government:\n    patron: moscow\n"), "bad.yaml",
       "actors.government.patron", "unknown actor 'moscow'", "known: [", "'russia'"),
-    C("unknown-actor-in-initial-trust",
-      child("actors:\n  government:\n    initial_trust: {hezbollah: 0.5}\n"), "bad.yaml",
-      "actors.government.initial_trust", "unknown actor 'hezbollah'", "known: ["),
+    C("unknown-actor-in-precedent",
+      child("precedent:\n  violence_share: {hezbollah: 0.5}\n"), "bad.yaml",
+      "precedent.violence_share", "unknown actor 'hezbollah'", "known: [", "'government'"),
     C("unknown-actor-in-presence", child("regions:\n  idlib:\n    presence: {hezbollah: 0.4}\n"),
       "bad.yaml", "regions.idlib.presence", "unknown actor 'hezbollah'"),
     C("unknown-besieger", child("regions:\n  aleppo_east:\n    besieged_by: assad\n"),
@@ -302,9 +361,10 @@ EXTENDS = [
        "bad.yaml": child("description: child\n", "parent.yaml")},
       "grand.yaml", "actors.government.patron", "unknown actor 'moscow'"),
     C("error-in-middle-of-chain",
-      {"parent.yaml": child("harm:\n  spillover: 2\n"),
+      {"parent.yaml": child("mechanisms:\n  monitoring:\n    verification: 2\n"),
        "bad.yaml": child("name: child\n", "parent.yaml")},
-      "parent.yaml", "harm.spillover", "less than or equal to 1", "(got 2)"),
+      "parent.yaml", "mechanisms.monitoring.verification", "less than or equal to 1",
+      "(got 2)"),
     C("error-in-childs-own-override",
       {"parent.yaml": edited({}),
        "bad.yaml": child("harm:\n  lethality: 99\n", "parent.yaml")},
@@ -337,6 +397,10 @@ COMMAND_LINE = [
       "(got 'hourly')", sets=("time.step_hours=hourly",)),
     C("set-block-error", child(""), "command line", "time.step_hours", "must divide 24",
       sets=("time.step_hours=7",)),
+    C("set-behaviour-out-of-range", child(""), "command line", "behaviour.party.noise",
+      "greater than 0", "(got -1)", sets=("behaviour.party.noise=-1",)),
+    C("set-unknown-precedent-actor", child(""), "command line", "precedent.violence_share",
+      "unknown actor 'hezbollah'", sets=("precedent.violence_share={hezbollah: 0.3}",)),
     C("set-replaces-a-block", child(""), "command line", "time.step_hours", "greater than 0",
       sets=("time={step_hours: -1}",)),
     C("set-unknown-name", child(""), "command line", "actors.opposition.patron",
@@ -352,8 +416,31 @@ COMMAND_LINE = [
       args=("--seed", "-1"), cli_only=True),
 ]
 
-CASES = YAML_AND_FILES + UNKNOWN_KEYS + WRONG_TYPES + OUT_OF_RANGE + NAMES + EXTENDS + COMMAND_LINE
+#: Cases that fail because of a bug in sim/ (strict xfail: fixing the bug flags the test).
+KNOWN_BUGS = {
+    "unknown-key-in-precedent":
+        "sim.scenario.loading._fields_at does not step into Optional blocks "
+        "(precedent: PrecedentTerms | None), so an unknown key there lists 'expected one "
+        "of []' and gets no 'did you mean' hint",
+    "negative-precedent-share":
+        "PrecedentTerms.violence_share is dict[str, float] without bounds: a negative share "
+        "of the war level loads (and seeds the parties' beliefs)",
+    "not-a-number-precedent-share":
+        "PrecedentTerms.violence_share is dict[str, float] without bounds: NaN loads",
+    "default-leverage-on-a-party-faction":
+        "schema._ActorBase._fields_fit_the_kind only refuses fields whose value differs from "
+        "the assembled Actor default, so 'leverage: 0' on a faction (0 is PowerParams' "
+        "default) is silently accepted though leverage does not apply to a party",
+}
+
+CASES = YAML_AND_FILES + UNKNOWN_KEYS + WRONG_TYPES + WRONG_KIND + OUT_OF_RANGE + NAMES + EXTENDS + COMMAND_LINE
 LOADER_CASES = [c for c in CASES if not c.cli_only]
+
+
+def params(cases: list[Case]) -> list:
+    """The cases for parametrize, known bugs marked as strict expected failures."""
+    return [pytest.param(c, id=c.id, marks=pytest.mark.xfail(strict=True, reason=KNOWN_BUGS[c.id]))
+            if c.id in KNOWN_BUGS else pytest.param(c, id=c.id) for c in cases]
 
 # Run for real in a subprocess: a missing file, a refused YAML tag and a schema error
 # inherited through extends (each start of run.py costs about 3 s of imports, so the
@@ -387,7 +474,7 @@ def test_child_value_replaces_bad_parent_value(tmp_path):
 # The loader
 # --------------------------------------------------------------------------
 
-@pytest.mark.parametrize("case", LOADER_CASES, ids=lambda c: c.id)
+@pytest.mark.parametrize("case", params(LOADER_CASES))
 def test_loader_names_file_field_and_expectation(case, tmp_path):
     scenario = build(case, tmp_path)
     with pytest.raises(ScenarioError) as raised:
@@ -429,7 +516,7 @@ def check_cli_output(case: Case, tmp: Path, code: int, out: str, err: str) -> No
     assert not (tmp / MARKER).exists(), "a YAML tag ran code"
 
 
-@pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
+@pytest.mark.parametrize("case", params(CASES))
 def test_cli_exits_2_with_one_clean_line(case, tmp_path, capsys):
     scenario = build(case, tmp_path)
     code = main(cli_args(case, scenario, tmp_path / "out"))
@@ -478,7 +565,7 @@ def test_real_cli_exits_2_without_traceback(case_id, real_runs):
 def test_a_misspelt_actor_in_an_extending_file_is_named_as_a_likely_typo(tmp_path):
     (tmp_path / "ref.yaml").write_text(REFERENCE.read_text(encoding="utf-8"), encoding="utf-8")
     child = tmp_path / "child.yaml"
-    child.write_text("extends: ref.yaml\nactors:\n  goverment:\n    tolerance: 5\n",
+    child.write_text("extends: ref.yaml\nactors:\n  goverment:\n    strength: 0.5\n",
                      encoding="utf-8")
     with pytest.raises(ScenarioError) as raised:
         load_scenario(child)
