@@ -1,133 +1,139 @@
-"""Property tests: invariants of the model, its rules and summaries over random valid scenarios.
+"""Property tests: invariants of the model, its results and summaries over random valid scenarios.
 
 Each example loads ``scenarios/kerry_lavrov.yaml`` with random dotted-path
-overrides drawn inside the schema's own ranges (read from ``sim.scenario.schema``, so
-the tests follow the schema), runs a few replications over a short horizon
-and checks the invariants after every step.
+overrides drawn inside the schema's own ranges. The parameter table is derived
+from the schema (``sim.scenario.schema``: every float field with a lower and an
+upper bound, in every block, ``behaviour.*`` and each actor's kind-specific
+fields included), so the tests follow the schema as agents declare new
+parameters. A few replications run over a short horizon, and the invariants are
+checked after every step and on the results.
 """
 
 from __future__ import annotations
 
-from contextlib import contextmanager
-from inspect import signature
+import os
+import typing
 from pathlib import Path
 
 import annotated_types
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
+from pydantic import BaseModel
 
-from sim.model import rules
-from sim.scenario import schema
-from sim.analysis.summary import kaplan_meier, summarize
-from sim.model.compiled import TRIGGERS, compile_scenario, per_step
-from sim.run.experiment import run_block
-from sim.scenario.loading import ScenarioError, load_scenario
+from sim.analysis.summary import kaplan_meier, summarize, wilson_interval
 from sim.model.model import CeasefireModel
+from sim.model.results import TRIGGERS, Results
+from sim.scenario import schema
+from sim.scenario.loading import ScenarioError, load_scenario
 
 SCENARIO = Path(__file__).resolve().parents[1] / "scenarios" / "kerry_lavrov.yaml"
-HORIZON_DAYS = 8.0
-EPS = 1e-12
+REFERENCE = load_scenario(SCENARIO)
+HORIZON_DAYS = 8
 
-SIM_SETTINGS = settings(max_examples=100, deadline=None,
-                        suppress_health_check=[HealthCheck.too_slow,
+SIM_SETTINGS = settings(max_examples=int(os.environ.get("PROPERTY_EXAMPLES", 60)), deadline=None,
+                        suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much,
                                                HealthCheck.data_too_large])
 
 
 # --------------------------------------------------------------------------
-# Strategies: valid parameter sets
+# The parameter table, walked from the schema
 # --------------------------------------------------------------------------
 
-def in_range(block: type, field: str) -> st.SearchStrategy[float]:
-    """Floats inside the schema's range for ``block.field`` (ge/gt/le read from the schema)."""
+def bounds(info) -> tuple[float | None, float | None, bool]:
     lo, hi, open_lo = None, None, False
-    for m in block.model_fields[field].metadata:
+    for m in info.metadata:
         if isinstance(m, annotated_types.Ge):
             lo = m.ge
         elif isinstance(m, annotated_types.Gt):
             lo, open_lo = m.gt, True
         elif isinstance(m, annotated_types.Le):
             hi = m.le
-    assert lo is not None and hi is not None, f"{block.__name__}.{field} has no range"
-    return st.floats(lo, hi, exclude_min=open_lo, allow_nan=False, allow_infinity=False)
+    return lo, hi, open_lo
 
 
-S = schema
-#: dotted path -> strategy of a valid value (drawn only when the key is drawn).
-NUMERIC = {
-    "mechanisms.penalties.strength": in_range(S.Penalties, "strength"),
-    "mechanisms.penalties.unverified_detection": in_range(S.Penalties, "unverified_detection"),
-    "mechanisms.attribution.verification": in_range(S.Attribution, "verification"),
-    "mechanisms.attribution.bias": in_range(S.Attribution, "bias"),
-    "mechanisms.attribution.ambiguous_per_day": in_range(S.Attribution, "ambiguous_per_day"),
-    "mechanisms.spoilers.activity": in_range(S.Spoilers, "activity"),
-    "mechanisms.spoilers.provocation": in_range(S.Spoilers, "provocation"),
-    "mechanisms.accidents.rate_per_day": in_range(S.Accidents, "rate_per_day"),
-    "mechanisms.accidents.severity": in_range(S.Accidents, "severity"),
-    "mechanisms.accidents.collateral": in_range(S.Accidents, "collateral"),
-    "mechanisms.trust.initial": in_range(S.Trust, "initial"),
-    "mechanisms.trust.loss_per_violation": in_range(S.Trust, "loss_per_violation"),
-    "mechanisms.trust.gain_per_day": in_range(S.Trust, "gain_per_day"),
-    "mechanisms.trust.opportunism": in_range(S.Trust, "opportunism"),
-    "mechanisms.retaliation.memory_days": in_range(S.Retaliation, "memory_days"),
-    "mechanisms.separation.initial": in_range(S.Separation, "initial"),
-    "mechanisms.separation.rate_per_day": in_range(S.Separation, "rate_per_day"),
-    "mechanisms.humanitarian.convoys_per_day": in_range(S.Humanitarian, "convoys_per_day"),
-    "mechanisms.humanitarian.obstruction": in_range(S.Humanitarian, "obstruction"),
-    "mechanisms.humanitarian.strike_risk": in_range(S.Humanitarian, "strike_risk"),
-    "mechanisms.humanitarian.grievance": in_range(S.Humanitarian, "grievance"),
-    "mechanisms.intelligence.level": in_range(S.Intelligence, "level"),
-    "mechanisms.intelligence.precision_gain": in_range(S.Intelligence, "precision_gain"),
-    "mechanisms.intelligence.misuse_risk_per_day": in_range(S.Intelligence,
-                                                            "misuse_risk_per_day"),
-    "mechanisms.intelligence.domestic_opposition": in_range(S.Intelligence,
-                                                            "domestic_opposition"),
-    "mechanisms.intelligence.misuse_grievance": in_range(S.Intelligence, "misuse_grievance"),
-    "mechanisms.jic.start_day": st.none() | st.floats(0.0, HORIZON_DAYS + 1),
-    "mechanisms.jic.spoiler_suppression": in_range(S.JIC, "spoiler_suppression"),
-    "mechanisms.jic.dispute_resolution": in_range(S.JIC, "dispute_resolution"),
-    "mechanisms.jic.strike_tempo": in_range(S.JIC, "strike_tempo"),
-    "actors.russia.leverage": in_range(S.Actor, "leverage"),
-    "actors.russia.commitment": in_range(S.Actor, "commitment"),
-    "actors.russia.air_power": in_range(S.Actor, "air_power"),
-    "actors.united_states.leverage": in_range(S.Actor, "leverage"),
-    "actors.united_states.commitment": in_range(S.Actor, "commitment"),
-    "actors.united_states.air_power": in_range(S.Actor, "air_power"),
-    "actors.government.tolerance": st.none() | in_range(S.Actor, "tolerance"),
-    "actors.opposition.tolerance": st.none() | in_range(S.Actor, "tolerance"),
-    "actors.russia.tolerance": st.none() | in_range(S.Actor, "tolerance"),
-    # mostly low floors: a floor above the initial trust (~0.12) ends the truce at step 0
-    "actors.government.trust_floor": st.floats(0.0, 0.2) | in_range(S.Actor, "trust_floor"),
-    "actors.opposition.trust_floor": st.floats(0.0, 0.2) | in_range(S.Actor, "trust_floor"),
-    "actors.government.initial_trust.opposition": st.floats(0.0, 1.0),
-    "actors.government.initial_trust.united_states": st.floats(0.0, 1.0),
-    "actors.opposition.initial_trust.government": st.floats(0.0, 1.0),
-    "actors.opposition.initial_trust.russia": st.floats(0.0, 1.0),
-    "actors.government.truce_rate": in_range(S.Actor, "truce_rate"),
-    "actors.government.war_rate": in_range(S.Actor, "war_rate"),
-    "actors.government.discipline": in_range(S.Actor, "discipline"),
-    "actors.opposition.retaliation": in_range(S.Actor, "retaliation"),
-    "actors.nusra.truce_rate": in_range(S.Actor, "truce_rate"),
-    "regions.idlib.marbling": in_range(S.Region, "marbling"),
-    "regions.aleppo_east.marbling": in_range(S.Region, "marbling"),
-}
-SWITCHES = {f"mechanisms.{name}.enabled": st.booleans() for name in S.Mechanisms.model_fields}
-STEP_HOURS = [1.0, 2.0, 3.0, 4.0, 6.0, 8.0, 12.0, 24.0]   # every step that divides 24
+def block_of(annotation) -> type[BaseModel] | None:
+    """The block a field holds: itself, or the block inside ``Block | None``."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    args = [a for a in typing.get_args(annotation) if a is not type(None)]
+    if len(args) == 1 and isinstance(args[0], type) and issubclass(args[0], BaseModel):
+        return args[0]
+    return None
+
+
+def numeric_fields(model: type[BaseModel], prefix: str = ""):
+    """(dotted path, low, high, open low) of every bounded float field under ``model``."""
+    for name, info in model.model_fields.items():
+        path = f"{prefix}{name}"
+        block = block_of(info.annotation)
+        if block is not None:
+            yield from numeric_fields(block, path + ".")
+        elif info.annotation is float:
+            lo, hi, open_lo = bounds(info)
+            if lo is not None and hi is not None:
+                yield path, lo, hi, open_lo
+
+
+def parameter_table() -> dict[str, tuple[float, float, bool]]:
+    """Every bounded numeric parameter of the reference scenario, by dotted path: the
+    scenario-wide blocks, each actor's fields for its kind, each region's."""
+    table = {}
+    for path, lo, hi, open_lo in numeric_fields(schema.Scenario):
+        if not path.startswith("time."):        # time is drawn apart: whole days and steps
+            table[path] = (lo, hi, open_lo)
+    for name, actor in REFERENCE.actors.items():
+        for field, lo, hi, open_lo in numeric_fields(schema.KIND_PARAMS[actor.role]):
+            table[f"actors.{name}.{field}"] = (lo, hi, open_lo)
+    for name in REFERENCE.regions:
+        for field, lo, hi, open_lo in numeric_fields(schema.Region):
+            table[f"regions.{name}.{field}"] = (lo, hi, open_lo)
+    return table
+
+
+TABLE = parameter_table()
+SWITCHES = [f"mechanisms.{name}.enabled" for name, info in schema.Mechanisms.model_fields.items()
+            if "enabled" in block_of(info.annotation).model_fields]
+STEP_HOURS = [h for h in range(1, 25) if 24 % h == 0]
+
+
+def test_the_table_covers_every_layer_of_the_schema():
+    """The walk reaches behaviour, mechanisms, outcomes, precedent, harm, actors by kind
+    and regions (a renamed block would otherwise silently drop out of the tests)."""
+    tops = {p.split(".")[0] for p in TABLE}
+    assert {"behaviour", "mechanisms", "outcomes", "precedent", "harm", "actors",
+            "regions"} <= tops
+    assert {p.split(".")[1] for p in TABLE if p.startswith("behaviour.")} == set(
+        schema.Behaviour.model_fields)
+    assert "actors.russia.leverage" in TABLE and "actors.government.leverage" not in TABLE
+    assert "actors.government.discipline" in TABLE and "actors.nusra.discipline" not in TABLE
+    assert "behaviour.party.noise" in TABLE and TABLE["behaviour.party.noise"][2]  # gt=0
+    assert len(TABLE) > 80
+    assert SWITCHES and all(p.startswith("mechanisms.") for p in SWITCHES)
+
+
+def value(lo: float, hi: float, open_lo: bool) -> st.SearchStrategy[float]:
+    """Inside the range, the ends included (a lower end only when closed)."""
+    ends = [hi] if open_lo else [lo, hi]
+    inner = st.floats(lo, hi, exclude_min=open_lo, allow_nan=False, allow_infinity=False)
+    return st.one_of(st.sampled_from(ends), inner)
 
 
 @st.composite
 def overrides(draw) -> dict:
     """A valid set of overrides: some parameters, some switches, a short horizon."""
-    chosen = draw(st.fixed_dictionaries({}, optional={**NUMERIC, **SWITCHES}))
-    # whole days are whole steps for every step length that divides 24
-    chosen["time.step_hours"] = draw(st.sampled_from(STEP_HOURS))
-    chosen["time.duration_days"] = float(draw(st.integers(1, int(HORIZON_DAYS))))
-    chosen["time.horizon_days"] = HORIZON_DAYS
-    return chosen
+    chosen = draw(st.dictionaries(st.sampled_from(sorted(TABLE)), st.none(), max_size=25))
+    out = {path: draw(value(*TABLE[path])) for path in chosen}
+    for path in draw(st.lists(st.sampled_from(SWITCHES), unique=True, max_size=3)):
+        out[path] = False
+    out["time.step_hours"] = float(draw(st.sampled_from(STEP_HOURS)))
+    out["time.duration_days"] = float(draw(st.integers(1, HORIZON_DAYS)))
+    out["time.horizon_days"] = float(HORIZON_DAYS)
+    return out
 
 
-replications = st.integers(1, 40)
+replications = st.integers(1, 6)
 seeds = st.integers(0, 2**32 - 1)
 
 
@@ -135,244 +141,221 @@ def scenario_of(ov: dict):
     return load_scenario(SCENARIO, ov)
 
 
+def model_of(sc, reps: int, seed: int, daily: bool = True) -> CeasefireModel:
+    """The model, skipping the examples that hit the known bug below (a valid scenario in
+    which some observer expects no incidents at all from a party: ZeroDivisionError in
+    ``Observer.belief_constants``); its own strict xfail test keeps it in view."""
+    try:
+        return CeasefireModel(sc, replications=reps, rng=seed, record_daily=daily)
+    except ZeroDivisionError:
+        assume(False)
+        raise
+
+
+@settings(max_examples=40, deadline=None)
+@given(ov=overrides())
+def test_every_drawn_override_set_is_valid(ov):
+    """The strategy draws only what the schema accepts (else the properties test nothing)."""
+    scenario_of(ov)
+
+
 # --------------------------------------------------------------------------
-# Every step: state in range, counters growing, collapse absorbing
+# Every step: beliefs in range, counters growing, collapse absorbing
 # --------------------------------------------------------------------------
 
-COUNTERS = ("violations", "reported", "accidents", "spoiler_attacks", "harm", "aid_delivered",
-            "convoys", "acts_day", "reported_day", "harm_day", "aid_day")
+COUNTERS = ("violations", "reported", "admitted", "accidents", "spoiler_attacks", "harm",
+            "aid_delivered", "convoys")
+DAILY = ("acts_day", "reported_day", "harm_day", "aid_day")
+TRUCE = ("collapsed", "collapse_day", "declarer", "trigger", "de_facto", "de_facto_day")
 
 
-def snapshot(model: CeasefireModel) -> dict[str, np.ndarray]:
-    s, rec = model.state, model.recorder
-    snap = {k: getattr(rec, k).copy() for k in COUNTERS}
-    for k in ("collapsed", "collapse_step", "declarer", "trigger", "jic", "jic_activated"):
-        snap[k] = getattr(s, k).copy()
+def snapshot(m: CeasefireModel) -> dict[str, np.ndarray]:
+    snap = {k: getattr(m.recorder, k).copy() for k in COUNTERS + DAILY}
+    snap.update({k: getattr(m, k).copy() for k in TRUCE})
+    snap["jic_start"] = m.jic.start_day.copy()
     return snap
 
 
-def check_state(model: CeasefireModel, before: dict[str, np.ndarray], step: int) -> None:
-    c, s, rec = model.compiled, model.state, model.recorder
+def observers(m: CeasefireModel) -> list:
+    return [a for a in m._actors if hasattr(a, "logodds")]
+
+
+def check_step(m: CeasefireModel, before: dict[str, np.ndarray], step: int) -> None:
     where = f"after step {step}"
-    assert np.all(np.isfinite(s.trust)), where
-    assert np.all((s.trust >= 0.0) & (s.trust <= 1.0)), f"trust out of [0, 1] {where}"
-    assert np.all(np.isfinite(s.tension)), where
-    assert np.all(s.tension >= 0.0), f"negative tension {where}"
-    assert np.all((s.separation >= 0.0) & (s.separation <= 1.0)), \
-        f"separation out of [0, 1] {where}"
-    assert np.all(rec.trust_day >= 0.0) and np.all(rec.trust_day <= 1.0), where
+    # beliefs: finite log-odds, probabilities in [0, 1]
+    for agent in observers(m):
+        assert np.all(np.isfinite(agent.logodds)), f"{agent.name}'s beliefs {where}"
+        for other in agent.trusted:
+            p = agent.trust_in(int(other))
+            assert np.all((p >= 0.0) & (p <= 1.0)), f"{agent.name}'s belief {where}"
+    assert np.all((m.separation >= 0.0) & (m.separation <= 1.0)), where
+    assert np.all(np.isin(m.front_status, (0, 1, 2))), where
+    assert np.all(np.isfinite(m.violence_today)) and np.all(m.violence_today >= 0), where
 
     # counters: non-negative and cumulative
-    for k in COUNTERS:
-        now = getattr(rec, k)
+    for k in COUNTERS + DAILY:
+        now = getattr(m.recorder, k)
         assert np.all(now >= 0), f"{k} negative {where}"
         assert np.all(now >= before[k]), f"{k} decreased {where}"
+    assert np.all(m.recorder.admitted <= m.recorder.violations), f"admitted > violations {where}"
 
-    # a collapsed truce stays collapsed, with the same step, declarer and trigger
+    # a formal collapse stays, with its day, declarer and trigger; so does a de facto one
     was = before["collapsed"]
-    assert np.all(s.collapsed[was]), f"a collapsed truce came back {where}"
-    for k in ("collapse_step", "declarer", "trigger"):
-        assert np.array_equal(getattr(s, k)[was], before[k][was]), f"{k} changed {where}"
-    new = s.collapsed & ~was
-    assert np.all(s.collapse_step[new] == step)
-    assert np.all(s.collapse_step[s.collapsed] >= 0)
-    assert np.all(s.collapse_step[s.collapsed] <= step)
-    for k in ("collapse_step", "declarer", "trigger"):
-        assert np.all(getattr(s, k)[~s.collapsed] == -1), f"{k} set on a holding truce {where}"
-    declarer = s.declarer[s.collapsed]
-    assert np.all((declarer >= 0) & (declarer < c.n_actors))
-    assert np.all(c.party[declarer] == 1.0), f"a non-party declared {where}"
-    assert np.all(np.isin(declarer, c.declarers))
-    assert np.all((s.trigger[s.collapsed] >= 0) & (s.trigger[s.collapsed] < len(TRIGGERS)))
-    if not model.scenario_spec.mechanisms.declaration.enabled:
-        assert not s.collapsed.any()
+    assert np.all(m.collapsed[was]), f"a declared truce came back {where}"
+    for k in ("collapse_day", "declarer", "trigger"):
+        assert np.array_equal(getattr(m, k)[was], before[k][was]), f"{k} changed {where}"
+        assert np.all(getattr(m, k)[~m.collapsed] == -1), f"{k} set on a standing truce {where}"
+    assert np.all(m.de_facto[before["de_facto"]])
+    assert np.array_equal(m.de_facto_day[before["de_facto"]],
+                          before["de_facto_day"][before["de_facto"]])
+    assert np.array_equal(m.de_facto, m.de_facto_day >= 0)
+    declarer = m.declarer[m.collapsed]
+    assert all(m.world.kind[d] == "party" for d in declarer), f"a non-party declared {where}"
+    assert np.all((m.trigger[m.collapsed] >= 0) & (m.trigger[m.collapsed] < len(TRIGGERS)))
+    assert np.all((m.collapse_day[m.collapsed] >= 1) & (m.collapse_day[m.collapsed] <= m.day))
 
-    # A party declares exactly when it is past a limit: tension at its tolerance, or trust in
-    # the other side down to its floor ("0: never on trust"). The state after a step is the
-    # state the declarations were weighed on.
-    d = c.declarers
-    if len(d):
-        trust_other = rules.trust_in_other_side(c, s)                          # (A, R)
-        floor = c.trust_floor[d, None]
-        past = (s.tension[d] >= c.tolerance[d, None]) | (
-            (floor > 0) & (trust_other[d] <= floor))                            # (D, R)
-        rows = np.flatnonzero(new)
-        slot = np.searchsorted(d, s.declarer[rows])
-        assert np.all(past[slot, rows]), f"a party not past its limits declared {where}"
-        assert not past[:, ~s.collapsed].any(), f"a party past its limit did not declare {where}"
-
-    # the JIC works only on a holding truce; once activated, it stays recorded
-    assert not np.any(s.jic & s.collapsed)
-    assert np.all(s.jic_activated[before["jic_activated"]])
-    assert np.all(s.jic_activated[s.jic])
+    # the joint center works only while the truce stands, and its start is recorded once
+    assert not np.any(m.jic.active & (m.collapsed | m.de_facto)), where
+    started = before["jic_start"] >= 0
+    assert np.array_equal(m.jic.start_day[started], before["jic_start"][started])
+    assert np.array_equal(m.jic.activated, m.jic.start_day >= 0)
 
 
-# A tolerance just above 0 (valid: gt=0) makes tension / tolerance overflow to inf, which
-# correctly reads as "past its tolerance"; the warning is expected there.
-overflow_ok = pytest.mark.filterwarnings("ignore:overflow encountered in divide:RuntimeWarning")
-
-
-@overflow_ok
-@SIM_SETTINGS
-@given(ov=overrides(), reps=replications, seed=seeds)
-def test_state_and_counters_stay_valid_at_every_step(ov, reps, seed):
-    model = CeasefireModel(scenario_of(ov), replications=reps, rng=seed, record_daily=True)
-    steps = 0
-    while model.running:
-        before = snapshot(model)
-        model.step()
-        check_state(model, before, steps)
-        steps += 1
-    assert steps == model.compiled.horizon_steps
-
-
-# --------------------------------------------------------------------------
-# The rules the model calls return probabilities
-# --------------------------------------------------------------------------
-
-def unit(x, name: str) -> None:
-    x = np.asarray(x, float)
-    assert np.all(np.isfinite(x)), f"{name}: not finite"
-    assert np.all((x >= 0.0) & (x <= 1.0)), \
-        f"{name}: outside [0, 1]: min {x.min() if x.size else None}, " \
-        f"max {x.max() if x.size else None}"
-
-
-@contextmanager
-def checked_rules(calls: dict[str, int]):
-    """Wrap the rules the model calls (through ``sim.model.rules``) with range checks."""
-    original = {name: getattr(rules, name) for name in (
-        "trust_in_other_side", "violation_rates", "opportunistic_share",
-        "misattribution_probability", "accident_probability", "accident_bound",
-        "misuse_probability", "convoy_block_probability", "convoy_strike_probability")}
-
-    def check(name, out, c, *args):
-        if name == "trust_in_other_side":
-            unit(out, name)
-        elif name == "violation_rates":
-            assert np.all(np.isfinite(out)) and np.all(out >= 0.0), "negative rate"
-            unit(per_step(out, c.dt), "per_step(violation_rates)")
-        elif name == "opportunistic_share":
-            # a share of an event already drawn: [0, 1] up to rounding of rate - retaliation
-            assert np.all((out >= -1e-9) & (out <= 1.0 + 1e-9)), out
-        elif name == "misattribution_probability":
-            unit(out, name)
-            unit(c.p_ambiguous[None, :] * out[:, None], "ambiguous incident blamed")
-        elif name == "accident_probability":
-            actor = signature(original[name]).bind(c, *args).arguments["actor"]
-            assert np.all(out >= 0.0)
-            # the thinning in CeasefireModel._accidents is exact only under its bound
-            bound = original["accident_bound"](c)[actor]
-            assert np.all(out <= bound * (1 + EPS) + EPS), "accident_bound is not a bound"
-        elif name == "accident_bound":
-            unit(out, name)
-            assert np.all(out >= per_step(c.accident_rate, c.dt))
-        else:
-            unit(out, name)
-
-    def wrap(name):
-        def wrapper(c, *args, **kw):
-            out = original[name](c, *args, **kw)
-            check(name, out, c, *args)
-            calls[name] = calls.get(name, 0) + 1
-            return out
-        return wrapper
-
-    try:
-        for name in original:
-            setattr(rules, name, wrap(name))
-        yield
-    finally:
-        for name, fn in original.items():
-            setattr(rules, name, fn)
-
-
-@overflow_ok
-@SIM_SETTINGS
-@given(ov=overrides(), reps=replications, seed=seeds)
-def test_rule_probabilities_lie_in_unit_interval(ov, reps, seed):
-    model = CeasefireModel(scenario_of(ov), replications=reps, rng=seed, record_daily=False)
-    c = model.compiled
-    for name in ("p_ambiguous", "separation_rate"):
-        unit(getattr(c, name), name)
-    assert np.all(c.accident_rate >= 0)
-    unit(c.p_misuse, "p_misuse")
-    unit(model._p_convoy, "convoys per step")
-    unit(c.restraint, "restraint")
-    unit(c.deterrence, "deterrence")
-    unit(c.held_back, "held_back")
-    calls: dict[str, int] = {}
-    with checked_rules(calls):
-        while model.running:
-            model.step()
-    n = c.horizon_steps
-    # every rule was really exercised, once per step
-    assert calls["trust_in_other_side"] == 2 * n     # before acting and before declaring
-    for name in ("violation_rates", "misattribution_probability", "accident_probability",
-                 "convoy_block_probability", "convoy_strike_probability"):
-        assert calls.get(name) == n, name
-    # misuse is weighed only where intelligence is shared; the accident bound, a
-    # constant, once when the model is built (and checked here as a probability)
-    assert calls.get("misuse_probability", 0) == (n if c.intel_recipient >= 0 else 0)
-    unit(model._accident_bound, "accident bound")
-
-
-# --------------------------------------------------------------------------
-# Results: survival, collapse day, JIC and the tables agree
-# --------------------------------------------------------------------------
-
-@overflow_ok
-@SIM_SETTINGS
-@given(ov=overrides(), reps=replications, seed=seeds)
-def test_results_are_consistent(ov, reps, seed):
-    sc = scenario_of(ov)
-    c = compile_scenario(sc)
-    r = run_block(sc, 0, reps, seed)
-    step = r.collapse_step
-    collapsed = step >= 0
-    assert np.all(step < c.horizon_steps)
-    assert np.array_equal(np.isnan(r.collapse_day), ~collapsed)
-    assert np.allclose(r.collapse_day[collapsed], (step[collapsed] + 1) / c.steps_per_day)
-    # survived iff nobody declared the truce over during its duration
-    assert np.array_equal(r.survived, ~collapsed | (step >= c.truce_steps))
-    assert np.array_equal(r.survived, np.isnan(r.collapse_day)
-                          | (r.collapse_day > sc.time.duration_days))
-    assert np.array_equal(collapsed, r.declarer >= 0)
-    assert np.array_equal(collapsed, r.trigger >= 0)
-
-    # the JIC starts exactly on the truces still holding at its start
-    jic = sc.mechanisms.jic
-    start = None if not jic.enabled else (
-        c.truce_steps if jic.start_day is None else c.jic_start_step)
-    if start is None or start >= c.horizon_steps:
-        assert not r.jic_activated.any()
-    else:
-        assert np.array_equal(r.jic_activated, ~collapsed | (step >= start))
-        if jic.start_day is None:
-            assert np.array_equal(r.jic_activated, r.survived)
+def check_results(r: Results, sc, reps: int) -> None:
+    D = sc.time.horizon_days
+    duration = sc.time.duration_days
+    assert r.replications == reps and r.horizon_days == D and r.duration_days == duration
+    formal, de_facto = r.formal_day, r.de_facto_day
+    # formal collapse iff a declarer iff a trigger
+    assert np.array_equal(formal >= 0, r.declarer >= 0)
+    assert np.array_equal(formal >= 0, r.trigger >= 0)
+    assert np.all(r.trigger < len(TRIGGERS))
+    assert set(np.array(r.actors)[r.declarer[r.declarer >= 0]]) <= set(r.parties)
+    # collapse days within the horizon
+    assert np.all((formal[formal >= 0] >= 1) & (formal[formal >= 0] < D))
+    window = sc.outcomes.de_facto_window_days
+    assert np.all((de_facto[de_facto >= 0] >= window) & (de_facto[de_facto >= 0] <= D))
+    c = r.collapse_day
+    collapsed = ~np.isnan(c)
+    assert np.array_equal(collapsed, (formal >= 0) | (de_facto >= 0))
+    assert np.all((c[collapsed] > 0) & (c[collapsed] <= D))
+    assert np.all(c[formal >= 0] <= formal[formal >= 0])
+    # survival: neither collapse within the duration; shares in [0, 1], never rising
+    assert np.array_equal(r.survived, ~collapsed | (c > duration))
+    shares = r.survival_by_day(np.arange(0, D + 1))
+    assert np.all((shares >= 0) & (shares <= 1)) and np.all(np.diff(shares) <= 0)
+    assert shares[0] == 1.0
+    kind = r.kind_of_collapse
+    assert np.array_equal(kind == "", ~collapsed)
+    assert np.array_equal(kind == "formal", (formal >= 0) & (formal == c))
+    # the JIC starts only after its quiet days, on a truce still standing
+    jic = r.jic_start_day
+    on = jic >= 0
+    assert np.array_equal(r.jic_activated, on)
+    if not sc.mechanisms.jic.enabled:
+        assert not on.any()
+    assert np.all(jic[on] >= sc.mechanisms.jic.quiet_days)
+    assert np.all((formal[on] < 0) | (jic[on] <= formal[on]))
+    assert np.all((de_facto[on] < 0) | (jic[on] < de_facto[on]))
+    # counts non-negative, beliefs and shares in range
+    for k in ("violations", "reported", "admitted", "accidents", "spoiler_attacks",
+              "convoys"):
+        assert np.all(getattr(r, k) >= 0), k
+    assert np.all(r.admitted <= r.violations)
+    for k in ("harm", "aid_delivered"):
+        assert np.all(np.isfinite(getattr(r, k))) and np.all(getattr(r, k) >= 0), k
+    assert np.all((r.final_trust >= 0) & (r.final_trust <= 1))
+    assert np.all(np.isfinite(r.violence_day)) and np.all(r.violence_day >= 0)
+    assert np.all((r.holding_day >= 0) & (r.holding_day <= 1))
+    assert r.violence_day.shape == r.holding_day.shape == (reps, D)
+    if r.trust_day is not None:
+        assert np.all((r.trust_day >= 0) & (r.trust_day <= 1))
+        assert np.all(np.isin(r.status_day, (0, 1, 2)))
+    if not sc.mechanisms.spoilers.enabled:
+        assert np.all(r.spoiler_attacks == 0)
+    if not sc.mechanisms.humanitarian.enabled:
+        assert np.all(r.convoys == 0) and np.all(r.aid_delivered == 0)
 
     # tables and summary say the same
     table = r.replication_table()
     assert len(table) == reps
     assert np.array_equal(table["survived"].to_numpy(), r.survived)
-    assert set(table.loc[~r.survived, "declared_by"]) <= set(r.parties)
-    assert summarize(r).p_survive == pytest.approx(r.survived.mean())
-    daily = r.daily_table()
-    holding = daily[daily.series == "truce_holding"]
-    days = holding.day.to_numpy()
-    expected = [np.mean(~collapsed | (step + 1 > d * c.steps_per_day)) for d in days]
-    assert np.allclose(holding["mean"].to_numpy(), expected)
+    summary = summarize(r)
+    assert summary.p_survive == pytest.approx(r.survived.mean())
+    lo, hi = summary.p_survive_ci
+    assert 0.0 <= lo <= hi <= 1.0
+    assert lo <= summary.p_survive + 1e-12 and summary.p_survive <= hi + 1e-12
+    if r.acts_day is not None:
+        daily = r.daily_table()
+        holding = daily[daily.series == "truce_holding"]
+        expected = [r.survived_to(d).mean() for d in holding.day]
+        assert np.allclose(holding["mean"].to_numpy(), expected)
+        assert np.all((holding["mean"] >= 0) & (holding["mean"] <= 1))
 
-    curve = kaplan_meier(r.collapse_day, r.horizon_days)
-    check_survival_curve(curve)
-    # no censoring before the horizon: Kaplan–Meier is the share still holding
-    for d in days:
-        assert curve.at(d) == pytest.approx(
-            np.mean(~collapsed | (r.collapse_day > d)), abs=1e-12)
+
+def run_checked(ov: dict, reps: int, seed: int) -> None:
+    sc = scenario_of(ov)
+    model = model_of(sc, reps, seed)
+    steps = 0
+    while model.running:
+        before = snapshot(model)
+        model.step()
+        check_step(model, before, steps)
+        steps += 1
+    assert steps == model.horizon_steps == HORIZON_DAYS * 24 / sc.time.step_hours
+    check_results(model.results(), sc, reps)
+
+
+# A logit noise just above 0 (valid: gt=0) makes worth / noise overflow to +-inf, which
+# correctly reads as a sure choice; the warning is expected there.
+overflow_ok = pytest.mark.filterwarnings("ignore:overflow encountered in divide:RuntimeWarning")
+
+
+@overflow_ok
+@pytest.mark.slow
+@SIM_SETTINGS
+@given(ov=overrides(), reps=replications, seed=seeds)
+def test_state_stays_valid_at_every_step_and_results_agree(ov, reps, seed):
+    run_checked(ov, reps, seed)
+
+
+@overflow_ok
+@settings(SIM_SETTINGS, max_examples=6)
+@given(ov=overrides(), reps=replications, seed=seeds)
+def test_state_stays_valid_quick(ov, reps, seed):
+    """A few examples of the test above, for the quick (``-m "not slow"``) run."""
+    run_checked(ov, reps, seed)
+
+
+@overflow_ok
+@settings(max_examples=4, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@given(ov=overrides(), seed=seeds)
+def test_a_single_world_runs(ov, seed):
+    """R = 1 is an ordinary single-world Mesa model."""
+    sc = scenario_of(ov)
+    r = model_of(sc, 1, seed).run()
+    check_results(r, sc, 1)
+
+
+def test_the_reference_satisfies_the_invariants():
+    """A fixed, realistic case (the random ones stray to the edges of the ranges)."""
+    sc = load_scenario(SCENARIO, {"time.horizon_days": 10})
+    model = CeasefireModel(sc, replications=40, rng=3)
+    steps = 0
+    while model.running:
+        before = snapshot(model)
+        model.step()
+        check_step(model, before, steps)
+        steps += 1
+    r = model.results()
+    check_results(r, sc, 40)
+    # not vacuous: both kinds of collapse and survivors occur
+    assert (r.formal_day >= 0).any() and (r.de_facto_day >= 0).any() and r.survived.any()
 
 
 # --------------------------------------------------------------------------
-# Kaplan–Meier
+# Kaplan–Meier and Wilson
 # --------------------------------------------------------------------------
 
 def check_survival_curve(curve) -> None:
@@ -391,12 +374,12 @@ def check_survival_curve(curve) -> None:
 HORIZON = 14.0
 collapse_days = st.lists(
     st.one_of(st.just(np.nan),
-              st.integers(1, int(HORIZON * 24)).map(lambda k: k / 24),   # hourly steps
+              st.integers(1, int(HORIZON)).map(float),                    # whole days
               st.floats(1e-6, HORIZON, allow_nan=False)),
     min_size=1, max_size=400)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(days=collapse_days)
 def test_kaplan_meier_curve_is_a_survival_curve(days):
     x = np.array(days, float)
@@ -419,19 +402,30 @@ def test_kaplan_meier_all_collapse_or_none(n):
     assert every.survival[-1] == 0.0 and every.upper[-1] == 0.0
 
 
-# --------------------------------------------------------------------------
-# Known bugs, each with the smallest reproducer found (strict: fixing one flags the test)
-# --------------------------------------------------------------------------
+@settings(max_examples=300, deadline=None)
+@given(n=st.integers(1, 100_000), data=st.data())
+def test_wilson_interval_is_an_interval_in_the_unit_range(n, data):
+    k = data.draw(st.integers(0, n))
+    lo, hi = wilson_interval(k, n)
+    assert 0.0 <= lo <= hi <= 1.0
+    assert lo <= k / n + 1e-12 and k / n <= hi + 1e-12
 
-def test_accident_probability_is_a_probability():
-    sc = load_scenario(SCENARIO, {"mechanisms.accidents.rate_per_day": 24.0,
-                                  "mechanisms.accidents.collateral": 3.0})
-    model = CeasefireModel(sc, replications=1, rng=0)
-    c, s = model.compiled, model.state
-    actor = np.arange(c.n_actors)
-    p = rules.accident_probability(c, s, actor=actor, rep=np.zeros(c.n_actors, int))
-    unit(p, "accident_probability")
 
+@pytest.mark.xfail(strict=True, reason=(
+    "sim.analysis.summary.wilson_interval can exclude the estimate at the ends by one "
+    "rounding error: wilson_interval(0, 3) has lower 5.6e-17 > 0 and wilson_interval(10, 10) "
+    "upper 0.9999999999999999 < 1 (centre - half and centre + half do not cancel exactly; "
+    "the max/min clamps do not help). A sweep point that always survives then reports "
+    "p_survive_high < p_survive in points.csv, and the baseline has p_jic_ci[0] > p_jic = 0"))
+@pytest.mark.parametrize("k,n", [(0, 3), (10, 10)])
+def test_wilson_interval_contains_the_estimate_exactly_at_the_ends(k, n):
+    lo, hi = wilson_interval(k, n)
+    assert lo <= k / n <= hi
+
+
+# --------------------------------------------------------------------------
+# Regressions, each with the smallest reproducer
+# --------------------------------------------------------------------------
 
 @pytest.mark.parametrize("ov", [
     {"mechanisms.separation.rate_per_day": 0.0},
@@ -440,54 +434,46 @@ def test_accident_probability_is_a_probability():
 ])
 def test_initial_separation_applies_whatever_the_progress(ov):
     """separation.initial is the share undone at the start, even when no progress follows
-    (regression: it used to apply only where the per-step separation rate was positive)."""
+    (it used to apply only where the separation rate was positive)."""
     sc = load_scenario(SCENARIO, {"mechanisms.separation.initial": 0.8, **ov})
     model = CeasefireModel(sc, replications=3, rng=0)
-    c = model.compiled
-    sep = model.state.separation                               # (A, R)
-    opposition = c.actors.index("opposition")                   # intermixed with nusra
-    assert np.all(sep[opposition] == pytest.approx(0.8))
-    others = np.arange(c.n_actors) != opposition
-    assert np.all(sep[others] == 0.0)
+    opposition = model.actor("opposition")                   # intermixed with nusra
+    assert np.all(opposition.separation == pytest.approx(0.8))
+    assert np.all(model.actor("government").separation == 0.0)   # intermixed with nobody
+    model.step()
+    assert np.all(opposition.separation >= 0.8 - 1e-12)
     off = CeasefireModel(load_scenario(SCENARIO, {"mechanisms.separation.initial": 0.8,
                                                   "mechanisms.separation.enabled": False,
                                                   **ov}), replications=3, rng=0)
-    assert np.all(off.state.separation == 0.0)
+    for _ in range(3 * off.steps_per_day):
+        off.step()
+    assert np.all(off.actor("opposition").separation == pytest.approx(0.8))
 
 
-def test_durations_must_be_whole_steps_and_survival_matches_the_truce_end():
-    """A truce phase that ends mid-step is refused; with whole steps, 'survived' is
-    exactly 'no collapse before the step at which the JIC would start'."""
+def test_durations_must_be_whole_days_and_survival_matches_the_truce_end():
+    """A truce phase that ends mid-day is refused; with whole days, 'survived' is exactly
+    'no collapse, formal or de facto, by the end of the duration'."""
     with pytest.raises(ScenarioError, match="whole number"):
         load_scenario(SCENARIO, {"time.duration_days": 6.99, "time.horizon_days": 8})
     sc = load_scenario(SCENARIO, {"time.horizon_days": 8})
-    c = compile_scenario(sc)
-    r = run_block(sc, 0, 1000, 3, record_daily=False)
-    assert (r.collapse_step == c.truce_steps - 1).any() or (r.collapse_step < c.truce_steps).any()
-    assert np.array_equal(r.survived, (r.collapse_step < 0) | (r.collapse_step >= c.truce_steps))
-    assert np.array_equal(r.survived, r.jic_activated)
+    r = CeasefireModel(sc, replications=300, rng=3, record_daily=False).run()
+    c = r.collapse_day
+    assert np.array_equal(r.survived, np.isnan(c) | (c > 7))
+    assert ((c == 7) | (c == 8)).any(), "no collapse near the end: choose another seed"
+    assert np.array_equal(r.survived_to(8), np.isnan(c))
 
 
-def test_model_runs_with_declaration_switched_off():
-    """Regression: with no actor allowed to declare, rules.declarations used to take the
-    argmax of an empty array and crash the first step."""
-    sc = load_scenario(SCENARIO, {"mechanisms.declaration.enabled": False,
+@pytest.mark.xfail(strict=True, raises=ZeroDivisionError, reason=(
+    "Observer.belief_constants (sim/agents/beliefs.py) divides by lam_c = detection * "
+    "committed + noise, which is 0 for a valid scenario: a party whose committed rate is 0 "
+    "(war_rate 0 and air_power 0) watched by an observer whose monitoring expects no false "
+    "incidents (behaviour.monitoring.ambiguous_per_day 0, or bias 1); the model cannot be "
+    "built (ZeroDivisionError), instead of refusing the scenario or treating the party's "
+    "incidents as decisive"))
+def test_a_party_that_never_attacks_seen_without_noise_can_be_modelled():
+    sc = load_scenario(SCENARIO, {"actors.government.war_rate": 0,
+                                  "actors.government.air_power": 0,
+                                  "behaviour.monitoring.ambiguous_per_day": 0,
                                   "time.horizon_days": 8})
-    model = CeasefireModel(sc, replications=5, rng=0)
-    assert len(model.compiled.declarers) == 0
-    r = model.run()
-    assert np.all(r.collapse_step == -1) and r.survived.all()
-    assert np.all(r.declarer == -1) and np.all(r.trigger == -1)
-
-
-def test_a_zero_trust_floor_never_ends_the_truce():
-    sc = load_scenario(SCENARIO, {
-        "time.horizon_days": 8,
-        "actors.government.trust_floor": 0.0,
-        "actors.government.initial_trust": {"opposition": 0.0, "united_states": 0.0,
-                                            "russia": 0.9},
-        "mechanisms.trust.gain_per_day": 0.0})
-    model = CeasefireModel(sc, replications=5, rng=0)
-    before = snapshot(model)
-    model.step()
-    check_state(model, before, 0)
+    r = CeasefireModel(sc, replications=2, rng=0).run()
+    assert np.all(np.isfinite(r.final_trust))
