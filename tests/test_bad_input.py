@@ -555,6 +555,7 @@ def real_runs(tmp_path_factory) -> dict[str, tuple[Path, int, str, str]]:
     return runs
 
 
+@pytest.mark.slow    # the fixture starts three run.py processes
 @pytest.mark.parametrize("case_id", REAL_CLI)
 def test_real_cli_exits_2_without_traceback(case_id, real_runs):
     case = next(c for c in CASES if c.id == case_id)
