@@ -76,14 +76,10 @@ def snapshot(m: CeasefireModel) -> dict[str, bytes]:
     beliefs in every other actor, and the recorder's counters."""
     snap = {k: np.asarray(getattr(m, k)).tobytes() for k in WORLD}
     for agent in m._actors:
-        if hasattr(agent, "trust_in"):
-            for other in range(m.world.n_actors):
-                if other != agent.index:
-                    try:
-                        snap[f"{agent.name}->{other}"] = np.asarray(
-                            agent.trust_in(other)).tobytes()
-                    except (KeyError, IndexError, ValueError):
-                        pass
+        if hasattr(agent, "logodds"):                  # observers: beliefs in each other
+            snap[f"{agent.name}.beliefs"] = agent.logodds.tobytes()
+        if hasattr(agent, "separation"):
+            snap[f"{agent.name}.separation"] = np.asarray(agent.separation).tobytes()
     for k in ("violations", "reported", "admitted", "accidents", "spoiler_attacks", "harm",
               "aid_delivered", "convoys"):
         snap[k] = getattr(m.recorder, k).tobytes()
