@@ -464,16 +464,23 @@ def test_durations_must_be_whole_days_and_survival_matches_the_truce_end():
 
 
 @pytest.mark.xfail(strict=True, raises=ZeroDivisionError, reason=(
-    "Observer.belief_constants (sim/agents/beliefs.py) divides by lam_c = detection * "
-    "committed + noise, which is 0 for a valid scenario: a party whose committed rate is 0 "
-    "(war_rate 0 and air_power 0) watched by an observer whose monitoring expects no false "
-    "incidents (behaviour.monitoring.ambiguous_per_day 0, or bias 1); the model cannot be "
-    "built (ZeroDivisionError), instead of refusing the scenario or treating the party's "
-    "incidents as decisive"))
-def test_a_party_that_never_attacks_seen_without_noise_can_be_modelled():
-    sc = load_scenario(SCENARIO, {"actors.government.war_rate": 0,
-                                  "actors.government.air_power": 0,
-                                  "behaviour.monitoring.ambiguous_per_day": 0,
-                                  "time.horizon_days": 8})
+    "Observer.belief_constants (sim/agents/beliefs.py) computes log(lam_u / lam_c) with "
+    "lam_c = detection * committed + noise (noise = Monitoring.false_rate = "
+    "ambiguous_per_day * misread * (1 - bias)); lam_c is 0 for valid scenarios: a party "
+    "whose committed rate is 0 (war_rate 0, air_power 0) seen without false incidents "
+    "(ambiguous_per_day 0 or bias 1), or no detection at all (detection_base 0, "
+    "verification 0) without false incidents. The model cannot be built "
+    "(ZeroDivisionError) instead of refusing the scenario or reading such incidents as "
+    "decisive"))
+@pytest.mark.parametrize("ov", [
+    {"actors.government.war_rate": 0, "actors.government.air_power": 0,
+     "behaviour.monitoring.ambiguous_per_day": 0},
+    {"actors.government.war_rate": 0, "actors.government.air_power": 0,
+     "behaviour.monitoring.bias": 1},
+    {"behaviour.monitoring.detection_base": 0, "mechanisms.monitoring.verification": 0,
+     "behaviour.monitoring.ambiguous_per_day": 0},
+], ids=["no-attacks-no-ambiguity", "no-attacks-full-bias", "no-detection-no-ambiguity"])
+def test_beliefs_can_be_built_when_an_observer_expects_no_incidents(ov):
+    sc = load_scenario(SCENARIO, {**ov, "time.horizon_days": 8})
     r = CeasefireModel(sc, replications=2, rng=0).run()
     assert np.all(np.isfinite(r.final_trust))
