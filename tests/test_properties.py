@@ -302,7 +302,7 @@ def run_checked(ov: dict, reps: int, seed: int) -> None:
         model.step()
         check_step(model, before, steps)
         steps += 1
-    assert steps == model.horizon_steps == HORIZON_DAYS * 24 / sc.time.step_hours
+    assert steps == model.n_days == HORIZON_DAYS                  # a step is a day
     check_results(model.results(), sc, reps)
 
 
@@ -445,7 +445,7 @@ def test_initial_separation_applies_whatever_the_progress(ov):
     off = CeasefireModel(load_scenario(SCENARIO, {"mechanisms.separation.initial": 0.8,
                                                   "mechanisms.separation.enabled": False,
                                                   **ov}), replications=3, rng=0)
-    for _ in range(3 * off.steps_per_day):
+    for _ in range(3):                                       # three days
         off.step()
     assert np.all(off.actor("opposition").separation == pytest.approx(0.8))
 
