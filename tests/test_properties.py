@@ -18,7 +18,7 @@ from pathlib import Path
 import annotated_types
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel
 
@@ -142,14 +142,7 @@ def scenario_of(ov: dict):
 
 
 def model_of(sc, reps: int, seed: int, daily: bool = True) -> CeasefireModel:
-    """The model, skipping the examples that hit the known bug below (a valid scenario in
-    which some observer expects no incidents at all from a party: ZeroDivisionError in
-    ``Observer.belief_constants``); its own strict xfail test keeps it in view."""
-    try:
-        return CeasefireModel(sc, replications=reps, rng=seed, record_daily=daily)
-    except ZeroDivisionError:
-        assume(False)
-        raise
+    return CeasefireModel(sc, replications=reps, rng=seed, record_daily=daily)
 
 
 @settings(max_examples=40, deadline=None)
@@ -284,7 +277,7 @@ def check_results(r: Results, sc, reps: int) -> None:
     assert summary.p_survive == pytest.approx(r.survived.mean())
     lo, hi = summary.p_survive_ci
     assert 0.0 <= lo <= hi <= 1.0
-    assert lo <= summary.p_survive + 1e-12 and summary.p_survive <= hi + 1e-12
+    assert lo <= summary.p_survive <= hi
     if r.acts_day is not None:
         daily = r.daily_table()
         holding = daily[daily.series == "truce_holding"]
@@ -408,17 +401,15 @@ def test_wilson_interval_is_an_interval_in_the_unit_range(n, data):
     k = data.draw(st.integers(0, n))
     lo, hi = wilson_interval(k, n)
     assert 0.0 <= lo <= hi <= 1.0
-    assert lo <= k / n + 1e-12 and k / n <= hi + 1e-12
+    assert lo <= k / n <= hi
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "sim.analysis.summary.wilson_interval can exclude the estimate at the ends by one "
-    "rounding error: wilson_interval(0, 3) has lower 5.6e-17 > 0 and wilson_interval(10, 10) "
-    "upper 0.9999999999999999 < 1 (centre - half and centre + half do not cancel exactly; "
-    "the max/min clamps do not help). A sweep point that always survives then reports "
-    "p_survive_high < p_survive in points.csv, and the baseline has p_jic_ci[0] > p_jic = 0"))
 @pytest.mark.parametrize("k,n", [(0, 3), (10, 10)])
 def test_wilson_interval_contains_the_estimate_exactly_at_the_ends(k, n):
+    """Regression (fixed in e8c6c58): centre - half and centre + half did not cancel
+    exactly, so wilson_interval(0, 3) had lower 5.6e-17 > 0 and wilson_interval(10, 10)
+    upper 0.9999999999999999 < 1: a sweep point that always survived reported
+    p_survive_high < p_survive."""
     lo, hi = wilson_interval(k, n)
     assert lo <= k / n <= hi
 
@@ -463,15 +454,6 @@ def test_durations_must_be_whole_days_and_survival_matches_the_truce_end():
     assert np.array_equal(r.survived_to(8), np.isnan(c))
 
 
-@pytest.mark.xfail(strict=True, raises=ZeroDivisionError, reason=(
-    "Observer.belief_constants (sim/agents/beliefs.py) computes log(lam_u / lam_c) with "
-    "lam_c = detection * committed + noise (noise = Monitoring.false_rate = "
-    "ambiguous_per_day * misread * (1 - bias)); lam_c is 0 for valid scenarios: a party "
-    "whose committed rate is 0 (war_rate 0, air_power 0) seen without false incidents "
-    "(ambiguous_per_day 0 or bias 1), or no detection at all (detection_base 0, "
-    "verification 0) without false incidents. The model cannot be built "
-    "(ZeroDivisionError) instead of refusing the scenario or reading such incidents as "
-    "decisive"))
 @pytest.mark.parametrize("ov", [
     {"actors.government.war_rate": 0, "actors.government.air_power": 0,
      "behaviour.monitoring.ambiguous_per_day": 0},
@@ -481,6 +463,9 @@ def test_durations_must_be_whole_days_and_survival_matches_the_truce_end():
      "behaviour.monitoring.ambiguous_per_day": 0},
 ], ids=["no-attacks-no-ambiguity", "no-attacks-full-bias", "no-detection-no-ambiguity"])
 def test_beliefs_can_be_built_when_an_observer_expects_no_incidents(ov):
+    """Regression (fixed in e8c6c58): Observer.belief_constants took log(lam_u / lam_c)
+    with lam_c = detection * committed + noise, 0 for these valid scenarios, and the model
+    could not be built (ZeroDivisionError)."""
     sc = load_scenario(SCENARIO, {**ov, "time.horizon_days": 8})
     r = CeasefireModel(sc, replications=2, rng=0).run()
     assert np.all(np.isfinite(r.final_trust))

@@ -62,10 +62,8 @@ def test_serial_sweep_writes_points_charts_and_words(serial):
     points = pd.read_csv(serial / "points.csv")
     assert len(points) == 6
     assert (points["replications"] == 300).all()
-    # (to rounding: wilson_interval can miss 0 or 1 by an ulp, a known bug kept as a
-    # strict xfail in test_properties.py)
-    assert ((points["p_survive_low"] <= points["p_survive"] + 1e-12)
-            & (points["p_survive"] <= points["p_survive_high"] + 1e-12)).all()
+    assert ((points["p_survive_low"] <= points["p_survive"])
+            & (points["p_survive"] <= points["p_survive_high"])).all()
     assert ((0 <= points["p_survive_low"]) & (points["p_survive_high"] <= 1)).all()
     assert (serial / "heatmap.png").read_bytes().startswith(b"\x89PNG")
     summary = (serial / "summary.md").read_text(encoding="utf-8")
