@@ -368,19 +368,30 @@ sweep:
 
 @pytest.mark.slow
 def test_a_sweep_batch_gives_each_point_the_rows_of_run_scenario(tmp_path):
+    """Chunks of one block stacked in one task (however ``batches`` groups them) give each
+    point exactly the rows of ``run_scenario`` of that point with the sweep's seed."""
+    from sim.run.experiment import batches
     path = tmp_path / "sweep.yaml"
     path.write_text(SWEEP, encoding="utf-8")
     plan = load_sweep(path, seed=13)
-    tasks = [t for t in _batches(plan)]
-    assert len(tasks) == 1 and len(tasks[0][0]) == 4      # one block, four points stacked
-    for key, rows in run_batch(tasks[0]):
+    chunks = plan.chunks
+    assert len(chunks) == 4 and len({(c.first, c.size, c.seed) for c in chunks}) == 1
+    c = chunks[0]
+    block = plan.describe()["block"]
+    stacked = ([(g.key, g.point, plan.scenarios[g.point]) for g in chunks], c.first, c.size,
+               c.seed, block)
+    # the executors' own grouping covers every chunk once, with the same block
+    grouped = list(batches(plan, chunks))
+    assert sorted(k for task in grouped for k, _, _ in task[0]) == sorted(g.key for g in chunks)
+    assert {task[1:] for task in grouped} == {stacked[1:]}
+    results = run_batch(stacked)
+    assert [key for key, _ in results] == [g.key for g in chunks]
+    for key, rows in results:
         point = int(rows["point"].iloc[0])
         alone = run_scenario(plan.scenarios[point], plan.replications, 13, record_daily=False)
         expected = alone.replication_table().drop(columns="parameter_set")
         assert table_bytes(rows.drop(columns="point")) == table_bytes(expected), key
         assert (rows["point"] == point).all()
-
-
-def _batches(plan):
-    from sim.run.experiment import batches
-    return list(batches(plan, plan.chunks))
+    # and a task of one chunk gives the same rows as the stacked task
+    single = run_batch(grouped[-1])
+    assert all(table_bytes(rows) == table_bytes(dict(results)[key]) for key, rows in single)
