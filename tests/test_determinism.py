@@ -155,7 +155,6 @@ def test_block_seeds_depend_only_on_root_seed_and_index():
     assert block_seeds(8, 1500)[0][2] != short[0][2]
 
 
-@pytest.mark.slow
 def test_full_blocks_do_not_depend_on_the_total():
     """``-r 2000`` and ``-r 3000`` with one seed agree on the 2000 rows they share."""
     assert BLOCK == 1000
@@ -366,7 +365,6 @@ sweep:
 """
 
 
-@pytest.mark.slow
 def test_a_sweep_batch_gives_each_point_the_rows_of_run_scenario(tmp_path):
     """Chunks of one block stacked in one task (however ``batches`` groups them) give each
     point exactly the rows of ``run_scenario`` of that point with the sweep's seed."""
