@@ -270,7 +270,7 @@ OUT_OF_RANGE = [
       "bad.yaml", "mechanisms.separation.rate_per_day", "greater than or equal to 0",
       "(got -0.1)"),
     C("behaviour-noise-negative", child("behaviour:\n  party:\n    noise: -1\n"), "bad.yaml",
-      "behaviour.party.noise", "greater than 0", "(got -1)"),
+      "behaviour.party.noise", "greater than or equal to 0.01", "(got -1)"),
     C("behaviour-share-above-one", child("behaviour:\n  beliefs:\n    prior: 1.5\n"),
       "bad.yaml", "behaviour.beliefs.prior", "less than or equal to 0.99", "(got 1.5)"),
     # (known bugs: precedent.violence_share values have no range; see KNOWN_BUGS)
@@ -398,7 +398,7 @@ COMMAND_LINE = [
     C("set-block-error", child(""), "command line", "time.step_hours", "must divide 24",
       sets=("time.step_hours=7",)),
     C("set-behaviour-out-of-range", child(""), "command line", "behaviour.party.noise",
-      "greater than 0", "(got -1)", sets=("behaviour.party.noise=-1",)),
+      "greater than or equal to 0.01", "(got -1)", sets=("behaviour.party.noise=-1",)),
     C("set-unknown-precedent-actor", child(""), "command line", "precedent.violence_share",
       "unknown actor 'hezbollah'", sets=("precedent.violence_share={hezbollah: 0.3}",)),
     C("set-replaces-a-block", child(""), "command line", "time.step_hours", "greater than 0",
@@ -417,21 +417,7 @@ COMMAND_LINE = [
 ]
 
 #: Cases that fail because of a bug in sim/ (strict xfail: fixing the bug flags the test).
-KNOWN_BUGS = {
-    "unknown-key-in-precedent":
-        "sim.scenario.loading._fields_at does not step into Optional blocks "
-        "(precedent: PrecedentTerms | None), so an unknown key there lists 'expected one "
-        "of []' and gets no 'did you mean' hint",
-    "negative-precedent-share":
-        "PrecedentTerms.violence_share is dict[str, float] without bounds: a negative share "
-        "of the war level loads (and seeds the parties' beliefs)",
-    "not-a-number-precedent-share":
-        "PrecedentTerms.violence_share is dict[str, float] without bounds: NaN loads",
-    "default-leverage-on-a-party-faction":
-        "schema._ActorBase._fields_fit_the_kind only refuses fields whose value differs from "
-        "the assembled Actor default, so 'leverage: 0' on a faction (0 is PowerParams' "
-        "default) is silently accepted though leverage does not apply to a party",
-}
+KNOWN_BUGS: dict[str, str] = {}
 
 CASES = YAML_AND_FILES + UNKNOWN_KEYS + WRONG_TYPES + WRONG_KIND + OUT_OF_RANGE + NAMES + EXTENDS + COMMAND_LINE
 LOADER_CASES = [c for c in CASES if not c.cli_only]

@@ -333,11 +333,6 @@ def test_the_model_takes_variants_directly():
     assert parts[0] != parts[1]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "Recorder.results numbers replications arange(first, first + R) over the whole stacked "
-    "axis, so model.run() on a model with variants gives the second set replications "
-    "R..2R-1 although Results.replication is documented as the 'index within its parameter "
-    "set's run' (run_blocks patches this with _with_replications; the model does not)"))
 def test_a_stacked_models_replications_are_numbered_within_each_set():
     a, b = scenario(), scenario(mechanisms__penalties__strength=2.0)
     stacked = CeasefireModel(a, variants=[a, b], blocks=[(80, 44)], record_daily=False).run()

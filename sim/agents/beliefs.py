@@ -27,12 +27,14 @@ despite ceasefire agreements".
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
 
 import numpy as np
 
 from sim.model.events import CAUSES, Tally
 from sim.model.sampling import logistic
+from pydantic import Field
+
 from sim.scenario.fields import Strict, param
 
 if TYPE_CHECKING:
@@ -183,7 +185,7 @@ class PrecedentTerms(Strict):
     name: str = param("", "", "Which truce it was.", source="fact")
     verification: float = param(0.0, "share", "Quality of its monitoring.", source="fact",
                                 ge=0, le=1)
-    violence_share: dict[str, float] = param(
+    violence_share: dict[str, Annotated[float, Field(ge=0.0, le=2.0, allow_inf_nan=False)]] = param(
         {}, "share of war level", "Each actor's violence under it, as a share of its war "
         "level; actors not named kept the truce (0). Article: 'In February of 2016, similar "
         "agreements failed, as Russia continued air strikes despite ceasefire agreements'.",

@@ -101,7 +101,7 @@ class PartyBehaviour(Strict):
         source="assumed", ge=0, le=50)
     noise: float = param(
         0.3, "value/day", "Spread of its choices (logit scale): how far commanders' reasons "
-        "vary beyond what the model weighs.", source="assumed", gt=0, le=20)
+        "vary beyond what the model weighs.", source="assumed", ge=0.01, le=20)
     revision_rate: float = param(
         0.3, "1/day", "How often a front's posture is revisited.", source="assumed", gt=0,
         le=24)

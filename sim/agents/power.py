@@ -79,7 +79,7 @@ class PowerBehaviour(Strict):
         0.3, "events/day", "Rate at which an uncommitted recipient turns shared intelligence "
         "on the provider's clients.", source="assumed", ge=0, le=24)
     noise: float = param(
-        0.3, "value", "Spread of its JIC judgement (logit scale).", source="assumed", gt=0,
+        0.3, "value", "Spread of its JIC judgement (logit scale).", source="assumed", ge=0.01,
         le=20)
 
 

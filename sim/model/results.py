@@ -128,7 +128,7 @@ class Recorder:
             initial_trust=tuple(self.initial_trust), war_acts_per_day=tuple(float(x) for x in war),
             contested=tuple(bool(x) for x in np.atleast_2d(m.k.war_level > 0).any(-1)),
             seeds=np.zeros(R, np.int64) if seeds is None else seeds,
-            replication=np.arange(first, first + R),
+            replication=np.tile(np.arange(first, first + m.per_set), len(m.scenarios)),
             block_size=block_size or R, parameter_set=np.repeat(np.arange(
                 len(m.scenarios)), m.per_set),
             formal_day=m.collapse_day.copy(), declarer=m.declarer.copy(),

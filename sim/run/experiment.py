@@ -45,14 +45,8 @@ def run_blocks(scenarios: list[Scenario], blocks: list[tuple[int, int, int]],
         if progress:
             progress(per_day)
     seeds = np.concatenate([np.full(size, seed, np.uint64) for _, size, seed in blocks])
-    first = np.concatenate([np.arange(f, f + size) for f, size, _ in blocks])
-    results = model.results(seeds=np.tile(seeds, len(scenarios)), block_size=block_size)
-    return _with_replications(results, np.tile(first, len(scenarios)))
-
-
-def _with_replications(r: Results, replication: np.ndarray) -> Results:
-    from dataclasses import replace
-    return replace(r, replication=replication)
+    return model.results(seeds=np.tile(seeds, len(scenarios)), first_replication=blocks[0][0],
+                         block_size=block_size)
 
 
 def iter_groups(replications: int, seed: int, block: int = BLOCK

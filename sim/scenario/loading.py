@@ -8,6 +8,7 @@ traceback.
 from __future__ import annotations
 
 import difflib
+import types
 import typing
 from pathlib import Path
 from typing import Any
@@ -286,15 +287,23 @@ def _describe(err: dict, loc: tuple[str, ...], model: type[BaseModel]) -> str:
 
 def _fields_at(loc: tuple[str, ...], root: type[BaseModel]) -> list[str]:
     """Field names of the schema block found at ``loc`` (dict entries are stepped over)."""
-    model: Any = root
+    model: Any = _block(root)
     for key in loc:
         if isinstance(model, type) and issubclass(model, BaseModel):
             field = model.model_fields.get(key)
-            model = field.annotation if field else None
+            model = _block(field.annotation) if field else None
         elif typing.get_origin(model) is dict:
-            model = typing.get_args(model)[1]
+            model = _block(typing.get_args(model)[1])
         else:
             return []
     if isinstance(model, type) and issubclass(model, BaseModel):
         return list(model.model_fields)
     return []
+
+
+def _block(annotation: Any) -> Any:
+    """The schema block an annotation holds: ``Block | None`` is ``Block``."""
+    args = [a for a in typing.get_args(annotation) if a is not type(None)]
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType) and len(args) == 1:
+        return args[0]
+    return annotation

@@ -88,8 +88,14 @@ class _ActorBase(Strict):
         strength is 1, a faction's 0.5)."""
         if isinstance(data, dict) and data.get("kind") in ("faction", "power"):
             role = "power" if data["kind"] == "power" else \
-                "party" if data.get("party") else "spoiler"
+                "party" if data.get("party") is True else "spoiler"
             block = KIND_PARAMS[role]
+            allowed = set(block.model_fields) | {"kind", "party", "patron"}
+            known = set(cls.model_fields)
+            wrong = sorted(k for k in data if k in known and k not in allowed)
+            if wrong and isinstance(data.get("party"), bool):
+                raise FieldProblems([(w, f"does not apply to a {role} "
+                                         f"(fields: {sorted(allowed)})") for w in wrong])
             data = {**{n: f.default for n, f in block.model_fields.items()
                        if n not in data}, **data}
         return data
@@ -97,16 +103,6 @@ class _ActorBase(Strict):
     @property
     def role(self) -> str:
         return "power" if self.kind == "power" else "party" if self.party else "spoiler"
-
-    @model_validator(mode="after")
-    def _fields_fit_the_kind(self) -> _ActorBase:
-        allowed = set(KIND_PARAMS[self.role].model_fields) | {"kind", "party", "patron"}
-        wrong = sorted(f for f in set(self.model_fields_set) - allowed
-                       if getattr(self, f) != type(self).model_fields[f].default)
-        if wrong:
-            raise FieldProblems([(w, f"does not apply to a {self.role} "
-                                     f"(fields: {sorted(allowed)})") for w in wrong])
-        return self
 
 
 Actor = create_model("Actor", __base__=_ActorBase, **_actor_fields())
