@@ -122,3 +122,17 @@ def test_intelligence_sharing_is_safe_only_with_a_committed_recipient():
     assert harm_reckless.mean() - harm_committed.mean() > max(3 * se, 0.01)
     se_committed = harm_committed.std(ddof=1) / np.sqrt(len(harm_committed))
     assert harm_committed.mean() < 3 * se_committed + 0.005
+
+
+def test_a_truce_can_fray_for_weeks_without_anyone_declaring_it_over():
+    """history.md: the February truce held partly for weeks and unravelled on the ground;
+    nobody formally declared it over. The same behaviour gives that outcome from the terms:
+    with good verification (a declaration's blame sticks) and a committed patron, the
+    reference truce erodes over weeks, mostly without a declaration. R = 1500: shares have
+    standard errors under 0.013, and the thresholds sit more than 0.1 from the values."""
+    r = run(REFERENCE, R, SEED, mechanisms__monitoring__verification=0.6,
+            actors__russia__commitment=0.6, time__horizon_days=60)
+    collapsed = ~np.isnan(r.collapse_day)
+    assert np.median(r.collapse_day[collapsed]) > 14
+    assert np.mean(r.kind_of_collapse[collapsed] == "de facto") > 0.8
+    assert np.mean(r.formal_day >= 0) < 0.4
