@@ -24,7 +24,7 @@ def stream_seed(seed: int, name: str) -> np.random.SeedSequence:
 
 
 class Streams:
-    """Uniforms in [0, 1) of fixed shape per step and stream: ``(rows, R)``, single precision
+    """Uniforms in [0, 1) of fixed shape per call and stream: ``(rows, R)``, single precision
     (24 random bits: the smallest chance anything is compared with is far above 1e-7)."""
 
     def __init__(self, blocks: Sequence[tuple[int, int]], sets: int = 1):

@@ -29,7 +29,8 @@ __all__ = ["Scenario", "Actor", "Region", "FieldProblems", "Strict", "Share"]
 
 
 class Time(Strict):
-    step_hours: float = param(1.0, "hours", "Length of one model step; must divide 24.",
+    step_hours: float = param(1.0, "hours", "Length of one sub-step of a day: acts are drawn "
+                              "sub-step by sub-step, decisions once a day; must divide 24.",
                               source="model", gt=0, le=24)
     duration_days: float = param(
         7.0, "days", "Length of the truce phase: the truce 'survives' if neither a formal nor "
