@@ -124,6 +124,11 @@ def main() -> None:
         print(f"   best {min(times):5.2f} s, {rate:8.0f} truces/s = "
               f"{100 * rate / (args.big / best[False]):.0f}% of part 2's outcomes-only rate"
               f"   (target >= 70%)")
+        some = variants[::10]      # the same kind of points, one model each, as before
+        alone = sum(stacked_seconds([v], args.per_point, 7) for v in some)
+        alone_rate = len(some) * args.per_point / alone
+        print(f"   the same points one model each ({len(some)} of them): {alone_rate:8.0f} "
+              f"truces/s; stacking is {rate / alone_rate:.1f}x faster")
 
     print(f"\n4. the main job end to end: run.py -r {args.big} --no-charts (a fresh process)")
     with tempfile.TemporaryDirectory() as tmp:

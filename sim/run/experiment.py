@@ -27,8 +27,10 @@ if TYPE_CHECKING:
     from sim.run.store import ResultStore
     from sim.scenario.sweep import SweepPlan
 
-#: Most worlds simulated in one model (memory stays bounded; a bigger run uses several).
-MAX_WORLDS = 20_000
+#: Most worlds simulated in one model: memory stays bounded, and the arrays of a model this
+#: size stay in cache (measured here: 5,000 worlds a model run about 10% faster per truce
+#: than 20,000); a bigger run uses several.
+MAX_WORLDS = 5_000
 
 
 def run_blocks(scenarios: list[Scenario], blocks: list[tuple[int, int, int]],
