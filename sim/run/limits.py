@@ -74,11 +74,11 @@ def estimate(scenario, replications: int, points: int = 1, daily: bool = True,
     if daily:   # the main job keeps every replication (and its per-day series) in memory
         per_rep = 3 * (days * (8 * actors + 16 + 4 * pairs) + 40 * actors + 300)
         memory = PROCESS_BYTES + replications * per_rep
-        disk = replications * (300 + 60 * actors) + days * 4096 + (4 << 20)
+        disk = replications * (300 + 60 * actors) + days * 4096 + (2 << 20)  # charts
     else:       # a sweep streams chunks to the store: a block per worker, a scenario per point
         block = min(BLOCK, replications) * (40 * actors + 300) * 4
         memory = PROCESS_BYTES + points * POINT_BYTES + workers * (PROCESS_BYTES + block)
-        disk = points * replications * (20 + 12 * actors) + points * 2048 + (4 << 20)
+        disk = points * replications * (40 + 16 * actors) + points * 2048 + (2 << 20)
     return Estimate(steps=steps, work=points * replications * steps,
                     seconds=points * per_point, memory=int(memory), disk=int(disk))
 
