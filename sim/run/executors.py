@@ -230,6 +230,14 @@ class DaskExecutor:
                                           f"{self.scheduler} ({type(exc).__name__}: "
                                           f"{str(exc).splitlines()[0] if str(exc) else ''})"
                                           ) from None
+            try:    # a scheduler without workers would take the tasks and never run them
+                self.client.wait_for_workers(1, timeout=self.connect_timeout)
+            except (TimeoutError, OSError) as exc:
+                self.client.close()
+                self.client = None
+                raise ExecutorUnavailable(f"the Dask scheduler at {self.scheduler} has no "
+                                          f"workers (waited {self.connect_timeout:g} s, "
+                                          "--connect-timeout)") from exc
         else:
             self.cluster = LocalCluster(n_workers=self.workers, threads_per_worker=1,
                                         processes=True, dashboard_address=None,
