@@ -121,6 +121,10 @@ def main(argv: list[str] | None = None) -> int:
         return _main(args, argv)
     except ScenarioError as exc:
         return _fail(str(exc))
+    except MemoryError:
+        print("error: ran out of memory; use fewer replications (-r) or a sweep on a Dask "
+              "cluster", file=sys.stderr)
+        return EXIT_FAILED
     except KeyboardInterrupt as exc:
         print("\ninterrupted: no results were written (the main job writes them only once "
               "complete); run the same command again", file=sys.stderr)
@@ -146,8 +150,9 @@ def _main(args, argv) -> int:
     out = args.out or Path("output") / f"{Path(args.scenario).stem}-{fingerprint}"
     estimate = limits.estimate(scenario, args.replications)
     limits.check(estimate, args.scenario, max_hours=args.max_hours)
-    limits.check_disk(estimate, out)
     prepare(out)
+    limits.check_disk(estimate, out)
+    _announce(estimate)
     with FolderLock(out):
         claim(out, "scenario", fingerprint, args.force)
         clean_leftovers(out)
@@ -230,8 +235,9 @@ def _sweep(args, overrides: dict, argv) -> int:
 
     plan = load_sweep(args.scenario, args.seed, overrides, before_points=before_points)
     out = args.out or Path("output") / f"{Path(args.scenario).stem}-{plan.fingerprint()[:8]}"
-    limits.check_disk(estimates["plan"], out)
     prepare(out)
+    limits.check_disk(estimates["plan"], out)
+    _announce(estimates["plan"], parallel, bool(args.scheduler))
     with FolderLock(out):
         if claim(out, "sweep", plan.fingerprint(), args.force) == "replace":
             discard(out)
@@ -322,6 +328,14 @@ def _run_sweep(args, argv, plan, executor, out: Path, created: bool) -> int:
         print(line)
     print(f"Wrote {out}/ (summary.md, points.csv, points.parquet, chunks/, {len(charts)} charts)")
     return 0
+
+
+def _announce(estimate, parallel: int = 1, cluster: bool = False) -> None:
+    """Say up front what a long run will take, so it is never a silent wait."""
+    if cluster or estimate.wall(parallel) < 60:
+        return
+    print(f"estimated: {limits.describe(estimate, parallel)} (--max-hours "
+          f"{DEFAULT_MAX_HOURS:g} is the default budget)", file=sys.stderr)
 
 
 def _fail(message: str) -> int:
