@@ -267,3 +267,21 @@ def test_names_in_any_script_draw_without_warnings(tmp_path):
     assert done.returncode == 0, done.stderr
     assert done.stderr == "", done.stderr
     assert len(list((tmp_path / "out").glob("*.png"))) >= 4
+
+
+# -- a Dask scheduler that cannot run anything ----------------------------------------
+
+def test_a_dask_scheduler_without_workers_is_refused_and_leaves_no_folder(sweep_file,
+                                                                          tmp_path):
+    from dask.distributed import LocalCluster
+    with LocalCluster(n_workers=0, processes=True, dashboard_address=None,
+                      host="127.0.0.1") as cluster:
+        started = time.monotonic()
+        done = cli(sweep_file, "--out", tmp_path / "out", "--scheduler",
+                   cluster.scheduler_address, "--connect-timeout", "2")
+        took = time.monotonic() - started
+    assert done.returncode == 2, done.stderr
+    assert "has no workers" in done.stderr and "Traceback" not in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
+    assert took < 30
+    assert sorted(p.name for p in tmp_path.iterdir()) == []

@@ -8,6 +8,7 @@ Bad input prints one clear line and exits with status 2, never a traceback.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import json
 import os
@@ -241,17 +242,31 @@ def _sweep(args, overrides: dict, argv) -> int:
     with FolderLock(out):
         if claim(out, "sweep", plan.fingerprint(), args.force) == "replace":
             discard(out)
-        try:
-            executor.check()      # a malformed or non-Dask address, before anything is written
-        except ExecutorUnavailable as exc:
-            raise ScenarioError(args.scenario, "--scheduler", str(exc)) from None
-        created = not out.exists()
-        return _run_sweep(args, argv, plan, executor, out, created)
+        # connect (or start the pool) before the store is created, so a scheduler that is
+        # unreachable, not Dask or without workers leaves the folder as it was
+        with _entered(executor, args.scenario):
+            return _run_sweep(args, argv, plan, executor, out)
 
 
-def _run_sweep(args, argv, plan, executor, out: Path, created: bool) -> int:
+@contextlib.contextmanager
+def _entered(executor, file):
+    """The executor, entered; failing to enter it is one line (ScenarioError)."""
+    from sim.run.executors import ExecutorUnavailable
+    try:
+        executor.__enter__()
+    except ExecutorUnavailable as exc:
+        raise ScenarioError(file, "--scheduler", str(exc)) from None
+    try:
+        yield executor
+    except BaseException:
+        executor.__exit__(*sys.exc_info())
+        raise
+    executor.__exit__(None, None, None)
+
+
+def _run_sweep(args, argv, plan, executor, out: Path) -> int:
     from sim.analysis.summary import point_table
-    from sim.run.executors import ExecutorUnavailable, executor_failures
+    from sim.run.executors import executor_failures
     from sim.run.experiment import run_sweep
     from sim.run.store import ResultStore, StoreWriteError
 
@@ -276,16 +291,16 @@ def _run_sweep(args, argv, plan, executor, out: Path, created: bool) -> int:
     started = time.perf_counter()
     resume = "run the same command again to resume"
     try:
-        with _progress(remaining, args.quiet, 0) as advance:
-            run_sweep(plan, store, executor, done, progress=advance)
+        try:
+            with _progress(remaining, args.quiet, 0) as advance:
+                run_sweep(plan, store, executor, done, progress=advance)
+        except BaseException as exc:   # stop the workers at once, then say what happened
+            executor.__exit__(type(exc), exc, exc.__traceback__)
+            raise
     except KeyboardInterrupt as exc:
         print(f"\ninterrupted: {store.stored()} of {len(chunks)} chunks are stored in {out}/; "
               f"{resume}", file=sys.stderr)
         return _interrupted_status(exc)
-    except ExecutorUnavailable as exc:
-        if created and store.stored() == 0:
-            discard(out)       # leave the folder as it was: absent
-        raise ScenarioError(args.scenario, "--scheduler", str(exc)) from None
     except StoreWriteError as exc:
         print(f"error: {out}: {exc.strerror}; {store.stored()} of {len(chunks)} chunks are "
               f"stored; free some space and {resume}", file=sys.stderr)

@@ -42,9 +42,6 @@ class SerialExecutor:
 
     name = "serial"
 
-    def check(self) -> None:
-        pass
-
     def __enter__(self) -> SerialExecutor:
         return self
 
@@ -64,9 +61,6 @@ class ProcessExecutor:
         self.name = f"{workers} processes"
         self.pool: ProcessPoolExecutor | None = None
 
-    def check(self) -> None:
-        pass
-
     def __enter__(self) -> ProcessExecutor:
         self.pool = ProcessPoolExecutor(self.workers,
                                         mp_context=multiprocessing.get_context("forkserver"),
@@ -74,12 +68,15 @@ class ProcessExecutor:
         return self
 
     def __exit__(self, kind, *exc) -> bool:
+        pool, self.pool = self.pool, None     # a second exit does nothing
+        if pool is None:
+            return False
         if kind is None:
-            self.pool.shutdown(wait=True)
+            pool.shutdown(wait=True)
             return False
         # Interrupted or failed: stop at once; the store keeps what finished.
-        processes = list((getattr(self.pool, "_processes", None) or {}).values())
-        self.pool.shutdown(wait=False, cancel_futures=True)
+        processes = list((getattr(pool, "_processes", None) or {}).values())
+        pool.shutdown(wait=False, cancel_futures=True)
         for process in processes:
             process.terminate()
         for process in processes:
@@ -222,7 +219,7 @@ class DaskExecutor:
     def __enter__(self) -> DaskExecutor:
         from dask.distributed import Client, LocalCluster
         if self.scheduler:
-            self.check()
+            probe_scheduler(self.scheduler, self.connect_timeout)
             try:
                 self.client = Client(self.scheduler, timeout=f"{self.connect_timeout}s")
             except (OSError, ValueError, TypeError, MemoryError) as exc:
@@ -245,16 +242,12 @@ class DaskExecutor:
             self.client = Client(self.cluster)
         return self
 
-    def check(self) -> None:
-        """Refuse a malformed, unreachable or non-Dask address (within the timeout)."""
-        if self.scheduler:
-            probe_scheduler(self.scheduler, self.connect_timeout)
-
     def __exit__(self, *exc) -> bool:
-        if self.client is not None:
-            self.client.close()
-        if self.cluster is not None:
-            self.cluster.close()
+        client, cluster, self.client, self.cluster = self.client, self.cluster, None, None
+        if client is not None:      # a second exit does nothing
+            client.close()
+        if cluster is not None:
+            cluster.close()
         return False
 
     def imap_unordered(self, fn: Callable, tasks: Iterable) -> Iterator[Any]:

@@ -78,7 +78,8 @@ def run_chunk(task: tuple[str, Scenario, int, int, int, int, int]
 def run_sweep(plan: SweepPlan, store: ResultStore, executor, done: set[str],
               progress: Callable[[int], None] | None = None) -> int:
     """Run every chunk not in ``done`` (the store's finished chunks), storing each as it
-    finishes.
+    finishes, on ``executor`` (already entered: the caller connects before it creates the
+    store, and stops it).
 
     Returns the number of chunks run. Interrupting loses at most the chunks in
     flight; the next call resumes.
@@ -88,9 +89,8 @@ def run_sweep(plan: SweepPlan, store: ResultStore, executor, done: set[str],
     tasks = ((c.key, plan.scenarios[c.point], c.point, c.first, c.size, c.seed, block)
              for c in todo)
     sizes = {c.key: c.size for c in todo}
-    with executor:
-        for key, rows in executor.imap_unordered(run_chunk, tasks):
-            store.write(key, rows)
-            if progress:
-                progress(sizes[key])
+    for key, rows in executor.imap_unordered(run_chunk, tasks):
+        store.write(key, rows)
+        if progress:
+            progress(sizes[key])
     return len(todo)
