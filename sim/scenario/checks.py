@@ -54,17 +54,20 @@ def semantic_problems(data: Any) -> list[tuple[str, str]]:
                                  f"{MAX_ENTRY_NAME} characters (got {len(name)})"))
 
     # Patronage: nobody backs itself, and following patrons never comes back round.
+    in_cycle: set[str] = set()
     for name, actor in actors.items():
         if actor.patron == name:
             problems.append((f"actors.{name}.patron", "an actor cannot be its own patron"))
             continue
         seen = [name]
         current = actor.patron
-        while current is not None and current in actors and current not in seen:
+        while current is not None and current in actors and current not in seen \
+                and actors[current].patron != current:
             seen.append(current)
             current = actors[current].patron
-        if current is not None and current in seen:
-            cycle = " -> ".join([*seen[seen.index(current):], current])
+        if current == name and name not in in_cycle:   # reported once, at its first member
+            in_cycle.update(seen)
+            cycle = " -> ".join([*seen, name])
             problems.append((f"actors.{name}.patron", f"patrons form a cycle: {cycle}"))
     for name, actor in actors.items():
         if actor.intermixed_with == name:
