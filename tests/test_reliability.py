@@ -144,6 +144,34 @@ def test_the_estimate_follows_the_measured_throughput():
     limits.check(est, "x")
 
 
+def large_scenario(tmp_path: Path, actors: int = 64, regions: int = 256) -> Path:
+    """A valid scenario far larger than the reference (generated)."""
+    import yaml
+    powers = actors // 4
+    body = {"name": f"large {actors} x {regions}", "actors": {}, "regions": {}}
+    for p in range(powers):
+        body["actors"][f"p{p}"] = {"kind": "power", "party": True, "tolerance": 40}
+    for f in range(actors - powers):
+        body["actors"][f"f{f}"] = {"kind": "faction", "party": True, "patron": f"p{f % powers}",
+                                   "war_rate": 5, "truce_rate": 1, "tolerance": 15}
+    for g in range(regions):
+        body["regions"][f"r{g}"] = {"neighbours": [f"r{(g + 1) % regions}"], "civilians": 100,
+                                    "presence": {f"f{(g + k) % (actors - powers)}": 0.5
+                                                 for k in range(4)}}
+    path = tmp_path / "large.yaml"
+    path.write_text(yaml.safe_dump(body), encoding="utf-8")
+    return path
+
+
+@pytest.mark.slow
+def test_a_pilot_measures_what_the_constants_cannot_know(tmp_path):
+    scenario = load_scenario(large_scenario(tmp_path))
+    guessed, measured = limits.estimate(scenario, 1000), limits.refined(scenario, 1000)
+    assert measured.seconds > 3 * guessed.seconds     # state outgrows the CPU caches
+    reference = load_scenario(REFERENCE)
+    assert limits.refined(reference, 2000).seconds < 10
+
+
 def test_memory_beyond_what_is_available_is_refused(monkeypatch):
     scenario = load_scenario(REFERENCE)
     monkeypatch.setattr(limits, "available_memory", lambda: 1 << 30)

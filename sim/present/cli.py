@@ -150,6 +150,8 @@ def _main(args, argv) -> int:
         [resolved, args.seed, args.replications], sort_keys=True).encode()).hexdigest()[:8]
     out = args.out or Path("output") / f"{Path(args.scenario).stem}-{fingerprint}"
     estimate = limits.estimate(scenario, args.replications)
+    limits.check(estimate, args.scenario, max_hours=args.max_hours)   # before any import
+    estimate = limits.refined(scenario, args.replications)
     limits.check(estimate, args.scenario, max_hours=args.max_hours)
     prepare(out)
     limits.check_disk(estimate, out)
@@ -228,10 +230,11 @@ def _sweep(args, overrides: dict, argv) -> int:
     estimates = {}
 
     def before_points(base, points: int, replications: int) -> None:
-        est = limits.estimate(base, replications, points, daily=False,
-                              workers=args.workers or args.dask_local or 1)
-        limits.check(est, args.scenario, parallel=parallel, cluster=bool(args.scheduler),
-                     max_hours=args.max_hours, sweep=True)
+        workers = args.workers or args.dask_local or 1
+        for measure in (limits.estimate, limits.refined):   # the constants, then a pilot
+            est = measure(base, replications, points, daily=False, workers=workers)
+            limits.check(est, args.scenario, parallel=parallel, cluster=bool(args.scheduler),
+                         max_hours=args.max_hours, sweep=True)
         estimates["plan"] = est
 
     plan = load_sweep(args.scenario, args.seed, overrides, before_points=before_points)

@@ -15,6 +15,12 @@ replication-step; the main job with per-day series, 10,000 replications in
 their tables was 200 MiB above the 180 MiB a process starts with (4 KiB a
 replication). Each figure is taken with a margin (a busy machine is 10-20 %
 slower).
+
+The constants are a first, import-free check (a billion replications is refused
+before the model is even loaded); ``refined`` then measures the scenario itself
+with a short ``pilot`` (one block of the run's size, a dozen steps), because a
+scenario much larger than the reference costs far more per replication than its
+size suggests.
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ import math
 import os
 import resource
 import shutil
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -62,25 +69,85 @@ def steps_of(scenario) -> int:
 
 
 def estimate(scenario, replications: int, points: int = 1, daily: bool = True,
-             workers: int = 1) -> Estimate:
-    """The work of ``points`` scenarios like ``scenario``, ``replications`` each."""
+             workers: int = 1, costs: tuple[float, float] | None = None) -> Estimate:
+    """The work of ``points`` scenarios like ``scenario``, ``replications`` each.
+
+    ``costs`` is (seconds per step, seconds per replication-step) as measured by
+    ``pilot``; without it, the constants above, scaled by the scenario's size (a lower
+    bound for scenarios much larger than the reference: state grows with actors x
+    (actors + regions), so ``pilot`` measures those).
+    """
     steps = steps_of(scenario)
-    actors = len(scenario.actors)
-    size = max(1.0, (actors + len(scenario.regions)) / REFERENCE_SIZE)
+    actors, regions = len(scenario.actors), len(scenario.regions)
+    if costs is None:
+        costs = (STEP_SECONDS, REPLICATION_STEP_SECONDS * size_factor(scenario))
     blocks = math.ceil(replications / BLOCK)
-    per_point = steps * (blocks * STEP_SECONDS + replications * REPLICATION_STEP_SECONDS * size)
+    per_point = steps * (blocks * costs[0] + replications * costs[1])
     days = math.ceil(scenario.time.horizon_days)
     pairs = actors * actors / 2
+    state = min(BLOCK, replications) * actors * (actors + regions) * 16   # a block's model
     if daily:   # the main job keeps every replication (and its per-day series) in memory
         per_rep = 3 * (days * (8 * actors + 16 + 4 * pairs) + 40 * actors + 300)
-        memory = PROCESS_BYTES + replications * per_rep
+        memory = PROCESS_BYTES + state + replications * per_rep
         disk = replications * (300 + 60 * actors) + days * 4096 + (2 << 20)  # charts
     else:       # a sweep streams chunks to the store: a block per worker, a scenario per point
-        block = min(BLOCK, replications) * (40 * actors + 300) * 4
+        block = min(BLOCK, replications) * (40 * actors + 300) * 4 + state
         memory = PROCESS_BYTES + points * POINT_BYTES + workers * (PROCESS_BYTES + block)
         disk = points * replications * (40 + 16 * actors) + points * 2048 + (2 << 20)
     return Estimate(steps=steps, work=points * replications * steps,
                     seconds=points * per_point, memory=int(memory), disk=int(disk))
+
+
+def size_factor(scenario) -> float:
+    """How much larger than the reference a scenario's state is (at least 1)."""
+    actors, regions = len(scenario.actors), len(scenario.regions)
+    return max(1.0, (actors + regions) / REFERENCE_SIZE)
+
+
+#: Steps the pilot times (after one of warm-up), unless PILOT_SECONDS run out first.
+PILOT_STEPS = 12
+PILOT_SECONDS = 2.0
+#: A whole run's step costs up to this much more than the pilot's first steps (the war
+#: after a collapse is busier than the truce): measured, the mean step of a whole run
+#: was 0.6 to 1.6 times the first twelve's, in four scenarios from 6 to 64 actors.
+PILOT_MARGIN = 1.5
+
+
+def pilot(scenario, replications: int, daily: bool = True) -> float:
+    """Seconds per replication-step of this scenario on this machine, measured by
+    stepping one block of the run's own size (``min(replications, BLOCK)``) briefly.
+
+    The constants cannot know a scenario's cost: state grows with actors x (actors +
+    regions) and, past the CPU caches, so does the cost of each replication (measured
+    at 1000 replications: 24 actors and 40 regions cost 20 times the reference per
+    replication-step, 64 actors and 256 regions 115 times; at 50 replications only 2
+    and 12 times). Takes milliseconds for the reference, about two seconds at most.
+    """
+    from threadpoolctl import threadpool_limits
+
+    from sim.model.model import CeasefireModel
+
+    size = min(replications, BLOCK)
+    with threadpool_limits(1):
+        model = CeasefireModel(scenario, replications=size, rng=0, record_daily=daily)
+        model.step()
+        started, n = time.perf_counter(), 0
+        while n < PILOT_STEPS and model.running and \
+                time.perf_counter() - started < PILOT_SECONDS:
+            model.step()
+            n += 1
+        elapsed = time.perf_counter() - started
+    return PILOT_MARGIN * elapsed / max(1, n) / size
+
+
+def refined(scenario, replications: int, points: int = 1, daily: bool = True,
+            workers: int = 1) -> Estimate:
+    """The estimate with this scenario's cost measured by ``pilot`` (never below the
+    constants' estimate)."""
+    est = estimate(scenario, replications, points, daily, workers)
+    measured = estimate(scenario, replications, points, daily, workers,
+                        costs=(0.0, pilot(scenario, replications, daily)))
+    return measured if measured.seconds > est.seconds else est
 
 
 def available_memory() -> int:
