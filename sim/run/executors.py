@@ -182,8 +182,8 @@ def probe_scheduler(address: str, timeout: float) -> None:
         raise ExecutorUnavailable(f"nothing is listening at {where} (connection refused)"
                                   ) from None
     except (ConnectionError, EOFError):
-        raise ExecutorUnavailable(f"{where} closed the connection; it is not a Dask "
-                                  "scheduler") from None
+        raise ExecutorUnavailable(f"{where} closed the connection without a Dask greeting; "
+                                  "no Dask scheduler is reachable there") from None
     except OSError as exc:
         raise ExecutorUnavailable(f"cannot connect to {where} "
                                   f"({exc.strerror or exc})") from None
