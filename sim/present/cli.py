@@ -33,6 +33,7 @@ EXIT_BAD_INPUT = 2
 EXIT_FAILED = 1
 EXIT_INTERRUPTED = 130    # Ctrl-C (128 + SIGINT)
 EXIT_TERMINATED = 143     # SIGTERM (128 + SIGTERM)
+MAX_WORKERS_PER_CORE = 4
 
 
 class Terminated(KeyboardInterrupt):
@@ -108,6 +109,12 @@ def main(argv: list[str] | None = None) -> int:
         if getattr(args, flag) is not None and getattr(args, flag) < 1:
             return _fail(f"--{flag.replace('_', '-')} must be at least 1 "
                          f"(got {getattr(args, flag)})")
+    most = MAX_WORKERS_PER_CORE * (os.cpu_count() or 1)
+    for flag in ("workers", "dask_local"):
+        if (getattr(args, flag) or 0) > most:
+            return _fail(f"--{flag.replace('_', '-')} {getattr(args, flag)} is more than the "
+                         f"{most} processes this machine can use ({MAX_WORKERS_PER_CORE} per "
+                         "core: more only add memory); use --scheduler for a larger cluster")
     if not 0 < args.connect_timeout <= 600:
         return _fail(f"--connect-timeout must be between 0 and 600 seconds "
                      f"(got {args.connect_timeout:g})")
