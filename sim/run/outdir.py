@@ -135,7 +135,7 @@ def claim(out: Path, kind: str, fingerprint: str, force: bool) -> str:
     """Whether ``out`` may take this run: 'new' (absent or empty), 'same' (this run's own
     results: a rerun or a resume) or 'replace' (another run's, with force); else raise."""
     out = Path(out)
-    if not out.exists() or not any(out.iterdir()):
+    if not out.exists() or not any(p for p in out.iterdir() if not _temporary(p)):
         return "new"
     manifest = read_manifest(out)
     if manifest is None:
@@ -153,6 +153,11 @@ def claim(out: Path, kind: str, fingerprint: str, force: bool) -> str:
                            "different sweep, scenario or seed (fingerprint "
                            f"{manifest.get('fingerprint')}, this run {fingerprint}); choose "
                            "another --out, or add --force to replace them")
+
+
+def _temporary(path: Path) -> bool:
+    """A file a killed run may leave half-written (``.<name>.tmp``): not a run's result."""
+    return path.name.startswith(".") and path.name.endswith(".tmp")
 
 
 def discard(folder: Path) -> None:

@@ -62,9 +62,10 @@ class ResultStore:
         verified (those failing verification are removed and listed in ``rejected``)."""
         from sim.run.outdir import claim
         claim(self.folder, "sweep", self.fingerprint, force=False)   # never another run's
-        self.chunk_dir.mkdir(parents=True, exist_ok=True)
-        if not (self.folder / MANIFEST).exists():
+        self.folder.mkdir(parents=True, exist_ok=True)
+        if not (self.folder / MANIFEST).exists():   # first, so the folder is never anonymous
             self._write_manifest()
+        self.chunk_dir.mkdir(exist_ok=True)
         for stale in self.chunk_dir.glob(".*.tmp"):
             stale.unlink()   # a chunk being written when the run was killed
         wanted = self.by_key
