@@ -27,10 +27,11 @@ UNSEEN = ROOT / "tests" / "data" / "unseen_conflict.yaml"
 
 pytestmark = pytest.mark.slow
 
-#: 12 chunks of 1000 replications, about 0.3 s each: long enough to interrupt.
+#: 12 chunks of 1000 replications, about 0.2 s each: long enough to interrupt.
 SWEEP = f"""
 extends: {REFERENCE}
 name: faults sweep
+time: {{horizon_days: 8}}
 sweep:
   parameters:
     mechanisms.penalties.strength: {{range: [0, 5], steps: 12}}
@@ -161,7 +162,7 @@ def test_a_second_concurrent_run_into_the_same_folder_is_refused(sweep_file, who
 
 def test_two_main_jobs_started_together_into_one_folder_one_runs_one_is_refused(tmp_path):
     out = tmp_path / "out"
-    jobs = [start(REFERENCE, "-r", "20000", "--out", out, "--no-charts") for _ in range(2)]
+    jobs = [start(REFERENCE, "-r", "10000", "--out", out, "--no-charts") for _ in range(2)]
     results = [(j.wait(timeout=90), j.stderr.read()) for j in jobs]
     assert sorted(code for code, _ in results) == [0, 2], results
     refusal = next(err for code, err in results if code == 2)
