@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -77,11 +78,16 @@ class ResultStore:
                 done.add(f.stem)
             else:
                 self.rejected.append((f.name, problem))
-                f.unlink()
+                if f.is_dir() and not f.is_symlink():
+                    shutil.rmtree(f)
+                else:
+                    f.unlink()
         return done
 
     def verify(self, path: Path, chunk: Chunk) -> str | None:
         """Why the file at ``path`` is not ``chunk`` of this plan, or None if it is."""
+        if not path.is_file():
+            return "not a file"
         try:
             table = pq.read_table(path)
             meta = json.loads((table.schema.metadata or {}).get(META_KEY, b"null"))
