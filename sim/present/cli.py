@@ -134,8 +134,8 @@ def main(argv: list[str] | None = None) -> int:
               "cluster", file=sys.stderr)
         return EXIT_FAILED
     except KeyboardInterrupt as exc:
-        print("\ninterrupted: no results were written (the main job writes them only once "
-              "complete); run the same command again", file=sys.stderr)
+        print("\ninterrupted before any result was written; run the same command again",
+              file=sys.stderr)
         return _interrupted_status(exc)
     finally:
         if previous is not None:
