@@ -286,3 +286,12 @@ def test_a_dask_scheduler_without_workers_is_refused_and_leaves_no_folder(sweep_
     assert len(done.stderr.strip().splitlines()) == 1
     assert took < 30
     assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+def test_an_empty_mount_point_is_a_usable_output_folder(mount):
+    where = mount("mp", "size=50m")       # cannot be renamed: results are moved into it
+    assert cli(REFERENCE, "-r", "50", "--out", where).returncode == 0
+    assert (where / "survival.png").exists()
+    forced = cli(REFERENCE, "-r", "60", "--out", where, "--no-charts", "--force")
+    assert forced.returncode == 0, forced.stderr
+    assert not list(where.glob("*.png")) and (where / "replications.csv").exists()

@@ -251,7 +251,11 @@ def _sweep(args, overrides: dict, argv) -> int:
     _announce(estimates["plan"], parallel, bool(args.scheduler))
     with FolderLock(out):
         if claim(out, "sweep", plan.fingerprint(), args.force) == "replace":
-            discard(out)
+            try:
+                discard(out)
+            except OSError as exc:
+                raise ScenarioError(out, "--out", f"cannot replace the other run's results "
+                                    f"({exc.strerror or exc})") from None
         # connect (or start the pool) before the store is created, so a scheduler that is
         # unreachable, not Dask or without workers leaves the folder as it was
         with _entered(executor, args.scenario):

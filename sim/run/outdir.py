@@ -161,12 +161,21 @@ def _temporary(path: Path) -> bool:
 
 
 def discard(folder: Path) -> None:
-    """Remove a run folder: first moved aside (one rename), then deleted."""
+    """Remove a run folder: first moved aside (one rename), then deleted; a folder that
+    cannot be moved (a mount point) is emptied in place."""
     folder = Path(folder)
     if not folder.exists():
         return
     aside = folder.parent / f".{folder.name}.old-{os.getpid()}"
-    os.rename(folder, aside)
+    try:
+        os.rename(folder, aside)
+    except OSError:
+        for child in folder.iterdir():
+            if child.is_dir() and not child.is_symlink():
+                shutil.rmtree(child)
+            else:
+                child.unlink()
+        return
     shutil.rmtree(aside, ignore_errors=True)
 
 
@@ -195,6 +204,11 @@ class Staging:
     def commit(self) -> None:
         if self.out.exists():
             discard(self.out)
+        if self.out.exists():   # a mount point, emptied in place: move the files into it
+            for child in self.path.iterdir():
+                shutil.move(child, self.out / child.name)
+            self.path.rmdir()
+            return
         os.rename(self.path, self.out)
 
     def __exit__(self, kind, *exc) -> bool:
