@@ -46,6 +46,8 @@ REFERENCE_SIZE = 16
 PROCESS_BYTES = 250 << 20
 #: Memory held per validated sweep point (its scenario; measured 32 KiB).
 POINT_BYTES = 40 << 10
+#: Memory per chunk of a sweep's plan (its entry in the chunk list and the manifest).
+CHUNK_BYTES = 1 << 10
 #: Default budget of wall time (estimated); --max-hours raises it.
 DEFAULT_MAX_HOURS = 1.0
 #: Share of the memory available to this process a run may plan to use.
@@ -92,7 +94,9 @@ def estimate(scenario, replications: int, points: int = 1, daily: bool = True,
         disk = replications * (300 + 60 * actors) + days * 4096 + (2 << 20)  # charts
     else:       # a sweep streams chunks to the store: a block per worker, a scenario per point
         block = min(BLOCK, replications) * (40 * actors + 300) * 4 + state
-        memory = PROCESS_BYTES + points * POINT_BYTES + workers * (PROCESS_BYTES + block)
+        chunks = points * blocks * CHUNK_BYTES     # the plan's chunk list and manifest
+        memory = PROCESS_BYTES + points * POINT_BYTES + chunks + workers * (PROCESS_BYTES
+                                                                            + block)
         disk = points * replications * (40 + 16 * actors) + points * 2048 + (2 << 20)
     return Estimate(steps=steps, work=points * replications * steps,
                     seconds=points * per_point, memory=int(memory), disk=int(disk))
