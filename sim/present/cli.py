@@ -258,18 +258,20 @@ def _sweep(args, overrides: dict, argv) -> int:
                                     f"({exc.strerror or exc})") from None
         # connect (or start the pool) before the store is created, so a scheduler that is
         # unreachable, not Dask or without workers leaves the folder as it was
-        with _entered(executor, args.scenario):
+        flag = "--scheduler" if args.scheduler else "--dask-local" if args.dask_local \
+            else "--workers"
+        with _entered(executor, args.scenario, flag):
             return _run_sweep(args, argv, plan, executor, out)
 
 
 @contextlib.contextmanager
-def _entered(executor, file):
+def _entered(executor, file, flag: str):
     """The executor, entered; failing to enter it is one line (ScenarioError)."""
     from sim.run.executors import ExecutorUnavailable
     try:
         executor.__enter__()
     except ExecutorUnavailable as exc:
-        raise ScenarioError(file, "--scheduler", str(exc)) from None
+        raise ScenarioError(file, flag, str(exc)) from None
     try:
         yield executor
     except BaseException:

@@ -236,10 +236,15 @@ class DaskExecutor:
                                           f"workers (waited {self.connect_timeout:g} s, "
                                           "--connect-timeout)") from exc
         else:
-            self.cluster = LocalCluster(n_workers=self.workers, threads_per_worker=1,
-                                        processes=True, dashboard_address=None,
-                                        host="127.0.0.1")
-            self.client = Client(self.cluster)
+            try:
+                self.cluster = LocalCluster(n_workers=self.workers, threads_per_worker=1,
+                                            processes=True, dashboard_address=None,
+                                            host="127.0.0.1")
+                self.client = Client(self.cluster)
+            except (OSError, RuntimeError, TimeoutError, ValueError) as exc:
+                self.__exit__(type(exc), exc, None)
+                raise ExecutorUnavailable(f"cannot start a local Dask cluster "
+                                          f"({type(exc).__name__}: {exc})") from None
         return self
 
     def __exit__(self, *exc) -> bool:
