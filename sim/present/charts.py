@@ -15,10 +15,49 @@ from sim.model.results import Results
 
 COLOURS = plt.rcParams["axes.prop_cycle"].by_key()["color"]
 
+#: Fonts tried in turn for each character (matplotlib's font fallback), so names in any
+#: script draw legibly: DejaVu (the default look), then Noto for other scripts
+#: (Debian's fonts-noto-core) and Droid Sans Fallback for Chinese, Japanese and Korean
+#: (fonts-droid-fallback), whichever are installed. A character none of them has is
+#: drawn as a box, quietly.
+FALLBACK_FONTS = (
+    "DejaVu Sans", "Noto Sans", "Noto Sans Arabic", "Noto Sans Hebrew", "Noto Sans Armenian",
+    "Noto Sans Georgian", "Noto Sans Devanagari", "Noto Sans Bengali", "Noto Sans Gurmukhi",
+    "Noto Sans Gujarati", "Noto Sans Tamil", "Noto Sans Telugu", "Noto Sans Kannada",
+    "Noto Sans Malayalam", "Noto Sans Sinhala", "Noto Sans Thai", "Noto Sans Lao",
+    "Noto Sans Khmer", "Noto Sans Myanmar", "Noto Sans Ethiopic", "Noto Sans Syriac",
+    "Noto Sans Thaana", "Noto Sans Mongolian", "Noto Sans Cherokee", "Noto Sans Symbols",
+    "Noto Sans Symbols2", "Noto Sans Math", "Droid Sans Fallback",
+)
+#: Longest text drawn: longer titles and labels are cut with an ellipsis.
+MAX_TEXT = 150
+
+
+def _configure_fonts() -> None:
+    from matplotlib import font_manager
+    installed = {f.name for f in font_manager.fontManager.ttflist}
+    families = [f for f in FALLBACK_FONTS if f in installed]
+    if families:   # a list of families, not 'sans-serif': a generic name yields one font
+        plt.rcParams["font.family"] = families
+    plt.rcParams["text.parse_math"] = False   # a '$' in a name is a dollar, not TeX
+
+
+_configure_fonts()
+
 
 def save_figure(fig, path: Path) -> Path:
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
+    import warnings
+
+    from matplotlib.text import Text
+    for text in fig.findobj(Text):
+        content = text.get_text()
+        if len(content) > MAX_TEXT:
+            text.set_text(content[:MAX_TEXT - 1] + "…")
+    with warnings.catch_warnings():   # characters no installed font has: boxes, quietly
+        warnings.filterwarnings("ignore", message=r"Glyph \d+ .*missing from")
+        warnings.filterwarnings("ignore", message=r"Matplotlib currently does not support")
+        fig.tight_layout()
+        fig.savefig(path, dpi=120)
     plt.close(fig)
     return path
 

@@ -8,8 +8,12 @@ Bad input prints one clear line and exits with status 2, never a traceback.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import json
+import os
+import shutil
+import signal
 import sys
 import time
 from pathlib import Path
@@ -17,12 +21,33 @@ from pathlib import Path
 from sim.scenario.loading import ScenarioError, load_scenario, parse_value
 from sim.scenario.sweep import is_sweep_file, load_sweep
 from sim.scenario.parameters import parameter_table
+from sim.run import limits
+from sim.run.executors import DEFAULT_CONNECT_TIMEOUT
+from sim.run.limits import DEFAULT_MAX_HOURS
+from sim.run.outdir import FolderLock, Staging, claim, clean_leftovers, discard, prepare
 from sim.run.provenance import package_versions
 from sim.run.seeding import BLOCK
 
 DEFAULT_REPLICATIONS = 2000
 DEFAULT_SEED = 20160912   # the day the Kerry–Lavrov truce began
 EXIT_BAD_INPUT = 2
+EXIT_FAILED = 1
+EXIT_INTERRUPTED = 130    # Ctrl-C (128 + SIGINT)
+EXIT_TERMINATED = 143     # SIGTERM (128 + SIGTERM)
+MAX_WORKERS_PER_CORE = 4
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where the program is, so it stops like Ctrl-C (workers stopped,
+    finished chunks kept) but exits 143."""
+
+
+def _on_sigterm(signum, frame) -> None:
+    raise Terminated
+
+
+def _interrupted_status(exc: BaseException) -> int:
+    return EXIT_TERMINATED if isinstance(exc, Terminated) else EXIT_INTERRUPTED
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -56,6 +81,17 @@ def build_parser() -> argparse.ArgumentParser:
                        help="run chunks on an existing Dask cluster, e.g. tcp://host:8786")
     where.add_argument("--dask-local", metavar="N", type=int, default=None,
                        help="start a local Dask cluster of N workers and run chunks on it")
+    sweep.add_argument("--connect-timeout", metavar="SECONDS", type=float,
+                       default=DEFAULT_CONNECT_TIMEOUT,
+                       help="how long to wait for the --scheduler to answer (default "
+                            f"{DEFAULT_CONNECT_TIMEOUT:g} s)")
+    safety = p.add_argument_group("limits and output folders")
+    safety.add_argument("--force", action="store_true",
+                        help="replace another run's results in --out (never a folder that "
+                             "holds anything else)")
+    safety.add_argument("--max-hours", type=float, default=DEFAULT_MAX_HOURS,
+                        help="refuse work estimated to take longer than this here (default "
+                             f"{DEFAULT_MAX_HOURS:g}); the estimate is printed with the refusal")
     return p
 
 
@@ -74,27 +110,72 @@ def main(argv: list[str] | None = None) -> int:
         if getattr(args, flag) is not None and getattr(args, flag) < 1:
             return _fail(f"--{flag.replace('_', '-')} must be at least 1 "
                          f"(got {getattr(args, flag)})")
+    most = MAX_WORKERS_PER_CORE * (os.cpu_count() or 1)
+    for flag in ("workers", "dask_local"):
+        if (getattr(args, flag) or 0) > most:
+            return _fail(f"--{flag.replace('_', '-')} {getattr(args, flag)} is more than the "
+                         f"{most} processes this machine can use ({MAX_WORKERS_PER_CORE} per "
+                         "core: more only add memory); use --scheduler for a larger cluster")
+    if not 0 < args.connect_timeout <= 600:
+        return _fail(f"--connect-timeout must be between 0 and 600 seconds "
+                     f"(got {args.connect_timeout:g})")
+    if not 0 < args.max_hours < 1e6:
+        return _fail(f"--max-hours must be positive (got {args.max_hours:g})")
+    previous = None
     try:
-        overrides = _parse_overrides(args.overrides)
-        if is_sweep_file(args.scenario):
-            return _sweep(args, overrides, argv)
-        if args.workers or args.scheduler or args.dask_local:
-            raise ScenarioError(args.scenario, "--workers/--scheduler/--dask-local",
-                                "executors are for sweep files (with a 'sweep:' section)")
-        scenario = load_scenario(args.scenario, overrides)
+        previous = signal.signal(signal.SIGTERM, _on_sigterm)
+    except ValueError:      # not the main thread (a test calling main in a thread)
+        pass
+    try:
+        return _main(args, argv)
     except ScenarioError as exc:
         return _fail(str(exc))
+    except MemoryError:
+        print("error: ran out of memory; use fewer replications (-r) or a sweep on a Dask "
+              "cluster", file=sys.stderr)
+        return EXIT_FAILED
+    except KeyboardInterrupt as exc:
+        print("\ninterrupted before any result was written; run the same command again",
+              file=sys.stderr)
+        return _interrupted_status(exc)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _main(args, argv) -> int:
+    overrides = _parse_overrides(args.overrides)
+    if is_sweep_file(args.scenario):
+        return _sweep(args, overrides, argv)
+    if args.workers or args.scheduler or args.dask_local:
+        raise ScenarioError(args.scenario, "--workers/--scheduler/--dask-local",
+                            "executors are for sweep files (with a 'sweep:' section)")
+    scenario = load_scenario(args.scenario, overrides)
     args.replications = args.replications or DEFAULT_REPLICATIONS
 
     resolved = scenario.model_dump(mode="json")
     fingerprint = hashlib.sha256(json.dumps(
         [resolved, args.seed, args.replications], sort_keys=True).encode()).hexdigest()[:8]
     out = args.out or Path("output") / f"{Path(args.scenario).stem}-{fingerprint}"
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        return _fail(f"{out}: cannot create the output folder ({exc.strerror})")
+    estimate = limits.estimate(scenario, args.replications)
+    limits.check(estimate, args.scenario, max_hours=args.max_hours)   # before any import
+    estimate = limits.refined(scenario, args.replications)
+    limits.check(estimate, args.scenario, max_hours=args.max_hours)
+    prepare(out)
+    limits.check_disk(estimate, out)
+    _announce(estimate)
+    with FolderLock(out):
+        claim(out, "scenario", fingerprint, args.force)
+        clean_leftovers(out)
+        staging = Staging(out)
+        with staging as stage:
+            return _run_main(args, argv, scenario, resolved, overrides, fingerprint, out,
+                             stage, staging)
 
+
+def _run_main(args, argv, scenario, resolved, overrides, fingerprint, out: Path,
+              stage: Path, staging: Staging) -> int:
+    """Simulate, then write everything into ``stage`` and move it to ``out`` at the end."""
     # The model's stack (Mesa, numpy, pandas) loads only once the input is known good,
     # so bad input is refused at once.
     from sim.analysis.summary import summarize
@@ -106,28 +187,38 @@ def main(argv: list[str] | None = None) -> int:
     elapsed = time.perf_counter() - started
     summary = summarize(results)
 
-    tables = _write_tables(results, out)
-    manifest = {
-        "scenario_file": str(args.scenario), "overrides": overrides, "seed": args.seed,
-        "replications": args.replications, "block_size": BLOCK, "fingerprint": fingerprint,
-        "seconds": round(elapsed, 3), "versions": package_versions(), "scenario": resolved,
-    }
-    (out / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
-    charts = {}
-    if not args.no_charts:
-        import matplotlib   # matplotlib only when charts are wanted; files, not windows
-        matplotlib.use("Agg")
-        from sim.present.charts import all_charts
-        charts = all_charts(results, summary, out)
-    from sim.present.report import summary_lines, write_markdown
     command = "python run.py " + " ".join(argv if argv is not None else sys.argv[1:])
-    report = write_markdown(summary, charts, tables, out, command)
+    try:
+        tables = _write_tables(results, stage)
+        manifest = {
+            "kind": "scenario", "scenario_file": str(args.scenario), "overrides": overrides,
+            "seed": args.seed, "replications": args.replications, "block_size": BLOCK,
+            "fingerprint": fingerprint, "seconds": round(elapsed, 3),
+            "versions": package_versions(), "scenario": resolved,
+        }
+        (stage / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+        charts = {}
+        if not args.no_charts:
+            import matplotlib   # matplotlib only when charts are wanted; files, not windows
+            matplotlib.use("Agg")
+            from sim.present.charts import all_charts
+            charts = all_charts(results, summary, stage)
+        from sim.present.report import summary_lines, write_markdown
+        report = write_markdown(summary, charts, tables, stage, command)
+        staging.commit()
+    except OSError as exc:
+        print(f"error: {out}: cannot write the results ({exc.strerror or exc}); nothing was "
+              "written", file=sys.stderr)
+        return EXIT_FAILED
 
     print(f"{summary.scenario} — {args.replications} replications, seed {args.seed}, "
           f"{elapsed:.1f} s")
     for line in summary_lines(summary):
         print(line)
-    print(f"Wrote {out}/ ({report.name}, {len(tables)} tables, {len(charts)} charts)")
+    formats = sorted({p.suffix.lstrip(".") for p in tables})
+    names = sorted({p.stem for p in tables})
+    print(f"Wrote {out}/ ({report.name}, {len(names)} tables in {' and '.join(formats)}, "
+          f"{len(charts)} charts)")
     return 0
 
 
@@ -136,63 +227,151 @@ def _sweep(args, overrides: dict, argv) -> int:
     if args.replications is not None:
         raise ScenarioError(args.scenario, "--replications",
                             "a sweep sets its replications per point in its 'sweep:' section")
-    plan = load_sweep(args.scenario, args.seed, overrides)
-    from sim.analysis.points import point_table
-    from sim.run.executors import executor_failures, make_executor
-    from sim.run.experiment import run_sweep
-    from sim.run.store import ResultStore
+    from sim.run.executors import ExecutorUnavailable, make_executor, parse_address
+    if args.scheduler:
+        try:
+            parse_address(args.scheduler)   # malformed: refused before anything else
+        except ExecutorUnavailable as exc:
+            raise ScenarioError(args.scenario, "--scheduler", str(exc)) from None
+    executor = make_executor(args.workers, args.scheduler, args.dask_local,
+                             args.connect_timeout)
+    cores = os.cpu_count() or 1
+    parallel = min(cores, args.workers or args.dask_local or 1)
+    estimates = {}
 
+    def before_points(base, points: int, replications: int) -> None:
+        workers = args.workers or args.dask_local or 1
+        for measure in (limits.estimate, limits.refined):   # the constants, then a pilot
+            est = measure(base, replications, points, daily=False, workers=workers)
+            limits.check(est, args.scenario, parallel=parallel, cluster=bool(args.scheduler),
+                         max_hours=args.max_hours, sweep=True)
+        estimates["plan"] = est
+
+    plan = load_sweep(args.scenario, args.seed, overrides, before_points=before_points)
     out = args.out or Path("output") / f"{Path(args.scenario).stem}-{plan.fingerprint()[:8]}"
+    prepare(out)
+    limits.check_disk(estimates["plan"], out)
+    _announce(estimates["plan"], parallel, bool(args.scheduler))
+    with FolderLock(out):
+        if claim(out, "sweep", plan.fingerprint(), args.force) == "replace":
+            try:
+                discard(out)
+            except OSError as exc:
+                raise ScenarioError(out, "--out", f"cannot replace the other run's results "
+                                    f"({exc.strerror or exc})") from None
+        # connect (or start the pool) before the store is created, so a scheduler that is
+        # unreachable, not Dask or without workers leaves the folder as it was
+        flag = "--scheduler" if args.scheduler else "--dask-local" if args.dask_local \
+            else "--workers"
+        with _entered(executor, args.scenario, flag):
+            return _run_sweep(args, argv, plan, executor, out)
+
+
+@contextlib.contextmanager
+def _entered(executor, file, flag: str):
+    """The executor, entered; failing to enter it is one line (ScenarioError)."""
+    from sim.run.executors import ExecutorUnavailable
+    try:
+        executor.__enter__()
+    except ExecutorUnavailable as exc:
+        raise ScenarioError(file, flag, str(exc)) from None
+    try:
+        yield executor
+    except BaseException:
+        executor.__exit__(*sys.exc_info())
+        raise
+    executor.__exit__(None, None, None)
+
+
+def _run_sweep(args, argv, plan, executor, out: Path) -> int:
+    from sim.analysis.points import point_table
+    from sim.run.executors import executor_failures
+    from sim.run.experiment import run_sweep
+    from sim.run.store import ResultStore, StoreWriteError
+
     store = ResultStore(out, plan)
-    done = store.open()
+    try:
+        done = store.open()
+    except OSError as exc:
+        raise ScenarioError(out, "--out", f"cannot write the store ({exc.strerror or exc})"
+                            ) from None
+    for name, why in store.rejected[:5]:
+        print(f"warning: {out}/chunks/{name} failed verification ({why}); it will be "
+              "recomputed", file=sys.stderr)
+    if len(store.rejected) > 5:
+        print(f"warning: {len(store.rejected) - 5} more stored chunks failed verification "
+              "and will be recomputed", file=sys.stderr)
     chunks = plan.chunks
     remaining = sum(c.size for c in chunks if c.key not in done)
-    executor = make_executor(args.workers, args.scheduler, args.dask_local)
     info = plan.describe()
     print(f"{plan.name}: {info['points']} points x {plan.replications} replications "
           f"({info['chunks']} chunks, {len(done)} already stored) on {executor.name}",
           file=sys.stderr)
     started = time.perf_counter()
+    resume = "run the same command again to resume"
     try:
-        with _progress(remaining, args.quiet, 0) as advance:
-            run_sweep(plan, store, executor, done, progress=advance)
-    except KeyboardInterrupt:
-        stored = len(list(store.chunk_dir.glob("*.parquet")))
-        print(f"\ninterrupted: {stored} of {len(chunks)} chunks are stored in {out}/; run the "
-              "same command again to resume", file=sys.stderr)
-        return 130
-    except OSError as exc:
-        raise ScenarioError(args.scenario, "--scheduler", f"cannot run on {executor.name}: "
-                                                          f"{exc}") from None
-    except executor_failures() as exc:
-        stored = len(list(store.chunk_dir.glob("*.parquet")))
-        print(f"error: {executor.name} failed ({type(exc).__name__}: {exc}); {stored} of "
-              f"{len(chunks)} chunks are stored in {out}/; run the same command again to "
-              "resume", file=sys.stderr)
-        return 1
+        try:
+            with _progress(remaining, args.quiet, 0) as advance:
+                run_sweep(plan, store, executor, done, progress=advance)
+        except BaseException as exc:   # stop the workers at once, then say what happened
+            executor.__exit__(type(exc), exc, exc.__traceback__)
+            raise
+    except KeyboardInterrupt as exc:
+        print(f"\ninterrupted: {store.stored()} of {len(chunks)} chunks are stored in {out}/; "
+              f"{resume}", file=sys.stderr)
+        return _interrupted_status(exc)
+    except StoreWriteError as exc:
+        print(f"error: {out}: {exc.strerror}; {store.stored()} of {len(chunks)} chunks are "
+              f"stored; free some space and {resume}", file=sys.stderr)
+        return EXIT_FAILED
+    except (OSError, *executor_failures()) as exc:
+        print(f"error: {executor.name} failed ({type(exc).__name__}: "
+              f"{str(exc).splitlines()[0] if str(exc) else ''}); {store.stored()} of "
+              f"{len(chunks)} chunks are stored in {out}/; {resume}", file=sys.stderr)
+        return EXIT_FAILED
     elapsed = time.perf_counter() - started
 
     points = point_table(store.points(["replication", "survived", "collapse_day", "trigger",
                                        "jic_activated"]), plan.parameters, plan.values)
-    points.to_csv(out / "points.csv", index=False)
-    points.to_parquet(out / "points.parquet", index=False)
     from sim.present.report import sweep_findings, write_sweep_markdown
     grid = plan.grid_shape is not None
     findings = sweep_findings(points, plan.parameters, grid)
-    charts = {}
-    if not args.no_charts:
-        import matplotlib
-        matplotlib.use("Agg")
-        from sim.present.sweep_charts import sweep_charts
-        charts = sweep_charts(points, plan.parameters, plan.base_values, grid, plan.name, out)
     command = "python run.py " + " ".join(argv if argv is not None else sys.argv[1:])
-    write_sweep_markdown(plan.name, info, findings, charts, out, command)
+    stage = out / f".final-{os.getpid()}"
+    try:   # the outputs are written aside, then moved in one by one (each atomically)
+        stage.mkdir()
+        points.to_csv(stage / "points.csv", index=False)
+        points.to_parquet(stage / "points.parquet", index=False)
+        charts = {}
+        if not args.no_charts:
+            import matplotlib
+            matplotlib.use("Agg")
+            from sim.present.sweep_charts import sweep_charts
+            charts = sweep_charts(points, plan.parameters, plan.base_values, grid, plan.name,
+                                  stage)
+        write_sweep_markdown(plan.name, info, findings, charts, stage, command)
+        for f in stage.iterdir():
+            os.replace(f, out / f.name)
+    except OSError as exc:
+        print(f"error: {out}: cannot write the results ({exc.strerror or exc}); the chunks "
+              f"are stored; {resume}", file=sys.stderr)
+        return EXIT_FAILED
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
     print(f"{plan.name} — {info['points']} points x {plan.replications} replications, seed "
           f"{args.seed}, {elapsed:.1f} s on {executor.name}")
     for line in findings:
         print(line)
     print(f"Wrote {out}/ (summary.md, points.csv, points.parquet, chunks/, {len(charts)} charts)")
     return 0
+
+
+def _announce(estimate, parallel: int = 1, cluster: bool = False) -> None:
+    """Say up front what a long run will take, so it is never a silent wait."""
+    if cluster or estimate.wall(parallel) < 60:
+        return
+    print(f"estimated: {limits.describe(estimate, parallel)} (--max-hours "
+          f"{DEFAULT_MAX_HOURS:g} is the default budget)", file=sys.stderr)
 
 
 def _fail(message: str) -> int:

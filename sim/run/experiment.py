@@ -113,17 +113,17 @@ def batches(plan: SweepPlan, todo: list) -> Iterator[tuple]:
 def run_sweep(plan: SweepPlan, store: ResultStore, executor, done: set[str],
               progress: Callable[[int], None] | None = None) -> int:
     """Run every chunk not in ``done`` (the store's finished chunks), storing each as its
-    batch finishes.
+    batch finishes, on ``executor`` (already entered: the caller connects before it
+    creates the store, and stops it).
 
     Returns the number of chunks run. Interrupting loses at most the batches in
     flight; the next call resumes.
     """
     todo = [c for c in plan.chunks if c.key not in done]
     sizes = {c.key: c.size for c in todo}
-    with executor:
-        for results in executor.imap_unordered(run_batch, batches(plan, todo)):
-            for key, rows in results:
-                store.write(key, rows)
-                if progress:
-                    progress(sizes[key])
+    for results in executor.imap_unordered(run_batch, batches(plan, todo)):
+        for key, rows in results:
+            store.write(key, rows)
+            if progress:
+                progress(sizes[key])
     return len(todo)

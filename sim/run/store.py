@@ -1,4 +1,5 @@
-"""The sweep result store: a Parquet dataset that loses nothing and never mixes runs.
+"""The sweep result store: a Parquet dataset that loses nothing, never mixes runs and
+verifies what it reads.
 
 Layout of an output folder:
 
@@ -7,14 +8,20 @@ Layout of an output folder:
 
 A chunk file appears only once complete (written under a temporary name, then
 renamed), so an interrupted run leaves whole chunks or nothing; running the
-same command again skips the chunks present. A folder whose manifest belongs
-to a different plan is refused.
+same command again skips the chunks present. Each chunk carries, in its Parquet
+metadata, the plan's fingerprint, its point, block, first replication, size and
+seed, and a checksum of its rows; on resume every chunk is verified against the
+plan (and the rows against the checksum), and one that fails (truncated,
+garbage, another point's or another run's) is reported and recomputed. A folder
+whose manifest belongs to a different plan is refused (see ``sim.run.outdir``).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,11 +29,23 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from sim.scenario.loading import ScenarioError
 from sim.run.provenance import package_versions
-from sim.scenario.sweep import SweepPlan
+from sim.scenario.sweep import Chunk, SweepPlan
 
 MANIFEST = "manifest.json"
+META_KEY = b"ceasefire.chunk"
+
+
+class StoreWriteError(OSError):
+    """A finished chunk could not be written (a full or read-only disk)."""
+
+
+def rows_checksum(rows: pd.DataFrame) -> str:
+    """A checksum of a chunk's rows as read back from Parquet (columns, dtypes, values)."""
+    h = hashlib.sha256(json.dumps([list(map(str, rows.columns)),
+                                   [str(t) for t in rows.dtypes]]).encode())
+    h.update(pd.util.hash_pandas_object(rows, index=False).to_numpy().tobytes())
+    return h.hexdigest()
 
 
 class ResultStore:
@@ -35,55 +54,105 @@ class ResultStore:
     def __init__(self, folder: Path, plan: SweepPlan):
         self.folder, self.plan = Path(folder), plan
         self.chunk_dir = self.folder / "chunks"
+        self.fingerprint = plan.fingerprint()
+        self.by_key = {c.key: c for c in plan.chunks}
+        self.rejected: list[tuple[str, str]] = []   # (chunk key, why) found on open
 
     def open(self) -> set[str]:
-        """Create or reopen the store; return the keys of chunks already finished."""
-        manifest = self.folder / MANIFEST
-        fingerprint = self.plan.fingerprint()
-        if manifest.exists():
-            try:
-                found = json.loads(manifest.read_text(encoding="utf-8")).get("fingerprint")
-            except (OSError, ValueError):
-                found = None
-            if found != fingerprint:
-                raise ScenarioError(self.folder, "--out", (
-                    "this folder holds results of a different sweep, scenario or seed "
-                    f"(fingerprint {found}, this run {fingerprint}); choose another --out or "
-                    "remove the folder"))
-        elif self.folder.exists() and any(self.folder.iterdir()):
-            raise ScenarioError(self.folder, "--out", "the folder is not empty and holds no "
-                                                      "sweep manifest; choose another --out")
-        self.chunk_dir.mkdir(parents=True, exist_ok=True)
-        if not manifest.exists():
-            self._write_manifest(fingerprint)
+        """Create or reopen the store; return the keys of chunks already finished and
+        verified (those failing verification are removed and listed in ``rejected``)."""
+        from sim.run.outdir import claim
+        claim(self.folder, "sweep", self.fingerprint, force=False)   # never another run's
+        self.folder.mkdir(parents=True, exist_ok=True)
+        if not (self.folder / MANIFEST).exists():   # first, so the folder is never anonymous
+            self._write_manifest()
+        self.chunk_dir.mkdir(exist_ok=True)
         for stale in self.chunk_dir.glob(".*.tmp"):
             stale.unlink()   # a chunk being written when the run was killed
-        return {p.stem for p in self.chunk_dir.glob("*.parquet")}
+        wanted = self.by_key
+        done = set()
+        for f in sorted(self.chunk_dir.glob("*.parquet")):
+            chunk = wanted.get(f.stem)
+            problem = "not a chunk of this sweep" if chunk is None else self.verify(f, chunk)
+            if problem is None:
+                done.add(f.stem)
+            else:
+                self.rejected.append((f.name, problem))
+                if f.is_dir() and not f.is_symlink():
+                    shutil.rmtree(f)
+                else:
+                    f.unlink()
+        return done
+
+    def verify(self, path: Path, chunk: Chunk) -> str | None:
+        """Why the file at ``path`` is not ``chunk`` of this plan, or None if it is."""
+        if not path.is_file():
+            return "not a file"
+        try:
+            table = pq.read_table(path)
+            meta = json.loads((table.schema.metadata or {}).get(META_KEY, b"null"))
+            rows = table.to_pandas()
+        except Exception as exc:   # noqa: BLE001 - any unreadable file is a failed chunk
+            return f"unreadable ({type(exc).__name__})"
+        if not isinstance(meta, dict):
+            return "no chunk metadata"
+        expected = self._meta(chunk)
+        for name, value in expected.items():
+            if meta.get(name) != value:
+                return f"{name} is {meta.get(name)!r}, expected {value!r}"
+        if len(rows) != chunk.size or "point" not in rows or "replication" not in rows:
+            return f"{len(rows)} rows, expected {chunk.size}"
+        if (rows["point"] != chunk.point).any() or \
+                list(rows["replication"]) != list(range(chunk.first, chunk.first + chunk.size)):
+            return "rows of another point or block"
+        if meta.get("checksum") != rows_checksum(rows):
+            return "checksum does not match its rows"
+        return None
 
     def write(self, key: str, rows: pd.DataFrame) -> None:
-        """Store one finished chunk atomically."""
-        tmp = self.chunk_dir / f".{key}.tmp"
-        pq.write_table(pa.Table.from_pandas(rows, preserve_index=False), tmp)
-        os.replace(tmp, self.chunk_dir / f"{key}.parquet")
+        """Store one finished chunk atomically, with its identity and checksum."""
+        chunk = self.by_key[key]
+        table = pa.Table.from_pandas(rows, preserve_index=False)
+        buffer = pa.BufferOutputStream()
+        pq.write_table(table, buffer)
+        back = pq.read_table(pa.BufferReader(buffer.getvalue())).to_pandas()
+        meta = self._meta(chunk) | {"checksum": rows_checksum(back)}
+        table = table.replace_schema_metadata(
+            (table.schema.metadata or {}) | {META_KEY: json.dumps(meta).encode()})
+        tmp = self.chunk_dir / f".{key}.{os.getpid()}.tmp"
+        try:
+            pq.write_table(table, tmp)
+            os.replace(tmp, self.chunk_dir / f"{key}.parquet")
+        except OSError as exc:
+            tmp.unlink(missing_ok=True)
+            raise StoreWriteError(exc.errno, f"cannot store chunk {key}: "
+                                             f"{exc.strerror or exc}") from None
+
+    def _meta(self, chunk: Chunk) -> dict:
+        return {"fingerprint": self.fingerprint, "point": chunk.point, "block": chunk.block,
+                "first": chunk.first, "size": chunk.size, "seed": str(chunk.seed)}
+
+    def stored(self) -> int:
+        return len(list(self.chunk_dir.glob("*.parquet")))
 
     def points(self, columns: list[str] | None = None) -> Iterator[tuple[int, pd.DataFrame]]:
         """Each point's stored rows, ordered by replication, one point in memory at a time."""
         by_point: dict[int, list[Path]] = {}
-        for f in sorted(self.chunk_dir.glob("*.parquet")):
-            by_point.setdefault(int(f.stem[1:7]), []).append(f)
+        for c in self.by_key.values():
+            by_point.setdefault(c.point, []).append(self.chunk_dir / f"{c.key}.parquet")
         for point, files in sorted(by_point.items()):
             frame = pd.concat([pq.read_table(f, columns=columns).to_pandas() for f in files],
                               ignore_index=True)
             yield point, frame.sort_values("replication", kind="stable", ignore_index=True)
 
-    def _write_manifest(self, fingerprint: str) -> None:
-        body = {"fingerprint": fingerprint, "sweep": self.plan.describe(),
+    def _write_manifest(self) -> None:
+        body = {"kind": "sweep", "fingerprint": self.fingerprint,
+                "sweep": self.plan.describe(),
                 "points": [dict(zip(self.plan.parameters, row, strict=True))
                            for row in self.plan.values],
                 "chunks": [c.__dict__ | {"key": c.key} for c in self.plan.chunks],
                 "base_scenario": self.plan.base.model_dump(mode="json"),
                 "versions": package_versions()}
-        tmp = self.folder / f".{MANIFEST}.tmp"
+        tmp = self.folder / f".{MANIFEST}.{os.getpid()}.tmp"
         tmp.write_text(json.dumps(body, indent=1), encoding="utf-8")
         os.replace(tmp, self.folder / MANIFEST)
-

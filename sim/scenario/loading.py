@@ -8,6 +8,8 @@ traceback.
 from __future__ import annotations
 
 import difflib
+import os
+import stat
 import types
 import typing
 from pathlib import Path
@@ -77,14 +79,41 @@ def _field_paths(root: yaml.Node) -> dict[int, str]:
     return paths
 
 
-def read_yaml(path: Path) -> dict[str, Any]:
-    """Parse one YAML file into a mapping, or raise ScenarioError."""
+#: Largest scenario or sweep file read (the shipped ones are a few KiB): a bigger file,
+#: or a device such as /dev/zero, is refused before it fills memory.
+MAX_FILE_BYTES = 1 << 20
+
+
+def read_text(path: Path) -> str:
+    """The text of a regular file of at most MAX_FILE_BYTES, or raise ScenarioError."""
     try:
-        text = path.read_text(encoding="utf-8")
+        # non-blocking open: a FIFO without a writer must not hang before it is refused
+        with os.fdopen(os.open(path, os.O_RDONLY | os.O_NONBLOCK), "rb") as f:
+            mode = os.fstat(f.fileno()).st_mode
+            if stat.S_ISDIR(mode):
+                raise IsADirectoryError
+            if not stat.S_ISREG(mode):
+                raise ScenarioError(path, "", "not a regular file (a scenario is a YAML file)")
+            raw = f.read(MAX_FILE_BYTES + 1)
     except FileNotFoundError:
         raise ScenarioError(path, "", "file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
+    except IsADirectoryError:
+        raise ScenarioError(path, "", "cannot be read: it is a directory, not a scenario "
+                                      "file") from None
+    except OSError as exc:
+        raise ScenarioError(path, "", f"cannot be read ({exc.strerror or exc})") from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise ScenarioError(path, "", f"larger than {MAX_FILE_BYTES // 1024} KiB; a scenario "
+                                      "file is a few KiB of YAML")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
         raise ScenarioError(path, "", f"cannot be read ({exc})") from None
+
+
+def read_yaml(path: Path) -> dict[str, Any]:
+    """Parse one YAML file into a mapping, or raise ScenarioError."""
+    text = read_text(path)
     try:
         data = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
     except RecursionError:
@@ -159,6 +188,9 @@ def resolve_extends(path: Path, chain: tuple[Path, ...] = ()) -> tuple[dict, Ori
     if not isinstance(parent, str) or not parent:
         raise ScenarioError(path, "extends", "expected the path of another scenario file")
     parent_path = (path.parent / parent)
+    if parent_path.is_dir():
+        raise ScenarioError(path, "extends", f"{parent!r} is a directory, not a scenario "
+                                             f"file (looked at {parent_path})")
     if not parent_path.is_file():
         raise ScenarioError(path, "extends", f"file {parent!r} not found "
                                              f"(looked for {parent_path})")
@@ -213,10 +245,26 @@ def load_scenario(path: str | Path, overrides: dict[str, Any] | None = None) -> 
     data, origins = resolve_extends(path)
     if overrides:
         data = apply_overrides(data, overrides, "command line", origins)
-    try:
-        return Scenario.model_validate(data)
-    except ValidationError as exc:
-        raise explain(exc, path, origins, data=data) from None
+    return validate(data, path, origins)
+
+
+def validate(data: dict, path: Path, origins: Origins) -> Scenario:
+    """Validate merged scenario data: numbers are numbers (not booleans), the schema, then
+    the checks of the scenario as a whole (``sim.scenario.checks``)."""
+    from sim.scenario.checks import semantic_problems, type_problems
+    problems = type_problems(data)
+    if not problems:
+        try:
+            scenario = Scenario.model_validate(data)
+        except ValidationError as exc:
+            raise explain(exc, path, origins, data=data) from None
+        problems = semantic_problems(scenario)
+    if problems:
+        field, message = problems[0]
+        file = _origin_of(tuple(field.split(".")), origins, path)
+        more = "".join(f"\n  also: {f}: {m}" for f, m in problems[1:10])
+        raise ScenarioError(file, field, message + more)
+    return scenario
 
 
 def explain(exc: ValidationError, path: Path, origins: Origins,

@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -29,7 +30,8 @@ import numpy as np
 from pydantic import Field, ValidationError, model_validator
 
 from sim.run.seeding import BLOCK, block_seeds
-from sim.scenario.loading import ScenarioError, apply_overrides, explain, read_yaml, resolve_extends
+from sim.scenario.loading import (ScenarioError, apply_overrides, explain, read_yaml,
+                                  resolve_extends, validate)
 from sim.scenario.schema import Scenario, Strict
 
 
@@ -145,9 +147,14 @@ def is_sweep_file(path: str | Path) -> bool:
     return "sweep" in read_yaml(Path(path))
 
 
-def load_sweep(path: str | Path, seed: int, overrides: dict[str, Any] | None = None
+def load_sweep(path: str | Path, seed: int, overrides: dict[str, Any] | None = None,
+               before_points: Callable[[Scenario, int, int], None] | None = None
                ) -> SweepPlan:
-    """Validate a sweep file and every scenario it implies; raise ScenarioError if any fails."""
+    """Validate a sweep file and every scenario it implies; raise ScenarioError if any fails.
+
+    ``before_points(base, points, replications)`` is called once the section and the
+    base are valid, before any point is built (the CLI's work estimate).
+    """
     path = Path(path).resolve()
     data, origins = resolve_extends(path)
     raw_sweep = data.pop("sweep", None)
@@ -160,21 +167,26 @@ def load_sweep(path: str | Path, seed: int, overrides: dict[str, Any] | None = N
         raise explain(exc, path, {}, SweepSpec, "sweep") from None
     if overrides:
         data = apply_overrides(data, overrides, "command line", origins)
-    try:
-        base = Scenario.model_validate(data)
-    except ValidationError as exc:
-        raise explain(exc, path, origins) from None
+    base = validate(data, path, origins)
 
     names = tuple(spec.parameters)
+    count = point_count(spec)
+    if count > MAX_POINTS:
+        raise ScenarioError(path, "sweep", f"{count:,} points is more than the {MAX_POINTS:,} a "
+                            "sweep may have (each point is a scenario validated and held in "
+                            "memory before the run); use fewer steps or values, or a Latin "
+                            "hypercube")
+    if before_points is not None:
+        before_points(base, count, spec.replications)
     values, shape, design = _design_points(spec)
     scenarios = []
+    frozen = json.dumps(data)
     for row in values:
-        point = apply_overrides(json.loads(json.dumps(data)),
+        point = apply_overrides(json.loads(frozen),
                                 dict(zip(names, row, strict=True)), str(path), {})
         try:
-            scenarios.append(Scenario.model_validate(point))
-        except ValidationError as exc:
-            err = explain(exc, path, {})
+            scenarios.append(validate(point, path, {}))
+        except ScenarioError as err:
             at = ", ".join(f"{n}={v}" for n, v in zip(names, row, strict=True))
             raise ScenarioError(path, f"sweep.parameters ({err.field})",
                                 f"{err.expected} at the point {at}") from None
@@ -182,6 +194,23 @@ def load_sweep(path: str | Path, seed: int, overrides: dict[str, Any] | None = N
                      design=design, values=np.array(values, dtype=object),
                      scenarios=tuple(scenarios), replications=spec.replications, seed=seed,
                      grid_shape=shape)
+
+
+#: Most points a sweep may have. Every point's scenario is validated and held before the
+#: run (about 2 ms and 32 KiB each, measured
+#: on the 21 x 21 shipped sweep), so 10,000 points take seconds and a few
+#: hundred MiB; a 1000 x 1000 grid (a million points) is refused before any is built.
+MAX_POINTS = 10_000
+
+
+def point_count(spec: SweepSpec) -> int:
+    """How many points the design has, without building them."""
+    if spec.design != "grid":
+        return spec.design.latin_hypercube.points
+    count = 1
+    for axis in spec.parameters.values():
+        count *= len(axis.values) if axis.values is not None else axis.steps
+    return count
 
 
 def _levels(axis: Axis) -> list[Any]:

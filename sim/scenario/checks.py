@@ -1,0 +1,137 @@
+"""Checks a typed schema cannot express field by field: whether a scenario makes sense as a
+whole, and whether it stays within what a run can meaningfully do.
+
+``semantic_problems(scenario)`` returns (field path, message) pairs, empty when the
+scenario is sound. It reads only the parts of a validated scenario that describe who
+is who (actors' kind, party, patron, intermixed_with; regions' neighbours,
+besieged_by, presence; the intelligence provider and recipient), plus the name and
+the step length, so it does not depend on how the model uses them.
+
+``type_problems(data)`` looks at the raw data before validation for booleans given
+where the schema expects a number (pydantic would read ``true`` as 1.0).
+"""
+
+from __future__ import annotations
+
+import types
+import typing
+from typing import Any
+
+from pydantic import BaseModel
+
+#: Longest scenario name: it is a title in reports and charts, not a document.
+MAX_NAME = 200
+#: Longest actor or region name (legends, table columns).
+MAX_ENTRY_NAME = 100
+#: Shortest step: a quarter of an hour (96 steps a day). The model's results do not
+#: hinge on the step length (README: 30-minute, 1- and 2-hour steps agree), so shorter
+#: steps only multiply the work; 0.0001 hours would be 3.36 million steps.
+MIN_STEP_HOURS = 0.25
+#: Most actors and regions a scenario may name (state grows with their product).
+MAX_ACTORS = 64
+MAX_REGIONS = 256
+
+
+def semantic_problems(data: Any) -> list[tuple[str, str]]:
+    """What is wrong with a validated scenario as a whole, as (field path, message)."""
+    problems: list[tuple[str, str]] = []
+    actors, regions = data.actors, data.regions
+
+    if len(data.name) > MAX_NAME:
+        problems.append(("name", f"at most {MAX_NAME} characters (got {len(data.name)})"))
+    if data.time.step_hours < MIN_STEP_HOURS:
+        problems.append(("time.step_hours", f"at least {MIN_STEP_HOURS} hours (got "
+                                            f"{data.time.step_hours:g}; shorter steps only "
+                                            "multiply the work)"))
+    if len(actors) > MAX_ACTORS:
+        problems.append(("actors", f"at most {MAX_ACTORS} actors (got {len(actors)})"))
+    if len(regions) > MAX_REGIONS:
+        problems.append(("regions", f"at most {MAX_REGIONS} regions (got {len(regions)})"))
+    for kind, names in (("actors", actors), ("regions", regions)):
+        for name in names:
+            if len(name) > MAX_ENTRY_NAME:
+                problems.append((f"{kind}.{name[:40]}...", f"a name of at most "
+                                 f"{MAX_ENTRY_NAME} characters (got {len(name)})"))
+
+    # Patronage: nobody backs itself, and following patrons never comes back round.
+    in_cycle: set[str] = set()
+    for name, actor in actors.items():
+        if actor.patron == name:
+            problems.append((f"actors.{name}.patron", "an actor cannot be its own patron"))
+            continue
+        seen = [name]
+        current = actor.patron
+        while current is not None and current in actors and current not in seen \
+                and actors[current].patron != current:
+            seen.append(current)
+            current = actors[current].patron
+        if current == name and name not in in_cycle:   # reported once, at its first member
+            in_cycle.update(seen)
+            cycle = " -> ".join([*seen, name])
+            problems.append((f"actors.{name}.patron", f"patrons form a cycle: {cycle}"))
+    for name, actor in actors.items():
+        if actor.intermixed_with == name:
+            problems.append((f"actors.{name}.intermixed_with",
+                             "an actor cannot be intermixed with itself"))
+
+    intel = data.mechanisms.intelligence
+    if intel.provider is not None and intel.provider == intel.recipient:
+        problems.append(("mechanisms.intelligence.recipient",
+                         f"intelligence is shared between two actors; {intel.provider!r} "
+                         "cannot share it with itself"))
+
+    for name, region in regions.items():
+        if name in region.neighbours:
+            problems.append((f"regions.{name}.neighbours", "a region cannot be its own "
+                                                           "neighbour"))
+
+    # Every party faces a party of another camp (its counterpart), or nothing it does
+    # can break or keep the truce (and the JIC would count as working).
+    def camp(name: str) -> str:
+        return actors[name].patron or name
+
+    parties = [n for n, a in actors.items() if a.party]
+    for name in parties:
+        if not any(camp(other) != camp(name) for other in parties):
+            problems.append((f"actors.{name}.party", f"{name!r} (camp {camp(name)!r}) has no "
+                             "counterpart: no party of another camp is in the truce"))
+    return problems
+
+
+def type_problems(data: Any, model: type[BaseModel] | None = None,
+                  prefix: str = "") -> list[tuple[str, str]]:
+    """Booleans in raw scenario data where the schema wants a number, as (field, message)."""
+    if model is None:
+        from sim.scenario.schema import Scenario
+        model = Scenario
+    problems: list[tuple[str, str]] = []
+    if not isinstance(data, dict):
+        return problems
+    for key, value in data.items():
+        field = model.model_fields.get(key) if isinstance(key, str) else None
+        if field is None:
+            continue
+        problems += _check(value, field.annotation, f"{prefix}{key}")
+    return problems
+
+
+def _check(value: Any, annotation: Any, where: str) -> list[tuple[str, str]]:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return type_problems(value, annotation, f"{where}.")
+    origin, args = typing.get_origin(annotation), typing.get_args(annotation)
+    if origin is typing.Annotated:
+        return _check(value, args[0], where)
+    if origin is dict and isinstance(value, dict) and len(args) == 2:
+        out = []
+        for key, item in value.items():
+            out += _check(item, args[1], f"{where}.{key}")
+        return out
+    if origin in (typing.Union, types.UnionType):
+        numeric = any(a in (int, float) for a in args)
+        models = [a for a in args if isinstance(a, type) and issubclass(a, BaseModel)]
+        if numeric and isinstance(value, bool):
+            return [(where, f"expected a number, got {value!r}")]
+        return _check(value, models[0], where) if models else []
+    if annotation in (int, float) and isinstance(value, bool):
+        return [(where, f"expected a number, got {value!r}")]
+    return []
