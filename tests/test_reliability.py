@@ -150,10 +150,10 @@ def large_scenario(tmp_path: Path, actors: int = 64, regions: int = 256) -> Path
     powers = actors // 4
     body = {"name": f"large {actors} x {regions}", "actors": {}, "regions": {}}
     for p in range(powers):
-        body["actors"][f"p{p}"] = {"kind": "power", "party": True, "tolerance": 40}
+        body["actors"][f"p{p}"] = {"kind": "power", "party": True, "commitment": 0.5}
     for f in range(actors - powers):
         body["actors"][f"f{f}"] = {"kind": "faction", "party": True, "patron": f"p{f % powers}",
-                                   "war_rate": 5, "truce_rate": 1, "tolerance": 15}
+                                   "war_rate": 5, "discipline": 0.8}
     for g in range(regions):
         body["regions"][f"r{g}"] = {"neighbours": [f"r{(g + 1) % regions}"], "civilians": 100,
                                     "presence": {f"f{(g + k) % (actors - powers)}": 0.5
@@ -183,7 +183,7 @@ def test_memory_beyond_what_is_available_is_refused(monkeypatch):
 def test_a_million_point_sweep_is_refused_before_any_point_is_built(tmp_path):
     sweep = tmp_path / "grid.yaml"
     sweep.write_text(SWEEP.replace("{values: [0, 2]}", "{range: [0, 5], steps: 1000}\n"
-                                   "    mechanisms.attribution.verification: "
+                                   "    mechanisms.monitoring.verification: "
                                    "{range: [0, 1], steps: 1000}"), encoding="utf-8")
     started = time.monotonic()
     refused(cli(sweep, "-o", tmp_path / "out"), "1,000,000 points")
