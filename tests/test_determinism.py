@@ -24,6 +24,8 @@ import pytest
 from sim.model.model import CeasefireModel
 from sim.model.results import Results
 from sim.model.streams import Streams, stream_seed
+from sim.run.chunks import block_size
+from sim.run.chunks import chunks as chunks_of
 from sim.run.experiment import run_batch, run_blocks, run_scenario
 from sim.run.seeding import BLOCK, block_seeds
 from sim.scenario.loading import load_scenario
@@ -367,10 +369,10 @@ def test_a_sweep_batch_gives_each_point_the_rows_of_run_scenario(tmp_path):
     path = tmp_path / "sweep.yaml"
     path.write_text(SWEEP, encoding="utf-8")
     plan = load_sweep(path, seed=13)
-    chunks = plan.chunks
+    chunks = chunks_of(plan)
     assert len(chunks) == 4 and len({(c.first, c.size, c.seed) for c in chunks}) == 1
     c = chunks[0]
-    block = plan.describe()["block"]
+    block = block_size(plan)
     stacked = ([(g.key, g.point, plan.scenarios[g.point]) for g in chunks], c.first, c.size,
                c.seed, block)
     # the executors' own grouping covers every chunk once, with the same block

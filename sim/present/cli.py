@@ -248,12 +248,13 @@ def _sweep(args, overrides: dict, argv) -> int:
         estimates["plan"] = est
 
     plan = load_sweep(args.scenario, args.seed, overrides, before_points=before_points)
-    out = args.out or Path("output") / f"{Path(args.scenario).stem}-{plan.fingerprint()[:8]}"
+    from sim.run.chunks import fingerprint
+    out = args.out or Path("output") / f"{Path(args.scenario).stem}-{fingerprint(plan)[:8]}"
     prepare(out)
     limits.check_disk(estimates["plan"], out)
     _announce(estimates["plan"], parallel, bool(args.scheduler))
     with FolderLock(out):
-        if claim(out, "sweep", plan.fingerprint(), args.force) == "replace":
+        if claim(out, "sweep", fingerprint(plan), args.force) == "replace":
             try:
                 discard(out)
             except OSError as exc:
@@ -285,6 +286,8 @@ def _entered(executor, file, flag: str):
 
 def _run_sweep(args, argv, plan, executor, out: Path) -> int:
     from sim.analysis.points import point_table
+    from sim.run.chunks import chunks as chunks_of
+    from sim.run.chunks import describe
     from sim.run.executors import executor_failures
     from sim.run.experiment import run_sweep
     from sim.run.store import ResultStore, StoreWriteError
@@ -301,9 +304,9 @@ def _run_sweep(args, argv, plan, executor, out: Path) -> int:
     if len(store.rejected) > 5:
         print(f"warning: {len(store.rejected) - 5} more stored chunks failed verification "
               "and will be recomputed", file=sys.stderr)
-    chunks = plan.chunks
+    chunks = chunks_of(plan)
     remaining = sum(c.size for c in chunks if c.key not in done)
-    info = plan.describe()
+    info = describe(plan)
     print(f"{plan.name}: {info['points']} points x {plan.replications} replications "
           f"({info['chunks']} chunks, {len(done)} already stored) on {executor.name}",
           file=sys.stderr)

@@ -20,6 +20,7 @@ from threadpoolctl import threadpool_limits
 
 from sim.model.model import CeasefireModel
 from sim.model.results import Results
+from sim.run.chunks import block_size, chunks
 from sim.run.seeding import BLOCK, block_seeds
 from sim.scenario.schema import Scenario
 
@@ -97,7 +98,7 @@ def batches(plan: SweepPlan, todo: list) -> Iterator[tuple]:
     """Chunks still to run, grouped by block into tasks of at most ``MAX_WORLDS`` worlds, and
     into at least four tasks per block where there are enough chunks (so two workers share
     the work, and an interrupted sweep loses little)."""
-    block = plan.describe()["block"]
+    block = block_size(plan)
     by_block: dict[int, list] = {}
     for c in todo:
         by_block.setdefault(c.block, []).append(c)
@@ -119,7 +120,7 @@ def run_sweep(plan: SweepPlan, store: ResultStore, executor, done: set[str],
     Returns the number of chunks run. Interrupting loses at most the batches in
     flight; the next call resumes.
     """
-    todo = [c for c in plan.chunks if c.key not in done]
+    todo = [c for c in chunks(plan) if c.key not in done]
     sizes = {c.key: c.size for c in todo}
     for results in executor.imap_unordered(run_batch, batches(plan, todo)):
         for key, rows in results:

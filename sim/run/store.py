@@ -30,7 +30,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from sim.run.provenance import package_versions
-from sim.scenario.sweep import Chunk, SweepPlan
+from sim.run.chunks import Chunk, chunks, describe, fingerprint
+from sim.scenario.sweep import SweepPlan
 
 MANIFEST = "manifest.json"
 META_KEY = b"ceasefire.chunk"
@@ -54,8 +55,8 @@ class ResultStore:
     def __init__(self, folder: Path, plan: SweepPlan):
         self.folder, self.plan = Path(folder), plan
         self.chunk_dir = self.folder / "chunks"
-        self.fingerprint = plan.fingerprint()
-        self.by_key = {c.key: c for c in plan.chunks}
+        self.fingerprint = fingerprint(plan)
+        self.by_key = {c.key: c for c in chunks(plan)}
         self.rejected: list[tuple[str, str]] = []   # (chunk key, why) found on open
 
     def open(self) -> set[str]:
@@ -147,10 +148,10 @@ class ResultStore:
 
     def _write_manifest(self) -> None:
         body = {"kind": "sweep", "fingerprint": self.fingerprint,
-                "sweep": self.plan.describe(),
+                "sweep": describe(self.plan),
                 "points": [dict(zip(self.plan.parameters, row, strict=True))
                            for row in self.plan.values],
-                "chunks": [c.__dict__ | {"key": c.key} for c in self.plan.chunks],
+                "chunks": [c.__dict__ | {"key": c.key} for c in self.by_key.values()],
                 "base_scenario": self.plan.base.model_dump(mode="json"),
                 "versions": package_versions()}
         tmp = self.folder / f".{MANIFEST}.{os.getpid()}.tmp"

@@ -29,7 +29,6 @@ from typing import Annotated, Any, Literal
 import numpy as np
 from pydantic import Field, ValidationError, model_validator
 
-from sim.run.seeding import BLOCK, block_seeds
 from sim.scenario.loading import (ScenarioError, apply_overrides, explain, read_yaml,
                                   resolve_extends, validate)
 from sim.scenario.schema import Scenario, Strict
@@ -80,23 +79,9 @@ class SweepSpec(Strict):
 
 
 @dataclass(frozen=True)
-class Chunk:
-    """One unit of work: replications [first, first + size) of one point."""
-
-    point: int
-    block: int
-    first: int
-    size: int
-    seed: int
-
-    @property
-    def key(self) -> str:
-        return f"p{self.point:06d}-b{self.block:04d}"
-
-
-@dataclass(frozen=True)
 class SweepPlan:
-    """A validated sweep: the base scenario, the points and the chunks to run."""
+    """A validated sweep: the base scenario and its points (how they are cut into chunks and
+    seeded is the run layer's business: ``sim.run.chunks``)."""
 
     file: str
     name: str
@@ -108,12 +93,6 @@ class SweepPlan:
     replications: int
     seed: int
     grid_shape: tuple[int, ...] | None   # levels per parameter for a full grid
-
-    @property
-    def chunks(self) -> list[Chunk]:
-        blocks = block_seeds(self.seed, self.replications, min(BLOCK, self.replications))
-        return [Chunk(p, b, first, size, seed) for p in range(len(self.scenarios))
-                for b, (first, size, seed) in enumerate(blocks)]
 
     @property
     def base_values(self) -> tuple[float, ...]:
@@ -128,18 +107,17 @@ class SweepPlan:
         return tuple(out)
 
     def fingerprint(self) -> str:
-        """Identity of the results this plan produces (refuses mixing stores)."""
+        """Identity of the plan: base, points, replications and seed."""
         blob = json.dumps({"base": self.base.model_dump(mode="json"),
                            "parameters": self.parameters, "design": self.design,
                            "values": self.values.tolist(), "replications": self.replications,
-                           "seed": self.seed, "block": BLOCK}, sort_keys=True)
+                           "seed": self.seed}, sort_keys=True)
         return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
     def describe(self) -> dict:
         return {"file": self.file, "name": self.name, "parameters": list(self.parameters),
                 "design": self.design, "points": len(self.scenarios),
-                "replications": self.replications, "seed": self.seed,
-                "chunks": len(self.chunks), "block": min(BLOCK, self.replications)}
+                "replications": self.replications, "seed": self.seed}
 
 
 def is_sweep_file(path: str | Path) -> bool:
