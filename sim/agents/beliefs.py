@@ -131,14 +131,17 @@ class Observer:
 
         Article: Obama cited "gaps of trust" between the US and Russian governments; the
         powers "harbor deep-seated mistrust for one another". Trust here is the belief
-        that the other side is committed, revised from what each side perceives.
+        that the other side is committed, revised from what each side perceives. Once a
+        truce is declared over nobody perceives violations of it, and beliefs stay where
+        they were (silence then is not evidence of commitment).
         """
         k = self.k
-        self.logodds += k.belief_gap * days - self.evidence.total() * k.belief_log_ratio
-        p = logistic(self.logodds)
+        revised = self.logodds + k.belief_gap * days \
+            - self.evidence.total() * k.belief_log_ratio
+        p = logistic(revised)
         drift = 1.0 - (1.0 - k.belief_drift) ** days
         p = (1.0 - drift) * p + drift * logistic(k.belief_prior)
-        self.logodds = logit(p)
+        self.logodds = np.where(self.model.collapsed, self.logodds, logit(p))
         self.last_causes = self.cause_weight.total()
 
     def trust_in(self, actor: int | str) -> np.ndarray:
