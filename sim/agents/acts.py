@@ -49,6 +49,13 @@ class Attacker:
         if self._cumulative is None:
             self._cumulative = np.cumsum(self.rate.T, axis=1)
         front = pick(self._cumulative[rep], u[1, hour, rep])
+        war = model.collapsed[rep]
+        if war.any():      # once a truce is declared over, its acts are war: counted only
+            acts.add_war(rep[war], self.index, front[war], n[war])
+            truce = ~war
+            hour, rep, n, front = hour[truce], rep[truce], n[truce], front[truce]
+            if not len(rep):
+                return
         share = self.retaliating[front, rep] / np.maximum(self.rate[front, rep], 1e-300)
         why = u[2, hour, rep]
         cause = np.where(why < share, RETALIATION,

@@ -73,5 +73,6 @@ def at(constant: np.ndarray, rep: np.ndarray, *index: np.ndarray) -> np.ndarray:
     """A stacked constant read for sparse events: ``constant[*index, rep]``, where its last
     axis is the replication axis, or ``constant[*index, 0]`` where it is the same for all."""
     constant = np.asarray(constant)
-    last = rep if constant.shape[-1] > 1 else np.zeros_like(rep)
-    return constant[(*index, last)]
+    if constant.shape[-1] == 1:
+        return constant[(*index, 0)] if index else constant[0]   # the same in every world
+    return constant[(*index, rep)]

@@ -26,6 +26,21 @@ class Acts:
     ``hour`` is the sub-step of the day it happened in."""
 
     parts: list[tuple[np.ndarray, ...]] = field(default_factory=list)
+    war_parts: list[tuple[np.ndarray, ...]] = field(default_factory=list)
+
+    def add_war(self, rep, actor, front, count) -> None:
+        """Acts in worlds whose truce was declared over: war, which nobody perceives as a
+        violation; only what the records need (who, where, how many)."""
+        n = len(rep)
+        if n:
+            self.war_parts.append(tuple(_column(x, n) for x in (rep, actor, front, count)))
+
+    def war(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """The war acts: (rep, actor, front, count)."""
+        if not self.war_parts:
+            z = np.zeros(0, np.int64)
+            return z, z, z, z
+        return tuple(np.concatenate(c) for c in zip(*self.war_parts, strict=True))
 
     def add(self, rep, actor, target, front, count, cause, fate, admit, hour) -> None:
         n = len(rep)

@@ -199,14 +199,16 @@ class CeasefireModel(Model):
         aid = self.convoys.run(acts)
         done = acts.arrays()
         # Once a truce is declared over nobody books violations of it: perception runs on
-        # the worlds whose truce still formally stands.
+        # the worlds whose truce still formally stands (attackers already set their war
+        # acts apart; accidents, misuse and convoys are sifted here).
         standing = ~self.collapsed[done["rep"]]
-        live = {key: column[standing] for key, column in done.items()}
+        live = done if standing.all() else {key: column[standing]
+                                            for key, column in done.items()}
         seen = self.monitoring.perceive(live)
         for agent in self._actors:
             if hasattr(agent, "absorb"):
                 agent.absorb(live, seen)
-        self._account(done, seen, aid)
+        self._account(done, seen, aid, acts.war())
         self._close_day()
         self.day += 1
         self.running = self.day < self.n_days
@@ -270,17 +272,22 @@ class CeasefireModel(Model):
         """The parties' violence of the day before, as a share of the pre-truce level, (R,)."""
         return self._recent[-1]
 
-    def _account(self, acts: dict, seen, aid) -> None:
+    def _account(self, acts: dict, seen, aid, war: tuple) -> None:
         """Step 7: the parties' violence by front, and the records."""
         fighting = ~self.is_spoiler[acts["actor"]]
         real = fighting & ((acts["cause"] == DELIBERATE) | (acts["cause"] == RETALIATION)) \
             & (acts["front"] >= 0)
+        w_rep, w_actor, w_front, w_count = war
+        w_real = ~self.is_spoiler[w_actor]
         R = self.replications
-        if real.any():
+        fronts = np.concatenate([acts["front"][real], w_front[w_real]])
+        if len(fronts):
+            reps = np.concatenate([acts["rep"][real], w_rep[w_real]])
+            counts = np.concatenate([acts["count"][real], w_count[w_real]])
             self.violence_today += np.bincount(
-                acts["front"][real] * R + acts["rep"][real], acts["count"][real],
+                fronts * R + reps, counts,
                 minlength=self.violence_today.size).reshape(self.violence_today.shape)
-        self.recorder.step(acts, seen, aid, real, acts["cause"] == MISUSE)
+        self.recorder.step(acts, seen, aid, real, acts["cause"] == MISUSE, war)
 
     @property
     def in_truce(self) -> np.ndarray:

@@ -59,8 +59,13 @@ class Recorder:
             self.trust_day = np.zeros((D, len(pairs), R), np.float32)
             self.status_day = np.zeros((D, G, R), np.int8)
 
-    def step(self, acts: dict, seen, aid, real: np.ndarray, misuse: np.ndarray) -> None:
+    def step(self, acts: dict, seen, aid, real: np.ndarray, misuse: np.ndarray,
+             war: tuple) -> None:
         m, t = self.model, self._today
+        w_rep, w_actor, w_front, w_count = war
+        t["acts"].add(w_actor, w_rep, w_count)
+        self._world_today.add(np.zeros(len(w_rep), int), w_rep,
+                              w_count * at(m.k.harm, w_rep, w_actor, w_front))
         rep, actor, count, front = acts["rep"], acts["actor"], acts["count"], acts["front"]
         in_truce = m.in_truce
         violation = (real | misuse) & in_truce[rep]
