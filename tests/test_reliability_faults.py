@@ -27,7 +27,8 @@ UNSEEN = ROOT / "tests" / "data" / "unseen_conflict.yaml"
 
 pytestmark = pytest.mark.slow
 
-#: 12 chunks of 1000 replications, about 0.2 s each: long enough to interrupt.
+#: 36 chunks (12 points x 3 blocks of 1000 replications), run as 12 stacked tasks of about
+#: 0.4 s each: long enough to interrupt, or to start a second run while the first writes.
 SWEEP = f"""
 extends: {REFERENCE}
 name: faults sweep
@@ -35,7 +36,7 @@ time: {{horizon_days: 8}}
 sweep:
   parameters:
     mechanisms.penalties.strength: {{range: [0, 5], steps: 12}}
-  replications: 1000
+  replications: 3000
 """
 
 
@@ -128,7 +129,7 @@ def test_sigterm_then_damaged_chunks_resume_to_exactly_the_uninterrupted_run(
     assert proc.returncode == 143, stderr
     assert "Traceback" not in stderr and "run the same command again to resume" in stderr
     stored = chunks(out)
-    assert 5 <= len(stored) < 12
+    assert 5 <= len(stored) < 36
 
     # a truncated chunk, a garbage chunk, another point's valid chunk under this name
     data = stored[0].read_bytes()
