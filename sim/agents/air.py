@@ -36,7 +36,9 @@ class AirBehaviour(Strict):
 
 
 class AirForce:
-    """Mixin for agents with air power: draws misidentified strikes from ``<name>.accidents``."""
+    """Mixin for agents with air power: draws misidentified strikes from ``<name>.accidents``
+    (whether, per sub-step and world) and ``<name>.accident_details`` (keyed: where, and
+    how the victims read it)."""
 
     index: int
 
@@ -61,17 +63,18 @@ class AirForce:
         model, k = self.model, self.k
         if not np.any(k.accident_rate):
             return
-        u = self.uniforms("accidents", 3 * model.substeps).reshape(3, model.substeps, -1)
+        u = self.uniforms("accidents", model.substeps)
         jic = model.jic.active
         rate = k.accident_rate * (1.0 + k.accident_marbling * (1.0 - model.separation)) \
             * (1.0 + k.accident_tempo * jic) * (1.0 - k.precision * jic)
         rate = np.broadcast_to(rate, (model.replications,))
-        hour, rep = np.nonzero(u[0] < per_step(rate, model.dt))
+        hour, rep = np.nonzero(u < per_step(rate, model.dt))
         if not len(rep):
             return
-        n = poisson_count(u[0, hour, rep], rate[rep] * model.dt)
+        n = poisson_count(u[hour, rep], rate[rep] * model.dt)
+        detail = model.streams.at(f"{self.name}.accident_details", model.day, hour, rep, 2)
         world = model.world
         weights = world.front_weight[self.index] * (world.counterpart[self.index] >= 0)
-        front = choose(np.broadcast_to(weights, (len(rep), len(weights))), u[1, hour, rep])
+        front = choose(np.broadcast_to(weights, (len(rep), len(weights))), detail[:, 0])
         acts.add(rep, self.index, world.counterpart[self.index, front], front, n, ACCIDENT,
-                 u[2, hour, rep], 1.0, hour)
+                 detail[:, 1], 1.0, hour)

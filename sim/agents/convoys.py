@@ -57,7 +57,8 @@ class ConvoyBehaviour(Strict):
 
 
 class AidConvoys(CeasefireAgent):
-    """Convoys to every besieged front (its own stream: 3 uniforms per siege and world)."""
+    """Convoys to every besieged front (its own streams: whether one sets out, per sub-step,
+    siege and world; keyed, whether it is blocked or struck)."""
 
     Behaviour = ConvoyBehaviour
     behaviour_key = "convoys"
@@ -88,8 +89,9 @@ class AidConvoys(CeasefireAgent):
         if not B:
             zero = np.zeros(R, np.int64)
             return zero, zero, zero
-        u = self.uniforms("convoys", 3 * H * B).reshape(3, H, B, R)
-        hour, siege, rep = np.nonzero(u[0] < k.p_convoy)
+        u = self.uniforms("convoys", H * B).reshape(H, B, R)
+        hour, siege, rep = np.nonzero(u < k.p_convoy)
+        fate = model.streams.at("convoys.fate", model.day, hour, rep, 2, row=siege)
         region = world.siege_region[siege]
         fighting = np.array([b.posture[g] for b, g in zip(self.besiegers, world.siege_region,
                                                           strict=True)])  # (B, R)
@@ -97,13 +99,13 @@ class AidConvoys(CeasefireAgent):
         fights = fighting[siege, rep] > 0
         p_block = np.where(fights | model.collapsed[rep], at(k.blocked_when_fighting, rep),
                            at(k.obstruction, rep) * (1.0 - pull[siege, rep]))
-        blocked = u[1, hour, siege, rep] < p_block
+        blocked = fate[:, 0] < p_block
         rates = np.array([b.rate[g] for b, g in zip(self.besiegers, world.siege_region,
                                                     strict=True)])         # (B, R)
         war = np.array([np.broadcast_to(b.k.war_rate * b.k.front_weight[g], (R,)) for b, g in
                         zip(self.besiegers, world.siege_region, strict=True)])  # (B, R)
         violence = rates[siege, rep] / np.maximum(war[siege, rep], 1e-12)
-        struck = ~blocked & (u[2, hour, siege, rep] < np.minimum(
+        struck = ~blocked & (fate[:, 1] < np.minimum(
             at(k.strike_risk, rep) * violence, 1.0))
         delivered = ~blocked & ~struck
         self.sent += np.bincount(siege * R + rep, minlength=B * R).reshape(B, R)

@@ -126,20 +126,23 @@ class Monitoring(CeasefireAgent):
 
     def ambiguous(self) -> tuple:
         """Incidents of unclear origin each party faction meets on its fronts, booked against
-        its counterpart there (its own stream: 2 uniforms per observer)."""
+        its counterpart there (its own streams: whether, per sub-step, observer and world;
+        keyed, on which front)."""
         model, world, k = self.model, self.model.world, self.k
         H = model.substeps
-        u = self.uniforms("ambiguous", 2 * H * len(self.observers)).reshape(
-            2, H, len(self.observers), -1)
+        u = self.uniforms("ambiguous", H * len(self.observers)).reshape(
+            H, len(self.observers), -1)
         resolve = 1.0 - k.dispute_resolution * model.jic.active
-        hour, row, rep = np.nonzero(u[0] < k.p_ambiguous * resolve * ~model.collapsed)
+        hour, row, rep = np.nonzero(u < k.p_ambiguous * resolve * ~model.collapsed)
         if not len(rep):
             return ()
         observer = self.observers[row]
-        n = poisson_count(u[0, hour, row, rep], np.broadcast_to(
+        n = poisson_count(u[hour, row, rep], np.broadcast_to(
             k.ambiguous_per_step * resolve, (model.replications,))[rep])
         weights = world.front_weight[observer] * (world.counterpart[observer] >= 0)
-        front = choose(weights, u[1, hour, row, rep])
+        where = model.streams.at("monitoring.ambiguous_fronts", model.day, hour, rep, 1,
+                                 row=row)
+        front = choose(weights, where[:, 0])
         accused = world.counterpart[observer, front]
         return (rep, world.camp[observer], accused, front, n.astype(float),
                 np.full(len(rep), MISATTRIBUTION), n)

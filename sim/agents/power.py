@@ -171,7 +171,8 @@ class ExternalPower(CeasefireAgent, Observer, Attacker, AirForce):
 
     def misuse(self, acts: Acts) -> None:
         """Misuse of shared intelligence while the JIC works: strikes on the provider's
-        clients, on the fronts where it meets them (its own stream ``<name>.misuse``).
+        clients, on the fronts where it meets them (its own streams ``<name>.misuse`` and,
+        keyed, ``<name>.misuse_details``).
 
         Article: the plan was criticised "for its requirement that the United States share
         intelligence with Russia"; the Pentagon's "aversion to sharing information with a
@@ -180,10 +181,10 @@ class ExternalPower(CeasefireAgent, Observer, Attacker, AirForce):
         if self.provider < 0 or not np.any(self.k.misuse):
             return
         model, world = self.model, self.model.world
-        u = self.uniforms("misuse", 4 * model.substeps).reshape(4, model.substeps, -1)
+        u = self.uniforms("misuse", model.substeps)
         rate = np.broadcast_to(self.k.misuse * (1.0 - self.willingness) * model.jic.active,
                                (model.replications,))
-        hour, rep = np.nonzero(u[0] < per_step(rate, model.dt))
+        hour, rep = np.nonzero(u < per_step(rate, model.dt))
         if not len(rep):
             return
         victims = world.counterpart[self.index]
@@ -191,9 +192,10 @@ class ExternalPower(CeasefireAgent, Observer, Attacker, AirForce):
             world.patron[np.maximum(victims, 0)] == self.provider)
         if not weights.any():
             return
-        front = choose(np.broadcast_to(weights, (len(rep), len(weights))), u[1, hour, rep])
-        acts.add(rep, self.index, victims[front], front, 1, MISUSE, u[2, hour, rep],
-                 u[3, hour, rep], hour)
+        detail = model.streams.at(f"{self.name}.misuse_details", model.day, hour, rep, 3)
+        front = choose(np.broadcast_to(weights, (len(rep), len(weights))), detail[:, 0])
+        acts.add(rep, self.index, victims[front], front, 1, MISUSE, detail[:, 1],
+                 detail[:, 2], hour)
 
 
 class PowerParams(Strict):

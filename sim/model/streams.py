@@ -9,6 +9,14 @@ each block's numbers from that block's generator, so a replication's numbers
 depend on its block's seed and size only. Parameter sets stacked on the
 replication axis share their numbers: the drawn block is repeated once per
 parameter set (common random numbers).
+
+Numbers needed only where a rare event happened (where a misidentified strike
+fell, whether a convoy that set out was blocked) come from *keyed* streams: the
+uniform for an event at (day, sub-step, world) is a fixed function of the
+stream's key and those coordinates (a counter-based generator: the SplitMix64
+finalizer of key + counter x the golden ratio). It exists whether or not the event
+happens, costs nothing where nothing happens, and two scenarios run with the same
+seed give the same numbers to the same (day, sub-step, world).
 """
 
 from __future__ import annotations
@@ -33,11 +41,13 @@ class Streams:
         self.base = sum(size for size, _ in self.blocks)
         self._generators: dict[str, list[np.random.Generator]] = {}
         self._buffers: dict[tuple[str, int], np.ndarray] = {}
+        self._keys: dict[str, np.ndarray] = {}
+        self._starts = np.cumsum([0] + [size for size, _ in self.blocks])[:-1]
 
     @property
     def names(self) -> list[str]:
         """The streams drawn from so far."""
-        return list(self._generators)
+        return list(self._generators) + list(self._keys)
 
     @property
     def replications(self) -> int:
@@ -65,3 +75,37 @@ class Streams:
                              else gen.random((rows, size), dtype=np.float32))
             u = np.concatenate(parts, axis=1)
         return np.tile(u, (1, self.sets)) if self.sets > 1 else u
+
+    def at(self, name: str, day: int, substep: np.ndarray, rep: np.ndarray, draws: int,
+           row: np.ndarray | int = 0) -> np.ndarray:
+        """Uniforms in [0, 1) of keyed stream ``name`` for events at (day, sub-step, world)
+        (and ``row``, e.g. a siege), ``draws`` per event: (n, draws), double precision."""
+        keys = self._keys.get(name)
+        if keys is None:
+            keys = self._keys[name] = np.array(
+                [stream_seed(seed, name).generate_state(1, np.uint64)[0]
+                 for _, seed in self.blocks], dtype=np.uint64)
+        index = np.asarray(rep) % self.base                 # the same in every parameter set
+        block = np.searchsorted(self._starts, index, side="right") - 1
+        within = (index - self._starts[block]).astype(np.uint64)
+        where = (np.uint64(day) << np.uint64(16)) + (np.asarray(row, np.uint64)
+                                                     << np.uint64(8)) \
+            + np.asarray(substep, np.uint64)
+        counter = ((where << np.uint64(24)) | within)[:, None] * np.uint64(draws) \
+            + np.arange(draws, dtype=np.uint64)
+        return _unit(_mix(keys[block][:, None] + counter * _GOLDEN))
+
+
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+
+
+def _mix(x: np.ndarray) -> np.ndarray:
+    """The SplitMix64 finalizer: a bijection of 64-bit words that scrambles every bit."""
+    x = (x ^ (x >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    x = (x ^ (x >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return x ^ (x >> np.uint64(31))
+
+
+def _unit(x: np.ndarray) -> np.ndarray:
+    """The top 53 bits of 64-bit words as uniforms in [0, 1)."""
+    return (x >> np.uint64(11)).astype(np.float64) * (1.0 / 9007199254740992.0)
