@@ -141,7 +141,7 @@ def collapse_triggers(s: Summary, path: Path) -> Path:
                                    strict=True):
         names = list(shares)[::-1]
         ax.barh(names, [100 * shares[n] for n in names], color=COLOURS[0])
-        ax.set(xlabel="% of collapses", title=title, xlim=(0, 112))
+        ax.set(xlabel="% of declarations", title=title, xlim=(0, 112))
         for y, n in enumerate(names):
             ax.text(100 * shares[n] + 1, y, f"{100 * shares[n]:.0f}%", va="center")
     fig.suptitle(f"{s.scenario}: why and by whom the truce was declared over "
