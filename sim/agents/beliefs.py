@@ -83,20 +83,14 @@ class Observer:
         from sim.agents.monitoring import Monitoring
         b = sc.behaviour.beliefs
         trusted = world.pairs[world.pairs[:, 0] == self.index, 1]
-        noise = Monitoring.false_rate(sc, world, self.index)
-        detection = Monitoring.detection(sc)
+        noise = Monitoring.false_rate(sc)
         log_ratio, gap, initial = [], [], []
-        precedent = sc.precedent
         for t in trusted:
-            committed, war = _rates_of(sc, world, t)
-            lam_c = max(detection * committed + noise, QUIET)
-            lam_u = lam_c + detection * b.uncommitted_share * war
+            lam_c, lam_u = _hypotheses(sc, world, t, Monitoring.detection(sc), noise)
             log_ratio.append(np.log(lam_u / lam_c))
             gap.append(lam_u - lam_c)
-            start = logit(b.prior)
-            if precedent is not None:
-                start = _read_precedent(sc, world, t, b, noise, committed, war)
-            initial.append(start)
+            initial.append(logit(b.prior) if sc.precedent is None
+                           else _read_precedent(sc, world, t, noise))
         return {"belief_log_ratio": np.array(log_ratio), "belief_gap": np.array(gap),
                 "belief_initial": np.array(initial), "belief_prior": logit(b.prior),
                 "belief_drift": b.drift_per_day}
@@ -112,9 +106,9 @@ class Observer:
         self.cause_weight = Tally(len(CAUSES), R)           # today's, by cause
         self.last_causes = np.zeros((len(CAUSES), R))       # yesterday's: the last straw
 
-    def absorb_evidence(self, seen: Perceived) -> None:
-        """Book the incidents its camp perceived this step against the parties it tracks:
-        the accused itself and, for a client's incidents, its patron."""
+    def absorb(self, acts: dict, seen: Perceived) -> None:
+        """Book the incidents its camp perceived today against the parties it tracks: the
+        accused itself and, for a client's incidents, its patron."""
         mine = seen.camp == self.model.world.camp[self.index]
         if not mine.any():
             return
@@ -126,7 +120,7 @@ class Observer:
             self.evidence.add(row[ok], rep[ok], weight[ok])
         self.cause_weight.add(seen.cause[mine], rep, weight)
 
-    def update_beliefs(self, days: float = 1.0) -> None:
+    def update_beliefs(self) -> None:
         """The day's Bayesian update, then the drift back towards the prior.
 
         Article: Obama cited "gaps of trust" between the US and Russian governments; the
@@ -136,11 +130,9 @@ class Observer:
         they were (silence then is not evidence of commitment).
         """
         k = self.k
-        revised = self.logodds + k.belief_gap * days \
-            - self.evidence.total() * k.belief_log_ratio
-        p = logistic(revised)
-        drift = 1.0 - (1.0 - k.belief_drift) ** days
-        p = (1.0 - drift) * p + drift * logistic(k.belief_prior)
+        revised = self.logodds + k.belief_gap - self.evidence.total() * k.belief_log_ratio
+        p = (1.0 - k.belief_drift) * logistic(revised) + k.belief_drift * logistic(
+            k.belief_prior)
         self.logodds = np.where(self.model.collapsed, self.logodds, logit(p))
         self.last_causes = self.cause_weight.total()
 
@@ -154,29 +146,34 @@ class Observer:
         return logistic(self.logodds[row])
 
 
-def _rates_of(sc: Scenario, world: World, t: int) -> tuple[float, float]:
-    """Incidents per day a trusted party (with its clients) produces when committed, and its
-    war tempo: what an observer expects under each hypothesis."""
-    from sim.agents.registry import agent_class
-    members = [t] + [c for c in range(world.n_actors) if world.patron[c] == t]
-    committed = sum(agent_class(sc, world, m).committed_rate(sc, world.actors[m])
+def _camp(world: World, t: int) -> list[int]:
+    """A trusted party and the clients it answers for."""
+    return [t] + [c for c in range(world.n_actors) if world.patron[c] == t]
+
+
+def _hypotheses(sc: Scenario, world: World, t: int, detection: float, noise: float
+                ) -> tuple[float, float]:
+    """Incidents a day an observer expects to book against ``t`` (with its clients) if it
+    is committed (undisciplined units, detected, plus the noise it allows for) and if it is
+    not (its uncommitted tempo on top)."""
+    from sim.agents.registry import CLASSES
+    members = _camp(world, t)
+    committed = sum(CLASSES[world.kind[m]].committed_rate(sc, world.actors[m])
                     for m in members)
     war = sum(sc.actors[world.actors[m]].war_rate for m in members)
-    return committed, war
+    lam_c = max(detection * committed + noise, QUIET)
+    return lam_c, lam_c + detection * sc.behaviour.beliefs.uncommitted_share * war
 
 
-def _read_precedent(sc: Scenario, world: World, t: int, b: BeliefBehaviour, noise: float,
-                    committed: float, war: float) -> float:
-    """Initial log-odds: the prior, updated by ``b.precedent_days`` days of the precedent's
+def _read_precedent(sc: Scenario, world: World, t: int, noise: float) -> float:
+    """Initial log-odds: the prior, updated by ``precedent_days`` days of the precedent's
     record of ``t`` (and its clients), read with the monitoring of that time."""
     from sim.agents.monitoring import Monitoring
-    pre = sc.precedent
-    members = [t] + [c for c in range(world.n_actors) if world.patron[c] == t]
-    violence = sum(pre.violence_share.get(world.actors[m], 0.0)
-                   * sc.actors[world.actors[m]].war_rate for m in members)
+    b, pre = sc.behaviour.beliefs, sc.precedent
     detection = Monitoring.detection(sc, verification=pre.verification)
-    lam_c = max(detection * committed + noise, QUIET)
-    lam_u = lam_c + detection * b.uncommitted_share * war
+    lam_c, lam_u = _hypotheses(sc, world, t, detection, noise)
+    violence = sum(pre.violence_share.get(world.actors[m], 0.0)
+                   * sc.actors[world.actors[m]].war_rate for m in _camp(world, t))
     seen = detection * violence + noise          # incidents a day in its record, as perceived
     per_day = (lam_u - lam_c) - seen * np.log(lam_u / lam_c)
     return float(logit(b.prior) + b.precedent_days * per_day)

@@ -81,6 +81,10 @@ class AidConvoys(CeasefireAgent):
         self.through = np.zeros((B, R))
         self.access = np.ones((B, R))       # share of yesterday's convoys that got through
         self.besiegers = [self.model.agent_of(b) for b in world.besieger]
+        # each besieger's war tempo on its siege's front, (B, R): the scale of its violence
+        self._war = np.array([np.broadcast_to(b.k.war_rate * b.k.front_weight[g], (R,))
+                              for b, g in zip(self.besiegers, world.siege_region, strict=True)
+                              ]).reshape(len(self.besiegers), R)
 
     def run(self, acts: Acts) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The day's convoys: (delivered, blocked, struck) counts per world."""
@@ -102,9 +106,7 @@ class AidConvoys(CeasefireAgent):
         blocked = fate[:, 0] < p_block
         rates = np.array([b.rate[g] for b, g in zip(self.besiegers, world.siege_region,
                                                     strict=True)])         # (B, R)
-        war = np.array([np.broadcast_to(b.k.war_rate * b.k.front_weight[g], (R,)) for b, g in
-                        zip(self.besiegers, world.siege_region, strict=True)])  # (B, R)
-        violence = rates[siege, rep] / np.maximum(war[siege, rep], 1e-12)
+        violence = rates[siege, rep] / np.maximum(self._war[siege, rep], 1e-12)
         struck = ~blocked & (fate[:, 1] < np.minimum(
             at(k.strike_risk, rep) * violence, 1.0))
         delivered = ~blocked & ~struck

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.agents.base import CeasefireAgent
+from sim.agents.power import ExternalPower
 from sim.scenario.fields import Strict, param
 
 if TYPE_CHECKING:
@@ -75,9 +76,8 @@ class JointCenter(CeasefireAgent):
         R = replications
         self.clock = np.zeros(R)            # days of reduced violence with access so far
         self.active = np.zeros(R, bool)
-        self.activated = np.zeros(R, bool)
-        self.start_day = np.full(R, -1)
-        self.powers = [a for a in self.model.agents_of("power") if a.others]
+        self.start_day = np.full(R, -1)     # the day it started, -1: not (yet)
+        self.powers = [a for a in self.model.agents_by_type.get(ExternalPower, []) if a.others]
 
     def decide(self) -> None:
         k, model = self.k, self.model
@@ -91,7 +91,6 @@ class JointCenter(CeasefireAgent):
         for power in self.powers:
             joins &= power.joins
         start = ready & joins & ~self.active & bool(self.powers)
-        self.start_day[start & ~self.activated] = model.day
+        self.start_day[start & (self.start_day < 0)] = model.day
         self.active |= start
-        self.activated |= start
         self.active &= ~model.collapsed & ~model.de_facto

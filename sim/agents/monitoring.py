@@ -92,7 +92,7 @@ class Monitoring(CeasefireAgent):
         return sc.behaviour.monitoring.bias * (1.0 - cls.verification(sc))
 
     @classmethod
-    def false_rate(cls, sc: Scenario, world: World, observer: int) -> float:
+    def false_rate(cls, sc: Scenario) -> float:
         """Incidents a day an observer's camp books against the other side that nobody of it
         committed, as far as the observer allows for them: the noise of its own monitoring
         that its beliefs expect. It knows that incidents of unclear origin are there, and
@@ -106,8 +106,6 @@ class Monitoring(CeasefireAgent):
         b = self.behaviour(sc)
         jic = sc.mechanisms.jic
         return {"detection": self.detection(sc), "misread": self.misread(sc),
-                "p_ambiguous": per_step(b.ambiguous_per_day * self.misread(sc),
-                                        sc.time.step_hours / 24),
                 "ambiguous_per_step": b.ambiguous_per_day * self.misread(sc)
                 * sc.time.step_hours / 24,
                 "contact_ambiguity": b.contact_ambiguity, "marbling": world.marbling,
@@ -119,8 +117,6 @@ class Monitoring(CeasefireAgent):
     def reset(self, replications: int) -> None:
         world = self.model.world
         self.observers = np.flatnonzero(world.ground & (world.counterpart >= 0).any(1))
-        self.intermixed = np.array([_marbled_with(self.model.base, world, s)
-                                    for s in range(world.n_actors)])
 
     # -- each step ------------------------------------------------------------------
 
@@ -133,12 +129,13 @@ class Monitoring(CeasefireAgent):
         u = self.uniforms("ambiguous", H * len(self.observers)).reshape(
             H, len(self.observers), -1)
         resolve = 1.0 - k.dispute_resolution * model.jic.active
-        hour, row, rep = np.nonzero(u < k.p_ambiguous * resolve * ~model.collapsed)
+        mean = np.broadcast_to(k.ambiguous_per_step * resolve * ~model.collapsed,
+                               (model.replications,))
+        hour, row, rep = np.nonzero(u < per_step(mean, 1.0))   # mean: already per sub-step
         if not len(rep):
             return ()
         observer = self.observers[row]
-        n = poisson_count(u[hour, row, rep], np.broadcast_to(
-            k.ambiguous_per_step * resolve, (model.replications,))[rep])
+        n = poisson_count(u[hour, row, rep], mean[rep])
         weights = world.front_weight[observer] * (world.counterpart[observer] >= 0)
         where = model.streams.at("monitoring.ambiguous_fronts", model.day, hour, rep, 1,
                                  row=row)
@@ -176,7 +173,7 @@ class Monitoring(CeasefireAgent):
         # Spoiler attacks: read as the counterpart's where they could pass for it.
         if spoiler.any():
             s_rep, s_front, s_target = rep[spoiler], front[spoiler], target[spoiler]
-            mixed = self.intermixed[actor[spoiler]]
+            mixed = world.intermixed[actor[spoiler]]
             blamed = np.where(mixed >= 0, mixed, world.counterpart[s_target, s_front])
             other = (blamed >= 0) & (world.camp[np.maximum(blamed, 0)] != world.camp[s_target])
             separation = model.separation[s_rep]
@@ -195,14 +192,6 @@ class Monitoring(CeasefireAgent):
         """Which of the step's violations their authors own up to: those independent
         monitors verified, as far as parties admit what cannot be denied."""
         return violation & (acts["admit"] < at(self.k.admit, acts["rep"]))
-
-
-def _marbled_with(sc: Scenario, world: World, spoiler: int) -> int:
-    """The party faction whose fighters are intermixed with this spoiler, or -1."""
-    for i, name in enumerate(world.actors):
-        if sc.actors[name].intermixed_with == world.actors[spoiler]:
-            return i
-    return -1
 
 
 def _booked(mask, rep, camp, accused, front, weight, cause, count) -> tuple:

@@ -127,6 +127,17 @@ class PartyFaction(CeasefireAgent, Observer, Attacker, AirForce):
         a = sc.actors[name]
         return sc.behaviour.party.rogue_share * (1.0 - a.discipline) * a.war_rate
 
+    def _front_mix(self, sc: Scenario, world: World) -> np.ndarray:
+        """Whose fire it faces on each front, (2, G): the shares of the counterpart there and
+        of the counterpart's patron, by their war tempo on that front."""
+        foe = np.maximum(world.counterpart[self.index], 0)
+        tracked = set(world.pairs[world.pairs[:, 0] == self.index, 1].tolist())
+        tempo = np.array([[sc.actors[world.actors[a]].war_rate * world.front_weight[a, g]
+                           if a in tracked else 0.0 for g, a in enumerate(who)]
+                          for who in (foe, world.patron[foe])])
+        tempo[0] = np.where(tempo.sum(0) > 0, tempo[0], 1.0)
+        return tempo / tempo.sum(0)
+
     def constants(self, sc: Scenario, world: World) -> dict:
         a, b, i = sc.actors[self.name], self.behaviour(sc), self.index
         from sim.agents.monitoring import Monitoring
@@ -142,7 +153,8 @@ class PartyFaction(CeasefireAgent, Observer, Attacker, AirForce):
         pressure_on = sc.mechanisms.patron_pressure.enabled and patron >= 0
         return {
             "war_rate": a.war_rate, "front_weight": world.front_weight[i],
-            "rogue": self.committed_rate(sc, self.name),
+            "rogue_share": b.rogue_share * (1.0 - a.discipline),
+            "front_mix": self._front_mix(sc, world),
             "gain": b.gain * edge + b.siege_gain * besieging,
             "exploited": b.exploitation * (2.0 - edge),
             "truce_value": b.truce_value, "aid_value": b.aid_value,
@@ -177,28 +189,18 @@ class PartyFaction(CeasefireAgent, Observer, Attacker, AirForce):
         self.separation = np.broadcast_to(self.k.separation_initial, (R,)).astype(float)
         self.urge = np.zeros(R)                                     # national weighing, for
         self.reset_beliefs(R)                                       # the declaration
-        besieged = world.siege_region[world.besieged == self.index]
         self.besieged_sieges = np.flatnonzero(world.besieged == self.index)
         self.patron_agent = self.model.agent_of(world.patron[self.index]) \
             if world.patron[self.index] >= 0 else None
-        del besieged
-        # whose fire it faces on each front: the counterpart, and the counterpart's patron
-        base, i = self.model.base, self.index
-        cp = world.counterpart[i]
-        foe = np.maximum(cp, 0)
-        patron = world.patron[foe]
-        tempo = np.array([[base.actors[world.actors[a]].war_rate * world.front_weight[a, g]
-                           if a >= 0 and self.slot[a] >= 0 else 0.0
-                           for g, a in enumerate(who)] for who in (foe, patron)])
-        tempo[0] = np.where(tempo.sum(0) > 0, tempo[0], 1.0)
-        self._front_mix = (tempo / tempo.sum(0))[:, :, None]           # (2, G, 1)
-        self._front_rows = np.maximum(self.slot[np.stack([foe, patron])], 0)  # (2, G)
+        # the belief rows of the counterpart on each front and of its patron, (2, G)
+        foe = np.maximum(world.counterpart[self.index], 0)
+        self._front_rows = np.maximum(self.slot[np.stack([foe, world.patron[foe]])], 0)
 
     # -- what it perceives ---------------------------------------------------------
 
     def absorb(self, acts: dict, seen) -> None:
-        """Book the step's incidents: beliefs, grievances by front, spoiler pressure."""
-        self.absorb_evidence(seen)
+        """Book the day's incidents: beliefs, grievances by front, spoiler pressure."""
+        super().absorb(acts, seen)
         mine = (seen.camp == self.model.world.camp[self.index]) & (seen.front >= 0)
         self.perceived_today.add(seen.front[mine], seen.rep[mine], seen.weight[mine])
         hit = (acts["target"] == self.index) & self.model.is_spoiler[acts["actor"]]
@@ -218,14 +220,18 @@ class PartyFaction(CeasefireAgent, Observer, Attacker, AirForce):
         there too: Article, "launching attacks on Aleppo"), weighted by their war tempo on
         that front."""
         p = logistic(self.logodds)
-        return (self._front_mix[0] * p[self._front_rows[0]]
-                + self._front_mix[1] * p[self._front_rows[1]])
+        mix = self.k.front_mix
+        return mix[0] * p[self._front_rows[0]] + mix[1] * p[self._front_rows[1]]
+
+    def remember(self) -> None:
+        """Fold yesterday's incidents into its grievances and the spoiler pressure on each
+        front, older ones forgiven over ``memory_days``."""
+        self.grievance = self.grievance * self.k.forgive + self.perceived_today.total()
+        self.pressure = self.pressure * self.k.forgive + self.hit_today.total()
 
     def weigh(self) -> np.ndarray:
         """How much more fighting than keeping the truce is worth on each front, (G, R)."""
         k, model = self.k, self.model
-        self.grievance = self.grievance * k.forgive + self.perceived_today.total()
-        self.pressure = self.pressure * k.forgive + self.hit_today.total()
         p = self.trust_by_front()
         fighting_nearby = model.world.adjacency @ (model.front_status == 2)
         gain = k.gain * (1.0 + k.regroup * model.day) + k.pressure_gain * self.pressure \
@@ -243,6 +249,7 @@ class PartyFaction(CeasefireAgent, Observer, Attacker, AirForce):
     def decide(self) -> None:
         """Revise its posture on each front, then weigh declaring the truce over."""
         k, model = self.k, self.model
+        self.remember()
         delta = self.weigh()
         u = self.uniforms("decisions", len(self.fronts) + 1)
         standing = ~model.collapsed
@@ -253,8 +260,7 @@ class PartyFaction(CeasefireAgent, Observer, Attacker, AirForce):
         self.posture = np.where(switch, 1.0 - self.posture, self.posture)
         self.posture[:, model.collapsed] = 1.0
         # The leadership: over all its fronts, is ending the truce worth its public cost?
-        w = k.front_weight[:, None] if np.ndim(k.front_weight) == 1 else k.front_weight
-        self.urge = (w * delta).sum(0) - k.declaration_cost
+        self.urge = (k.front_weight * delta).sum(0) - k.declaration_cost
         p_declare = 1.0 - np.exp(-k.declaration_rate * logistic(self.urge / k.noise))
         self.declares = standing & (self.posture.max(0) > 0) & (u[-1] < p_declare)
         self.separate()
@@ -276,10 +282,9 @@ class PartyFaction(CeasefireAgent, Observer, Attacker, AirForce):
         noisy monitoring "strict tit-for-tat retaliation locks into cycles of punishment";
         forgiveness restores cooperation."""
         k, model = self.k, self.model
-        war = k.war_rate * (k.front_weight[:, None] if np.ndim(k.front_weight) == 1
-                            else k.front_weight)
+        war = k.war_rate * k.front_weight
         restraint = 1.0 - self.pull()
-        keeping = war * (k.rogue / np.maximum(k.war_rate, 1e-12)) * restraint
+        keeping = war * k.rogue_share * restraint
         retaliating = k.retaliation * self.grievance * restraint * self.fronts[:, None]
         holding = 1.0 - self.posture
         rate = self.posture * war + holding * (keeping + retaliating)

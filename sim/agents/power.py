@@ -136,9 +136,6 @@ class ExternalPower(CeasefireAgent, Observer, Attacker, AirForce):
         intel = self.model.base.mechanisms.intelligence
         self.provider = world.index(intel.provider) if intel.provider else -1
 
-    def absorb(self, acts: dict, seen) -> None:
-        self.absorb_evidence(seen)
-
     def belief_in_partner(self) -> np.ndarray:
         """Its belief that the other guarantor will deliver its side, (R,); 0 with none."""
         if not self.others:

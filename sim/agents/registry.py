@@ -6,8 +6,5 @@ from sim.agents.party import PartyFaction
 from sim.agents.power import ExternalPower
 from sim.agents.spoiler import SpoilerFaction
 
+#: By an actor's role (``World.kind``).
 CLASSES = {"party": PartyFaction, "spoiler": SpoilerFaction, "power": ExternalPower}
-
-
-def agent_class(sc, world, index: int) -> type:
-    return CLASSES[world.kind[index]]

@@ -16,7 +16,9 @@ import numpy as np
 from mesa import Model
 from mesa.discrete_space import Network
 
+from sim.agents.air import AirForce
 from sim.agents.base import CeasefireAgent, stack
+from sim.agents.beliefs import Observer
 from sim.agents.convoys import AidConvoys
 from sim.agents.front import FIGHTING, HOLDING, Front, assess
 from sim.agents.joint_center import JointCenter
@@ -108,14 +110,19 @@ class CeasefireModel(Model):
         self.fronts = [Front(self, g, i, self.network[g]) for i, g in enumerate(world.regions)]
 
         behaving = [*self._actors, self.monitoring, self.jic, self.convoys]
+
+        def constants(of) -> SimpleNamespace:
+            """``of(scenario, world)`` for every parameter set, stacked on the replication axis."""
+            per_set = [of(s, w) for s, w in zip(self.scenarios, worlds, strict=True)]
+            return SimpleNamespace(**{key: stack([c[key] for c in per_set], self.per_set)
+                                      for key in per_set[0]})
+
         for agent in behaving:
-            per_set = [agent.constants(s, w) for s, w in zip(self.scenarios, worlds,
-                                                             strict=True)]
-            agent.k = SimpleNamespace(**{key: stack([c[key] for c in per_set], self.per_set)
-                                         for key in per_set[0]})
-        self.k = SimpleNamespace(**{key: stack(
-            [self._constants(s, w)[key] for s, w in zip(self.scenarios, worlds, strict=True)],
-            self.per_set) for key in self._constants(self.base, world)})
+            agent.k = constants(agent.constants)
+        self.k = constants(self._constants)
+        self._observers = [a for a in self._actors if isinstance(a, Observer)]
+        self._air_forces = [a for a in self._actors if isinstance(a, AirForce)]
+        self._intermixed = [self._actors[i] for i in world.intermixed if i >= 0]
 
         # the truce as a whole, one value per world
         self.collapsed = np.zeros(R, bool)
@@ -160,21 +167,14 @@ class CeasefireModel(Model):
         """The agent of an actor, by name."""
         return self._actors[self.world.index(name)]
 
-    def agents_of(self, kind: str) -> list[CeasefireAgent]:
-        """The actors of one kind: 'party', 'spoiler' or 'power'."""
-        return [a for a, k in zip(self._actors, self.world.kind, strict=True) if k == kind]
-
     @property
     def parties(self) -> list[PartyFaction]:
         return list(self.agents_by_type.get(PartyFaction, []))
 
-    @property
-    def powers(self) -> list[ExternalPower]:
-        return list(self.agents_by_type.get(ExternalPower, []))
-
-    @property
-    def spoilers(self) -> list[SpoilerFaction]:
-        return list(self.agents_by_type.get(SpoilerFaction, []))
+    def _each(self, kind: type, method: str, *args) -> None:
+        """Every agent of a kind does ``method`` (Mesa's agent set), if there are any."""
+        if kind in self.agents_by_type:
+            self.agents_by_type[kind].do(method, *args)
 
     # -- running --------------------------------------------------------------------
 
@@ -189,13 +189,11 @@ class CeasefireModel(Model):
         by sub-step, their perception and the records (steps 5-7), the day's close (8)."""
         self._decide()
         acts = Acts()
-        self.agents_by_type.get(PartyFaction, _none).do("act", acts)
-        self.agents_by_type.get(ExternalPower, _none).do("act", acts)
-        self.agents_by_type.get(SpoilerFaction, _none).do("act", acts)
-        for agent in self._actors:
-            if hasattr(agent, "misidentified_strikes"):
-                agent.misidentified_strikes(acts)
-        self.agents_by_type.get(ExternalPower, _none).do("misuse", acts)
+        for kind in (PartyFaction, ExternalPower, SpoilerFaction):
+            self._each(kind, "act", acts)
+        for agent in self._air_forces:
+            agent.misidentified_strikes(acts)
+        self._each(ExternalPower, "misuse", acts)
         aid = self.convoys.run(acts)
         done = acts.arrays()
         # Once a truce is declared over nobody books violations of it: perception runs on
@@ -205,9 +203,8 @@ class CeasefireModel(Model):
         live = done if standing.all() else {key: column[standing]
                                             for key, column in done.items()}
         seen = self.monitoring.perceive(live)
-        for agent in self._actors:
-            if hasattr(agent, "absorb"):
-                agent.absorb(live, seen)
+        for agent in self._observers:
+            agent.absorb(live, seen)
         self._account(done, seen, aid, acts.war())
         self._close_day()
         self.day += 1
@@ -215,13 +212,13 @@ class CeasefireModel(Model):
 
     def _decide(self) -> None:
         """Steps 1-4: powers, the joint center, the parties, declarations, the day's rates."""
-        self.agents_by_type.get(ExternalPower, _none).do("decide")
+        self._each(ExternalPower, "decide")
         self.jic.decide()
-        self.agents_by_type.get(PartyFaction, _none).do("decide")
+        self._each(PartyFaction, "decide")
         if self.day > 0:
             self._declare()
         for kind in (PartyFaction, ExternalPower, SpoilerFaction):
-            self.agents_by_type.get(kind, _none).do("plan")
+            self._each(kind, "plan")
 
     def _close_day(self) -> None:
         """Step 8: the day's front status, de facto collapse, access and beliefs."""
@@ -237,18 +234,15 @@ class CeasefireModel(Model):
         self.recorder.close_day(day)
         self.violence_today[:] = 0.0
         self.convoys.new_day()
-        for agent in self._actors:
-            if hasattr(agent, "update_beliefs"):
-                agent.update_beliefs()
+        for agent in self._observers:
+            agent.update_beliefs()
         self._update_separation()
 
     def _update_separation(self) -> None:
         """How far marbled fighters are separated in each world: the mean over the parties
         intermixed with an excluded faction."""
-        separation = [p.separation for p in self.parties if p.k.separation_rate.any()
-                      or p.k.separation_initial.any()]
-        self.separation = np.mean(separation, axis=0) if separation else \
-            np.zeros(self.replications)
+        self.separation = np.mean([p.separation for p in self._intermixed], axis=0) \
+            if self._intermixed else np.zeros(self.replications)
 
     def _declare(self) -> None:
         """Step 3: the party that weighs ending the truce most declares it over."""
@@ -299,11 +293,3 @@ class CeasefireModel(Model):
     def results(self, seeds: np.ndarray | None = None, first_replication: int = 0,
                 block_size: int | None = None) -> Results:
         return self.recorder.results(seeds, first_replication, block_size)
-
-
-class _NoAgents:
-    def do(self, *args, **kwargs) -> None:
-        return None
-
-
-_none = _NoAgents()

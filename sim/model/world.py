@@ -32,9 +32,10 @@ class World:
     counterpart: np.ndarray         # (A, G) the party faction of another camp an actor
                                     # mostly meets on front g, -1
     front_weight: np.ndarray        # (A, G) share of an actor's fighting on each front
-    war_weight: np.ndarray          # (G,) share of all parties' war violence on each front
     pairs: np.ndarray               # (P, 2) tracked beliefs (observer, trusted): parties of
                                     # different camps
+    intermixed: np.ndarray          # (A,) for a spoiler: the party faction whose fighters
+                                    # are intermixed with it, -1
     siege_region: np.ndarray        # (B,)
     besieger: np.ndarray            # (B,)
     besieged: np.ndarray            # (B,) the party faction inside
@@ -58,7 +59,8 @@ class World:
         """What must be equal for parameter sets to share one model."""
         return (self.actors, self.regions, self.kind, self.camp.tobytes(),
                 self.patron.tobytes(), self.counterpart.tobytes(), self.pairs.tobytes(),
-                self.siege_region.tobytes(), self.besieger.tobytes(), self.besieged.tobytes())
+                self.siege_region.tobytes(), self.besieger.tobytes(), self.besieged.tobytes(),
+                self.intermixed.tobytes())
 
     @classmethod
     def of(cls, sc: Scenario) -> World:
@@ -92,11 +94,14 @@ class World:
             if kind[i] == "spoiler":     # spoilers attack any party faction they meet
                 weight[i] = presence[i] * (presence * ground[:, None]).sum(0)
         front_weight = weight / np.maximum(weight.sum(1, keepdims=True), 1e-12)
-        war_weight = (front_weight * ground[:, None]).sum(0)
-        war_weight = war_weight / max(war_weight.sum(), 1e-12)
         pairs = np.array([(o, t) for o in range(A) for t in range(A)
                           if party[o] and party[t] and camp[o] != camp[t]],
                          dtype=int).reshape(-1, 2)
+        intermixed = np.full(A, -1)
+        for i, a in enumerate(acts):
+            mixed = getattr(a, "intermixed_with", None)
+            if mixed is not None:
+                intermixed[ix[mixed]] = i
         sieges = [(gi, ix[sc.regions[g].besieged_by]) for gi, g in enumerate(regions)
                   if sc.regions[g].besieged_by]
         besieged = [int(np.argmax(np.where(ground & (camp != camp[b]), presence[:, g], -1.0)))
@@ -104,7 +109,8 @@ class World:
         return cls(actors=names, regions=regions, kind=kind, camp=camp, patron=patron,
                    party=party, ground=ground, presence=presence, adjacency=adjacency,
                    civilians=civilians, marbling=marbling, counterpart=counterpart,
-                   front_weight=front_weight, war_weight=war_weight, pairs=pairs,
+                   front_weight=front_weight, pairs=pairs,
+                   intermixed=intermixed,
                    siege_region=np.array([s[0] for s in sieges], dtype=int),
                    besieger=np.array([s[1] for s in sieges], dtype=int),
                    besieged=np.array(besieged, dtype=int))

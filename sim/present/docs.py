@@ -132,7 +132,7 @@ MECHANISMS = (
     Mechanism(
         "gaps of trust",
         "gaps of trust",
-        ("Observer.update_beliefs", "Observer.absorb_evidence", "ExternalPower.decide"),
+        ("Observer.update_beliefs", "Observer.absorb", "ExternalPower.decide"),
         ("behaviour.beliefs.prior", "behaviour.beliefs.drift_per_day",
          "behaviour.beliefs.uncommitted_share", "mechanisms.monitoring.verification"),
         "Trust is each party's belief that another is committed: a daily Bayesian update from "
