@@ -106,12 +106,13 @@ class Observer:
         self.cause_weight = Tally(len(CAUSES), R)           # today's, by cause
         self.last_causes = np.zeros((len(CAUSES), R))       # yesterday's: the last straw
 
-    def absorb(self, acts: dict, seen: Perceived) -> None:
+    def absorb(self, acts: dict, seen: Perceived) -> np.ndarray:
         """Book the incidents its camp perceived today against the parties it tracks: the
-        accused itself and, for a client's incidents, its patron."""
+        accused itself and, for a client's incidents, its patron. Returns which incidents
+        its camp perceived."""
         mine = seen.camp == self.model.world.camp[self.index]
         if not mine.any():
-            return
+            return mine
         rep, accused, weight = seen.rep[mine], seen.accused[mine], seen.weight[mine]
         patron = self.model.world.patron[accused]
         for who in (accused, patron):
@@ -119,6 +120,7 @@ class Observer:
             ok = row >= 0
             self.evidence.add(row[ok], rep[ok], weight[ok])
         self.cause_weight.add(seen.cause[mine], rep, weight)
+        return mine
 
     def update_beliefs(self) -> None:
         """The day's Bayesian update, then the drift back towards the prior.

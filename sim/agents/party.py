@@ -200,8 +200,7 @@ class PartyFaction(CeasefireAgent, Observer, Attacker, AirForce):
 
     def absorb(self, acts: dict, seen) -> None:
         """Book the day's incidents: beliefs, grievances by front, spoiler pressure."""
-        super().absorb(acts, seen)
-        mine = (seen.camp == self.model.world.camp[self.index]) & (seen.front >= 0)
+        mine = super().absorb(acts, seen) & (seen.front >= 0)
         self.perceived_today.add(seen.front[mine], seen.rep[mine], seen.weight[mine])
         hit = (acts["target"] == self.index) & self.model.is_spoiler[acts["actor"]]
         self.hit_today.add(acts["front"][hit], acts["rep"][hit], acts["count"][hit])
