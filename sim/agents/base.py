@@ -60,13 +60,13 @@ class CeasefireAgent(Agent):
         return f"{type(self).__name__}({self.name!r})"
 
 
-def stack(values: list[Any], per_set: int) -> np.ndarray:
+def stack(values: list[Any], assign: np.ndarray) -> np.ndarray:
     """One constant over parameter sets: trailing axis 1 if all equal, else one entry
-    per replication (sets are consecutive runs of ``per_set`` replications)."""
+    per replication (``assign``: each replication's parameter set)."""
     arrays = [np.asarray(v, dtype=float) for v in values]
     if all(np.array_equal(arrays[0], a) for a in arrays[1:]):
         return arrays[0][..., None]
-    return np.repeat(np.stack(arrays, axis=-1), per_set, axis=-1)
+    return np.stack(arrays, axis=-1)[..., assign]
 
 
 def at(constant: np.ndarray, rep: np.ndarray, *index: np.ndarray) -> np.ndarray:

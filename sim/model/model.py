@@ -70,7 +70,8 @@ class CeasefireModel(Model):
 
     def __init__(self, scenario: Scenario, replications: int = 1, rng: int | None = None, *,
                  variants: Sequence[Scenario] | None = None,
-                 blocks: Sequence[tuple[int, int]] | None = None, record_daily: bool = True):
+                 blocks: Sequence[tuple[int, int]] | None = None, record_daily: bool = True,
+                 layout: np.ndarray | None = None):
         if blocks is None:
             if replications < 1:
                 raise ValueError(f"replications must be at least 1 (got {replications})")
@@ -86,7 +87,18 @@ class CeasefireModel(Model):
                 raise ValueError(f"parameter set {s.name!r} differs from {self.base.name!r} "
                                  "in its actors, regions, camps, time or de facto window: "
                                  "run it separately")
-        self.streams = Streams(blocks, sets=len(self.scenarios))
+        base = sum(int(size) for size, _ in blocks)
+        if layout is None:      # each parameter set over all the blocks
+            layout = np.repeat(np.arange(len(self.scenarios))[:, None], base, axis=1)
+        layout = np.asarray(layout)
+        if layout.ndim != 2 or layout.shape[1] != base or layout.min() < 0 \
+                or layout.max() >= len(self.scenarios):
+            raise ValueError(f"layout must be (sets, {base}) indices of the "
+                             f"{len(self.scenarios)} parameter sets, got shape {layout.shape}")
+        #: the parameter set of each world: row s of the layout reuses the blocks' random
+        #: numbers (common random numbers between rows), its entries pick each world's set
+        self.assign = layout.ravel()
+        self.streams = Streams(blocks, sets=layout.shape[0])
         self.per_set = self.streams.base
         self.replications = R = self.streams.replications
         t = self.base.time
@@ -114,7 +126,7 @@ class CeasefireModel(Model):
         def constants(of) -> SimpleNamespace:
             """``of(scenario, world)`` for every parameter set, stacked on the replication axis."""
             per_set = [of(s, w) for s, w in zip(self.scenarios, worlds, strict=True)]
-            return SimpleNamespace(**{key: stack([c[key] for c in per_set], self.per_set)
+            return SimpleNamespace(**{key: stack([c[key] for c in per_set], self.assign)
                                       for key in per_set[0]})
 
         for agent in behaving:

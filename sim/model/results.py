@@ -133,9 +133,8 @@ class Recorder:
             initial_trust=tuple(self.initial_trust), war_acts_per_day=tuple(float(x) for x in war),
             contested=tuple(bool(x) for x in np.atleast_2d(m.k.war_level > 0).any(-1)),
             seeds=np.zeros(R, np.int64) if seeds is None else seeds,
-            replication=np.tile(np.arange(first, first + m.per_set), len(m.scenarios)),
-            block_size=block_size or R, parameter_set=np.repeat(np.arange(
-                len(m.scenarios)), m.per_set),
+            replication=np.tile(np.arange(first, first + m.per_set), m.streams.sets),
+            block_size=block_size or R, parameter_set=m.assign.copy(),
             formal_day=m.collapse_day.copy(), declarer=m.declarer.copy(),
             trigger=m.trigger.copy(), de_facto_day=m.de_facto_day.copy(),
             jic_start_day=m.jic.start_day.copy(),
@@ -200,6 +199,7 @@ class Results:
     aid_day: np.ndarray | None = None        # (R, D)
     trust_day: np.ndarray | None = None      # (R, D, Q)
     status_day: np.ndarray | None = None     # (R, D, G) 0 holding, 1 fraying, 2 fighting
+    draw: np.ndarray | None = None           # (R,) posterior draw of its constants, -1 none
 
     @property
     def replications(self) -> int:
@@ -234,6 +234,12 @@ class Results:
         formal = (self.formal_day >= 0) & (self.formal_day == c)
         return np.where(np.isnan(c), "", np.where(formal, "formal", "de facto"))
 
+    def rows(self, which: slice | np.ndarray) -> Results:
+        """The results of some replications only."""
+        return Results(**{f.name: getattr(self, f.name)[which]
+                          if isinstance(getattr(self, f.name), np.ndarray)
+                          else getattr(self, f.name) for f in fields(Results)})
+
     @staticmethod
     def concatenate(parts: list[Results]) -> Results:
         """Join results of replication blocks, in order."""
@@ -253,6 +259,7 @@ class Results:
         table = {
             "replication": self.replication,
             "parameter_set": self.parameter_set,
+            **({"posterior_draw": self.draw} if self.draw is not None else {}),
             "block_seed": self.seeds,
             "index_in_block": self.replication % self.block_size,
             "survived": self.survived,

@@ -71,6 +71,12 @@ def build_parser() -> argparse.ArgumentParser:
                    "--set mechanisms.penalties.strength=2 (repeatable)")
     p.add_argument("--no-charts", action="store_true", help="write tables and summary only")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--posterior", type=Path, default=None, metavar="FILE",
+                   help="posterior sample of the behavioural constants (default: the shipped "
+                        "calibration/posterior.csv); each replication runs under one draw")
+    p.add_argument("--point", action="store_true",
+                   help="run at the posterior median instead: faster, no parameter "
+                        "uncertainty in the answer")
     p.add_argument("--describe", action="store_true",
                    help="list every scenario parameter with its unit, range and default")
     sweep = p.add_argument_group("sweeps (a file with a 'sweep:' section)")
@@ -96,6 +102,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    if (sys.argv[1:] if argv is None else argv)[:1] == ["calibrate"]:
+        from sim.present.calibrate import main as calibrate
+        return calibrate((sys.argv[1:] if argv is None else argv)[1:])
     args = build_parser().parse_args(argv)
     if args.describe:
         print(parameter_table())
@@ -152,10 +161,14 @@ def _main(args, argv) -> int:
                             "executors are for sweep files (with a 'sweep:' section)")
     scenario = load_scenario(args.scenario, overrides)
     args.replications = args.replications or DEFAULT_REPLICATIONS
+    posterior, source = _posterior(args)
+    if posterior is not None and args.point:
+        scenario, posterior = posterior.at_median(scenario), None
 
     resolved = scenario.model_dump(mode="json")
     fingerprint = hashlib.sha256(json.dumps(
-        [resolved, args.seed, args.replications], sort_keys=True).encode()).hexdigest()[:8]
+        [resolved, args.seed, args.replications, source], sort_keys=True).encode()
+    ).hexdigest()[:8]
     out = args.out or Path("output") / f"{Path(args.scenario).stem}-{fingerprint}"
     estimate = limits.estimate(scenario, args.replications)
     limits.check(estimate, args.scenario, max_hours=args.max_hours)   # before any import
@@ -170,11 +183,24 @@ def _main(args, argv) -> int:
         staging = Staging(out)
         with staging as stage:
             return _run_main(args, argv, scenario, resolved, overrides, fingerprint, out,
-                             stage, staging)
+                             stage, staging, posterior, source)
+
+
+def _posterior(args):
+    """The posterior the run uses, and what the manifest says of it: (None, reason) for
+    hand-set defaults."""
+    from sim.calibration.posterior import SHIPPED, load_posterior
+    path = args.posterior or SHIPPED
+    if args.posterior is None and not SHIPPED.exists():
+        return None, {"behaviour": "hand-set defaults (no calibration/posterior.csv)"}
+    posterior = load_posterior(path)
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+    mode = "posterior median" if args.point else "a draw per replication"
+    return posterior, {"behaviour": mode, "posterior": str(path), "sha256": digest}
 
 
 def _run_main(args, argv, scenario, resolved, overrides, fingerprint, out: Path,
-              stage: Path, staging: Staging) -> int:
+              stage: Path, staging: Staging, posterior, source: dict) -> int:
     """Simulate, then write everything into ``stage`` and move it to ``out`` at the end."""
     # The model's stack (Mesa, numpy, pandas) loads only once the input is known good,
     # so bad input is refused at once.
@@ -183,7 +209,8 @@ def _run_main(args, argv, scenario, resolved, overrides, fingerprint, out: Path,
 
     started = time.perf_counter()
     with _progress(args.replications, args.quiet, 5000) as advance:
-        results = run_scenario(scenario, args.replications, args.seed, progress=advance)
+        results = run_scenario(scenario, args.replications, args.seed, progress=advance,
+                               posterior=posterior)
     elapsed = time.perf_counter() - started
     summary = summarize(results)
 
@@ -195,6 +222,8 @@ def _run_main(args, argv, scenario, resolved, overrides, fingerprint, out: Path,
             "seed": args.seed, "replications": args.replications, "block_size": BLOCK,
             "fingerprint": fingerprint, "seconds": round(elapsed, 3),
             "versions": package_versions(), "scenario": resolved,
+            "constants": source | ({"draws_used": posterior.used(args.replications)}
+                                   if posterior is not None else {}),
         }
         (stage / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
         charts = {}

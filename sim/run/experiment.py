@@ -12,12 +12,14 @@ single run of that point with the same seed.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 from threadpoolctl import threadpool_limits
 
+from sim.calibration.posterior import Posterior
 from sim.model.model import CeasefireModel
 from sim.model.results import Results
 from sim.run.chunks import block_size, chunks
@@ -36,12 +38,14 @@ MAX_WORLDS = 5_000
 
 def run_blocks(scenarios: list[Scenario], blocks: list[tuple[int, int, int]],
                record_daily: bool = True, block_size: int = BLOCK,
-               progress: Callable[[float], None] | None = None) -> Results:
+               progress: Callable[[float], None] | None = None,
+               layout: np.ndarray | None = None) -> Results:
     """One model: every parameter set in ``scenarios`` over the given blocks
-    (first replication, size, seed), sharing their random numbers."""
+    (first replication, size, seed), sharing their random numbers; or, with a
+    ``layout``, each world under the parameter set the layout gives it."""
     model = CeasefireModel(scenarios[0], variants=scenarios,
                            blocks=[(size, seed) for _, size, seed in blocks],
-                           record_daily=record_daily)
+                           record_daily=record_daily, layout=layout)
     per_day = model.replications / model.n_days
     while model.running:
         model.step()
@@ -63,13 +67,34 @@ def iter_groups(replications: int, seed: int, block: int = BLOCK
 
 def run_scenario(scenario: Scenario, replications: int, seed: int,
                  progress: Callable[[float], None] | None = None,
-                 record_daily: bool = True) -> Results:
-    """All replications of a scenario, in order."""
+                 record_daily: bool = True, posterior: Posterior | None = None) -> Results:
+    """All replications of a scenario, in order (under the posterior's draws, if given)."""
+    return run_compared([scenario], replications, seed, progress, record_daily, posterior)[0]
+
+
+def run_compared(scenarios: list[Scenario], replications: int, seed: int,
+                 progress: Callable[[float], None] | None = None,
+                 record_daily: bool = True, posterior: Posterior | None = None
+                 ) -> list[Results]:
+    """All replications of each scenario, side by side in one model per group of blocks:
+    replication r of every scenario runs on the same random numbers and, with a
+    posterior, under the same draw (r mod the draws used), so the differences between
+    them are the scenarios' (common random numbers and parameters, paired)."""
     if replications < 1:
         raise ValueError(f"replications must be at least 1 (got {replications})")
-    parts = [run_blocks([scenario], group, record_daily, progress=progress)
-             for group in iter_groups(replications, seed)]
-    return parts[0] if len(parts) == 1 else Results.concatenate(parts)
+    draws = posterior.used(replications) if posterior is not None else 1
+    variants = [v for sc in scenarios for v in (
+        posterior.scenarios(sc, draws) if posterior is not None else [sc])]
+    parts: list[list[Results]] = [[] for _ in scenarios]
+    for group in iter_groups(replications, seed):
+        reps = np.arange(group[0][0], group[0][0] + sum(size for _, size, _ in group))
+        draw = reps % draws
+        layout = np.arange(len(scenarios))[:, None] * draws + draw[None, :]
+        r = run_blocks(variants, group, record_daily, progress=progress, layout=layout)
+        for j in range(len(scenarios)):
+            part = r.rows(slice(j * len(reps), (j + 1) * len(reps)))
+            parts[j].append(replace(part, draw=draw) if posterior is not None else part)
+    return [p[0] if len(p) == 1 else Results.concatenate(p) for p in parts]
 
 
 # -- sweeps -------------------------------------------------------------------------

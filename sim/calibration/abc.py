@@ -1,0 +1,273 @@
+"""Calibration by ABC-SMC (pyabc), with particles simulated in batches on the replication
+axis.
+
+pyabc proposes one particle at a time (``simulate_one``: draw parameters,
+simulate, accept or not). :class:`StackedSampler` runs ``batch`` of those calls
+in threads that take turns: each draws its parameters in order and waits at the
+model; when the batch is complete the :class:`PatternSimulator` runs all of its
+parameter sets stacked in one model per truce (common random numbers within the
+batch, a fresh seed per batch), and the threads then finish in order. The random
+draws happen in the same order as on one thread, and every generation reseeds
+numpy's global generator (pyabc's) from the calibration seed and the
+generation, so a calibration is reproducible and resumes to the same result.
+
+The distance between a simulation and history is the root of the summed squared
+misfits of the patterns, each in units of its tolerance (1 = every pattern at
+its tolerance's edge at once... on average).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+from threadpoolctl import threadpool_limits
+
+from sim.calibration.posterior import Posterior, with_behaviour
+from sim.calibration.spec import Calibration
+from sim.run.experiment import run_blocks
+
+#: A pattern a simulation could not compute (no declaration to count the declarer of)
+#: counts as this many tolerances away.
+MISSING_MISFIT = 5.0
+
+
+def _key(path: str) -> str:
+    """pyabc's name for a constant (plain identifiers)."""
+    return path.replace(".", "__")
+
+
+def simulate_truce(task: tuple) -> tuple[int, str, np.ndarray]:
+    """Statistics of one truce's patterns for rows of parameter values (module-level:
+    it runs in worker processes). Returns (first row, truce, (rows, patterns))."""
+    first, truce, scenario, paths, values, patterns, replications, seed = task
+    variants = [with_behaviour(scenario, dict(zip(paths, row, strict=True)))
+                for row in values]
+    with threadpool_limits(1):
+        r = run_blocks(variants, [(0, replications, seed)], record_daily=False)
+    stats = np.array([[p.of(r.rows(r.parameter_set == b)) for p in patterns]
+                      for b in range(len(variants))])
+    return first, truce, stats
+
+
+class PatternSimulator:
+    """The patterns' statistics for many parameter sets at once, on an executor."""
+
+    def __init__(self, calibration: Calibration, executor, workers: int = 1):
+        self.cal = calibration
+        self.paths = tuple(p.path for p in calibration.priors)
+        self.executor = executor
+        self.workers = max(1, workers)
+        self.runs = 0
+
+    def constants(self, u: np.ndarray) -> np.ndarray:
+        """Constants from the search's unbounded coordinates: a uniform prior on [low, high]
+        is a standard logistic prior on ``u = logit((x - low) / (high - low))``, so
+        pyabc's Gaussian moves never leave the prior's support (in 41 dimensions, moves in
+        the box itself would be rejected most of the time)."""
+        low = np.array([p.low for p in self.cal.priors])
+        high = np.array([p.high for p in self.cal.priors])
+        return low + (high - low) / (1.0 + np.exp(-np.asarray(u, float)))
+
+    def __call__(self, values: np.ndarray, seed: int) -> np.ndarray:
+        """(rows, patterns) statistics for (rows, constants) values, in pattern order."""
+        cal = self.cal
+        out = np.full((len(values), len(cal.patterns)), np.nan)
+        columns = {t: [i for i, p in enumerate(cal.patterns) if p.truce == t]
+                   for t in cal.scenarios}
+        per_task = -(-len(values) // self.workers)
+        tasks = [(s, t, cal.scenarios[t], self.paths, values[s:s + per_task],
+                  [cal.patterns[i] for i in columns[t]], cal.replications[t], seed)
+                 for t in cal.scenarios if columns[t]
+                 for s in range(0, len(values), per_task)]
+        for first, truce, stats in self.executor.imap_unordered(simulate_truce, tasks):
+            out[first:first + len(stats), columns[truce]] = stats
+        self.runs += len(values)
+        return out
+
+    def misfit(self, stats: np.ndarray) -> np.ndarray:
+        """Each pattern's distance from its target in tolerances (rows, patterns)."""
+        target = np.array([p.target for p in self.cal.patterns])
+        tol = np.array([p.tolerance for p in self.cal.patterns])
+        z = np.abs(stats - target) / tol
+        return np.where(np.isnan(z), MISSING_MISFIT, z)
+
+
+class _Batch:
+    """One round of ``size`` pyabc proposals: slots for their parameters and results."""
+
+    def __init__(self, size: int, run: Callable[[list[dict]], list[dict]]):
+        self.size = size
+        self.pars: list[dict | None] = [None] * size
+        self.out: list[dict | None] = [None] * size
+        self.turn = [threading.Event() for _ in range(size + 1)]
+        self.done = [threading.Event() for _ in range(size)]
+        self.barrier = threading.Barrier(size, action=lambda: self._run(run))
+        self.local = threading.local()
+        self.turn[0].set()
+
+    def _run(self, run) -> None:
+        self.out = run(self.pars)
+
+    def model(self, pars) -> dict:
+        """pyabc's model, called in thread ``i``: wait for the whole batch, then the run."""
+        i = self.local.slot
+        self.pars[i] = dict(pars)
+        self.turn[i + 1].set()          # the next proposal may draw its parameters
+        self.barrier.wait()
+        if i:
+            self.done[i - 1].wait()     # finish (accept or not) in order
+        return self.out[i]
+
+
+class StackedSampler:
+    """A pyabc sampler whose proposals are simulated ``batch`` at a time (see module)."""
+
+    def __new__(cls, *args, **kwargs):
+        from pyabc.sampler import Sampler   # pyabc is an optional extra
+
+        class _Stacked(_StackedMixin, Sampler):
+            pass
+        return _Stacked(*args, **kwargs)
+
+
+class _StackedMixin:
+    def __init__(self, simulator: PatternSimulator, batch: int, seed: int,
+                 on_generation: Callable[[int, int], None] | None = None):
+        super().__init__()
+        self.simulator = simulator
+        self.batch_size = batch
+        self.seed = seed
+        self.current: _Batch | None = None
+        self.rounds = 0
+        self.on_generation = on_generation
+
+    def model(self, pars) -> dict:
+        return self.current.model(pars)
+
+    def _simulate(self, rows: list[dict]) -> list[dict]:
+        values = self.simulator.constants(
+            np.array([[r[_key(p)] for p in self.simulator.paths] for r in rows]))
+        seed = int(np.random.SeedSequence([self.seed, self._t + 1, self.rounds])
+                   .generate_state(1)[0])
+        self.rounds += 1
+        stats = self.simulator(values, seed)
+        names = [p.name for p in self.simulator.cal.patterns]
+        return [dict(zip(names, row, strict=True)) for row in stats]
+
+    def _round(self, simulate_one) -> list:
+        batch = self.current = _Batch(self.batch_size, self._simulate)
+        particles: list = [None] * batch.size
+        failures: list[BaseException] = []
+
+        def work(i: int) -> None:
+            batch.turn[i].wait()
+            batch.local.slot = i
+            try:
+                particles[i] = simulate_one()
+            except BaseException as exc:    # noqa: BLE001 - re-raised in the caller
+                failures.append(exc)
+                batch.turn[i + 1].set()
+                batch.barrier.abort()
+            finally:
+                batch.done[i].set()
+
+        threads = [threading.Thread(target=work, args=(i,), daemon=True)
+                   for i in range(batch.size)]
+        for th in threads:
+            th.start()
+        for th in threads:
+            th.join()
+        if failures:
+            real = [f for f in failures if not isinstance(f, threading.BrokenBarrierError)]
+            raise (real or failures)[0]
+        return particles
+
+    def sample_until_n_accepted(self, n, simulate_one, t, *, max_eval=np.inf,
+                                all_accepted=False, ana_vars=None):
+        self._t, self.rounds = t, 0
+        np.random.seed(np.random.SeedSequence([self.seed, t + 1]).generate_state(1)[0])
+        sample = self._create_empty_sample()
+        evaluations = 0
+        while sample.n_accepted < n and evaluations < max_eval:
+            for particle in self._round(simulate_one):
+                sample.append(particle)
+                evaluations += 1
+                if sample.n_accepted >= n:
+                    break
+        self.nr_evaluations_ = evaluations
+        if sample.n_accepted < n:
+            sample.ok = False
+        if self.on_generation:
+            self.on_generation(t, evaluations)
+        return sample
+
+
+def calibrate(cal: Calibration, database: Path, executor, workers: int,
+              log: Callable[[str], None] = print) -> tuple[Posterior, dict]:
+    """Run (or resume) the ABC-SMC search; return the equally weighted posterior sample
+    and what the manifest records of the search."""
+    import pyabc
+
+    simulator = PatternSimulator(cal, executor, workers)
+    s = cal.search
+    started = time.perf_counter()
+
+    def progress(t: int, evaluations: int) -> None:
+        log(f"generation {t}: {evaluations} particles simulated "
+            f"({simulator.runs} in all, {time.perf_counter() - started:.0f} s)")
+
+    sampler = StackedSampler(simulator, s.batch, s.seed, on_generation=progress)
+    prior = pyabc.Distribution(**{_key(p.path): pyabc.RV("logistic", 0, 1)
+                                  for p in cal.priors})
+    names = [p.name for p in cal.patterns]
+    tolerance = np.array([p.tolerance for p in cal.patterns])
+
+    def distance(x: dict, x0: dict) -> float:
+        z = np.abs(np.array([x[k] for k in names]) - np.array([x0[k] for k in names]))
+        z = np.where(np.isnan(z), MISSING_MISFIT * tolerance, z) / tolerance
+        return float(np.sqrt(np.sum(z * z)))
+
+    abc = pyabc.ABCSMC(sampler.model, prior, distance, population_size=s.population,
+                       sampler=sampler)
+    url = f"sqlite:///{database}"
+    if database.exists():
+        history = abc.load(url, 1)
+        done = history.max_t + 1
+        log(f"resuming after generation {history.max_t} ({database})")
+    else:
+        abc.new(url, {p.name: p.target for p in cal.patterns})
+        done = 0
+    left = s.simulations - (abc.history.total_nr_simulations if done else 0)
+    if done < s.generations and left > 0:
+        abc.run(max_nr_populations=s.generations - done, max_total_nr_simulations=left,
+                min_acceptance_rate=s.min_acceptance)
+    history = abc.history
+    frame, weights = history.get_distribution(m=0, t=history.max_t)
+    values = simulator.constants(frame[[_key(p.path) for p in cal.priors]].to_numpy())
+    rng = np.random.default_rng(s.seed)
+    # systematic resampling: an equally weighted sample of the weighted population
+    cum = np.cumsum(weights / weights.sum())
+    picks = np.searchsorted(cum, (rng.random() + np.arange(s.draws)) / s.draws)
+    picks = rng.permutation(np.minimum(picks, len(values) - 1))
+    populations = history.get_all_populations()
+    generations = [{"generation": int(row.t), "epsilon": float(row.epsilon),
+                    "simulations": int(row.samples),
+                    "acceptance": float(s.population / row.samples) if row.samples else None}
+                   for row in populations.itertuples() if row.t >= 0]
+    search = {"generations": generations, "simulations": int(history.total_nr_simulations),
+              "effective_sample_size": float(weights.sum() ** 2 / (weights ** 2).sum()),
+              "population": len(values)}
+    return Posterior(paths=tuple(p.path for p in cal.priors), values=values[picks]), search
+
+
+def prior_sample(cal: Calibration, n: int, seed: int) -> np.ndarray:
+    """``n`` draws from the calibration's priors (for the report's prior predictive)."""
+    rng = np.random.default_rng(seed)
+    low = np.array([p.low for p in cal.priors])
+    high = np.array([p.high for p in cal.priors])
+    return low + (high - low) * rng.random((n, len(cal.priors)))
+

@@ -1,0 +1,186 @@
+"""Calibration files: which truces, which patterns, which priors, how long to search.
+
+```yaml
+truces:                               # the historical truces, and replications per particle
+  september: {scenario: ../scenarios/kerry_lavrov.yaml, replications: 120}
+patterns:
+  - {name: september_declared, truce: september, statistic: declared_by, args: {day: 14},
+     target: 0.85, tolerance: 0.15, source: "history.md ...", says: "..."}
+priors:
+  default: {spread: 0.5, why: "..."}  # uniform, default x (1 +- spread), inside its bounds
+  fixed: {behaviour.party.gain: "the unit of value"}
+  set: {behaviour.beliefs.prior: {uniform: [0.2, 0.8], why: "..."}}
+search: {population: 400, generations: 8, simulations: 30000, batch: 200, seed: 2016,
+         draws: 400}
+```
+
+``load_calibration`` validates the file and returns a :class:`Calibration`:
+the scenarios loaded, each pattern checked against the statistics it names, one
+prior per behavioural constant (stated, or the default rule), with its reason.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import inspect
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import Field, ValidationError
+
+from sim.calibration.patterns import STATISTICS, Pattern
+from sim.calibration.posterior import behaviour_paths
+from sim.scenario.fields import Strict
+from sim.scenario.loading import ScenarioError, explain, load_scenario, read_yaml
+from sim.scenario.parameters import parameter_rows
+from sim.scenario.schema import Scenario
+
+
+class TruceSpec(Strict):
+    scenario: str = Field(description="The truce's scenario file (relative to this file).")
+    replications: int = Field(ge=10, le=100_000, description="Replications per particle.")
+
+
+class PatternSpec(Strict):
+    name: str
+    truce: str
+    statistic: str
+    args: dict[str, float | int | str | list[str]] = {}
+    target: float
+    tolerance: float = Field(gt=0)
+    source: str = Field(min_length=1)
+    says: str = Field(min_length=1)
+
+
+class UniformSpec(Strict):
+    uniform: tuple[float, float]
+    why: str = Field(min_length=1)
+
+
+class DefaultPrior(Strict):
+    spread: float = Field(gt=0, lt=1, description="Uniform on default x (1 +- spread).")
+    why: str = Field(min_length=1)
+
+
+class PriorsSpec(Strict):
+    default: DefaultPrior
+    fixed: dict[str, str] = {}
+    set: dict[str, UniformSpec] = {}
+
+
+class SearchSpec(Strict):
+    population: int = Field(ge=10, le=100_000)
+    generations: int = Field(ge=1, le=100)
+    simulations: int = Field(ge=10, le=10_000_000, description="Most particles simulated.")
+    min_acceptance: float = Field(0.0, ge=0, lt=1, description="Stop below this acceptance.")
+    batch: int = Field(ge=1, le=5_000, description="Particles simulated in one model.")
+    seed: int = Field(ge=0)
+    draws: int = Field(ge=1, le=100_000, description="Equally weighted draws shipped.")
+
+
+class CalibrationFile(Strict):
+    truces: dict[str, TruceSpec] = Field(min_length=1)
+    patterns: list[PatternSpec] = Field(min_length=1)
+    priors: PriorsSpec
+    search: SearchSpec
+
+
+@dataclass(frozen=True)
+class Prior:
+    """A uniform prior of one behavioural constant, and why."""
+
+    path: str
+    low: float
+    high: float
+    default: float
+    why: str
+
+
+@dataclass(frozen=True)
+class Calibration:
+    path: Path
+    scenarios: dict[str, Scenario]
+    replications: dict[str, int]
+    patterns: tuple[Pattern, ...]
+    priors: tuple[Prior, ...]          # the constants estimated
+    fixed: dict[str, str]              # constants held at their defaults, and why
+    search: SearchSpec
+    fingerprint: str
+
+
+def _bounds(path: str) -> tuple[float, float, float]:
+    """(default, low, high) of a behavioural constant, from its declaration."""
+    block, name = path.split(".")[1:]
+    from sim.scenario.schema import Behaviour
+    info = Behaviour.model_fields[block].annotation.model_fields[name]
+    low, high = float("-inf"), float("inf")
+    for meta in info.metadata:
+        for bound in ("ge", "gt"):
+            if getattr(meta, bound, None) is not None:
+                low = max(low, getattr(meta, bound))
+        if getattr(meta, "le", None) is not None:
+            high = min(high, meta.le)
+    return float(info.default), low, high
+
+
+def load_calibration(path: str | Path) -> Calibration:
+    """Read and check a calibration file; any problem is one ScenarioError."""
+    path = Path(path)
+    data = read_yaml(path)
+    try:
+        spec = CalibrationFile.model_validate(data)
+    except ValidationError as exc:
+        raise explain(exc, path, {}, model=CalibrationFile, data=data) from None
+    scenarios = {name: load_scenario((path.parent / t.scenario).resolve())
+                 for name, t in spec.truces.items()}
+    patterns = []
+    for i, p in enumerate(spec.patterns):
+        where = f"patterns[{i}]"
+        if p.truce not in scenarios:
+            raise ScenarioError(path, f"{where}.truce", f"one of {sorted(scenarios)}")
+        if p.statistic not in STATISTICS:
+            raise ScenarioError(path, f"{where}.statistic", f"one of {sorted(STATISTICS)}")
+        wanted = list(inspect.signature(STATISTICS[p.statistic]).parameters)[1:]
+        extra = set(p.args) - set(wanted)
+        if extra:
+            raise ScenarioError(path, f"{where}.args", f"only {wanted} for {p.statistic}")
+        patterns.append(Pattern(p.name, p.truce, p.statistic, dict(p.args), p.target,
+                                p.tolerance, p.source, p.says))
+    if len({p.name for p in patterns}) != len(patterns):
+        raise ScenarioError(path, "patterns", "a different name for each pattern")
+    known = behaviour_paths()
+    for where, paths in (("priors.fixed", spec.priors.fixed), ("priors.set", spec.priors.set)):
+        for p in paths:
+            if p not in known:
+                raise ScenarioError(path, f"{where}.{p}", "a behavioural constant "
+                                    "(see docs/parameters.md)")
+    priors = []
+    for p in known:
+        if p in spec.priors.fixed:
+            continue
+        default, low, high = _bounds(p)
+        if p in spec.priors.set:
+            lo, hi = spec.priors.set[p].uniform
+            if not low <= lo < hi <= high:
+                raise ScenarioError(path, f"priors.set.{p}.uniform", f"low < high within "
+                                    f"the constant's range [{low:g}, {high:g}]")
+            priors.append(Prior(p, lo, hi, default, spec.priors.set[p].why))
+        else:
+            s = spec.priors.default.spread
+            priors.append(Prior(p, max(low, default * (1 - s)), min(high, default * (1 + s)),
+                                default, spec.priors.default.why))
+    text = json.dumps({"file": data, "scenarios": {k: v.model_dump(mode="json")
+                                                   for k, v in scenarios.items()}},
+                      sort_keys=True, default=str)
+    return Calibration(path=path, scenarios=scenarios,
+                       replications={k: t.replications for k, t in spec.truces.items()},
+                       patterns=tuple(patterns), priors=tuple(priors),
+                       fixed=dict(spec.priors.fixed), search=spec.search,
+                       fingerprint=hashlib.sha256(text.encode()).hexdigest()[:16])
+
+
+def documented(path: str) -> str:
+    """A constant's meaning and source, from its declaration (for the report)."""
+    row = next(r for r in parameter_rows() if r.path == path)
+    return f"{row.meaning} (source: {row.source})"

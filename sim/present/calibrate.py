@@ -1,0 +1,119 @@
+"""``python run.py calibrate calibration/calibration.yaml``: estimate the behavioural
+constants from the historical truces, and report how well they are pinned down.
+
+Runs (or resumes: the search's generations are kept in a database under
+``<out>/.work/``) the ABC-SMC search of ``sim.calibration.abc``, writes the
+equally weighted posterior sample with its manifest, runs the posterior (and
+prior) predictive checks and writes the report (``report/calibration.md`` and
+its charts). Bad input is one line and exit status 2, like the main job.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+from sim.scenario.loading import ScenarioError
+
+EXIT_BAD_INPUT = 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="run.py calibrate",
+        description="Estimate the behavioural constants shared by every truce against the "
+                    "historical patterns of a calibration file (ABC-SMC), and report.")
+    p.add_argument("file", help="calibration file, e.g. calibration/calibration.yaml")
+    p.add_argument("-o", "--out", type=Path, default=None,
+                   help="where the posterior and report go (default: the file's folder)")
+    p.add_argument("-w", "--workers", type=int, default=2,
+                   help="processes simulating particles (default 2)")
+    p.add_argument("--report-only", action="store_true",
+                   help="redo the predictive checks and report from the existing posterior")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
+    return p
+
+
+def main(argv: list[str]) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return _main(args, argv)
+    except ScenarioError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("\ninterrupted: finished generations are kept; run the same command again to "
+              "resume", file=sys.stderr)
+        return 130
+
+
+def _main(args, argv) -> int:
+    from sim.calibration.spec import load_calibration
+    if args.workers < 1:
+        raise ScenarioError("command line", "--workers", "at least 1")
+    cal = load_calibration(args.file)
+    try:
+        import pyabc  # noqa: F401 - the search's library, an optional extra
+    except ImportError:
+        raise ScenarioError(args.file, "search", "pyabc, an optional extra: pip install "
+                            "'ceasefire-sim[calibration]'") from None
+    out = args.out or cal.path.parent
+    try:
+        (out / ".work").mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ScenarioError(out, "--out", f"a folder that can be written ({exc})") from None
+    log = (lambda _: None) if args.quiet else (lambda m: print(m, flush=True))
+    from sim.calibration.abc import PatternSimulator, calibrate, prior_sample
+    from sim.calibration.posterior import load_posterior, write_posterior
+    from sim.run.executors import make_executor
+    from sim.run.provenance import package_versions
+
+    posterior_file = out / "posterior.csv"
+    started = time.perf_counter()
+    with make_executor(workers=args.workers) as executor:
+        if args.report_only:
+            posterior = load_posterior(posterior_file)
+            manifest = json.loads(posterior_file.with_suffix(".json").read_text())
+        else:
+            database = out / ".work" / f"abc-{cal.fingerprint}.db"
+            posterior, search = calibrate(cal, database, executor, args.workers, log)
+            manifest = {
+                "kind": "posterior", "calibration_file": str(args.file),
+                "fingerprint": cal.fingerprint, "seed": cal.search.seed,
+                "replications": cal.replications, "draws": posterior.size,
+                "search": search, "seconds": round(time.perf_counter() - started, 1),
+                "workers": args.workers, "command": "python run.py " + " ".join(argv),
+                "versions": package_versions() | _version("pyabc"),
+                "patterns": [p.name for p in cal.patterns],
+                "fixed": cal.fixed,
+            }
+            write_posterior(posterior_file, posterior, manifest)
+            log(f"posterior: {posterior.size} draws -> {posterior_file}")
+        log("predictive checks: the patterns under the posterior and under the prior")
+        simulator = PatternSimulator(cal, executor, args.workers)
+        seed = cal.search.seed + 1
+        checks = {"posterior": simulator(_search_order(cal, posterior), seed),
+                  "prior": simulator(prior_sample(cal, posterior.size, seed), seed)}
+    from sim.present.calibration_report import write_report
+    report = write_report(cal, posterior, checks, manifest, out / "report")
+    log(f"report: {report}")
+    return 0
+
+
+def _search_order(cal, posterior) -> np.ndarray:
+    """The posterior's values in the calibration's order of constants."""
+    index = [posterior.paths.index(p.path) for p in cal.priors]
+    return posterior.values[:, index]
+
+
+def _version(package: str) -> dict[str, str]:
+    from importlib import metadata
+    try:
+        return {package: metadata.version(package)}
+    except metadata.PackageNotFoundError:
+        return {package: "unknown"}

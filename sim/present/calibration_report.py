@@ -1,0 +1,208 @@
+"""The calibration's report: which patterns fit, how far the data pinned each constant down,
+what cannot be told apart, and the predictive checks (``report/calibration.md`` and charts).
+
+Reads plain arrays (the posterior, the predictive statistics); runs nothing.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from sim.calibration.posterior import Posterior
+from sim.calibration.spec import Calibration
+
+#: Pairs of constants whose posterior rank correlation exceeds this are reported as traded
+#: off against each other (the data fix a combination, not each one).
+STRONG_CORRELATION = 0.3
+
+
+def _spearman(values: np.ndarray) -> np.ndarray:
+    ranks = np.argsort(np.argsort(values, axis=0), axis=0).astype(float)
+    return np.corrcoef(ranks, rowvar=False)
+
+
+def _interval(x: np.ndarray, level: float = 0.9) -> tuple[float, float]:
+    x = x[~np.isnan(x)]
+    if not len(x):
+        return (float("nan"), float("nan"))
+    a = (1 - level) / 2
+    return float(np.quantile(x, a)), float(np.quantile(x, 1 - a))
+
+
+def pattern_rows(cal: Calibration, checks: dict[str, np.ndarray]) -> list[dict]:
+    """Each pattern under the posterior and the prior: median, 90% interval, share of draws
+    within tolerance, and whether it fits (the posterior median within tolerance)."""
+    rows = []
+    for k, p in enumerate(cal.patterns):
+        post, prior = checks["posterior"][:, k], checks["prior"][:, k]
+        median = float(np.nanmedian(post))
+        rows.append({"pattern": p, "median": median, "interval": _interval(post),
+                     "within": float(np.mean(np.abs(post - p.target) <= p.tolerance)),
+                     "prior_within": float(np.mean(np.abs(prior - p.target) <= p.tolerance)),
+                     "fits": p.fits(median)})
+    return rows
+
+
+def constant_rows(cal: Calibration, posterior: Posterior) -> list[dict]:
+    """Each constant: prior range, posterior median and 90% interval, and how much of the
+    prior's width the data ruled out."""
+    rows = []
+    for p in cal.priors:
+        x = posterior.values[:, posterior.paths.index(p.path)]
+        lo, hi = _interval(x)
+        rows.append({"prior": p, "median": float(np.median(x)), "interval": (lo, hi),
+                     "narrowed": 1 - (hi - lo) / (0.9 * (p.high - p.low))})
+    rows.sort(key=lambda r: -r["narrowed"])
+    return rows
+
+
+def correlated_pairs(posterior: Posterior) -> list[tuple[str, str, float]]:
+    rho = _spearman(posterior.values)
+    pairs = [(posterior.paths[i], posterior.paths[j], float(rho[i, j]))
+             for i in range(len(rho)) for j in range(i + 1, len(rho))]
+    pairs = [p for p in pairs if abs(p[2]) >= STRONG_CORRELATION]
+    return sorted(pairs, key=lambda p: -abs(p[2]))
+
+
+def _short(path: str) -> str:
+    return path.removeprefix("behaviour.")
+
+
+def write_report(cal: Calibration, posterior: Posterior, checks: dict[str, np.ndarray],
+                 manifest: dict, folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    patterns = pattern_rows(cal, checks)
+    constants = constant_rows(cal, posterior)
+    pairs = correlated_pairs(posterior)
+    _pattern_chart(cal, checks, folder / "patterns.png")
+    _constants_chart(constants, folder / "constants.png")
+    _correlation_chart(posterior, folder / "correlations.png")
+
+    fit = [r for r in patterns if r["fits"]]
+    miss = [r for r in patterns if not r["fits"]]
+    search = manifest.get("search", {})
+    lines = [
+        "# Calibration: the behavioural constants against two Syrian truces of 2016", "",
+        f"Calibration file `{cal.path}` (fingerprint `{cal.fingerprint}`); "
+        f"{len(cal.priors)} constants estimated jointly by ABC-SMC (pyabc) against "
+        f"{len(cal.patterns)} patterns of {', '.join(cal.scenarios)} "
+        f"({', '.join(f'{n} {k}' for k, n in cal.replications.items())} replications a "
+        f"particle); {len(cal.fixed)} held fixed. "
+        f"{search.get('simulations', '?')} particles simulated in "
+        f"{manifest.get('seconds', '?')} s on {manifest.get('workers', '?')} workers; "
+        f"{posterior.size} equally weighted draws in `posterior.csv`.", "",
+        f"**{len(fit)} of {len(patterns)} patterns fit** (posterior predictive median within "
+        "tolerance)" + (": not " + ", ".join(f"`{r['pattern'].name}`" for r in miss)
+                        if miss else "") + ".", "",
+        "## Patterns: posterior predictive checks", "",
+        "Each posterior draw run again (fresh random numbers) at the calibration's "
+        "replications; the prior's draws likewise, for contrast. *Within*: share of draws "
+        "whose statistic lies within tolerance of the target. Charts: `patterns.png`.", "",
+        "| pattern | history says | target ± tolerance | posterior median (90%) | within "
+        "| prior within | fits | source |", "|---|---|---|---|---|---|---|---|"]
+    for r in patterns:
+        p = r["pattern"]
+        lo, hi = r["interval"]
+        lines.append(f"| `{p.name}` | {p.says} | {p.target:g} ± {p.tolerance:g} | "
+                     f"{r['median']:.3g} ({lo:.3g}–{hi:.3g}) | {r['within']:.0%} | "
+                     f"{r['prior_within']:.0%} | {'yes' if r['fits'] else '**no**'} | "
+                     f"{p.source} |")
+    lines += ["", "## Constants: prior and posterior", "",
+              "*Narrowed*: the share of the prior's 90% width the data ruled out (0: the "
+              "data say nothing of it; its uncertainty is carried into every answer all the "
+              "same). Sorted by it. Chart: `constants.png`.", "",
+              "| constant | prior (uniform) | posterior median (90%) | narrowed | why this "
+              "prior |", "|---|---|---|---|---|"]
+    for r in constants:
+        p = r["prior"]
+        lo, hi = r["interval"]
+        lines.append(f"| `{_short(p.path)}` | {p.low:.3g}–{p.high:.3g} (default "
+                     f"{p.default:g}) | {r['median']:.3g} ({lo:.3g}–{hi:.3g}) | "
+                     f"{r['narrowed']:.0%} | {p.why.split(':')[0] if len(p.why) > 120 else p.why} |")
+    lines += ["", f"Held fixed: " + "; ".join(f"`{_short(k)}`: {v}"
+                                               for k, v in cal.fixed.items()), "",
+              "The default prior, for every constant not named above: "
+              + (cal.priors[1].why if len(cal.priors) > 1 else ""), "",
+              "## What the data cannot tell apart", "",
+              f"Pairs of constants whose posterior rank correlation is at least "
+              f"{STRONG_CORRELATION}: the patterns fix a combination of them, not each one. "
+              "Chart: `correlations.png`.", ""]
+    lines += [f"- `{_short(a)}` and `{_short(b)}`: {rho:+.2f}" for a, b, rho in pairs[:15]] \
+        or ["- none: no two constants trade off strongly."]
+    lines += ["", "## The search", "",
+              "| generation | epsilon | particles simulated | acceptance |", "|---|---|---|---|"]
+    lines += [f"| {g['generation']} | {g['epsilon']:.3g} | {g['simulations']} | "
+              f"{g['acceptance']:.1%} |" for g in search.get("generations", [])]
+    ess = search.get("effective_sample_size")
+    lines += ["", f"Effective sample size of the last generation: {ess:.0f} of "
+              f"{search.get('population', '?')} particles." if ess else "", ""]
+    path = folder / "calibration.md"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
+
+
+def _pattern_chart(cal: Calibration, checks: dict[str, np.ndarray], path: Path) -> None:
+    import matplotlib.pyplot as plt
+    n = len(cal.patterns)
+    cols = 4
+    fig, axes = plt.subplots(-(-n // cols), cols, figsize=(4 * cols, 2.6 * -(-n // cols)))
+    for ax, (k, p) in zip(axes.flat, enumerate(cal.patterns)):
+        prior, post = checks["prior"][:, k], checks["posterior"][:, k]
+        both = np.concatenate([prior, post])
+        both = both[np.isfinite(both)]
+        lo = min(both.min(), p.target - p.tolerance) if len(both) else p.target - p.tolerance
+        hi = max(both.max(), p.target + p.tolerance) if len(both) else p.target + p.tolerance
+        bins = np.linspace(lo, hi, 30)
+        ax.axvspan(p.target - p.tolerance, p.target + p.tolerance, color="tab:green",
+                   alpha=0.15, label="target ± tolerance")
+        ax.hist(prior[np.isfinite(prior)], bins, color="0.6", alpha=0.6, label="prior")
+        ax.hist(post[np.isfinite(post)], bins, color="tab:blue", alpha=0.7, label="posterior")
+        ax.axvline(p.target, color="tab:green")
+        ax.set_title(p.name.replace("_", " "), fontsize=9)
+        ax.tick_params(labelsize=7)
+    for ax in list(axes.flat)[n:]:
+        ax.axis("off")
+    axes.flat[0].legend(fontsize=7)
+    fig.suptitle("Posterior predictive checks: each pattern under the prior and the posterior")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def _constants_chart(rows: list[dict], path: Path) -> None:
+    import matplotlib.pyplot as plt
+    fig, ax = plt.subplots(figsize=(8, 0.25 * len(rows) + 1.2))
+    for y, r in enumerate(reversed(rows)):
+        p = r["prior"]
+        scale = p.high - p.low
+        lo, hi = ((v - p.low) / scale for v in r["interval"])
+        ax.plot([0, 1], [y, y], color="0.85", lw=6, solid_capstyle="butt")
+        ax.plot([lo, hi], [y, y], color="tab:blue", lw=2.5)
+        ax.plot((r["median"] - p.low) / scale, y, "o", color="tab:blue", ms=4)
+        ax.plot((p.default - p.low) / scale, y, "|", color="k", ms=8)
+    ax.set_yticks(range(len(rows)), [_short(r["prior"].path) for r in reversed(rows)],
+                  fontsize=7)
+    ax.set_xlim(-0.02, 1.02)
+    ax.set_xlabel("position within the prior's range (grey); blue: posterior 90% and "
+                  "median; |: hand-set default", fontsize=8)
+    ax.set_title("What the two truces say of each constant")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def _correlation_chart(posterior: Posterior, path: Path) -> None:
+    import matplotlib.pyplot as plt
+    rho = _spearman(posterior.values)
+    names = [_short(p) for p in posterior.paths]
+    fig, ax = plt.subplots(figsize=(10, 9))
+    im = ax.imshow(rho, cmap="RdBu_r", vmin=-1, vmax=1)
+    ax.set_xticks(range(len(names)), names, rotation=90, fontsize=6)
+    ax.set_yticks(range(len(names)), names, fontsize=6)
+    fig.colorbar(im, ax=ax, shrink=0.7, label="posterior rank correlation")
+    ax.set_title("Constants the data trade off against each other")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)

@@ -1,0 +1,128 @@
+"""The posterior on the replication axis, posterior files, calibration files, and the search's
+reproducibility."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from conftest import REFERENCE, ROOT
+from sim.calibration.posterior import (Posterior, behaviour_paths, load_posterior,
+                                       with_behaviour)
+from sim.calibration.spec import load_calibration
+from sim.present.cli import main
+from sim.run.experiment import run_compared, run_scenario
+from sim.scenario.loading import ScenarioError, load_scenario
+
+TINY = ROOT / "tests" / "data" / "tiny_calibration.yaml"
+
+
+def _posterior(draws: int = 3) -> Posterior:
+    paths = ("behaviour.party.blame_cost", "behaviour.beliefs.prior")
+    values = np.array([[1.0 + d, 0.3 + 0.2 * d] for d in range(draws)])
+    return Posterior(paths=paths, values=values)
+
+
+def test_each_replication_runs_under_its_draw_as_if_alone():
+    """Replication r under the posterior equals replication r of the scenario run alone at
+    draw r mod D, with the same seed: draws on the replication axis change nothing else."""
+    sc = load_scenario(REFERENCE)
+    post = _posterior()
+    mixed = run_scenario(sc, 60, 5, record_daily=False, posterior=post).replication_table()
+    assert post.used(60) == 3
+    for d in range(3):
+        alone = run_scenario(with_behaviour(sc, post.draw(d)), 60, 5,
+                             record_daily=False).replication_table()
+        rows = mixed[mixed.posterior_draw == d].drop(columns=["posterior_draw",
+                                                                "parameter_set"])
+        expected = alone.iloc[rows.replication].drop(columns="parameter_set")
+        assert rows.reset_index(drop=True).equals(expected.reset_index(drop=True)), d
+
+
+def test_compared_scenarios_share_random_numbers_and_draws():
+    sc = load_scenario(REFERENCE)
+    a, b = run_compared([sc, sc], 40, 3, record_daily=False, posterior=_posterior(2))
+    assert np.array_equal(a.draw, b.draw)
+    assert a.replication_table().drop(columns="parameter_set").equals(
+        b.replication_table().drop(columns="parameter_set"))
+
+
+def test_a_constant_the_scenario_sets_itself_keeps_its_value():
+    sc = load_scenario(REFERENCE, {"behaviour.party.blame_cost": 7.5})
+    for variant in _posterior().scenarios(sc, 3):
+        assert variant.behaviour.party.blame_cost == 7.5
+    assert _posterior().at_median(sc).behaviour.beliefs.prior == pytest.approx(0.5)
+
+
+@pytest.mark.parametrize("text, field", [
+    ("behaviour.party.nope\n1\n", "behaviour.party.nope"),
+    ("behaviour.party.noise\nabc\n", "rows"),
+    ("behaviour.party.noise\n-1\n", "behaviour.party.noise"),
+    ("behaviour.party.noise,behaviour.party.noise\n1,1\n", "header"),
+    ("behaviour.party.noise\n", "rows"),
+    ("behaviour.party.noise\nnan\n", "behaviour.party.noise"),
+])
+def test_a_bad_posterior_file_names_the_file_and_the_field(tmp_path, text, field):
+    path = tmp_path / "posterior.csv"
+    path.write_text(text)
+    with pytest.raises(ScenarioError) as err:
+        load_posterior(path)
+    assert str(path) in str(err.value) and field in str(err.value)
+
+
+def test_the_shipped_posterior_is_valid_and_covers_the_estimated_constants():
+    post = load_posterior(ROOT / "calibration" / "posterior.csv")
+    cal = load_calibration(ROOT / "calibration" / "calibration.yaml")
+    assert set(post.paths) == {p.path for p in cal.priors}
+    assert set(post.paths) | set(cal.fixed) == set(behaviour_paths())
+    for p in cal.priors:       # every draw inside its prior's support
+        x = post.values[:, post.paths.index(p.path)]
+        assert np.all((x >= p.low) & (x <= p.high)), p.path
+    assert post.size == cal.search.draws
+
+
+@pytest.mark.parametrize("edit, field", [
+    (("statistic: declared_by\n", "statistic: declared\n"), "statistic"),
+    (("truce: september\n", "truce: sept\n"), "truce"),
+    (("    behaviour.beliefs.prior:\n      uniform: [0.2, 0.8]",
+      "    behaviour.beliefs.prior:\n      uniform: [0.2, 1.8]"), "uniform"),
+    (("tolerance: 0.15\n", "tolerance: -1\n"), "tolerance"),
+    (("  fixed:\n", "  fixed:\n    behaviour.party.nothing: no\n"), "behaviour.party.nothing"),
+])
+def test_a_bad_calibration_file_is_one_line_and_exit_2(tmp_path, capsys, edit, field):
+    text = TINY.read_text().replace("../../scenarios/", str(ROOT / "scenarios") + "/")
+    assert edit[0] in text
+    path = tmp_path / "cal.yaml"
+    path.write_text(text.replace(edit[0], edit[1], 1))
+    assert main(["calibrate", str(path), "-o", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("error: ") and "\n" not in err and field in err, err
+    assert "Traceback" not in err
+
+
+@pytest.mark.slow
+def test_the_search_is_reproducible_and_resumes_to_the_same_posterior(tmp_path):
+    """Same file, same posterior, byte for byte; a search stopped after one generation and
+    resumed ends where an uninterrupted one does."""
+    text = TINY.read_text().replace("../../scenarios/", str(ROOT / "scenarios") + "/")
+    cal = tmp_path / "cal.yaml"
+    cal.write_text(text)
+    for out in ("a", "b"):
+        assert main(["calibrate", str(cal), "-o", str(tmp_path / out), "-w", "1", "-q"]) == 0
+    a = (tmp_path / "a" / "posterior.csv").read_bytes()
+    assert a == (tmp_path / "b" / "posterior.csv").read_bytes()
+    assert (tmp_path / "a" / "report" / "calibration.md").exists()
+    # interrupted after generation 0: a file stopping there, then the full one, resumed
+    stopped = tmp_path / "c"
+    stopped.mkdir()
+    short = tmp_path / "short.yaml"
+    short.write_text(text.replace("generations: 2 ", "generations: 1 "))
+    assert main(["calibrate", str(short), "-o", str(stopped), "-w", "1", "-q"]) == 0
+    db = next((stopped / ".work").glob("abc-*.db"))
+    full = load_calibration(cal)
+    shutil.copy(db, stopped / ".work" / f"abc-{full.fingerprint}.db")
+    assert main(["calibrate", str(cal), "-o", str(stopped), "-w", "1", "-q"]) == 0
+    assert (stopped / "posterior.csv").read_bytes() == a
