@@ -54,23 +54,33 @@ def simulate_truce(task: tuple) -> tuple[int, str, np.ndarray]:
 
 
 class PatternSimulator:
-    """The patterns' statistics for many parameter sets at once, on an executor."""
+    """The patterns' statistics for many parameter sets at once, on an executor.
 
-    def __init__(self, calibration: Calibration, executor, workers: int = 1):
+    ``active`` names the constants the search estimates (by default all); the others
+    are drawn afresh from their priors for every particle (marginalised: the search
+    treats them as part of the simulator's randomness)."""
+
+    def __init__(self, calibration: Calibration, executor, workers: int = 1,
+                 active: tuple[str, ...] | None = None):
         self.cal = calibration
         self.paths = tuple(p.path for p in calibration.priors)
+        self.active = self.paths if active is None else tuple(active)
+        self._where = np.array([self.paths.index(a) for a in self.active], dtype=int)
         self.executor = executor
         self.workers = max(1, workers)
         self.runs = 0
 
-    def constants(self, u: np.ndarray) -> np.ndarray:
-        """Constants from the search's unbounded coordinates: a uniform prior on [low, high]
-        is a standard logistic prior on ``u = logit((x - low) / (high - low))``, so
-        pyabc's Gaussian moves never leave the prior's support (in 41 dimensions, moves in
-        the box itself would be rejected most of the time)."""
-        low = np.array([p.low for p in self.cal.priors])
-        high = np.array([p.high for p in self.cal.priors])
-        return low + (high - low) / (1.0 + np.exp(-np.asarray(u, float)))
+    def constants(self, u: np.ndarray, seed: int) -> np.ndarray:
+        """All constants for particles given by the active ones' unbounded coordinates (the
+        others drawn from their priors with ``seed``). A uniform prior on [low, high] is a
+        standard logistic prior on ``u = logit((x - low) / (high - low))``, so pyabc's
+        Gaussian moves never leave the prior's support."""
+        u = np.atleast_2d(np.asarray(u, float))
+        values = prior_sample(self.cal, len(u), seed)
+        low, high = (np.array([getattr(p, end) for p in self.cal.priors])[self._where]
+                     for end in ("low", "high"))
+        values[:, self._where] = low + (high - low) / (1.0 + np.exp(-u))
+        return values
 
     def __call__(self, values: np.ndarray, seed: int) -> np.ndarray:
         """(rows, patterns) statistics for (rows, constants) values, in pattern order."""
@@ -149,10 +159,10 @@ class _StackedMixin:
         return self.current.model(pars)
 
     def _simulate(self, rows: list[dict]) -> list[dict]:
-        values = self.simulator.constants(
-            np.array([[r[_key(p)] for p in self.simulator.paths] for r in rows]))
         seed = int(np.random.SeedSequence([self.seed, self._t + 1, self.rounds])
                    .generate_state(1)[0])
+        values = self.simulator.constants(
+            np.array([[r[_key(p)] for p in self.simulator.active] for r in rows]), seed)
         self.rounds += 1
         stats = self.simulator(values, seed)
         names = [p.name for p in self.simulator.cal.patterns]
@@ -206,13 +216,52 @@ class _StackedMixin:
         return sample
 
 
+def _spearman(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Rank correlations of each column of ``x`` with each column of ``y`` (a statistic a
+    simulation could not compute takes its column's median)."""
+    y = np.where(np.isnan(y), np.nanmedian(y, axis=0), y)
+    rx, ry = (np.argsort(np.argsort(a, axis=0), axis=0).astype(float) for a in (x, y))
+    rx, ry = ((r - r.mean(0)) / np.maximum(r.std(0), 1e-12) for r in (rx, ry))
+    return rx.T @ ry / len(x)
+
+
+def screen(cal: Calibration, simulator: PatternSimulator, cache: Path,
+           log: Callable[[str], None]) -> list[dict]:
+    """Which constants the patterns respond to, from a prior predictive sample: each
+    constant's largest rank correlation with any pattern's statistic (kept in ``cache``,
+    so a resumed calibration does not redo it)."""
+    s = cal.search.screening
+    if cache.exists():
+        saved = np.load(cache)
+        values, stats = saved["values"], saved["stats"]
+    else:
+        seed = int(np.random.SeedSequence([cal.search.seed, 0]).generate_state(1)[0])
+        values = prior_sample(cal, s.particles, seed)
+        stats = simulator(values, seed)
+        np.savez(cache, values=values, stats=stats)
+    rho = _spearman(values, stats)
+    rows = []
+    for j, p in enumerate(cal.priors):
+        k = int(np.nanargmax(np.abs(rho[j])))
+        rows.append({"constant": p.path, "rho": float(rho[j, k]),
+                     "pattern": cal.patterns[k].name,
+                     "active": bool(abs(rho[j, k]) >= s.threshold)})
+    log(f"screening: {sum(r['active'] for r in rows)} of {len(rows)} constants move a "
+        f"pattern (|rank correlation| >= {s.threshold:g} over {s.particles} prior draws)")
+    return rows
+
+
 def calibrate(cal: Calibration, database: Path, executor, workers: int,
               log: Callable[[str], None] = print) -> tuple[Posterior, dict]:
-    """Run (or resume) the ABC-SMC search; return the equally weighted posterior sample
-    and what the manifest records of the search."""
+    """Screen, then run (or resume) the ABC-SMC search over the constants the patterns
+    respond to; return the equally weighted posterior sample (the others drawn from
+    their priors) and what the manifest records of the search."""
     import pyabc
 
-    simulator = PatternSimulator(cal, executor, workers)
+    screening = screen(cal, PatternSimulator(cal, executor, workers),
+                       database.with_suffix(".screen.npz"), log)
+    active = tuple(r["constant"] for r in screening if r["active"])
+    simulator = PatternSimulator(cal, executor, workers, active)
     s = cal.search
     started = time.perf_counter()
 
@@ -221,8 +270,7 @@ def calibrate(cal: Calibration, database: Path, executor, workers: int,
             f"({simulator.runs} in all, {time.perf_counter() - started:.0f} s)")
 
     sampler = StackedSampler(simulator, s.batch, s.seed, on_generation=progress)
-    prior = pyabc.Distribution(**{_key(p.path): pyabc.RV("logistic", 0, 1)
-                                  for p in cal.priors})
+    prior = pyabc.Distribution(**{_key(p): pyabc.RV("logistic", 0, 1) for p in active})
     names = [p.name for p in cal.patterns]
     tolerance = np.array([p.tolerance for p in cal.patterns])
 
@@ -247,21 +295,24 @@ def calibrate(cal: Calibration, database: Path, executor, workers: int,
                 min_acceptance_rate=s.min_acceptance)
     history = abc.history
     frame, weights = history.get_distribution(m=0, t=history.max_t)
-    values = simulator.constants(frame[[_key(p.path) for p in cal.priors]].to_numpy())
+    u = frame[[_key(p) for p in active]].to_numpy()
     rng = np.random.default_rng(s.seed)
-    # systematic resampling: an equally weighted sample of the weighted population
+    # systematic resampling: an equally weighted sample of the weighted population; the
+    # constants not searched are drawn afresh for each draw
     cum = np.cumsum(weights / weights.sum())
     picks = np.searchsorted(cum, (rng.random() + np.arange(s.draws)) / s.draws)
-    picks = rng.permutation(np.minimum(picks, len(values) - 1))
+    picks = rng.permutation(np.minimum(picks, len(u) - 1))
+    values = simulator.constants(u[picks], int(rng.integers(2**32)))
     populations = history.get_all_populations()
     generations = [{"generation": int(row.t), "epsilon": float(row.epsilon),
                     "simulations": int(row.samples),
                     "acceptance": float(s.population / row.samples) if row.samples else None}
                    for row in populations.itertuples() if row.t >= 0]
-    search = {"generations": generations, "simulations": int(history.total_nr_simulations),
+    search = {"screening": screening, "generations": generations,
+              "simulations": int(history.total_nr_simulations) + s.screening.particles,
               "effective_sample_size": float(weights.sum() ** 2 / (weights ** 2).sum()),
-              "population": len(values)}
-    return Posterior(paths=tuple(p.path for p in cal.priors), values=values[picks]), search
+              "population": len(u)}
+    return Posterior(paths=tuple(p.path for p in cal.priors), values=values), search
 
 
 def prior_sample(cal: Calibration, n: int, seed: int) -> np.ndarray:

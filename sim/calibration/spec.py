@@ -69,7 +69,14 @@ class PriorsSpec(Strict):
     set: dict[str, UniformSpec] = {}
 
 
+class ScreeningSpec(Strict):
+    particles: int = Field(ge=10, le=1_000_000, description="Prior draws simulated.")
+    threshold: float = Field(gt=0, lt=1, description="Least |rank correlation| with a "
+                             "pattern for a constant to be searched.")
+
+
 class SearchSpec(Strict):
+    screening: ScreeningSpec
     population: int = Field(ge=10, le=100_000)
     generations: int = Field(ge=1, le=100)
     simulations: int = Field(ge=10, le=10_000_000, description="Most particles simulated.")
