@@ -39,6 +39,12 @@ class SurvivalCurve:
         """Survival at the end of ``day`` (step function, right-continuous)."""
         return float(self.survival[np.searchsorted(self.days, day, side="right") - 1])
 
+    def median(self) -> float:
+        """The first day by which half the truces have collapsed; NaN if more than half
+        outlast the curve (a median beyond the horizon is unknown, not the horizon)."""
+        reached = np.flatnonzero(self.survival <= 0.5)
+        return float(self.days[reached[0]]) if len(reached) else float("nan")
+
 
 def kaplan_meier(collapse_day: np.ndarray, horizon: float) -> SurvivalCurve:
     """Survival curve of truces; runs that never collapse are censored at the horizon.

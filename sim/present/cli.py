@@ -364,24 +364,32 @@ def _run_sweep(args, argv, plan, executor, out: Path) -> int:
     elapsed = time.perf_counter() - started
 
     points = point_table(store.points(["replication", "survived", "collapse_day", "trigger",
-                                       "jic_activated"]), plan.parameters, plan.values)
-    from sim.present.report import sweep_findings, write_sweep_markdown
+                                       "jic_activated"]), plan.parameters, plan.values,
+                         [sc.time.horizon_days for sc in plan.scenarios])
+    from sim.present.report import sensitivity_findings, sweep_findings, write_sweep_markdown
     grid = plan.grid_shape is not None
     findings = sweep_findings(points, plan.parameters, grid)
+    indices, sensitivity = None, None
+    if plan.global_design is not None:
+        from sim.analysis.global_sensitivity import indices as global_indices
+        indices = global_indices(points, plan.global_design)
+        sensitivity = sensitivity_findings(indices, points, plan.global_design)
     command = "python run.py " + " ".join(argv if argv is not None else sys.argv[1:])
     stage = out / f".final-{os.getpid()}"
     try:   # the outputs are written aside, then moved in one by one (each atomically)
         stage.mkdir()
         points.to_csv(stage / "points.csv", index=False)
         points.to_parquet(stage / "points.parquet", index=False)
+        if indices is not None:
+            indices.to_csv(stage / "sensitivity.csv", index=False)
         charts = {}
         if not args.no_charts:
             import matplotlib
             matplotlib.use("Agg")
             from sim.present.sweep_charts import sweep_charts
             charts = sweep_charts(points, plan.parameters, plan.base_values, grid, plan.name,
-                                  stage)
-        write_sweep_markdown(plan.name, info, findings, charts, stage, command)
+                                  stage, indices)
+        write_sweep_markdown(plan.name, info, findings, charts, stage, command, sensitivity)
         for f in stage.iterdir():
             os.replace(f, out / f.name)
     except OSError as exc:
@@ -392,9 +400,10 @@ def _run_sweep(args, argv, plan, executor, out: Path) -> int:
         shutil.rmtree(stage, ignore_errors=True)
     print(f"{plan.name} — {info['points']} points x {plan.replications} replications, seed "
           f"{args.seed}, {elapsed:.1f} s on {executor.name}")
-    for line in findings:
+    for line in findings + (sensitivity or []):
         print(line)
-    print(f"Wrote {out}/ (summary.md, points.csv, points.parquet, chunks/, {len(charts)} charts)")
+    tables = "points.csv, points.parquet" + (", sensitivity.csv" if indices is not None else "")
+    print(f"Wrote {out}/ (summary.md, {tables}, chunks/, {len(charts)} charts)")
     return 0
 
 

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from sim.analysis.summary import Summary
+
+if TYPE_CHECKING:
+    from sim.scenario.global_designs import GlobalDesign
 
 
 def _pct(x: float) -> str:
@@ -104,19 +108,87 @@ def sweep_findings(points, params: tuple[str, ...], grid: bool) -> list[str]:
     return lines
 
 
+def sensitivity_findings(indices, points, design: GlobalDesign) -> list[str]:
+    """Which parameters move each output most over their whole ranges, in words (Markdown
+    lines), with what a reader needs in order not to over-read small indices."""
+    from sim.analysis.global_sensitivity import OUTPUTS, noise_share, outputs
+    from sim.analysis.points import rank_correlations
+    sobol = design.method == "sobol"
+    ordered = points.sort_values("point", ignore_index=True)
+    values = ordered[list(design.names)].assign(
+        **{k: v.to_numpy() for k, v in outputs(points).items()})
+    lines = []
+    for output, label in OUTPUTS.items():
+        rows = indices[indices["output"] == output]
+        if rows["value"].isna().all():
+            lines.append(f"- {label[0].upper()}{label[1:]}: the same at every point; no indices.")
+            continue
+        rho = rank_correlations(values, design.names, output)
+        top = list(dict.fromkeys(rows["parameter"]))[:3]
+        lines.append(f"- {label[0].upper()}{label[1:]} depends most on "
+                     + "; then ".join(_effect(rows, p, sobol, rho[p]) for p in top) + ".")
+        if sobol:
+            first = rows.loc[rows["index"] == "S1", "value"].clip(lower=0).sum()
+            lines.append(f"  The first-order indices add up to {first:.2f}: the rest of the "
+                         "variance comes from interactions (and replication noise).")
+    replications = int(points["replications"].min())
+    if sobol:
+        noise = noise_share(points)
+        lines += ["", f"Intervals are SALib's bootstrap 95% intervals (value ± half-width) over "
+                  f"the design's {design.size} base samples. Each point's outputs come from "
+                  f"{replications} replications, and their sampling noise is variance that no "
+                  "parameter explains: it raises the indices of weak parameters. For survival "
+                  f"it is {noise:.0%} of the variance across the points, so total indices "
+                  f"below about {noise:.2f} may be noise alone (somewhat less, since the points "
+                  "share their random numbers). Do not read small indices as effects."]
+    else:
+        lines += ["", "mu* is the mean absolute elementary effect: the change in the output "
+                  "per whole range of a parameter, measured over single steps of its grid of "
+                  f"{design.levels} levels; a sigma large beside mu* means a non-linear effect "
+                  "or interactions. Intervals are SALib's bootstrap 95% intervals over the "
+                  f"{design.size} trajectories. Each point's outputs come from {replications} "
+                  "replications, so a parameter with no effect still shows a mu* about the "
+                  "size of the replication noise between neighbouring points: do not read "
+                  "small values as effects."]
+    return lines
+
+
+def _effect(rows, name: str, sobol: bool, rho: float) -> str:
+    """One parameter's indices with their intervals, and its direction (rank correlation)."""
+    r = rows[rows["parameter"] == name].set_index("index")
+
+    def ci(index: str) -> str:
+        value, conf = r.loc[index, "value"], r.loc[index, "conf"]
+        return f"{value:.2f} [{value - conf:.2f}, {value + conf:.2f}]"
+
+    text = f"S1 {ci('S1')}, ST {ci('ST')}" if sobol else \
+        f"mu* {ci('mu_star')}, sigma {r.loc['sigma', 'value']:.2f}"
+    way = "rising with it" if rho > 0.1 else "falling as it rises" if rho < -0.1 \
+        else "no single direction"
+    return f"`{name}` ({text}; {way})"
+
+
 def write_sweep_markdown(name: str, plan_info: dict, findings: list[str],
-                         charts: dict[str, Path], folder: Path, command: str) -> Path:
-    """``summary.md`` of a sweep: what ran, where the truce survives, the charts."""
+                         charts: dict[str, Path], folder: Path, command: str,
+                         sensitivity: list[str] | None = None) -> Path:
+    """``summary.md`` of a sweep: what ran, where the truce survives, which parameters
+    matter (a Sobol' or Morris design), the charts."""
     out = [f"# Sweep: {name}", "", f"Command: `{command}`", "",
            f"Design: {plan_info['design']} over {', '.join(f'`{p}`' for p in plan_info['parameters'])}; "
            f"{plan_info['points']} points x {plan_info['replications']} replications "
            f"(seed {plan_info['seed']}). All points share their random numbers "
            "(common random numbers), so differences between points are the terms, not noise.",
-           "", "## Where the truce survives", "", *findings, "", "## Charts", ""]
+           "", "## Where the truce survives", "", *findings, ""]
+    if sensitivity:
+        out += ["## Which parameters matter", "", *sensitivity, ""]
+    out += ["## Charts", ""]
     for title, path in charts.items():
         out += [f"### {title}", "", f"![{title}]({path.name})", ""]
     out += ["## Tables", "", "- [points.csv](points.csv) / [points.parquet](points.parquet): "
             "one row per point", "- `chunks/`: every replication (Parquet dataset)"]
+    if sensitivity:
+        out.append("- [sensitivity.csv](sensitivity.csv): the indices with their intervals "
+                   "(parameter, output, index, value, conf: the half-width)")
     path = folder / "summary.md"
     path.write_text("\n".join(out) + "\n", encoding="utf-8")
     return path

@@ -2,9 +2,9 @@
 
 1 parameter: survival against it with its 95% band and the 50% line.
 2 parameters on a grid: a heat map with the 50% contour and the reference marked.
-More on a grid: small multiples of 2-D slices. A sampled design (Latin
-hypercube): rank correlations of each parameter with survival, and the two
-strongest against each other.
+More on a grid: small multiples of 2-D slices. A Latin hypercube: rank
+correlations of each parameter with survival, and the two strongest against each
+other. A Sobol' or Morris design: its indices, ranked.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from sim.analysis.global_sensitivity import OUTPUTS, noise_share
 from sim.analysis.points import rank_correlations
 from sim.present.charts import save_figure
 
@@ -125,9 +126,60 @@ def sensitivity(points: pd.DataFrame, params: tuple[str, ...], title: str, path:
     return save_figure(fig, path)
 
 
+#: How each index is drawn: its legend, and its colour.
+INDEX_BARS = {"S1": ("first order S1 (alone)", "tab:blue"),
+              "ST": ("total ST (alone and in interactions)", "tab:orange"),
+              "mu_star": ("mu* (mean |elementary effect|, per whole range)", "tab:purple")}
+
+
+def sensitivity_bars(indices: pd.DataFrame, points: pd.DataFrame, title: str,
+                     path: Path) -> Path:
+    """Sobol' S1 and ST, or Morris mu*, as ranked bars with their 95% bootstrap intervals:
+    one panel per output, the most influential parameter on top. On the survival panel
+    of a Sobol' design, a dotted line marks how much of survival's variance is
+    replication noise: total indices up to about there may be noise alone."""
+    bars = [i for i in INDEX_BARS if i in set(indices["index"])]
+    outputs = [o for o in OUTPUTS if o in set(indices["output"])]
+    count = indices["parameter"].nunique()
+    fig, axes = plt.subplots(1, len(outputs), figsize=(6.5 * len(outputs), 1.6 + 0.42 * count),
+                             squeeze=False)
+    height = 0.8 / len(bars)
+    foot = 2.3      # empty rows at the foot of each panel, for the legend
+    noise = noise_share(points)
+    for ax, output in zip(axes[0], outputs, strict=True):
+        rows = indices[indices["output"] == output]
+        order = list(dict.fromkeys(rows["parameter"]))[::-1]    # ranked: largest on top
+        y = np.arange(len(order))
+        for k, index in enumerate(bars):
+            part = rows[rows["index"] == index].set_index("parameter").loc[order]
+            label, colour = INDEX_BARS[index]
+            ax.barh(y + (k - (len(bars) - 1) / 2) * height, part["value"], height=height,
+                    xerr=part["conf"], capsize=2, color=colour, label=label,
+                    error_kw={"lw": 0.8})
+        if rows["value"].isna().all():
+            ax.text(0.5, 0.5, "the same at every point: no indices", ha="center",
+                    transform=ax.transAxes)
+        if output == "p_survive" and "ST" in bars and np.isfinite(noise):
+            ax.axvline(noise, color="grey", ls=":", lw=1.2,
+                       label=f"replication noise ({noise:.2f} of the variance)")
+        ax.axvline(0, color="k", lw=0.8)
+        ax.set_yticks(y, [_label(p) for p in order])
+        ax.set(title=OUTPUTS[output], xlabel="share of the output's variance" if "ST" in bars
+               else "mu* (in the output's units)", ylim=(-foot, len(order) - 0.5))
+    handles, labels = axes[0, 0].get_legend_handles_labels()
+    axes[0, 0].legend(handles[::-1], labels[::-1], loc="lower right", fontsize=8)
+    fig.suptitle(title)
+    return save_figure(fig, path)
+
+
 def sweep_charts(points: pd.DataFrame, params: tuple[str, ...], reference: tuple[float, ...],
-                 grid: bool, name: str, folder: Path) -> dict[str, Path]:
-    """The charts that fit the sweep's shape, by title."""
+                 grid: bool, name: str, folder: Path,
+                 indices: pd.DataFrame | None = None) -> dict[str, Path]:
+    """The charts that fit the sweep's shape (and a Sobol' or Morris design's ``indices``),
+    by title."""
+    if indices is not None:
+        return {"Global sensitivity": sensitivity_bars(
+            indices, points, f"{name}: which parameters matter", folder / "sensitivity.png")}
     title = f"{name}: where the truce survives"
     if len(params) == 1:
         return {"Survival against the parameter":

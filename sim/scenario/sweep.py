@@ -11,6 +11,9 @@ sweep:
   replications: 500
 ```
 
+Sampled designs (``latin_hypercube``, and the global sensitivity designs ``sobol`` and
+``morris`` of ``sim.scenario.global_designs``) draw points from ``range:`` axes.
+
 ``load_sweep`` validates the section, builds every point's scenario (so a value
 outside the schema's range is refused before anything runs) and returns a
 ``SweepPlan``: plain data the executors and the store work from.
@@ -24,14 +27,22 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 import numpy as np
-from pydantic import Field, ValidationError, model_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 
+from sim.scenario.global_designs import GlobalDesign
 from sim.scenario.loading import (ScenarioError, apply_overrides, explain, read_yaml,
                                   resolve_extends, validate)
 from sim.scenario.schema import Scenario, Strict
+
+
+#: Most points a sweep may have. Every point's scenario is validated and held before the
+#: run (about 2 ms and 32 KiB each, measured
+#: on the 21 x 21 shipped sweep), so 10,000 points take seconds and a few
+#: hundred MiB; a 1000 x 1000 grid (a million points) is refused before any is built.
+MAX_POINTS = 10_000
 
 
 class Axis(Strict):
@@ -59,22 +70,81 @@ class LatinHypercube(Strict):
     seed: int = Field(ge=0, description="Seed of the design (not of the replications).")
 
 
+class Sobol(Strict):
+    """Saltelli's scheme for Sobol' first-order and total indices: N x (parameters + 2)
+    points."""
+
+    base_samples: int = Field(ge=2, le=MAX_POINTS, description="N, a power of two.")
+    seed: int = Field(ge=0, description="Seed of the scrambled Sobol' sequence (not of the "
+                                        "replications).")
+
+    @field_validator("base_samples")
+    @classmethod
+    def _power_of_two(cls, n: int) -> int:
+        if n & (n - 1):
+            low = 1 << (n.bit_length() - 1)
+            raise ValueError(f"must be a power of two (a Sobol' sequence is balanced only in "
+                             f"blocks of 2^k points): try {low} or {2 * low}")
+        return n
+
+
+class Morris(Strict):
+    """Morris's elementary effects: N one-at-a-time trajectories of parameters + 1 points
+    on a grid of ``levels`` levels per parameter."""
+
+    trajectories: int = Field(ge=2, le=MAX_POINTS, description="N, the number of "
+                                                               "trajectories.")
+    levels: int = Field(4, ge=2, le=100, description="Grid levels per parameter (even).")
+    seed: int = Field(ge=0, description="Seed of the trajectories (not of the replications).")
+
+    @field_validator("levels")
+    @classmethod
+    def _even(cls, levels: int) -> int:
+        if levels % 2:
+            raise ValueError("must be even (SALib's Morris trajectories are biased on an odd "
+                             "grid)")
+        return levels
+
+
 class Design(Strict):
-    latin_hypercube: LatinHypercube
+    """How the points are chosen: ``grid`` (every combination of the axes' levels) or
+    exactly one sampled design, written as a mapping."""
+
+    latin_hypercube: LatinHypercube | None = None
+    sobol: Sobol | None = None
+    morris: Morris | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _one(cls, data: Any) -> Any:
+        if data == "grid":
+            return {}
+        if not isinstance(data, dict) or len(data) != 1:
+            raise ValueError("expected 'grid' or one sampled design: {latin_hypercube: {points, "
+                             "seed}}, {sobol: {base_samples, seed}} or {morris: {trajectories, "
+                             "levels, seed}}")
+        return data
+
+    @property
+    def kind(self) -> str:
+        """'grid', 'latin_hypercube', 'sobol' or 'morris'."""
+        return next((name for name in type(self).model_fields if getattr(self, name)), "grid")
 
 
 class SweepSpec(Strict):
     parameters: dict[str, Axis] = Field(min_length=1, description="Dotted path -> values.")
-    design: Literal["grid"] | Design = "grid"
+    design: Design = Field("grid", validate_default=True,
+                           description="'grid', or a mapping naming one sampled design.")
     replications: int = Field(ge=1, le=1_000_000, description="Replications per point.")
 
     @model_validator(mode="after")
     def _design_fits(self) -> SweepSpec:
+        kind = self.design.kind
         for path, axis in self.parameters.items():
-            if self.design == "grid" and axis.range is not None and axis.steps is None:
+            if kind == "grid" and axis.range is not None and axis.steps is None:
                 raise ValueError(f"{path}: a grid needs 'steps' with 'range'")
-            if self.design != "grid" and axis.range is None:
-                raise ValueError(f"{path}: a Latin hypercube samples ranges; give 'range'")
+            if kind != "grid" and axis.range is None:
+                raise ValueError(f"{path}: the {kind} design samples ranges; give 'range'")
         return self
 
 
@@ -93,6 +163,7 @@ class SweepPlan:
     replications: int
     seed: int
     grid_shape: tuple[int, ...] | None   # levels per parameter for a full grid
+    global_design: GlobalDesign | None = None   # Sobol' or Morris: what its analysis needs
 
     @property
     def base_values(self) -> tuple[float, ...]:
@@ -131,7 +202,8 @@ def load_sweep(path: str | Path, seed: int, overrides: dict[str, Any] | None = N
     """Validate a sweep file and every scenario it implies; raise ScenarioError if any fails.
 
     ``before_points(base, points, replications)`` is called once the section and the
-    base are valid, before any point is built (the CLI's work estimate).
+    base are valid and the design sampled (a design that cannot be, such as a Sobol' design
+    without SALib, is refused first), before any point is built (the CLI's work estimate).
     """
     path = Path(path).resolve()
     data, origins = resolve_extends(path)
@@ -154,9 +226,9 @@ def load_sweep(path: str | Path, seed: int, overrides: dict[str, Any] | None = N
                             "sweep may have (each point is a scenario validated and held in "
                             "memory before the run); use fewer steps or values, or a Latin "
                             "hypercube")
+    values, shape, design = _design_points(spec, path)
     if before_points is not None:
         before_points(base, count, spec.replications)
-    values, shape, design = _design_points(spec)
     scenarios = []
     frozen = json.dumps(data)
     for row in values:
@@ -171,20 +243,15 @@ def load_sweep(path: str | Path, seed: int, overrides: dict[str, Any] | None = N
     return SweepPlan(file=str(path), name=base.name, base=base, parameters=names,
                      design=design, values=np.array(values, dtype=object),
                      scenarios=tuple(scenarios), replications=spec.replications, seed=seed,
-                     grid_shape=shape)
-
-
-#: Most points a sweep may have. Every point's scenario is validated and held before the
-#: run (about 2 ms and 32 KiB each, measured
-#: on the 21 x 21 shipped sweep), so 10,000 points take seconds and a few
-#: hundred MiB; a 1000 x 1000 grid (a million points) is refused before any is built.
-MAX_POINTS = 10_000
+                     grid_shape=shape, global_design=global_design(spec))
 
 
 def point_count(spec: SweepSpec) -> int:
     """How many points the design has, without building them."""
-    if spec.design != "grid":
+    if spec.design.latin_hypercube:
         return spec.design.latin_hypercube.points
+    if chosen := global_design(spec):
+        return chosen.points
     count = 1
     for axis in spec.parameters.values():
         count *= len(axis.values) if axis.values is not None else axis.steps
@@ -198,11 +265,26 @@ def _levels(axis: Axis) -> list[Any]:
     return [round(float(v), 12) for v in np.linspace(lo, hi, axis.steps)]
 
 
-def _design_points(spec: SweepSpec) -> tuple[list[list[Any]], tuple[int, ...] | None, str]:
+def global_design(spec: SweepSpec) -> GlobalDesign | None:
+    """The spec's Sobol' or Morris design, if it has one."""
+    axes = spec.parameters
+    bounds = tuple(axis.range for axis in axes.values())
+    if chosen := spec.design.sobol:
+        return GlobalDesign("sobol", chosen.base_samples, chosen.seed, tuple(axes), bounds)
+    if chosen := spec.design.morris:
+        return GlobalDesign("morris", chosen.trajectories, chosen.seed, tuple(axes), bounds,
+                            chosen.levels)
+    return None
+
+
+def _design_points(spec: SweepSpec, path: Path
+                   ) -> tuple[list[list[Any]], tuple[int, ...] | None, str]:
     axes = list(spec.parameters.values())
-    if spec.design == "grid":
+    if spec.design.kind == "grid":
         levels = [_levels(a) for a in axes]
         return [list(p) for p in itertools.product(*levels)], tuple(map(len, levels)), "grid"
+    if chosen := global_design(spec):
+        return chosen.sample(path).tolist(), None, chosen.describe()
     lhs = spec.design.latin_hypercube
     rng = np.random.default_rng(lhs.seed)
     n, d = lhs.points, len(axes)
