@@ -134,11 +134,11 @@ def test_the_procedure_recovers_known_constants_from_synthetic_history(tmp_path)
     """The model run at known constants; its statistics (from many replications) stand in
     for history, with the shipped file's patterns and tolerances. The calibration, run as
     it always is (screening, ABC-SMC, resampling), must put each true constant inside its
-    posterior 90% interval (the interval the report states) and learn something (a
-    posterior narrower than the prior). Two constants are free, the rest held at their
-    defaults, so the check runs in about a minute; with this seed the truths sit well
-    inside their intervals (printed on failure), so it is stable, and fails if the search
-    or the resampling is broken (e.g. a posterior that is the prior, or shifted)."""
+    posterior 90% interval (the interval the report states), and narrow the prior where
+    the patterns bear on the constant. Two constants are free, the rest held at their
+    defaults, so the check runs in a minute or two; with this seed the truths sit inside
+    their intervals with room (printed on failure), so it is stable, and it fails if the
+    search or the resampling is broken (a posterior that is the prior, or shifted)."""
     truth = {"behaviour.monitoring.admission": 0.6, "behaviour.party.blame_cost": 2.5}
     shipped = load_calibration(ROOT / "calibration" / "calibration.yaml")
     history = {}
@@ -157,16 +157,21 @@ def test_the_procedure_recovers_known_constants_from_synthetic_history(tmp_path)
                                                             "why": "test"}}
     data["truces"]["september"]["replications"] = 80
     data["truces"]["february"]["replications"] = 30
-    data["search"] = {"screening": {"particles": 100, "threshold": 0.1}, "population": 150,
-                      "generations": 4, "simulations": 3000, "min_acceptance": 0.02,
-                      "batch": 150, "seed": 7, "draws": 300}
+    data["search"] = {"screening": {"particles": 200, "threshold": 0.1}, "acceptance": 0.1,
+                      "population": 150, "generations": 1, "simulations": 3000,
+                      "min_acceptance": 0.01, "batch": 150, "seed": 7, "draws": 150}
     path = tmp_path / "synthetic.yaml"
     path.write_text(yaml.safe_dump(data))
     assert main(["calibrate", str(path), "-o", str(tmp_path / "out"), "-w", "2", "-q"]) == 0
     post = load_posterior(tmp_path / "out" / "posterior.csv")
     cal = load_calibration(path)
+    width = {}
     for p in cal.priors:
         x = post.values[:, post.paths.index(p.path)]
         lo, hi = np.quantile(x, [0.05, 0.95])
         assert lo <= truth[p.path] <= hi, (p.path, truth[p.path], lo, hi)
-        assert hi - lo < 0.8 * 0.9 * (p.high - p.low), (p.path, lo, hi)
+        width[p.path] = (hi - lo) / (0.9 * (p.high - p.low))
+    # blame_cost moves survival and collapse timing, so history pins it down; admission
+    # only shifts the blame ratio by half a tolerance across its prior, so the data may
+    # say little of it (its interval must still contain the truth)
+    assert width["behaviour.party.blame_cost"] < 0.6, width

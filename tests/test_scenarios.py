@@ -1,9 +1,11 @@
 """One behaviour for every truce: shipped scenarios state facts and the terms of a deal.
 
-Behavioural constants (``behaviour:``) are shared by all scenarios and set in one
-place, the agent classes' declarations; a scenario file that set them would be
-tuned, not described. Sweep files may vary them (to probe how much an answer
-depends on them) but only in their ``sweep:`` section, never as a base value.
+Behavioural constants (``behaviour:``) are shared by all scenarios: their priors are the
+agent classes' declarations and their values come from the calibration's posterior
+(``calibration/posterior.csv``), estimated from the two historical truces and nothing
+else. A scenario file that set them would be tuned, not described. Sweep files may vary
+them (to probe how much an answer depends on them) but only in their ``sweep:``
+section, never as a base value.
 """
 
 from __future__ import annotations
@@ -35,3 +37,14 @@ def test_no_shipped_scenario_sets_a_behavioural_constant(path):
 def test_every_shipped_scenario_runs_with_the_shared_behaviour(path):
     scenario = load_scenario(path)
     assert scenario.behaviour == Behaviour()
+
+
+def test_the_calibration_uses_the_two_historical_truces_and_nothing_else():
+    """Held-out honesty: truces the project has not seen are judged with a posterior that
+    never saw them, so the calibration file names exactly the two shipped historical
+    scenarios (September and February 2016)."""
+    data = _raw(ROOT / "calibration" / "calibration.yaml")
+    used = {(ROOT / "calibration" / t["scenario"]).resolve() for t in data["truces"].values()}
+    assert used == {ROOT / "scenarios" / "kerry_lavrov.yaml",
+                    ROOT / "scenarios" / "feb2016_cessation.yaml"}
+    assert {p["truce"] for p in data["patterns"]} == set(data["truces"])

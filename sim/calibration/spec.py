@@ -77,6 +77,8 @@ class ScreeningSpec(Strict):
 
 class SearchSpec(Strict):
     screening: ScreeningSpec
+    acceptance: float = Field(gt=0, le=1, description="Share of the screening's prior draws "
+                              "closest to history that sets the first generation's distance.")
     population: int = Field(ge=10, le=100_000)
     generations: int = Field(ge=1, le=100)
     simulations: int = Field(ge=10, le=10_000_000, description="Most particles simulated.")

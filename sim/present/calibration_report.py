@@ -131,6 +131,22 @@ def write_report(cal: Calibration, posterior: Posterior, checks: dict[str, np.nd
               "Chart: `correlations.png`.", ""]
     lines += [f"- `{_short(a)}` and `{_short(b)}`: {rho:+.2f}" for a, b, rho in pairs[:15]] \
         or ["- none: no two constants trade off strongly."]
+    screening = search.get("screening", [])
+    if screening:
+        searched = [r for r in screening if r["active"]]
+        lines += ["", "## Screening: which constants the patterns respond to", "",
+                  f"Before the search, {cal.search.screening.particles} draws from the prior "
+                  "were run; a constant is searched if its rank correlation with some "
+                  f"pattern's statistic reaches {cal.search.screening.threshold:g} "
+                  f"({len(searched)} of {len(screening)}). The others are drawn from their "
+                  "priors in every simulation of the search and in the posterior sample: "
+                  "the two truces say little of them, so their uncertainty is carried "
+                  "whole into every answer.", "",
+                  "| constant | largest rank correlation | with pattern | searched |",
+                  "|---|---|---|---|"]
+        lines += [f"| `{_short(r['constant'])}` | {r['rho']:+.2f} | `{r['pattern']}` | "
+                  f"{'yes' if r['active'] else 'no: prior'} |"
+                  for r in sorted(screening, key=lambda r: -abs(r["rho"]))]
     lines += ["", "## The search", "",
               "| generation | epsilon | particles simulated | acceptance |", "|---|---|---|---|"]
     lines += [f"| {g['generation']} | {g['epsilon']:.3g} | {g['simulations']} | "

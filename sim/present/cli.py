@@ -54,7 +54,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="run.py",
         description="Simulate a ceasefire scenario over many replications and report when "
-                    "and why the truce survives or collapses.")
+                    "and why the truce survives or collapses.",
+        epilog="Calibration: 'python run.py calibrate calibration/calibration.yaml' "
+               "estimates the behavioural constants from the historical truces (see "
+               "'python run.py calibrate --help').")
     p.add_argument("scenario", nargs="?", help="scenario file (YAML), e.g. "
                    "scenarios/kerry_lavrov.yaml")
     p.add_argument("-r", "--replications", type=int, default=None,
@@ -73,7 +76,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     p.add_argument("--posterior", type=Path, default=None, metavar="FILE",
                    help="posterior sample of the behavioural constants (default: the shipped "
-                        "calibration/posterior.csv); each replication runs under one draw")
+                        "calibration/posterior.csv); each replication runs under one draw "
+                        "(a sweep's points run at its median)")
     p.add_argument("--point", action="store_true",
                    help="run at the posterior median instead: faster, no parameter "
                         "uncertainty in the answer")
@@ -276,7 +280,9 @@ def _sweep(args, overrides: dict, argv) -> int:
                          max_hours=args.max_hours, sweep=True)
         estimates["plan"] = est
 
-    plan = load_sweep(args.scenario, args.seed, overrides, before_points=before_points)
+    posterior, _ = _posterior(args)
+    plan = load_sweep(args.scenario, args.seed, overrides, before_points=before_points,
+                      behaviour=posterior.median() if posterior is not None else None)
     from sim.run.chunks import fingerprint
     out = args.out or Path("output") / f"{Path(args.scenario).stem}-{fingerprint(plan)[:8]}"
     prepare(out)

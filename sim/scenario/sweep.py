@@ -196,10 +196,22 @@ def is_sweep_file(path: str | Path) -> bool:
     return "sweep" in read_yaml(Path(path))
 
 
+def _sets(data: dict, path: str) -> bool:
+    """Whether ``data`` gives a value at the dotted ``path``."""
+    for key in path.split("."):
+        if not isinstance(data, dict) or key not in data:
+            return False
+        data = data[key]
+    return True
+
+
 def load_sweep(path: str | Path, seed: int, overrides: dict[str, Any] | None = None,
-               before_points: Callable[[Scenario, int, int], None] | None = None
-               ) -> SweepPlan:
+               before_points: Callable[[Scenario, int, int], None] | None = None,
+               behaviour: dict[str, float] | None = None) -> SweepPlan:
     """Validate a sweep file and every scenario it implies; raise ScenarioError if any fails.
+
+    ``behaviour`` (the posterior median) sets the behavioural constants the file and the
+    command line leave to their defaults; a sweep's own axes override it point by point.
 
     ``before_points(base, points, replications)`` is called once the section and the
     base are valid and the design sampled (a design that cannot be, such as a Sobol' design
@@ -217,6 +229,9 @@ def load_sweep(path: str | Path, seed: int, overrides: dict[str, Any] | None = N
         raise explain(exc, path, {}, SweepSpec, "sweep") from None
     if overrides:
         data = apply_overrides(data, overrides, "command line", origins)
+    if behaviour:
+        data = apply_overrides(data, {k: v for k, v in behaviour.items()
+                                      if not _sets(data, k)}, "posterior median", origins)
     base = validate(data, path, origins)
 
     names = tuple(spec.parameters)
