@@ -9,10 +9,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from sim.model.results import TRIGGERS
+from sim.present.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
 OUTCOME_COLUMNS = (
@@ -41,7 +43,7 @@ def reference_run(tmp_path_factory):
 @pytest.mark.slow   # a run.py subprocess: imports, a run, charts
 def test_prints_the_summary_a_user_asked_for(reference_run):
     _, stdout = reference_run
-    for expected in ("Truce survives its 7 days:", "95% CI", "400 replications",
+    for expected in ("Truce survives its 7 days:", "(sampling ", "400 replications",
                      "neither declared over nor back to war on the ground",
                      "Survives 14 days:", "Declared over within 14 days:",
                      "fell apart on the ground before any declaration:", "JIC activated:",
@@ -165,3 +167,63 @@ def test_no_code_path_names_a_scenario_actor_or_region():
                    if isinstance(node, ast.Constant) and isinstance(node.value, str)
                    and id(node) not in docstrings}
         assert not strings & names, f"{path.relative_to(ROOT)} names {strings & names}"
+
+
+# -- both uncertainties -------------------------------------------------------------------
+
+REFERENCE = ROOT / "scenarios" / "kerry_lavrov.yaml"
+
+
+@pytest.fixture(scope="module")
+def posterior_file(tmp_path_factory) -> Path:
+    """Ten draws of two influential constants, spread over plausible ranges."""
+    path = tmp_path_factory.mktemp("posterior") / "posterior.csv"
+    rng = np.random.default_rng(5)
+    rows = [f"{rng.uniform(1.0, 3.0)!r},{rng.uniform(0.3, 0.7)!r}" for _ in range(10)]
+    path.write_text("behaviour.party.blame_cost,behaviour.beliefs.prior\n"
+                    + "\n".join(rows) + "\n")
+    return path
+
+
+def _run(tmp_path: Path, capsys, name: str, *args: str) -> tuple[Path, str]:
+    out = tmp_path / name
+    assert main([str(REFERENCE), "-r", "400", "--seed", "3", "--out", str(out), "-q",
+                 "--no-charts", *args]) == 0
+    return out, capsys.readouterr().out
+
+
+def test_under_a_posterior_every_answer_has_both_intervals(tmp_path, capsys, posterior_file):
+    out, stdout = _run(tmp_path, capsys, "post", "--posterior", str(posterior_file))
+    headline = next(line for line in stdout.splitlines() if line.startswith("Truce survives"))
+    assert re.search(r"\(sampling [\d.]+–[\d.]+%; parameters [\d.]+–[\d.]+%\)", headline)
+    assert "under 10 posterior draws" in headline
+    for start in ("Survives 14 days:", "Collapse day"):
+        line = next(line for line in stdout.splitlines() if line.startswith(start))
+        assert "sampling" in line and "parameters" in line, line
+    summary = (out / "summary.md").read_text(encoding="utf-8")
+    assert "; parameters " in summary and "method of moments" in summary
+    # the per-draw table, raw, from which the intervals can be redone
+    draws = pd.read_csv(out / "draws.csv")
+    reps = pd.read_csv(out / "replications.csv")
+    assert draws["draw"].tolist() == list(range(10))
+    assert draws["replications"].sum() == 400
+    assert draws["replications"].tolist() == reps["posterior_draw"].value_counts().sort_index(
+        ).tolist()
+    by_draw = reps.groupby("posterior_draw")["survived"].mean()
+    assert np.allclose(draws["survival_day_7"], by_draw)
+    assert "behaviour.party.blame_cost" in draws
+
+
+def test_at_the_posterior_median_parameter_uncertainty_is_said_to_be_left_out(
+        tmp_path, capsys, posterior_file):
+    out, stdout = _run(tmp_path, capsys, "point", "--posterior", str(posterior_file),
+                       "--point")
+    assert "parameter uncertainty, that of the behavioural constants, is not included" \
+        in stdout
+    assert "parameters" not in next(line for line in stdout.splitlines()
+                                    if line.startswith("Truce survives"))
+    summary = (out / "summary.md").read_text(encoding="utf-8")
+    assert "Parameter uncertainty (that of the behavioural constants) is not included" \
+        in summary
+    assert "the median of the posterior" in summary
+    assert not (out / "draws.csv").exists()

@@ -12,9 +12,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from conftest import REFERENCE
+from sim.analysis.summary import summarize, survival_across_draws
 from sim.analysis.uncertainty import (QUANTILES, draw_means, interval, mean_across_draws,
                                       median_collapse_day, share_in_direction,
                                       statistic_across_draws)
+from sim.calibration.posterior import Posterior
+from sim.run.experiment import run_scenario
+from sim.scenario.loading import load_scenario
 
 N = 20          # replications a draw, as in a run (REPLICATIONS_PER_DRAW)
 DRAWS = 4000    # many draws: the method's error, not the sampling error of few draws, is tested
@@ -107,3 +112,30 @@ def test_the_direction_is_judged_on_draws_with_their_noise_taken_out():
     draw = np.repeat(np.arange(draws), N)
     assert share_in_direction(draw_means(diff, draw)[0], diff.mean()) < 0.8
     assert share_in_direction(mean_across_draws(diff, draw), diff.mean()) >= 0.95
+
+
+# -- a run under the posterior --------------------------------------------------------
+
+def _posterior(draws: int = 10) -> Posterior:
+    """Two influential constants spread over their plausible ranges."""
+    rng = np.random.default_rng(5)
+    return Posterior(paths=("behaviour.party.blame_cost", "behaviour.beliefs.prior"),
+                     values=np.column_stack([rng.uniform(1.0, 3.0, draws),
+                                             rng.uniform(0.3, 0.7, draws)]))
+
+
+def test_a_posterior_run_gives_parameter_intervals_around_the_pooled_estimates():
+    r = run_scenario(load_scenario(REFERENCE), 400, 2, record_daily=False,
+                     posterior=_posterior())
+    s = summarize(r)
+    assert s.draws == 10
+    for p, params in ((s.p_survive, s.p_survive_params),
+                      (s.p_survive_14, s.p_survive_14_params),
+                      (s.collapse_day_quartiles[1], s.collapse_day_median_params)):
+        assert params[0] <= p <= params[1]
+    band = survival_across_draws(r)
+    assert band.days.tolist() == list(range(int(r.horizon_days) + 1))
+    assert np.all(band.lower <= band.survival) and np.all(band.survival <= band.upper)
+    assert band.survival[7] == pytest.approx(s.p_survive)
+    assert survival_across_draws(run_scenario(load_scenario(REFERENCE), 100, 2,
+                                              record_daily=False)) is None

@@ -10,7 +10,7 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import numpy as np
 
-from sim.analysis.summary import Summary, kaplan_meier
+from sim.analysis.summary import Summary, kaplan_meier, survival_across_draws
 from sim.model.results import Results
 
 COLOURS = plt.rcParams["axes.prop_cycle"].by_key()["color"]
@@ -63,14 +63,21 @@ def save_figure(fig, path: Path) -> Path:
 
 
 def survival_curve(r: Results, path: Path) -> Path:
-    """Kaplan–Meier survival of the truce with its 95% band and the end of the truce phase."""
+    """Kaplan–Meier survival of the truce with its 95% sampling band, under a posterior a
+    lighter band across its draws (each draw's chance taken out), and the end of the truce
+    phase."""
     km = kaplan_meier(r.collapse_day, r.horizon_days)
     formal = kaplan_meier(np.where(r.formal_day >= 0, r.formal_day, np.nan).astype(float),
                           r.horizon_days)
+    across = survival_across_draws(r)
     fig, ax = plt.subplots(figsize=(8, 4.5))
-    ax.fill_between(km.days, km.lower, km.upper, step="post", alpha=0.3,
-                    label="95% band (Greenwood)")
-    ax.step(km.days, km.survival, where="post", lw=2,
+    if across is not None:
+        ax.fill_between(across.days, across.lower, across.upper, step="post", alpha=0.15,
+                        color=COLOURS[0], lw=0, label="95% across the posterior of the "
+                        "constants (each draw's chance taken out)")
+    ax.fill_between(km.days, km.lower, km.upper, step="post", alpha=0.4, color=COLOURS[0],
+                    lw=0, label="95% sampling band (Greenwood)")
+    ax.step(km.days, km.survival, where="post", lw=2, color=COLOURS[0],
             label="truce holding (no formal or de facto collapse)")
     ax.step(formal.days, formal.survival, where="post", lw=1.5, ls="--", color="grey",
             label="not yet declared over")
@@ -80,7 +87,7 @@ def survival_curve(r: Results, path: Path) -> Path:
     ax.set(xlim=(0, r.horizon_days), ylim=(0, 1.02), xlabel="days since the truce began",
            ylabel="share of replications still holding",
            title=f"{r.scenario_name}: survival of the truce ({r.replications} replications)")
-    ax.legend(loc="lower left")
+    ax.legend(loc="lower left", fontsize=8)
     return save_figure(fig, path)
 
 

@@ -216,7 +216,11 @@ def _run_main(args, argv, scenario, resolved, overrides, fingerprint, out: Path,
 
     command = "python run.py " + " ".join(argv if argv is not None else sys.argv[1:])
     try:
-        tables = _write_tables(results, stage)
+        frames = {"replications": results.replication_table(),
+                  "daily": results.daily_table()}
+        if results.draw is not None:
+            frames["draws"] = _draw_table(results, posterior)
+        tables = _write_tables(frames, stage)
         manifest = {
             "kind": "scenario", "scenario_file": str(args.scenario), "overrides": overrides,
             "seed": args.seed, "replications": args.replications, "block_size": BLOCK,
@@ -233,7 +237,8 @@ def _run_main(args, argv, scenario, resolved, overrides, fingerprint, out: Path,
             from sim.present.charts import all_charts
             charts = all_charts(results, summary, stage)
         from sim.present.report import summary_lines, write_markdown
-        report = write_markdown(summary, charts, tables, stage, command)
+        report = write_markdown(summary, charts, tables, stage, command,
+                                _constants(source, manifest["constants"]))
         staging.commit()
     except OSError as exc:
         print(f"error: {out}: cannot write the results ({exc.strerror or exc}); nothing was "
@@ -249,6 +254,26 @@ def _run_main(args, argv, scenario, resolved, overrides, fingerprint, out: Path,
     print(f"Wrote {out}/ ({report.name}, {len(names)} tables in {' and '.join(formats)}, "
           f"{len(charts)} charts)")
     return 0
+
+
+def _constants(source: dict, constants: dict) -> str:
+    """Where the behavioural constants came from, in words (``summary.md``)."""
+    if "posterior" not in source:
+        return source["behaviour"]
+    if "draws_used" in constants:
+        return (f"a draw per replication of the posterior {source['posterior']} "
+                f"({constants['draws_used']} draws used)")
+    return f"the median of the posterior {source['posterior']}"
+
+
+def _draw_table(results, posterior):
+    """``draws``: each draw's outcomes (``sim.analysis.summary.draw_table``) and its
+    constants, so its outcomes can be set against them."""
+    from sim.analysis.summary import draw_table
+    table = draw_table(results)
+    for j, path in enumerate(posterior.paths):
+        table[path] = posterior.values[table["draw"], j]
+    return table
 
 
 def _sweep(args, overrides: dict, argv) -> int:
@@ -421,10 +446,10 @@ def _parse_overrides(items: list[str]) -> dict:
     return overrides
 
 
-def _write_tables(results, out: Path) -> list[Path]:
+def _write_tables(frames: dict, out: Path) -> list[Path]:
+    """Each table (by name) as CSV and Parquet."""
     written = []
-    for name, frame in (("replications", results.replication_table()),
-                        ("daily", results.daily_table())):
+    for name, frame in frames.items():
         for suffix in ("csv", "parquet"):
             path = out / f"{name}.{suffix}"
             if suffix == "csv":
