@@ -1,5 +1,5 @@
 """The parameter interval recovers the spread of the per-draw truth from noisy per-draw
-estimates.
+estimates; comparisons of counterfactuals are paired and say when they are robust.
 
 The statistical tests simulate draws whose true values have a known spread, observe each
 through about 20 replications (as a run of 2000 replications over 100 draws does), and
@@ -13,12 +13,14 @@ import numpy as np
 import pytest
 
 from conftest import REFERENCE
+from sim.analysis.comparison import ROBUST_SHARE, Comparison, Effect, compare
 from sim.analysis.summary import summarize, survival_across_draws
 from sim.analysis.uncertainty import (QUANTILES, draw_means, interval, mean_across_draws,
                                       median_collapse_day, share_in_direction,
                                       statistic_across_draws)
 from sim.calibration.posterior import Posterior
-from sim.run.experiment import run_scenario
+from sim.present.comparison_report import comparison_sentence, verdict
+from sim.run.experiment import run_compared, run_scenario
 from sim.scenario.loading import load_scenario
 
 N = 20          # replications a draw, as in a run (REPLICATIONS_PER_DRAW)
@@ -114,7 +116,7 @@ def test_the_direction_is_judged_on_draws_with_their_noise_taken_out():
     assert share_in_direction(mean_across_draws(diff, draw), diff.mean()) >= 0.95
 
 
-# -- a run under the posterior --------------------------------------------------------
+# -- counterfactuals against their base, run side by side -------------------------------
 
 def _posterior(draws: int = 10) -> Posterior:
     """Two influential constants spread over their plausible ranges."""
@@ -122,6 +124,51 @@ def _posterior(draws: int = 10) -> Posterior:
     return Posterior(paths=("behaviour.party.blame_cost", "behaviour.beliefs.prior"),
                      values=np.column_stack([rng.uniform(1.0, 3.0, draws),
                                              rng.uniform(0.3, 0.7, draws)]))
+
+
+def test_a_scenario_against_itself_differs_by_nothing_and_concludes_nothing():
+    sc = load_scenario(REFERENCE)
+    base, same = run_compared([sc, sc], 400, 3, record_daily=False, posterior=_posterior())
+    (c,) = compare(base, [(same, sc.name, REFERENCE)])
+    for e in (c.survival, c.median_collapse_day):
+        assert e.difference == 0.0 and e.sampling == (0.0, 0.0)
+        assert e.parameters == (0.0, 0.0) and e.in_direction == 0.0
+        assert e.robust is False and verdict(e) == "no difference"
+
+
+def test_penalties_robustly_help_in_a_small_run():
+    sc = load_scenario(REFERENCE)
+    penalties = load_scenario(REFERENCE, {"mechanisms.penalties.strength": 3.0})
+    base, other = run_compared([sc, penalties], 400, 1, record_daily=False,
+                               posterior=_posterior())
+    (c,) = compare(base, [(other, "penalties", "penalties.yaml")])
+    s = c.survival
+    assert s.difference > 0.2 and s.sampling[0] > 0 and s.parameters[0] > 0
+    assert s.in_direction >= ROBUST_SHARE and s.robust is True
+    assert verdict(s) == "robust help"
+    assert c.median_collapse_day.difference >= 0       # what collapses, collapses no sooner
+
+
+def test_without_a_posterior_robustness_is_not_judged():
+    sc = load_scenario(REFERENCE)
+    penalties = load_scenario(REFERENCE, {"mechanisms.penalties.strength": 3.0})
+    base, other = run_compared([sc, penalties], 200, 1, record_daily=False)
+    (c,) = compare(base, [(other, "penalties", "penalties.yaml")])
+    assert c.survival.parameters is None and c.survival.robust is None
+    assert verdict(c.survival) == "helps"
+    assert summarize(base).p_survive_params is None
+
+
+def test_the_base_of_a_comparison_is_the_scenario_run_alone():
+    """The scenario's own results do not depend on what it is compared with."""
+    sc = load_scenario(REFERENCE)
+    others = [load_scenario(REFERENCE, {"mechanisms.penalties.strength": 3.0}),
+              load_scenario(REFERENCE, {"mechanisms.spoilers.enabled": False})]
+    post = _posterior()
+    compared = run_compared([sc, *others], 200, 4, posterior=post)[0]
+    alone = run_scenario(sc, 200, 4, posterior=post)
+    assert compared.replication_table().equals(alone.replication_table())
+    assert compared.daily_table().equals(alone.daily_table())
 
 
 def test_a_posterior_run_gives_parameter_intervals_around_the_pooled_estimates():
@@ -139,3 +186,24 @@ def test_a_posterior_run_gives_parameter_intervals_around_the_pooled_estimates()
     assert band.survival[7] == pytest.approx(s.p_survive)
     assert survival_across_draws(run_scenario(load_scenario(REFERENCE), 100, 2,
                                               record_daily=False)) is None
+
+
+@pytest.mark.parametrize("difference, sampling, in_direction, expected, words", [
+    (0.2, (0.1, 0.3), 1.0, "robust help", "raises the chance the truce survives its 7 days "
+     "from 30.0% to 50.0% (+20.0 points; sampling +10.0 to +30.0; across the constants’ "
+     "posterior +5.0 to +40.0); it helps in 100% of posterior draws: a robust conclusion."),
+    (-0.2, (-0.3, -0.1), 0.95, "robust harm", "it harms in 95% of posterior draws: a robust"),
+    (0.2, (0.1, 0.3), 0.8, "uncertain", "it helps in only 80% of posterior draws: not a "
+     "robust conclusion."),
+    (0.2, (-0.01, 0.3), 1.0, "within chance", "the sampling interval includes no change: "
+     "not a robust conclusion"),
+    (0.2, (0.1, 0.3), None, "helps", "more than chance; parameter uncertainty is not "
+     "included"),
+])
+def test_a_conclusion_is_robust_when_it_holds_beyond_chance_in_most_draws(
+        difference, sampling, in_direction, expected, words):
+    e = Effect(base=0.3, counterfactual=0.3 + difference, difference=difference,
+               sampling=sampling, parameters=None if in_direction is None else (0.05, 0.4),
+               in_direction=in_direction)
+    assert verdict(e) == expected
+    assert words in comparison_sentence(Comparison("X", "x.yaml", e, None), 7.0)

@@ -6,8 +6,10 @@ from pathlib import Path
 
 import numpy as np
 
+from sim.analysis.comparison import Comparison
 from sim.analysis.summary import Interval, Summary
 from sim.analysis.uncertainty import RESAMPLES
+from sim.present.comparison_report import comparison_markdown
 
 
 def _pct(x: float) -> str:
@@ -110,14 +112,16 @@ def how_sure(s: Summary) -> str:
 
 
 def write_markdown(s: Summary, charts: dict[str, Path], tables: list[Path], folder: Path,
-                   command: str, constants: str) -> Path:
-    """``summary.md``: the numbers in words, how sure they are, links to the charts and
-    tables."""
+                   command: str, constants: str, comparisons: list[Comparison]) -> Path:
+    """``summary.md``: the numbers in words, how sure they are, which changes to the deal
+    would have helped, links to the charts and tables."""
     out = [f"# {s.scenario}", "", f"Command: `{command}`", "",
            f"Behavioural constants: {constants}.", "", "## Summary", ""]
     out += [f"- {line.strip()}" if not line.startswith("  ") else f"  - {line.strip()}"
             for line in summary_lines(s)]
     out += ["", how_sure(s), ""]
+    if comparisons:
+        out += comparison_markdown(comparisons, s.duration_days)
     out += ["## Charts", ""]
     for title, path in charts.items():
         out += [f"### {title}", "", f"![{title}]({path.name})", ""]
