@@ -126,8 +126,10 @@ def comparison_markdown(comparisons: list[Comparison], duration_days: float) -> 
 def comparison_lines(comparisons: list[Comparison], duration_days: float) -> list[str]:
     """The terminal's compact version."""
     width = max(len(Path(c.file).name) for c in comparisons)
+    which = "95% intervals" if judged(comparisons) else \
+        "95% sampling intervals only: parameter uncertainty not included"
     lines = [f"Changes to the deal: survival at day {duration_days:g} against this scenario "
-             "(paired; 95% intervals):"]
+             f"(paired; {which}):"]
     for c in comparisons:
         s = c.survival
         text = (f"  {Path(c.file).name:<{width}}  {_points(s.difference):>6} points  "
