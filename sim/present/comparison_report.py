@@ -49,7 +49,7 @@ def _robustness(e: Effect) -> str:
     """The sentence's end: how far the survival effect holds, in words."""
     way = "helps" if e.direction > 0 else "harms"
     if e.direction == 0:
-        return "no difference in any replication: no conclusion either way."
+        return "no difference overall: no conclusion either way."
     if e.robust is None:
         chance = "more than chance" if e.clear else "within chance"
         return (f"{chance}; parameter uncertainty is not included, so whether it holds "
