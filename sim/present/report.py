@@ -108,7 +108,10 @@ def how_sure(s: Summary) -> str:
             "variance of one draw's estimate, so that the draws vary only as much as they "
             "do beyond chance (method of moments; it assumes the draws' true values and "
             "their noise are roughly normal, and leaves out draws in which no truce "
-            "collapsed when it takes the median collapse day).")
+            "collapsed when it takes the median collapse day). With "
+            f"{s.draws} draws the parameter intervals are themselves uncertain: the draws' "
+            f"variance is known to about ±{100 * np.sqrt(2 / (s.draws - 1)):.0f}%, so a "
+            "spread much smaller than a draw's chance is not told apart from it.")
 
 
 def write_markdown(s: Summary, charts: dict[str, Path], tables: list[Path], folder: Path,
