@@ -13,8 +13,10 @@ thread):
 3. a sweep's points stacked on the replication axis: ``--points`` parameter
    sets (a penalties x verification grid) x ``--per-point`` replications in one
    model, against the per-truce rate of part 2 (target: at least 70%);
-4. the main job end to end (``run.py -r --big --no-charts``, a fresh process):
-   wall time and the share of it that is the model.
+4. the main job end to end on the scenario alone (``run.py -r --big --no-charts
+   --no-compare``, a fresh process): wall time and the share of it that is the model;
+5. the default main job, the scenario and its counterfactuals side by side
+   (``run.py`` with 2000 replications, charts and all): wall and model time.
 Model time excludes interpreter start-up and imports. Both sides are measured
 in the same run, so the ratio holds on a shared, noisy machine even when the
 absolute figures move.
@@ -138,15 +140,28 @@ def main() -> None:
         print(f"   the same points one model each ({len(some)} of them): {alone_rate:8.0f} "
               f"truces/s; stacking is {rate / alone_rate:.1f}x faster")
 
-    print(f"\n4. the main job end to end: run.py -r {args.big} --no-charts (a fresh process)")
+    print(f"\n4. the main job end to end: run.py -r {args.big} --no-charts --no-compare "
+          "(a fresh process)")
+    wall, model, _ = main_job(args.scenario, "-r", str(args.big), "--no-charts", "--no-compare")
+    print(f"   wall {wall:5.2f} s, of which the model {model:5.2f} s ({100 * model / wall:.0f}%)")
+
+    print("\n5. the default main job: run.py (2000 replications, the scenario and its "
+          "counterfactuals side by side, charts)")
+    wall, model, compared = main_job(args.scenario)
+    print(f"   {compared} counterfactuals; wall {wall:5.2f} s, of which the model {model:5.2f} s")
+
+
+def main_job(scenario: str, *flags: str) -> tuple[float, float, int]:
+    """Wall time of ``run.py scenario *flags`` in a fresh process, its model time and the
+    number of scenarios it compared."""
     with tempfile.TemporaryDirectory() as tmp:
         started = time.perf_counter()
-        subprocess.run([sys.executable, str(ROOT / "run.py"), args.scenario, "-r",
-                        str(args.big), "--no-charts", "-q", "--out", str(Path(tmp) / "out")],
+        subprocess.run([sys.executable, str(ROOT / "run.py"), scenario, *flags, "-q",
+                        "--out", str(Path(tmp) / "out")],
                        check=True, stdout=subprocess.DEVNULL, cwd=ROOT)
         wall = time.perf_counter() - started
-        model = json.loads((Path(tmp) / "out" / "manifest.json").read_text())["seconds"]
-    print(f"   wall {wall:5.2f} s, of which the model {model:5.2f} s ({100 * model / wall:.0f}%)")
+        manifest = json.loads((Path(tmp) / "out" / "manifest.json").read_text())
+    return wall, manifest["seconds"], len(manifest["compared"])
 
 
 if __name__ == "__main__":

@@ -9,10 +9,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from sim.model.results import TRIGGERS
+from sim.present.cli import main
+from sim.scenario.counterfactuals import counterfactuals_of, load_counterfactual
 
 ROOT = Path(__file__).resolve().parents[1]
 OUTCOME_COLUMNS = (
@@ -41,7 +44,7 @@ def reference_run(tmp_path_factory):
 @pytest.mark.slow   # a run.py subprocess: imports, a run, charts
 def test_prints_the_summary_a_user_asked_for(reference_run):
     _, stdout = reference_run
-    for expected in ("Truce survives its 7 days:", "95% CI", "400 replications",
+    for expected in ("Truce survives its 7 days:", "(sampling ", "400 replications",
                      "neither declared over nor back to war on the ground",
                      "Survives 14 days:", "Declared over within 14 days:",
                      "fell apart on the ground before any declaration:", "JIC activated:",
@@ -165,3 +168,145 @@ def test_no_code_path_names_a_scenario_actor_or_region():
                    if isinstance(node, ast.Constant) and isinstance(node.value, str)
                    and id(node) not in docstrings}
         assert not strings & names, f"{path.relative_to(ROOT)} names {strings & names}"
+
+
+# -- both uncertainties, and the scenario's counterfactuals ---------------------------------
+
+REFERENCE = ROOT / "scenarios" / "kerry_lavrov.yaml"
+SHIPPED_COUNTERFACTUALS = ("full_separation.yaml", "jic_day_one.yaml",
+                           "no_intelligence_sharing.yaml", "no_spoilers.yaml",
+                           "strong_verification.yaml", "with_penalties.yaml")
+
+
+@pytest.fixture(scope="module")
+def posterior_file(tmp_path_factory) -> Path:
+    """Ten draws of two influential constants, spread over plausible ranges."""
+    path = tmp_path_factory.mktemp("posterior") / "posterior.csv"
+    rng = np.random.default_rng(5)
+    rows = [f"{rng.uniform(1.0, 3.0)!r},{rng.uniform(0.3, 0.7)!r}" for _ in range(10)]
+    path.write_text("behaviour.party.blame_cost,behaviour.beliefs.prior\n"
+                    + "\n".join(rows) + "\n")
+    return path
+
+
+def test_a_scenarios_counterfactuals_are_the_files_beside_it_that_extend_it(tmp_path):
+    (tmp_path / "counterfactuals").mkdir()
+    files = {
+        "base.yaml": f"extends: {REFERENCE}\nname: base\n",
+        "other.yaml": f"extends: {REFERENCE}\nname: other\n",
+        "counterfactuals/a.yaml": "extends: ../base.yaml\nname: a\n",
+        "counterfactuals/b.yml": "extends: ./../base.yaml\nname: b\n",
+        "counterfactuals/of_other.yaml": "extends: ../other.yaml\nname: c\n",
+        "counterfactuals/of_a.yaml": "extends: a.yaml\nname: d\n",           # not directly
+        "counterfactuals/sweep.yaml": "extends: ../base.yaml\nsweep: {}\n",  # a sweep
+        "counterfactuals/standalone.yaml": "name: e\n",
+        "counterfactuals/notes.txt": "extends: ../base.yaml\n",
+    }
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+    assert [f.name for f in counterfactuals_of(tmp_path / "base.yaml")] == ["a.yaml", "b.yml"]
+    assert [f.name for f in counterfactuals_of(tmp_path / "other.yaml")] == ["of_other.yaml"]
+    assert counterfactuals_of(tmp_path / "counterfactuals" / "a.yaml") == []   # no folder
+    assert tuple(f.name for f in counterfactuals_of(REFERENCE)) == SHIPPED_COUNTERFACTUALS
+
+
+def test_set_applies_to_a_counterfactual_beneath_its_own_values():
+    file = ROOT / "scenarios" / "counterfactuals" / "with_penalties.yaml"
+    sc = load_counterfactual(file, {"mechanisms.penalties.strength": 1.0,
+                                    "mechanisms.monitoring.verification": 0.6})
+    assert sc.mechanisms.penalties.strength == 3.0          # the file's own change wins
+    assert sc.mechanisms.monitoring.verification == 0.6     # the rest as the base is run
+
+
+@pytest.mark.parametrize("compare, field", [
+    (str(UNSEEN), "cannot be compared with"),               # other actors and regions
+    ("scenarios/counterfactuals/nope.yaml", "file not found"),
+])
+def test_a_compare_file_that_cannot_be_compared_is_one_line_and_exit_2(tmp_path, capsys,
+                                                                       compare, field):
+    out = tmp_path / "out"
+    assert main([str(REFERENCE), "-r", "50", "--compare", compare, "--out", str(out),
+                 "-q"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and compare in err and field in err, err
+    assert not out.exists()
+
+
+def test_a_sweep_is_not_compared(tmp_path, capsys):
+    sweep = ROOT / "scenarios" / "sweeps" / "patron_leverage.yaml"
+    assert main([str(sweep), "--compare", str(REFERENCE), "--out", str(tmp_path / "o")]) == 2
+    assert "--compare" in capsys.readouterr().err
+
+
+def _run(tmp_path: Path, capsys, name: str, *args: str) -> tuple[Path, str]:
+    out = tmp_path / name
+    assert main([str(REFERENCE), "-r", "400", "--seed", "3", "--out", str(out), "-q",
+                 "--no-charts", *args]) == 0
+    return out, capsys.readouterr().out
+
+
+def test_under_a_posterior_every_answer_has_both_intervals(tmp_path, capsys, posterior_file):
+    out, stdout = _run(tmp_path, capsys, "post", "--posterior", str(posterior_file))
+    headline = next(line for line in stdout.splitlines() if line.startswith("Truce survives"))
+    assert re.search(r"\(sampling [\d.]+–[\d.]+%; parameters [\d.]+–[\d.]+%\)", headline)
+    assert "under 10 posterior draws" in headline
+    for start in ("Survives 14 days:", "Collapse day"):
+        line = next(line for line in stdout.splitlines() if line.startswith(start))
+        assert "sampling" in line and "parameters" in line, line
+    summary = (out / "summary.md").read_text(encoding="utf-8")
+    assert "; parameters " in summary and "method of moments" in summary
+    # every shipped counterfactual compared, in words, in the terminal and in a table
+    assert "## Which changes to the deal would have helped" in summary
+    assert "**In short.** Robust helps:" in summary
+    assert "a robust conclusion" in summary
+    assert "Changes to the deal: survival at day 7" in stdout and "Robust helps:" in stdout
+    table = pd.read_csv(out / "comparison.csv")
+    assert tuple(Path(f).name for f in table["file"]) == SHIPPED_COUNTERFACTUALS
+    penalties = table.set_index(table["file"].map(lambda f: Path(f).name)).loc[
+        "with_penalties.yaml"]
+    assert penalties["survival_difference"] > 0.2 and penalties["survival_robust"]
+    assert penalties["survival_parameters_low"] <= penalties["survival_difference"] \
+        <= penalties["survival_parameters_high"]
+    # the per-draw table, raw, from which the intervals can be redone
+    draws = pd.read_csv(out / "draws.csv")
+    reps = pd.read_csv(out / "replications.csv")
+    assert draws["draw"].tolist() == list(range(10))
+    assert draws["replications"].sum() == 400
+    assert draws["replications"].tolist() == reps["posterior_draw"].value_counts().sort_index(
+        ).tolist()
+    by_draw = reps.groupby("posterior_draw")["survived"].mean()
+    assert np.allclose(draws["survival_day_7"], by_draw)
+    assert "behaviour.party.blame_cost" in draws
+
+
+def test_at_the_posterior_median_parameter_uncertainty_is_said_to_be_left_out(
+        tmp_path, capsys, posterior_file):
+    out, stdout = _run(tmp_path, capsys, "point", "--posterior", str(posterior_file),
+                       "--point")
+    assert "parameter uncertainty, that of the behavioural constants, is not included" \
+        in stdout
+    assert "parameters" not in next(line for line in stdout.splitlines()
+                                    if line.startswith("Truce survives"))
+    summary = (out / "summary.md").read_text(encoding="utf-8")
+    assert "Parameter uncertainty (that of the behavioural constants) is not included" \
+        in summary
+    assert "the median of the posterior" in summary
+    assert "parameter uncertainty is not included" in summary     # in the comparison too
+    assert "**In short.** Helps beyond chance: " in summary
+    assert not (out / "draws.csv").exists()
+    table = pd.read_csv(out / "comparison.csv")
+    assert table["survival_parameters_low"].isna().all() and table["survival_robust"].isna().all()
+
+
+def test_comparing_changes_nothing_of_the_scenarios_own_results(tmp_path, capsys,
+                                                                posterior_file):
+    alone, alone_out = _run(tmp_path, capsys, "alone", "--posterior", str(posterior_file),
+                            "--no-compare")
+    compared, compared_out = _run(tmp_path, capsys, "compared", "--posterior",
+                                  str(posterior_file))
+    for name in ("replications.csv", "daily.csv", "draws.csv"):
+        assert (alone / name).read_bytes() == (compared / name).read_bytes(), name
+    assert not (alone / "comparison.csv").exists()
+    # the same summary, line for line (the first line says what ran and how long it took)
+    assert alone_out.splitlines()[1:-1] == compared_out.splitlines()[1:len(
+        alone_out.splitlines()) - 1]

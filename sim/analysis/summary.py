@@ -1,15 +1,23 @@
 """Summaries of results with their uncertainty: intervals, survival curves, shares.
 
-Reads plain ``Results`` arrays; knows nothing of models or charts.
+Every headline figure carries a sampling interval and, for a run under the
+posterior, a parameter interval (``sim.analysis.uncertainty``). Reads plain
+``Results`` arrays; knows nothing of models or charts.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.analysis.uncertainty import (bootstrap_interval, has_draws, interval, mean_across_draws,
+                                      median_collapse_day, statistic_across_draws)
 from sim.model.results import TRIGGERS, Results
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 Z95 = 1.959963984540054
 
@@ -71,25 +79,72 @@ def kaplan_meier(collapse_day: np.ndarray, horizon: float) -> SurvivalCurve:
                          upper=np.concatenate([[1.0], upper, [upper[-1] if len(surv) else 1.0]]))
 
 
+def survival_across_draws(r: Results) -> SurvivalCurve | None:
+    """Survival at the end of each day (0 to the horizon) over all replications, and its 95%
+    interval across the posterior draws, each draw's sampling noise taken out day by day;
+    None for a run without posterior draws."""
+    if not has_draws(r.draw):
+        return None
+    days = np.arange(0, int(r.horizon_days) + 1)
+    held = np.stack([r.survived_to(d) for d in days], axis=1)
+    lower, upper = interval(mean_across_draws(held, r.draw))
+    return SurvivalCurve(days=days.astype(float), survival=held.mean(0), lower=lower,
+                         upper=upper)
+
+
+def headline_days(r: Results) -> list[float]:
+    """The days survival is reported at: the truce's duration, day 14, the horizon."""
+    return sorted({r.duration_days, min(14.0, r.horizon_days), r.horizon_days})
+
+
+def draw_table(r: Results) -> pd.DataFrame:
+    """One row per posterior draw: its replications, survival at the headline days and the
+    median collapse day of its truces that collapsed, as observed (sampling noise and all),
+    so that the parameter intervals can be redone."""
+    import pandas as pd   # only where tables are wanted
+    draws = np.arange(int(r.draw.max()) + 1)
+    own = [r.draw == d for d in draws]
+    table = {"draw": draws, "replications": [int(m.sum()) for m in own]}
+    for day in headline_days(r):
+        held = r.survived_to(day)
+        table[f"survival_day_{day:g}"] = [float(held[m].mean()) for m in own]
+    table["median_collapse_day"] = [float(median_collapse_day(r.collapse_day[m])) for m in own]
+    return pd.DataFrame(table)
+
+
+Interval = tuple[float, float]
+
+
 @dataclass(frozen=True)
 class Summary:
-    """What a scenario's replications say, with intervals (plain numbers)."""
+    """What a scenario's replications say, with intervals (plain numbers).
+
+    ``*_ci`` are 95% sampling intervals; ``*_params`` 95% intervals across the posterior
+    draws of the behavioural constants, each draw's sampling noise taken out (None for a
+    run without a posterior, or at its median)."""
 
     scenario: str
     replications: int
+    draws: int                                 # posterior draws the run used; 0: none
     duration_days: float
     horizon_days: float
     p_survive: float                           # neither collapse within duration_days
-    p_survive_ci: tuple[float, float]
+    p_survive_ci: Interval
+    p_survive_params: Interval | None
     p_survive_14: float
-    p_survive_14_ci: tuple[float, float]
+    p_survive_14_ci: Interval
+    p_survive_14_params: Interval | None
     p_survive_horizon: float
-    p_survive_horizon_ci: tuple[float, float]
+    p_survive_horizon_ci: Interval
+    p_survive_horizon_params: Interval | None
     p_formal: float                            # declared over within the horizon
     p_de_facto_first: float                    # violence back before (or without) a declaration
     p_jic: float
-    p_jic_ci: tuple[float, float]
-    collapse_day_quartiles: tuple[float, float, float] | None
+    p_jic_ci: Interval
+    p_jic_params: Interval | None
+    collapse_day_quartiles: tuple[float, float, float] | None   # of the truces that collapsed
+    collapse_day_median_ci: Interval | None    # percentile bootstrap of replications
+    collapse_day_median_params: Interval | None
     declared_by: dict[str, float]
     triggers: dict[str, float]
     violations: dict[str, dict[str, float]]    # party -> true, reported_by_other_side, admitted
@@ -100,17 +155,30 @@ class Summary:
 
 
 def summarize(r: Results) -> Summary:
-    """Survival with its intervals, collapse timing and kind, who and why, blame, harm, aid."""
-    n = r.replications
+    """Survival with its intervals, collapse timing and kind, who and why, blame, harm, aid.
 
-    def share(mask: np.ndarray) -> tuple[float, tuple[float, float]]:
+    Under a posterior the estimates pool every replication (the posterior predictive);
+    the sampling intervals are that pooled estimate's."""
+    n = r.replications
+    posterior = has_draws(r.draw)
+
+    def share(mask: np.ndarray) -> tuple[float, Interval, Interval | None]:
         k = int(mask.sum())
-        return k / n, wilson_interval(k, n)
+        params = interval(mean_across_draws(mask, r.draw)) if posterior else None
+        return k / n, wilson_interval(k, n), params
 
     day = r.collapse_day
     collapsed = day[~np.isnan(day)]
     quartiles = tuple(float(q) for q in np.quantile(collapsed, [0.25, 0.5, 0.75])) \
         if len(collapsed) else None
+    median_ci = median_params = None
+    if quartiles:
+        def median(idx: np.ndarray) -> np.ndarray:
+            return median_collapse_day(day[idx])
+
+        median_ci = bootstrap_interval(median, n)
+        if posterior:
+            median_params = interval(statistic_across_draws(median, r.draw, quartiles[1]))
 
     def shares(codes: np.ndarray, names: tuple[str, ...]) -> dict[str, float]:
         codes = codes[codes >= 0]
@@ -128,17 +196,21 @@ def summarize(r: Results) -> Summary:
     sent = r.convoys.sum()
     convoys = {k: float(r.convoys[:, j].sum() / sent) if sent else float("nan")
                for j, k in enumerate(("delivered", "blocked", "struck"))}
-    p7, ci7 = share(r.survived)
-    p14, ci14 = share(r.survived_to(min(14.0, r.horizon_days)))
-    ph, cih = share(r.survived_to(r.horizon_days))
-    pj, cij = share(r.jic_activated)
+    p7, ci7, pa7 = share(r.survived)
+    p14, ci14, pa14 = share(r.survived_to(min(14.0, r.horizon_days)))
+    ph, cih, pah = share(r.survived_to(r.horizon_days))
+    pj, cij, paj = share(r.jic_activated)
     return Summary(
-        scenario=r.scenario_name, replications=n, duration_days=r.duration_days,
-        horizon_days=r.horizon_days, p_survive=p7, p_survive_ci=ci7, p_survive_14=p14,
-        p_survive_14_ci=ci14, p_survive_horizon=ph, p_survive_horizon_ci=cih,
+        scenario=r.scenario_name, replications=n,
+        draws=int(r.draw.max()) + 1 if r.draw is not None else 0,
+        duration_days=r.duration_days, horizon_days=r.horizon_days,
+        p_survive=p7, p_survive_ci=ci7, p_survive_params=pa7,
+        p_survive_14=p14, p_survive_14_ci=ci14, p_survive_14_params=pa14,
+        p_survive_horizon=ph, p_survive_horizon_ci=cih, p_survive_horizon_params=pah,
         p_formal=float(np.mean(r.formal_day >= 0)),
         p_de_facto_first=float(np.mean(r.kind_of_collapse == "de facto")),
-        p_jic=pj, p_jic_ci=cij, collapse_day_quartiles=quartiles,
+        p_jic=pj, p_jic_ci=cij, p_jic_params=paj, collapse_day_quartiles=quartiles,
+        collapse_day_median_ci=median_ci, collapse_day_median_params=median_params,
         declared_by=shares(r.declarer, r.actors), triggers=shares(r.trigger, TRIGGERS),
         violations=violations, civilian_harm=float(r.harm.mean()),
         aid_trucks=float(r.aid_delivered.mean()), convoys=convoys,

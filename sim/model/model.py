@@ -38,6 +38,14 @@ TRIGGERS = (*CAUSES, "distrust")
 DISTRUST = len(CAUSES)
 
 
+def frame(scenario: Scenario, world: World | None = None) -> tuple:
+    """What the parameter sets of one model share: the world's structure (actors, regions,
+    camps), time and the de facto window; scenarios with equal frames can run side by
+    side on common random numbers."""
+    world = World.of(scenario) if world is None else world
+    return (world.structure(), scenario.time, scenario.outcomes.de_facto_window_days)
+
+
 class CeasefireModel(Model):
     """A truce between the parties of a scenario, with its guarantors and spoilers.
 
@@ -82,8 +90,7 @@ class CeasefireModel(Model):
         worlds = [World.of(s) for s in self.scenarios]
         self.world = worlds[0]
         for s, w in zip(self.scenarios[1:], worlds[1:], strict=True):
-            if w.structure() != self.world.structure() or s.time != self.base.time or \
-                    s.outcomes.de_facto_window_days != self.base.outcomes.de_facto_window_days:
+            if frame(s, w) != frame(self.base, self.world):
                 raise ValueError(f"parameter set {s.name!r} differs from {self.base.name!r} "
                                  "in its actors, regions, camps, time or de facto window: "
                                  "run it separately")

@@ -10,7 +10,8 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import numpy as np
 
-from sim.analysis.summary import Summary, kaplan_meier
+from sim.analysis.comparison import ROBUST_SHARE, Comparison, judged
+from sim.analysis.summary import Summary, kaplan_meier, survival_across_draws
 from sim.model.results import Results
 
 COLOURS = plt.rcParams["axes.prop_cycle"].by_key()["color"]
@@ -63,14 +64,21 @@ def save_figure(fig, path: Path) -> Path:
 
 
 def survival_curve(r: Results, path: Path) -> Path:
-    """Kaplan–Meier survival of the truce with its 95% band and the end of the truce phase."""
+    """Kaplan–Meier survival of the truce with its 95% sampling band, under a posterior a
+    lighter band across its draws (each draw's chance taken out), and the end of the truce
+    phase."""
     km = kaplan_meier(r.collapse_day, r.horizon_days)
     formal = kaplan_meier(np.where(r.formal_day >= 0, r.formal_day, np.nan).astype(float),
                           r.horizon_days)
+    across = survival_across_draws(r)
     fig, ax = plt.subplots(figsize=(8, 4.5))
-    ax.fill_between(km.days, km.lower, km.upper, step="post", alpha=0.3,
-                    label="95% band (Greenwood)")
-    ax.step(km.days, km.survival, where="post", lw=2,
+    if across is not None:
+        ax.fill_between(across.days, across.lower, across.upper, step="post", alpha=0.15,
+                        color=COLOURS[0], lw=0, label="95% across the posterior of the "
+                        "constants (each draw's chance taken out)")
+    ax.fill_between(km.days, km.lower, km.upper, step="post", alpha=0.4, color=COLOURS[0],
+                    lw=0, label="95% sampling band (Greenwood)")
+    ax.step(km.days, km.survival, where="post", lw=2, color=COLOURS[0],
             label="truce holding (no formal or de facto collapse)")
     ax.step(formal.days, formal.survival, where="post", lw=1.5, ls="--", color="grey",
             label="not yet declared over")
@@ -80,7 +88,7 @@ def survival_curve(r: Results, path: Path) -> Path:
     ax.set(xlim=(0, r.horizon_days), ylim=(0, 1.02), xlabel="days since the truce began",
            ylabel="share of replications still holding",
            title=f"{r.scenario_name}: survival of the truce ({r.replications} replications)")
-    ax.legend(loc="lower left")
+    ax.legend(loc="lower left", fontsize=8)
     return save_figure(fig, path)
 
 
@@ -180,6 +188,59 @@ def fronts_by_day(r: Results, path: Path) -> Path:
     ax.set(xlim=(1, days[-1]), ylim=(0, 1), xlabel="day since the truce began",
            ylabel="share of fronts", title=f"{r.scenario_name}: the fronts, day by day")
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
+    return save_figure(fig, path)
+
+
+def comparison_forest(comparisons: list[Comparison], s: Summary, path: Path) -> Path:
+    """Each counterfactual's paired difference from the scenario, in survival at the truce's
+    duration and in the median collapse day: the estimate, its sampling interval (dark)
+    and its interval across the posterior (light); robust conclusions filled."""
+    from matplotlib.lines import Line2D
+    posterior = judged(comparisons)
+    ys = np.arange(len(comparisons))[::-1]
+    fig = plt.figure(figsize=(11, 2.2 + 0.55 * len(comparisons)))
+    grid = fig.add_gridspec(2, 2, width_ratios=[3, 2],
+                            height_ratios=[0.6 + 0.55 * len(comparisons), 0.8])
+    axes = [fig.add_subplot(grid[0, 0])]
+    axes.append(fig.add_subplot(grid[0, 1], sharey=axes[0]))
+    axes[1].tick_params(labelleft=False)
+    outcomes = ((f"survival at day {s.duration_days:g}\ndifference, percentage points", 100,
+                 "survival"),
+                ("median collapse day of the truces that collapse\ndifference, days", 1,
+                 "median_collapse_day"))
+    for ax, (label, scale, outcome) in zip(axes, outcomes, strict=True):
+        for y, c in zip(ys, comparisons, strict=True):
+            e = getattr(c, outcome)
+            if e is None:
+                continue
+            if e.parameters is not None:
+                ax.hlines(y, *(scale * np.array(e.parameters)), lw=9, color=COLOURS[0],
+                          alpha=0.25)
+            ax.hlines(y, *(scale * np.array(e.sampling)), lw=2.5, color=COLOURS[0])
+            marked = e.robust if posterior else e.clear
+            ax.plot(scale * e.difference, y, "o", ms=8, color=COLOURS[0],
+                    mfc=COLOURS[0] if marked else "white")
+        ax.axvline(0, color="k", lw=1)
+        ax.set_xlabel(label, fontsize=9)
+        ax.grid(axis="x", alpha=0.3)
+    axes[0].set_yticks(ys, [f"{c.name}\n({Path(c.file).name})" for c in comparisons],
+                       fontsize=8)
+    axes[0].set_ylim(-0.7, len(comparisons) - 0.3)
+    handles = [Line2D([], [], color=COLOURS[0], lw=2.5, label="95% sampling interval (paired)")]
+    if posterior:
+        handles.append(Line2D([], [], color=COLOURS[0], lw=9, alpha=0.25,
+                              label="95% across the posterior (each draw's chance taken out)"))
+    filled = (f"robust: beyond chance, same direction in at least {ROBUST_SHARE:.0%} of draws"
+              if posterior
+              else "beyond chance (parameter uncertainty not included)")
+    handles += [Line2D([], [], marker="o", ls="", color=COLOURS[0], label=filled),
+                Line2D([], [], marker="o", ls="", color=COLOURS[0], mfc="white",
+                       label="not robust" if posterior else "within chance")]
+    key = fig.add_subplot(grid[1, :])
+    key.axis("off")
+    key.legend(handles=handles, loc="center", ncol=2, fontsize=8, frameon=False)
+    fig.suptitle(f"{s.scenario}: which changes to the deal would have helped\n(each against "
+                 f"the scenario, {s.replications} replications each, paired)", fontsize=10)
     return save_figure(fig, path)
 
 

@@ -19,6 +19,7 @@ import time
 from pathlib import Path
 
 from sim.scenario.loading import ScenarioError, load_scenario, parse_value
+from sim.scenario.schema import Scenario
 from sim.scenario.sweep import is_sweep_file, load_sweep
 from sim.scenario.parameters import parameter_table
 from sim.run import limits
@@ -81,6 +82,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--point", action="store_true",
                    help="run at the posterior median instead: faster, no parameter "
                         "uncertainty in the answer")
+    compare = p.add_mutually_exclusive_group()
+    compare.add_argument("--compare", nargs="+", action="extend", default=[], type=Path,
+                         metavar="FILE",
+                         help="also compare these scenario files with the scenario. By "
+                              "default every file in the 'counterfactuals/' folder beside "
+                              "the scenario whose 'extends:' is the scenario file is compared "
+                              "(for scenarios/kerry_lavrov.yaml, the six in "
+                              "scenarios/counterfactuals/); all run side by side with it "
+                              "(same replications, seed and posterior draws: paired), and "
+                              "--set applies to them too except where a file sets the value "
+                              "itself")
+    compare.add_argument("--no-compare", action="store_true",
+                         help="run the scenario alone, without its counterfactuals")
     p.add_argument("--describe", action="store_true",
                    help="list every scenario parameter with its unit, range and default")
     sweep = p.add_argument_group("sweeps (a file with a 'sweep:' section)")
@@ -159,24 +173,34 @@ def main(argv: list[str] | None = None) -> int:
 def _main(args, argv) -> int:
     overrides = _parse_overrides(args.overrides)
     if is_sweep_file(args.scenario):
+        if args.compare or args.no_compare:
+            raise ScenarioError(args.scenario, "--compare/--no-compare", "comparisons are for "
+                                "scenario files; a sweep compares its own points")
         return _sweep(args, overrides, argv)
     if args.workers or args.scheduler or args.dask_local:
         raise ScenarioError(args.scenario, "--workers/--scheduler/--dask-local",
                             "executors are for sweep files (with a 'sweep:' section)")
     scenario = load_scenario(args.scenario, overrides)
+    compared = _compared(args, overrides)
     args.replications = args.replications or DEFAULT_REPLICATIONS
     posterior, source = _posterior(args)
     if posterior is not None and args.point:
-        scenario, posterior = posterior.at_median(scenario), None
+        scenario = posterior.at_median(scenario)
+        compared = [(file, posterior.at_median(sc)) for file, sc in compared]
+        posterior = None
 
     resolved = scenario.model_dump(mode="json")
-    fingerprint = hashlib.sha256(json.dumps(
-        [resolved, args.seed, args.replications, source], sort_keys=True).encode()
-    ).hexdigest()[:8]
+    identity = [resolved, args.seed, args.replications, source]
+    if compared:   # a run without comparisons keeps the folder name it always had
+        identity.append([[str(f), sc.model_dump(mode="json")] for f, sc in compared])
+    fingerprint = hashlib.sha256(json.dumps(identity, sort_keys=True).encode()
+                                 ).hexdigest()[:8]
     out = args.out or Path("output") / f"{Path(args.scenario).stem}-{fingerprint}"
-    estimate = limits.estimate(scenario, args.replications)
+    worlds = args.replications * (1 + len(compared))   # every scenario's replications
+    estimate = limits.estimate(scenario, worlds)
     limits.check(estimate, args.scenario, max_hours=args.max_hours)   # before any import
-    estimate = limits.refined(scenario, args.replications)
+    _check_comparable(args.scenario, scenario, compared)
+    estimate = limits.refined(scenario, worlds)
     limits.check(estimate, args.scenario, max_hours=args.max_hours)
     prepare(out)
     limits.check_disk(estimate, out)
@@ -187,7 +211,32 @@ def _main(args, argv) -> int:
         staging = Staging(out)
         with staging as stage:
             return _run_main(args, argv, scenario, resolved, overrides, fingerprint, out,
-                             stage, staging, posterior, source)
+                             stage, staging, posterior, source, compared)
+
+
+def _compared(args, overrides: dict) -> list[tuple[Path, Scenario]]:
+    """The files compared with the scenario, each once: its counterfactuals (unless
+    --no-compare), then those given by --compare; loaded with the command line's overrides
+    beneath their own settings."""
+    from sim.scenario.counterfactuals import counterfactuals_of, load_counterfactual
+    files = ([] if args.no_compare else counterfactuals_of(args.scenario)) + args.compare
+    unique: dict[Path, Path] = {}
+    for file in files:
+        unique.setdefault(file.resolve(), file)
+    return [(file, load_counterfactual(file, overrides)) for file in unique.values()]
+
+
+def _check_comparable(base_file, scenario: Scenario, compared: list[tuple[Path, Scenario]]
+                      ) -> None:
+    """A compared file that cannot run side by side with the scenario is one line naming it."""
+    from sim.model.model import frame
+    base = frame(scenario)
+    for file, other in compared:
+        if frame(other) != base:
+            raise ScenarioError(file, "", (
+                f"cannot be compared with {base_file}: it does not share its actors, "
+                "regions, camps, time or de facto window (a counterfactual changes the "
+                "terms of the deal, not the conflict)"))
 
 
 def _posterior(args):
@@ -204,23 +253,34 @@ def _posterior(args):
 
 
 def _run_main(args, argv, scenario, resolved, overrides, fingerprint, out: Path,
-              stage: Path, staging: Staging, posterior, source: dict) -> int:
-    """Simulate, then write everything into ``stage`` and move it to ``out`` at the end."""
+              stage: Path, staging: Staging, posterior, source: dict, compared: list) -> int:
+    """Simulate the scenario and those compared with it side by side, then write
+    everything into ``stage`` and move it to ``out`` at the end."""
     # The model's stack (Mesa, numpy, pandas) loads only once the input is known good,
     # so bad input is refused at once.
+    from sim.analysis.comparison import compare, comparison_table
     from sim.analysis.summary import summarize
-    from sim.run.experiment import run_scenario
+    from sim.run.experiment import run_compared
 
     started = time.perf_counter()
-    with _progress(args.replications, args.quiet, 5000) as advance:
-        results = run_scenario(scenario, args.replications, args.seed, progress=advance,
-                               posterior=posterior)
+    with _progress(args.replications * (1 + len(compared)), args.quiet, 5000) as advance:
+        results, *others = run_compared([scenario, *(sc for _, sc in compared)],
+                                        args.replications, args.seed, progress=advance,
+                                        posterior=posterior)
     elapsed = time.perf_counter() - started
     summary = summarize(results)
+    comparisons = compare(results, [(r, sc.name, file)
+                                    for r, (file, sc) in zip(others, compared, strict=True)])
 
     command = "python run.py " + " ".join(argv if argv is not None else sys.argv[1:])
     try:
-        tables = _write_tables(results, stage)
+        frames = {"replications": results.replication_table(),
+                  "daily": results.daily_table()}
+        if results.draw is not None:
+            frames["draws"] = _draw_table(results, posterior)
+        if comparisons:
+            frames["comparison"] = comparison_table(comparisons)
+        tables = _write_tables(frames, stage)
         manifest = {
             "kind": "scenario", "scenario_file": str(args.scenario), "overrides": overrides,
             "seed": args.seed, "replications": args.replications, "block_size": BLOCK,
@@ -228,31 +288,62 @@ def _run_main(args, argv, scenario, resolved, overrides, fingerprint, out: Path,
             "versions": package_versions(), "scenario": resolved,
             "constants": source | ({"draws_used": posterior.used(args.replications)}
                                    if posterior is not None else {}),
+            "compared": [{"file": str(file), "name": sc.name} for file, sc in compared],
         }
         (stage / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
         charts = {}
         if not args.no_charts:
             import matplotlib   # matplotlib only when charts are wanted; files, not windows
             matplotlib.use("Agg")
-            from sim.present.charts import all_charts
+            from sim.present.charts import all_charts, comparison_forest
             charts = all_charts(results, summary, stage)
+            if comparisons:
+                charts["Changes to the deal against this scenario"] = comparison_forest(
+                    comparisons, summary, stage / "comparison.png")
+        from sim.present.comparison_report import comparison_lines
         from sim.present.report import summary_lines, write_markdown
-        report = write_markdown(summary, charts, tables, stage, command)
+        report = write_markdown(summary, charts, tables, stage, command,
+                                _constants(source, manifest["constants"]), comparisons)
         staging.commit()
     except OSError as exc:
         print(f"error: {out}: cannot write the results ({exc.strerror or exc}); nothing was "
               "written", file=sys.stderr)
         return EXIT_FAILED
 
-    print(f"{summary.scenario} — {args.replications} replications, seed {args.seed}, "
+    also = f" (and as many of each of {len(compared)} compared)" if compared else ""
+    print(f"{summary.scenario} — {args.replications} replications{also}, seed {args.seed}, "
           f"{elapsed:.1f} s")
     for line in summary_lines(summary):
         print(line)
+    if comparisons:
+        print()
+        for line in comparison_lines(comparisons, summary.duration_days):
+            print(line)
     formats = sorted({p.suffix.lstrip(".") for p in tables})
     names = sorted({p.stem for p in tables})
     print(f"Wrote {out}/ ({report.name}, {len(names)} tables in {' and '.join(formats)}, "
           f"{len(charts)} charts)")
     return 0
+
+
+def _constants(source: dict, constants: dict) -> str:
+    """Where the behavioural constants came from, in words (``summary.md``)."""
+    if "posterior" not in source:
+        return source["behaviour"]
+    if "draws_used" in constants:
+        return (f"a draw per replication of the posterior {source['posterior']} "
+                f"({constants['draws_used']} draws used)")
+    return f"the median of the posterior {source['posterior']}"
+
+
+def _draw_table(results, posterior):
+    """``draws``: each draw's outcomes (``sim.analysis.summary.draw_table``) and its
+    constants, so its outcomes can be set against them."""
+    from sim.analysis.summary import draw_table
+    table = draw_table(results)
+    for j, path in enumerate(posterior.paths):
+        table[path] = posterior.values[table["draw"], j]
+    return table
 
 
 def _sweep(args, overrides: dict, argv) -> int:
@@ -436,10 +527,10 @@ def _parse_overrides(items: list[str]) -> dict:
     return overrides
 
 
-def _write_tables(results, out: Path) -> list[Path]:
+def _write_tables(frames: dict, out: Path) -> list[Path]:
+    """Each table (by name) as CSV and Parquet."""
     written = []
-    for name, frame in (("replications", results.replication_table()),
-                        ("daily", results.daily_table())):
+    for name, frame in frames.items():
         for suffix in ("csv", "parquet"):
             path = out / f"{name}.{suffix}"
             if suffix == "csv":

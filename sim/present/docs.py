@@ -612,8 +612,11 @@ def odd_markdown(shared: Path = SHARED) -> str:
         "kind (formal or de facto), declarer and trigger (one of "
         + ", ".join(f"`{c}`" for c in TRIGGERS) + "), violations true and as each "
         "side perceived them, civilian harm, aid, beliefs, JIC activation; per scenario "
-        "the survival probability with a 95% interval and survival curves "
-        "(`sim.model.results`, `sim.analysis`).",
+        "the survival probability and median collapse day with a 95% sampling interval "
+        "and, under the posterior, a 95% interval across its draws (each draw's chance "
+        "taken out), and survival curves with both bands; against each counterfactual, "
+        "paired differences with both intervals and whether the conclusion is robust to "
+        "the constants (`sim.model.results`, `sim.analysis`).",
         "",
         "## 5. Initialization",
         "",

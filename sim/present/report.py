@@ -7,7 +7,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.analysis.summary import Summary
+from sim.analysis.comparison import Comparison
+from sim.analysis.summary import Interval, Summary
+from sim.analysis.uncertainty import RESAMPLES
+from sim.present.comparison_report import comparison_markdown
 
 if TYPE_CHECKING:
     from sim.scenario.global_designs import GlobalDesign
@@ -17,29 +20,56 @@ def _pct(x: float) -> str:
     return f"{100 * x:.1f}%"
 
 
+def _pct_range(interval: Interval) -> str:
+    return f"{100 * interval[0]:.1f}–{100 * interval[1]:.1f}%"
+
+
+def _day_range(interval: Interval) -> str:
+    return f"{round(interval[0], 1):g}–{round(interval[1], 1):g}"
+
+
+def intervals(sampling: Interval, params: Interval | None, shown=_pct_range) -> str:
+    """'sampling a–b; parameters c–d': a figure's two 95% intervals (the second only for
+    a run under the posterior)."""
+    text = f"sampling {shown(sampling)}"
+    if params is None:
+        return text
+    if params[1] > params[0]:
+        return f"{text}; parameters {shown(params)}"
+    return f"{text}; parameters: no spread beyond chance"
+
+
 def summary_lines(s: Summary) -> list[str]:
     """The summary as plain text lines (terminal and Markdown share them)."""
-    def ci(p: float, interval: tuple[float, float]) -> str:
-        return f"{_pct(p)} (95% CI {_pct(interval[0])}–{_pct(interval[1])})"
+    def both(p: float, sampling: Interval, params: Interval | None) -> str:
+        return f"{_pct(p)} ({intervals(sampling, params)})"
 
+    drawn = f" under {s.draws} posterior draws" if s.draws > 1 else ""
     lines = [
-        f"Truce survives its {s.duration_days:g} days: {ci(s.p_survive, s.p_survive_ci)}, "
-        f"{s.replications} replications",
+        f"Truce survives its {s.duration_days:g} days: "
+        f"{both(s.p_survive, s.p_survive_ci, s.p_survive_params)}, "
+        f"{s.replications} replications{drawn}",
         "  (survives: neither declared over nor back to war on the ground, de facto)",
+        "  (95% intervals. sampling: chance, from the replications; parameters: across the "
+        "posterior of the behavioural constants, each draw's chance taken out)"
+        if s.p_survive_params is not None else "  (95% sampling intervals only: parameter uncertainty, that of the behavioural "
+             "constants, is not included)",
     ]
     if s.horizon_days > s.duration_days:
         if s.horizon_days > 14:
-            lines.append(f"Survives 14 days: {ci(s.p_survive_14, s.p_survive_14_ci)}")
+            lines.append(f"Survives 14 days: "
+                         f"{both(s.p_survive_14, s.p_survive_14_ci, s.p_survive_14_params)}")
         lines.append(f"Survives {s.horizon_days:g} days: "
-                     f"{ci(s.p_survive_horizon, s.p_survive_horizon_ci)}")
+                     f"{both(s.p_survive_horizon, s.p_survive_horizon_ci, s.p_survive_horizon_params)}")
     lines.append(f"Declared over within {s.horizon_days:g} days: {_pct(s.p_formal)}; "
                  f"fell apart on the ground before any declaration: "
                  f"{_pct(s.p_de_facto_first)}")
-    lines.append(f"JIC activated: {ci(s.p_jic, s.p_jic_ci)}")
+    lines.append(f"JIC activated: {both(s.p_jic, s.p_jic_ci, s.p_jic_params)}")
     if s.collapse_day_quartiles:
         q1, med, q3 = s.collapse_day_quartiles
-        lines.append(f"Collapse day (first collapse, formal or de facto): median {med:.0f}, "
-                     f"quartiles {q1:.0f}–{q3:.0f}")
+        lines.append(f"Collapse day (first collapse, formal or de facto): median {med:g} ("
+                     f"{intervals(s.collapse_day_median_ci, s.collapse_day_median_params, _day_range)}"
+                     f"), quartiles {q1:g}–{q3:g}")
     if s.declared_by:
         lines.append("Declared over by: " + ", ".join(
             f"{a} {_pct(v)}" for a, v in s.declared_by.items()))
@@ -65,13 +95,41 @@ def summary_lines(s: Summary) -> list[str]:
     return lines
 
 
+def how_sure(s: Summary) -> str:
+    """What the intervals are, in words (``summary.md``)."""
+    sampling = (f"*Sampling* intervals (chance) are Wilson score intervals for shares and a "
+                f"percentile bootstrap of the replications ({RESAMPLES} resamples, fixed seed) "
+                "for the median collapse day, which is that of the truces that collapsed.")
+    if s.p_survive_params is None:
+        return ("All intervals are 95%. " + sampling + " Parameter uncertainty (that of the "
+                "behavioural constants) is not included: this run used one value of each.")
+    return ("All intervals are 95%. The estimates pool all replications over the "
+            f"{s.draws} posterior draws (the posterior predictive), and the sampling "
+            "intervals are theirs. " + sampling + " *Parameter* intervals span the "
+            "posterior of the behavioural constants: the 2.5–97.5% quantiles of the "
+            "draws' own estimates, each pulled toward the overall one by "
+            "sqrt(max(0, B − W) / B), where B is their variance and W the mean sampling "
+            "variance of one draw's estimate, so that the draws vary only as much as they "
+            "do beyond chance (method of moments; it assumes the draws' true values and "
+            "their noise are roughly normal, and leaves out draws in which no truce "
+            "collapsed when it takes the median collapse day). With "
+            f"{s.draws} draws the parameter intervals are themselves uncertain: the draws' "
+            f"variance is known to about ±{100 * np.sqrt(2 / (s.draws - 1)):.0f}%, so a "
+            "spread much smaller than a draw's chance is not told apart from it.")
+
+
 def write_markdown(s: Summary, charts: dict[str, Path], tables: list[Path], folder: Path,
-                   command: str) -> Path:
-    """``summary.md``: the numbers in words, links to the charts and tables."""
-    out = [f"# {s.scenario}", "", f"Command: `{command}`", "", "## Summary", ""]
+                   command: str, constants: str, comparisons: list[Comparison]) -> Path:
+    """``summary.md``: the numbers in words, how sure they are, which changes to the deal
+    would have helped, links to the charts and tables."""
+    out = [f"# {s.scenario}", "", f"Command: `{command}`", "",
+           f"Behavioural constants: {constants}.", "", "## Summary", ""]
     out += [f"- {line.strip()}" if not line.startswith("  ") else f"  - {line.strip()}"
             for line in summary_lines(s)]
-    out += ["", "## Charts", ""]
+    out += ["", how_sure(s), ""]
+    if comparisons:
+        out += comparison_markdown(comparisons, s.duration_days)
+    out += ["## Charts", ""]
     for title, path in charts.items():
         out += [f"### {title}", "", f"![{title}]({path.name})", ""]
     out += ["## Tables", ""]
