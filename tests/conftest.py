@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from sim.calibration.posterior import SHIPPED, load_posterior
 from sim.run.experiment import run_scenario
 from sim.scenario.loading import load_scenario
 from sim.model.results import Results
@@ -18,15 +19,19 @@ CONTRAST = SCENARIOS / "feb2016_cessation.yaml"
 
 
 @functools.lru_cache(maxsize=64)
-def _run(path: str, replications: int, seed: int, overrides: tuple, daily: bool) -> Results:
+def _run(path: str, replications: int, seed: int, overrides: tuple, daily: bool,
+         posterior: bool) -> Results:
     scenario = load_scenario(path, dict(overrides))
-    return run_scenario(scenario, replications, seed, record_daily=daily)
+    return run_scenario(scenario, replications, seed, record_daily=daily,
+                        posterior=load_posterior(SHIPPED) if posterior else None)
 
 
-def run(path: Path, replications: int, seed: int, daily: bool = False, **overrides) -> Results:
-    """Results of a scenario with dotted-path overrides (``a__b__c=v`` means ``a.b.c``)."""
+def run(path: Path, replications: int, seed: int, daily: bool = False,
+        posterior: bool = False, **overrides) -> Results:
+    """Results of a scenario with dotted-path overrides (``a__b__c=v`` means ``a.b.c``),
+    under the hand-set constants or, with ``posterior``, the shipped posterior's draws."""
     items = tuple(sorted((k.replace("__", "."), v) for k, v in overrides.items()))
-    return _run(str(path), replications, seed, items, daily)
+    return _run(str(path), replications, seed, items, daily, posterior)
 
 
 @pytest.fixture(scope="session")

@@ -116,6 +116,7 @@ class Calibration:
     fixed: dict[str, str]              # constants held at their defaults, and why
     search: SearchSpec
     fingerprint: str
+    default_why: str                   # the reason for priors by the default rule
 
 
 def _bounds(path: str) -> tuple[float, float, float]:
@@ -186,6 +187,7 @@ def load_calibration(path: str | Path) -> Calibration:
                        replications={k: t.replications for k, t in spec.truces.items()},
                        patterns=tuple(patterns), priors=tuple(priors),
                        fixed=dict(spec.priors.fixed), search=spec.search,
+                       default_why=spec.priors.default.why,
                        fingerprint=hashlib.sha256(text.encode()).hexdigest()[:16])
 
 

@@ -86,7 +86,9 @@ def write_report(cal: Calibration, posterior: Posterior, checks: dict[str, np.nd
     lines = [
         "# Calibration: the behavioural constants against two Syrian truces of 2016", "",
         f"Calibration file `{cal.path}` (fingerprint `{cal.fingerprint}`); "
-        f"{len(cal.priors)} constants estimated jointly by ABC-SMC (pyabc) against "
+        f"{len(cal.priors)} constants estimated jointly by approximate Bayesian computation "
+        f"(pyabc; {cal.search.generations} generation"
+        f"{'s, ABC-SMC' if cal.search.generations > 1 else ': rejection ABC'}) against "
         f"{len(cal.patterns)} patterns of {', '.join(cal.scenarios)} "
         f"({', '.join(f'{n} {k}' for k, n in cal.replications.items())} replications a "
         f"particle); {len(cal.fixed)} held fixed. "
@@ -109,6 +111,7 @@ def write_report(cal: Calibration, posterior: Posterior, checks: dict[str, np.nd
                      f"{r['median']:.3g} ({lo:.3g}–{hi:.3g}) | {r['within']:.0%} | "
                      f"{r['prior_within']:.0%} | {'yes' if r['fits'] else '**no**'} | "
                      f"{p.source} |")
+    default_why = cal.default_why
     lines += ["", "## Constants: prior and posterior", "",
               "*Narrowed*: the share of the prior's 90% width the data ruled out (0: the "
               "data say nothing of it; its uncertainty is carried into every answer all the "
@@ -120,11 +123,11 @@ def write_report(cal: Calibration, posterior: Posterior, checks: dict[str, np.nd
         lo, hi = r["interval"]
         lines.append(f"| `{_short(p.path)}` | {p.low:.3g}–{p.high:.3g} (default "
                      f"{p.default:g}) | {r['median']:.3g} ({lo:.3g}–{hi:.3g}) | "
-                     f"{r['narrowed']:.0%} | {p.why.split(':')[0] if len(p.why) > 120 else p.why} |")
+                     f"{r['narrowed']:.0%} | {'the default rule (below)' if p.why == default_why else p.why} |")
     lines += ["", f"Held fixed: " + "; ".join(f"`{_short(k)}`: {v}"
                                                for k, v in cal.fixed.items()), "",
-              "The default prior, for every constant not named above: "
-              + (cal.priors[1].why if len(cal.priors) > 1 else ""), "",
+              f"The default rule, for every constant without a prior of its own: {default_why}",
+              "",
               "## What the data cannot tell apart", "",
               f"Pairs of constants whose posterior rank correlation is at least "
               f"{STRONG_CORRELATION}: the patterns fix a combination of them, not each one. "
