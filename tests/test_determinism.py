@@ -26,6 +26,7 @@ from sim.model.results import Results
 from sim.model.streams import Streams, stream_seed
 from sim.run.chunks import block_size
 from sim.run.chunks import chunks as chunks_of
+from sim.calibration.posterior import SHIPPED, load_posterior
 from sim.run.experiment import run_batch, run_blocks, run_scenario
 from sim.run.seeding import BLOCK, block_seeds
 from sim.scenario.loading import load_scenario
@@ -129,7 +130,8 @@ def test_same_seed_gives_identical_files_across_processes(tmp_path):
         assert first == second, name
         assert len(first) > 1000
     # the files are the library's tables: same bytes as an in-process run
-    rep, daily = csv_bytes(run_scenario(load_scenario(SCENARIO), 300, 7))
+    rep, daily = csv_bytes(run_scenario(load_scenario(SCENARIO), 300, 7,
+                                        posterior=load_posterior(SHIPPED)))
     assert (outs[0] / "replications.csv").read_bytes() == rep
     assert (outs[0] / "daily.csv").read_bytes() == daily
 

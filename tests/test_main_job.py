@@ -19,7 +19,7 @@ from sim.scenario.counterfactuals import counterfactuals_of, load_counterfactual
 
 ROOT = Path(__file__).resolve().parents[1]
 OUTCOME_COLUMNS = (
-    "replication", "parameter_set", "block_seed", "index_in_block", "survived",
+    "replication", "posterior_draw", "block_seed", "index_in_block", "survived",
     "survived_to_horizon", "collapse_day", "collapse", "formal_collapse_day",
     "de_facto_collapse_day", "declared_by", "trigger", "jic_activated", "jic_start_day",
     "civilian_harm", "aid_trucks_delivered", "convoys_delivered", "convoys_blocked",
@@ -77,7 +77,9 @@ def test_writes_tables_in_csv_and_parquet_that_agree(reference_run):
     assert "violations_nusra" not in table                  # spoilers are not parties
     assert any(c.startswith("final_trust_") for c in table.columns)
     assert table["replication"].tolist() == list(range(400))
-    assert (table["parameter_set"] == 0).all()
+    # the main job runs each replication under a posterior draw, r mod the draws used
+    assert "parameter_set" not in table
+    assert (table["posterior_draw"] == table["replication"] % (400 // 20)).all()
     assert set(table["survived"]) <= {True, False}
     formal, de_facto = table["formal_collapse_day"], table["de_facto_collapse_day"]
     first = pd.concat([formal, de_facto], axis=1).min(axis=1)

@@ -151,7 +151,7 @@ class StackedSampler:
 class _StackedMixin:
     def __init__(self, simulator: PatternSimulator, batch: int, seed: int,
                  on_generation: Callable[[int, int], None] | None = None,
-                 log: Callable[[str], None] | None = None):
+                 log: Callable[[str], None] | None = None, store: Path | None = None):
         super().__init__()
         self.simulator = simulator
         self.batch_size = batch
@@ -160,6 +160,7 @@ class _StackedMixin:
         self.rounds = 0
         self.on_generation = on_generation
         self.log = log
+        self.store = store
 
     def model(self, pars) -> dict:
         return self.current.model(pars)
@@ -170,9 +171,26 @@ class _StackedMixin:
         values = self.simulator.constants(
             np.array([[r[_key(p)] for p in self.simulator.active] for r in rows]), seed)
         self.rounds += 1
-        stats = self.simulator(values, seed)
+        stats = self._stored(values, seed)
         names = [p.name for p in self.simulator.cal.patterns]
         return [dict(zip(names, row, strict=True)) for row in stats]
+
+    def _stored(self, values: np.ndarray, seed: int) -> np.ndarray:
+        """The batch's statistics: from the store if this very batch (same constants, same
+        seed) ran before an interruption, else simulated and stored at once; so an
+        interrupted generation resumes where it stopped, with the same result."""
+        if self.store is None:
+            return self.simulator(values, seed)
+        path = self.store / f"{seed:020d}.npz"
+        if path.exists():
+            saved = np.load(path)
+            if np.array_equal(saved["values"], values):
+                return saved["stats"]
+        stats = self.simulator(values, seed)
+        partial = path.with_suffix(".partial.npz")
+        np.savez(partial, values=values, stats=stats)
+        partial.replace(path)
+        return stats
 
     def _round(self, simulate_one) -> list:
         batch = self.current = _Batch(self.batch_size, self._simulate)
@@ -281,7 +299,10 @@ def calibrate(cal: Calibration, database: Path, executor, workers: int,
         log(f"generation {t}: {evaluations} particles simulated "
             f"({simulator.runs} in all, {time.perf_counter() - started:.0f} s)")
 
-    sampler = StackedSampler(simulator, s.batch, s.seed, on_generation=progress, log=log)
+    store = database.with_suffix(".batches")
+    store.mkdir(exist_ok=True)
+    sampler = StackedSampler(simulator, s.batch, s.seed, on_generation=progress, log=log,
+                             store=store)
     prior = pyabc.Distribution(**{_key(p): pyabc.RV("logistic", 0, 1) for p in active})
     names = [p.name for p in cal.patterns]
 

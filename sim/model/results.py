@@ -258,8 +258,9 @@ class Results:
         triggers = np.array(TRIGGERS + ("",), dtype=object)
         table = {
             "replication": self.replication,
-            "parameter_set": self.parameter_set,
-            **({"posterior_draw": self.draw} if self.draw is not None else {}),
+            # under a posterior, a replication's parameter set is its draw
+            **({"posterior_draw": self.draw} if self.draw is not None
+               else {"parameter_set": self.parameter_set}),
             "block_seed": self.seeds,
             "index_in_block": self.replication % self.block_size,
             "survived": self.survived,
