@@ -59,22 +59,29 @@ def constants() -> list[tuple[str, float, float | None, float | None]]:
     return out
 
 
-def probe(path: str, replications: int, seed: int) -> list[Probe]:
+def probe(path: str, replications: int, seed: int,
+          centre: dict[str, float] | None = None) -> list[Probe]:
+    """Each constant at x0.5 ... x1.5 of its value at ``centre`` (the posterior median;
+    its declared default where ``centre`` gives none), the others held at ``centre``."""
     from sim.run.experiment import run_blocks
     from sim.run.seeding import block_seeds
+    centre = centre or {}
     out = []
-    for name, value, lo, hi in constants():
+    for name, default, lo, hi in constants():
+        value = centre.get(name, default)
         values = tuple(float(np.clip(value * f, lo if lo is not None else -np.inf,
                                      hi if hi is not None else np.inf)) for f in FACTORS)
-        variants = [load_scenario(path, {name: v}) for v in values]
+        variants = [load_scenario(path, centre | {name: v}) for v in values]
         r = run_blocks(variants, block_seeds(seed, replications), record_daily=False)
         survived = r.survived.reshape(len(values), -1).mean(1)
         out.append(Probe(name, value, values, tuple(float(s) for s in survived)))
     return out
 
 
-def markdown(probes: list[Probe], scenario: str, replications: int, seed: int) -> str:
+def markdown(probes: list[Probe], scenario: str, replications: int, seed: int,
+             centre: str) -> str:
     lines = [f"# One-at-a-time probes of the behavioural constants: {scenario}", "",
+             f"Around {centre}. "
              f"{replications} replications per value, seed {seed}; every value of one constant "
              "runs in one model with the same random numbers. Survival = neither formal nor "
              "de facto collapse within the truce's duration.", "",
@@ -97,8 +104,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("-s", "--seed", type=int, default=20160912)
     ap.add_argument("--out", type=Path, default=None, help="write the table to this file")
     args = ap.parse_args(argv)
-    probes = probe(args.scenario, args.replications, args.seed)
-    text = markdown(probes, load_scenario(args.scenario).name, args.replications, args.seed)
+    from sim.calibration.posterior import SHIPPED, load_posterior
+    centre = load_posterior(SHIPPED).median() if SHIPPED.exists() else {}
+    probes = probe(args.scenario, args.replications, args.seed, centre)
+    text = markdown(probes, load_scenario(args.scenario).name, args.replications, args.seed,
+                    "the posterior median of calibration/posterior.csv" if centre
+                    else "the declared defaults (no posterior)")
     if args.out:
         args.out.write_text(text, encoding="utf-8")
     sys.stdout.write(text)
