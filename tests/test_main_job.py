@@ -259,9 +259,9 @@ def test_under_a_posterior_every_answer_has_both_intervals(tmp_path, capsys, pos
     assert "; parameters " in summary and "method of moments" in summary
     # every shipped counterfactual compared, in words, in the terminal and in a table
     assert "## Which changes to the deal would have helped" in summary
-    assert "**In short.** Robust helps:" in summary
+    assert "**In short.** Robust helps, largest first:" in summary
     assert "a robust conclusion" in summary
-    assert "Changes to the deal: survival at day 7" in stdout and "Robust helps:" in stdout
+    assert "Changes to the deal: survival at day 7" in stdout and "Robust helps, largest first:" in stdout
     table = pd.read_csv(out / "comparison.csv")
     assert tuple(Path(f).name for f in table["file"]) == SHIPPED_COUNTERFACTUALS
     penalties = table.set_index(table["file"].map(lambda f: Path(f).name)).loc[

@@ -89,16 +89,20 @@ def comparison_sentence(c: Comparison, duration_days: float) -> str:
 
 
 def in_short(comparisons: list[Comparison], name=lambda c: c.name) -> list[str]:
-    """The verdict: which changes help, which harm, which are not settled."""
+    """The verdict: which changes help, which harm, which are not settled (largest change
+    first, with its size in survival at the truce's end)."""
     def names(*verdicts: str) -> str:
-        return ", ".join(name(c) for c in comparisons if verdict(c.survival) in verdicts) \
-            or "none"
+        chosen = sorted((c for c in comparisons if verdict(c.survival) in verdicts),
+                        key=lambda c: -abs(c.survival.difference))
+        return ", ".join(f"{name(c)} ({_points(c.survival.difference)} points)"
+                         for c in chosen) or "none"
 
     if not judged(comparisons):
         return [f"Helps beyond chance: {names('helps')}.",
                 f"Harms beyond chance: {names('harms')}.",
                 f"Within chance: {names('within chance', 'no difference')}."]
-    return [f"Robust helps: {names('robust help')}.", f"Robust harms: {names('robust harm')}.",
+    return [f"Robust helps, largest first: {names('robust help')}.",
+            f"Robust harms: {names('robust harm')}.",
             f"Not robust: {names('uncertain', 'within chance', 'no difference')}."]
 
 
