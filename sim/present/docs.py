@@ -643,7 +643,12 @@ def odd_markdown(shared: Path = SHARED) -> str:
         "## 6. Input data",
         "",
         "None: the model uses no time series. A scenario file states the facts and terms "
-        "(actors, regions, the deal, the precedent), with sources in its comments.",
+        "(actors, regions, the deal, the precedent), with sources in its comments. The "
+        "shared behavioural constants come from the calibration's posterior sample "
+        "(`calibration/posterior.csv`, estimated by ABC against the patterns of section 1 "
+        "in both historical truces; `calibration/report/calibration.md`): a run draws "
+        "each replication's constants from it (draw r mod D); the defaults listed below "
+        "are the centres of their priors.",
         "",
         "## 7. Submodels",
         "",
