@@ -63,6 +63,7 @@ def test_a_constant_the_scenario_sets_itself_keeps_its_value():
     ("behaviour.party.noise,behaviour.party.noise\n1,1\n", "header"),
     ("behaviour.party.noise\n", "rows"),
     ("behaviour.party.noise\nnan\n", "behaviour.party.noise"),
+    ("behaviour.party.noise,behaviour.party.gain\n1,1\n1\n", "line 3"),
 ])
 def test_a_bad_posterior_file_names_the_file_and_the_field(tmp_path, text, field):
     path = tmp_path / "posterior.csv"
@@ -90,6 +91,11 @@ def test_the_shipped_posterior_is_valid_and_covers_the_estimated_constants():
       "    behaviour.beliefs.prior:\n      uniform: [0.2, 1.8]"), "uniform"),
     (("tolerance: 0.15\n", "tolerance: -1\n"), "tolerance"),
     (("  fixed:\n", "  fixed:\n    behaviour.party.nothing: no\n"), "behaviour.party.nothing"),
+    (("  fixed:\n", "  fixed:\n    behaviour.beliefs.prior: both\n"), "behaviour.beliefs.prior"),
+    (("args: {actor: government}", "args: {actor: govt}"), "patterns[4].args"),
+    (("args: {day: 14}", "args: {day: 0}"), "patterns[0].args"),
+    (("args: {triggers: [accident, spoiler]}", "args: {triggers: [accident, ghost]}"),
+     "patterns[8].args"),
 ])
 def test_a_bad_calibration_file_is_one_line_and_exit_2(tmp_path, capsys, edit, field):
     text = TINY.read_text().replace("../../scenarios/", str(ROOT / "scenarios") + "/")

@@ -5,19 +5,23 @@ pyabc proposes one particle at a time (``simulate_one``: draw parameters,
 simulate, accept or not). :class:`StackedSampler` runs ``batch`` of those calls
 in threads that take turns: each draws its parameters in order and waits at the
 model; when the batch is complete the :class:`PatternSimulator` runs all of its
-parameter sets stacked in one model per truce (common random numbers within the
-batch, a fresh seed per batch), and the threads then finish in order. The random
-draws happen in the same order as on one thread, and every generation reseeds
-numpy's global generator (pyabc's) from the calibration seed and the
-generation, so a calibration is reproducible and resumes to the same result.
+parameter sets stacked on the replication axis, one model per truce and worker
+(common random numbers within the batch, a fresh seed per batch: each accepted
+particle is a draw from the ABC posterior, but particles of one batch share
+their chance, so the sample holds somewhat less independent information than
+its size), and the threads then finish in order. The random draws happen in the
+same order as on one thread, and every generation reseeds numpy's global
+generator (pyabc's) from the calibration seed and the generation; every batch's
+statistics are stored as it finishes. So a calibration is reproducible, and one
+interrupted within its generation resumes to the same result.
 
 The distance between a simulation and history is the root of the summed squared
 misfits of the patterns, each in units of its tolerance. The first generation
 accepts prior draws within the ``acceptance`` quantile of the screening
 sample's distances: with one generation, that is rejection ABC (equal weights).
 Later generations (ABC-SMC) reweight by importance, which in the twenty-odd
-dimensions searched here leaves few effective particles (measured: 5 of 400
-after one step), so the shipped file runs one.
+dimensions searched here leaves few effective particles (in a trial run: an
+effective sample of 5 of 400 after one step), so the shipped file runs one.
 """
 
 from __future__ import annotations
@@ -32,10 +36,12 @@ from threadpoolctl import threadpool_limits
 
 from sim.calibration.posterior import Posterior, with_behaviour
 from sim.calibration.spec import Calibration
-from sim.run.experiment import run_blocks
+from sim.scenario.loading import ScenarioError
+from sim.run.experiment import MAX_WORLDS, run_blocks
 
-#: A pattern a simulation could not compute (no declaration to count the declarer of)
-#: counts as this many tolerances away.
+#: A pattern a simulation could not compute (no declaration to count the declarer or
+#: trigger of, no collapse to classify, no violence to climb from) counts as this many
+#: tolerances away.
 MISSING_MISFIT = 5.0
 
 
@@ -46,15 +52,26 @@ def _key(path: str) -> str:
 
 def simulate_truce(task: tuple) -> tuple[int, str, np.ndarray]:
     """Statistics of one truce's patterns for rows of parameter values (module-level:
-    it runs in worker processes). Returns (first row, truce, (rows, patterns))."""
-    first, truce, scenario, paths, values, patterns, replications, seed = task
-    variants = [with_behaviour(scenario, dict(zip(paths, row, strict=True)))
-                for row in values]
-    with threadpool_limits(1):
-        r = run_blocks(variants, [(0, replications, seed)], record_daily=False)
-    stats = np.array([[p.of(r.rows(r.parameter_set == b)) for p in patterns]
-                      for b in range(len(variants))])
-    return first, truce, stats
+    it runs in worker processes), at most ``MAX_WORLDS`` worlds a model. With a seed per
+    row, each row runs on random numbers of its own; with one seed, the rows share
+    them. Returns (first row, truce, (rows, patterns))."""
+    first, truce, scenario, paths, values, patterns, replications, seeds = task
+    per_model = max(1, MAX_WORLDS // replications)
+    stats = []
+    for start in range(0, len(values), per_model):
+        rows = values[start:start + per_model]
+        variants = [with_behaviour(scenario, dict(zip(paths, row, strict=True)))
+                    for row in rows]
+        if np.ndim(seeds):           # a block of its own for each row
+            blocks = [(0, replications, int(sd)) for sd in seeds[start:start + len(rows)]]
+            layout = np.repeat(np.arange(len(rows)), replications)[None, :]
+        else:                        # one block, shared
+            blocks, layout = [(0, replications, int(seeds))], None
+        with threadpool_limits(1):
+            r = run_blocks(variants, blocks, record_daily=False, layout=layout)
+        stats += [[p.of(r.rows(r.parameter_set == b)) for p in patterns]
+                  for b in range(len(variants))]
+    return first, truce, np.array(stats)
 
 
 class PatternSimulator:
@@ -86,15 +103,20 @@ class PatternSimulator:
         values[:, self._where] = low + (high - low) / (1.0 + np.exp(-u))
         return values
 
-    def __call__(self, values: np.ndarray, seed: int) -> np.ndarray:
-        """(rows, patterns) statistics for (rows, constants) values, in pattern order."""
+    def __call__(self, values: np.ndarray, seed: int, independent: bool = False
+                 ) -> np.ndarray:
+        """(rows, patterns) statistics for (rows, constants) values, in pattern order: the
+        rows share their random numbers, or, ``independent``, each has its own."""
         cal = self.cal
+        seeds = np.random.SeedSequence(seed).generate_state(len(values), np.uint32) \
+            if independent else seed
         out = np.full((len(values), len(cal.patterns)), np.nan)
         columns = {t: [i for i, p in enumerate(cal.patterns) if p.truce == t]
                    for t in cal.scenarios}
         per_task = -(-len(values) // self.workers)
         tasks = [(s, t, cal.scenarios[t], self.paths, values[s:s + per_task],
-                  [cal.patterns[i] for i in columns[t]], cal.replications[t], seed)
+                  [cal.patterns[i] for i in columns[t]], cal.replications[t],
+                  seeds[s:s + per_task] if independent else seeds)
                  for t in cal.scenarios if columns[t]
                  for s in range(0, len(values), per_task)]
         for first, truce, stats in self.executor.imap_unordered(simulate_truce, tasks):
@@ -137,21 +159,23 @@ class _Batch:
         return self.out[i]
 
 
-class StackedSampler:
-    """A pyabc sampler whose proposals are simulated ``batch`` at a time (see module)."""
+def stacked_sampler(*args, **kwargs):
+    """A pyabc sampler whose proposals are simulated ``batch`` at a time (see module);
+    built on call, since pyabc is an optional extra."""
+    from pyabc.sampler import Sampler
 
-    def __new__(cls, *args, **kwargs):
-        from pyabc.sampler import Sampler   # pyabc is an optional extra
-
-        class _Stacked(_StackedMixin, Sampler):
-            pass
-        return _Stacked(*args, **kwargs)
+    class StackedSampler(_Stacked, Sampler):
+        pass
+    return StackedSampler(*args, **kwargs)
 
 
-class _StackedMixin:
+class _Stacked:
+    """What :func:`stacked_sampler` adds to pyabc's ``Sampler``."""
+
     def __init__(self, simulator: PatternSimulator, batch: int, seed: int,
                  on_generation: Callable[[int, int], None] | None = None,
-                 log: Callable[[str], None] | None = None, store: Path | None = None):
+                 log: Callable[[str], None] | None = None, store: Path | None = None,
+                 budget: float = np.inf):
         super().__init__()
         self.simulator = simulator
         self.batch_size = batch
@@ -161,6 +185,8 @@ class _StackedMixin:
         self.on_generation = on_generation
         self.log = log
         self.store = store
+        self.budget = budget       # simulations left for the whole search
+        self._t = 0
 
     def model(self, pars) -> dict:
         return self.current.model(pars)
@@ -202,11 +228,13 @@ class _StackedMixin:
             batch.local.slot = i
             try:
                 particles[i] = simulate_one()
+                if batch.out[i] is None:            # returned without running the model
+                    raise RuntimeError("a proposal returned without simulating")
             except BaseException as exc:    # noqa: BLE001 - re-raised in the caller
                 failures.append(exc)
-                batch.turn[i + 1].set()
                 batch.barrier.abort()
             finally:
+                batch.turn[i + 1].set()
                 batch.done[i].set()
 
         threads = [threading.Thread(target=work, args=(i,), daemon=True)
@@ -226,7 +254,8 @@ class _StackedMixin:
         np.random.seed(np.random.SeedSequence([self.seed, t + 1]).generate_state(1)[0])
         sample = self._create_empty_sample()
         evaluations = 0
-        while sample.n_accepted < n and evaluations < max_eval:
+        limit = min(max_eval, self.budget)
+        while sample.n_accepted < n and evaluations < limit:
             for particle in self._round(simulate_one):
                 sample.append(particle)
                 evaluations += 1
@@ -236,6 +265,7 @@ class _StackedMixin:
                 self.log(f"  {sample.n_accepted} of {n} accepted after {evaluations} "
                          "simulations")
         self.nr_evaluations_ = evaluations
+        self.budget -= self.rounds * self.batch_size      # simulated, used or not
         if sample.n_accepted < n:
             sample.ok = False
         if self.on_generation:
@@ -243,11 +273,13 @@ class _StackedMixin:
         return sample
 
 
-def _spearman(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """Rank correlations of each column of ``x`` with each column of ``y`` (a statistic a
-    simulation could not compute takes its column's median)."""
+def rank_correlation(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Spearman correlations of each column of ``x`` with each column of ``y``: ties share
+    their average rank (many statistics tie: shares of few replications), and a
+    statistic a simulation could not compute takes its column's median."""
+    from scipy.stats import rankdata
     y = np.where(np.isnan(y), np.nanmedian(y, axis=0), y)
-    rx, ry = (np.argsort(np.argsort(a, axis=0), axis=0).astype(float) for a in (x, y))
+    rx, ry = (rankdata(a, axis=0) for a in (x, y))
     rx, ry = ((r - r.mean(0)) / np.maximum(r.std(0), 1e-12) for r in (rx, ry))
     return rx.T @ ry / len(x)
 
@@ -265,8 +297,10 @@ def screen(cal: Calibration, simulator: PatternSimulator, cache: Path,
         seed = int(np.random.SeedSequence([cal.search.seed, 0]).generate_state(1)[0])
         values = prior_sample(cal, s.particles, seed)
         stats = simulator(values, seed)
-        np.savez(cache, values=values, stats=stats)
-    rho = _spearman(values, stats)
+        partial = cache.with_suffix(".partial.npz")
+        np.savez(partial, values=values, stats=stats)
+        partial.replace(cache)                      # whole or not at all
+    rho = rank_correlation(values, stats)
     rows = []
     for j, p in enumerate(cal.priors):
         k = int(np.nanargmax(np.abs(rho[j])))
@@ -301,8 +335,8 @@ def calibrate(cal: Calibration, database: Path, executor, workers: int,
 
     store = database.with_suffix(".batches")
     store.mkdir(exist_ok=True)
-    sampler = StackedSampler(simulator, s.batch, s.seed, on_generation=progress, log=log,
-                             store=store)
+    sampler = stacked_sampler(simulator, s.batch, s.seed, on_generation=progress, log=log,
+                              store=store)
     prior = pyabc.Distribution(**{_key(p): pyabc.RV("logistic", 0, 1) for p in active})
     names = [p.name for p in cal.patterns]
 
@@ -314,18 +348,27 @@ def calibrate(cal: Calibration, database: Path, executor, workers: int,
                        sampler=sampler,
                        eps=pyabc.QuantileEpsilon(initial_epsilon=first, alpha=0.5))
     url = f"sqlite:///{database}"
+    ended = database.with_suffix(".ended")     # the search stopped by its own rules
     if database.exists():
         history = abc.load(url, 1)
         done = history.max_t + 1
-        log(f"resuming after generation {history.max_t} ({database})")
+        if done:
+            log(f"resuming after generation {history.max_t} ({database})")
     else:
+        ended.unlink(missing_ok=True)          # it belonged to a database now gone
         abc.new(url, {p.name: p.target for p in cal.patterns})
         done = 0
-    left = s.simulations - (abc.history.total_nr_simulations if done else 0)
-    if done < s.generations and left > 0:
-        abc.run(max_nr_populations=s.generations - done, max_total_nr_simulations=left,
-                min_acceptance_rate=s.min_acceptance)
+    if not ended.exists() and done < s.generations:
+        # the budget counts every simulation of the search, all generations together
+        sampler.budget = s.simulations - (abc.history.total_nr_simulations if done else 0)
+        abc.run(max_nr_populations=s.generations - done,
+                max_total_nr_simulations=s.simulations, min_acceptance_rate=s.min_acceptance)
+        ended.touch()
     history = abc.history
+    if history.max_t < 0:
+        raise ScenarioError(cal.path, "search", f"{s.population} particles within "
+                            f"{s.simulations} simulations: the first generation did not "
+                            "finish; raise 'simulations' or 'acceptance'")
     frame, weights = history.get_distribution(m=0, t=history.max_t)
     u = frame[[_key(p) for p in active]].to_numpy()
     rng = np.random.default_rng(s.seed)
@@ -348,7 +391,8 @@ def calibrate(cal: Calibration, database: Path, executor, workers: int,
 
 
 def prior_sample(cal: Calibration, n: int, seed: int) -> np.ndarray:
-    """``n`` draws from the calibration's priors (for the report's prior predictive)."""
+    """``n`` draws from the calibration's priors (screening, the constants not searched,
+    the report's prior predictive)."""
     rng = np.random.default_rng(seed)
     low = np.array([p.low for p in cal.priors])
     high = np.array([p.high for p in cal.priors])

@@ -22,18 +22,25 @@ from sim.model.results import TRIGGERS, Results
 
 def survival_to(r: Results, day: float) -> float:
     """Share of replications with neither a formal nor a de facto collapse by ``day``."""
-    return float(np.mean(r.survived_to(day)))
+    return float(np.mean(r.survived_to(_day(r, day))))
 
 
 def declared_by(r: Results, day: float) -> float:
     """Share of replications a party declared over by ``day``."""
-    return float(np.mean((r.formal_day >= 0) & (r.formal_day <= day)))
+    return float(np.mean((r.formal_day >= 0) & (r.formal_day <= _day(r, day))))
 
 
 def median_collapse_day(r: Results) -> float:
     """Median day of the first collapse, formal or de facto; truces that outlast the
     horizon count as collapsing at it (the Kaplan–Meier median, censored there)."""
     return float(np.median(np.nan_to_num(r.collapse_day, nan=r.horizon_days)))
+
+
+def _day(r: Results, day: float) -> int:
+    """A day of the run (1 = the first), checked."""
+    if not 1 <= day <= r.horizon_days or day != int(day):
+        raise ValueError(f"day {day} is not a whole day from 1 to {r.horizon_days:g}")
+    return int(day)
 
 
 def _standing(r: Results, day: int) -> np.ndarray:
@@ -44,7 +51,7 @@ def _standing(r: Results, day: int) -> np.ndarray:
 def violence(r: Results, first: int, last: int | None = None) -> float:
     """The parties' mean violence over days ``first``..``last`` as a share of the pre-truce
     level, over the truces that still formally stood each day."""
-    days = range(first, (last or first) + 1)
+    days = range(_day(r, first), _day(r, last or first) + 1)
     values = [r.violence_day[_standing(r, d), d - 1] for d in days]
     total = sum(len(v) for v in values)
     return float(sum(v.sum() for v in values) / total) if total else float("nan")
@@ -53,6 +60,7 @@ def violence(r: Results, first: int, last: int | None = None) -> float:
 def violence_climb(r: Results, first: int, last: int) -> float:
     """How many times the violence of day ``last`` is that of day ``first``, among the
     truces still formally standing (history's climb through the week)."""
+    _day(r, last)
     start = violence(r, first)
     return violence(r, last) / start if start > 0 else float("nan")
 
@@ -74,13 +82,17 @@ def aid_delivered(r: Results) -> float:
 
 def declared_by_actor(r: Results, actor: str) -> float:
     """Share of declarations made by ``actor``."""
+    i = r.actors.index(actor)
     declarer = r.declarer[r.declarer >= 0]
-    return float(np.mean(declarer == r.actors.index(actor))) if len(declarer) else float("nan")
+    return float(np.mean(declarer == i)) if len(declarer) else float("nan")
 
 
 def trigger_share(r: Results, triggers: list[str]) -> float:
     """Share of declarations whose trigger is one of ``triggers``."""
     codes = r.trigger[r.trigger >= 0]
+    unknown = set(triggers) - set(TRIGGERS)
+    if unknown:
+        raise ValueError(f"unknown triggers {sorted(unknown)}: one of {list(TRIGGERS)}")
     wanted = [TRIGGERS.index(t) for t in triggers]
     return float(np.mean(np.isin(codes, wanted))) if len(codes) else float("nan")
 

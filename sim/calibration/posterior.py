@@ -103,12 +103,13 @@ def load_posterior(path: str | Path) -> Posterior:
                                 "see docs/parameters.md")
     if len(set(paths)) != len(paths):
         raise ScenarioError(path, "header", "each constant once")
+    for d, ln in enumerate(lines[1:], start=2):
+        if ln.count(",") != len(paths) - 1:
+            raise ScenarioError(path, f"line {d}", f"{len(paths)} numbers, as in the header")
     try:
         values = np.array([[float(x) for x in ln.split(",")] for ln in lines[1:]])
     except ValueError as exc:
         raise ScenarioError(path, "rows", f"numbers only ({exc})") from None
-    if values.ndim != 2 or values.shape[1] != len(paths):
-        raise ScenarioError(path, "rows", f"{len(paths)} numbers in every row")
     for j, p in enumerate(paths):
         if not np.all(np.isfinite(values[:, j])):
             raise ScenarioError(path, p, "finite numbers")

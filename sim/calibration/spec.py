@@ -10,8 +10,8 @@ priors:
   default: {spread: 0.5, why: "..."}  # uniform, default x (1 +- spread), inside its bounds
   fixed: {behaviour.party.gain: "the unit of value"}
   set: {behaviour.beliefs.prior: {uniform: [0.2, 0.8], why: "..."}}
-search: {population: 400, generations: 8, simulations: 30000, batch: 200, seed: 2016,
-         draws: 400}
+search: {screening: {particles: 1500, threshold: 0.1}, acceptance: 0.02, population: 300,
+         generations: 1, simulations: 30000, batch: 200, seed: 2016, draws: 300}
 ```
 
 ``load_calibration`` validates the file and returns a :class:`Calibration`:
@@ -33,7 +33,6 @@ from sim.calibration.patterns import STATISTICS, Pattern
 from sim.calibration.posterior import behaviour_paths
 from sim.scenario.fields import Strict
 from sim.scenario.loading import ScenarioError, explain, load_scenario, read_yaml
-from sim.scenario.parameters import parameter_rows
 from sim.scenario.schema import Scenario
 
 
@@ -83,9 +82,11 @@ class SearchSpec(Strict):
     generations: int = Field(ge=1, le=100)
     simulations: int = Field(ge=10, le=10_000_000, description="Most particles simulated.")
     min_acceptance: float = Field(0.0, ge=0, lt=1, description="Stop below this acceptance.")
-    batch: int = Field(ge=1, le=5_000, description="Particles simulated in one model.")
+    batch: int = Field(ge=1, le=1_000, description="Particles simulated together (one "
+                       "thread each while they draw their parameters).")
     seed: int = Field(ge=0)
-    draws: int = Field(ge=1, le=100_000, description="Equally weighted draws shipped.")
+    draws: int = Field(ge=1, le=1_000, description="Equally weighted draws written (the "
+                       "posterior file stays under the 1 MiB any input may have).")
 
 
 class CalibrationFile(Strict):
@@ -119,19 +120,21 @@ class Calibration:
     default_why: str                   # the reason for priors by the default rule
 
 
-def _bounds(path: str) -> tuple[float, float, float]:
-    """(default, low, high) of a behavioural constant, from its declaration."""
+def _bounds(path: str) -> tuple[float, float, float, bool]:
+    """(default, low, high, whether low itself is excluded) of a behavioural constant,
+    from its declaration."""
     block, name = path.split(".")[1:]
     from sim.scenario.schema import Behaviour
     info = Behaviour.model_fields[block].annotation.model_fields[name]
-    low, high = float("-inf"), float("inf")
+    low, high, strict = float("-inf"), float("inf"), False
     for meta in info.metadata:
-        for bound in ("ge", "gt"):
-            if getattr(meta, bound, None) is not None:
-                low = max(low, getattr(meta, bound))
+        if getattr(meta, "ge", None) is not None:
+            low = max(low, meta.ge)
+        if getattr(meta, "gt", None) is not None:
+            low, strict = max(low, meta.gt), True
         if getattr(meta, "le", None) is not None:
             high = min(high, meta.le)
-    return float(info.default), low, high
+    return float(info.default), low, high, strict
 
 
 def load_calibration(path: str | Path) -> Calibration:
@@ -159,30 +162,35 @@ def load_calibration(path: str | Path) -> Calibration:
                                 p.tolerance, p.source, p.says))
     if len({p.name for p in patterns}) != len(patterns):
         raise ScenarioError(path, "patterns", "a different name for each pattern")
+    _dry_run(path, scenarios, patterns)
     known = behaviour_paths()
     for where, paths in (("priors.fixed", spec.priors.fixed), ("priors.set", spec.priors.set)):
         for p in paths:
             if p not in known:
                 raise ScenarioError(path, f"{where}.{p}", "a behavioural constant "
                                     "(see docs/parameters.md)")
+            if where == "priors.set" and p in spec.priors.fixed:
+                raise ScenarioError(path, f"{where}.{p}", "a constant either fixed or given "
+                                    "a prior, not both")
     priors = []
     for p in known:
         if p in spec.priors.fixed:
             continue
-        default, low, high = _bounds(p)
+        default, low, high, strict = _bounds(p)
         if p in spec.priors.set:
             lo, hi = spec.priors.set[p].uniform
-            if not low <= lo < hi <= high:
+            if not (low < lo if strict else low <= lo) or not lo < hi <= high:
                 raise ScenarioError(path, f"priors.set.{p}.uniform", f"low < high within "
-                                    f"the constant's range [{low:g}, {high:g}]")
+                                    f"the constant's range {'(' if strict else '['}{low:g}, "
+                                    f"{high:g}]")
             priors.append(Prior(p, lo, hi, default, spec.priors.set[p].why))
         else:
             s = spec.priors.default.spread
             priors.append(Prior(p, max(low, default * (1 - s)), min(high, default * (1 + s)),
                                 default, spec.priors.default.why))
     text = json.dumps({"file": data, "scenarios": {k: v.model_dump(mode="json")
-                                                   for k, v in scenarios.items()}},
-                      sort_keys=True, default=str)
+                                                   for k, v in scenarios.items()},
+                       "code": _code_digest()}, sort_keys=True, default=str)
     return Calibration(path=path, scenarios=scenarios,
                        replications={k: t.replications for k, t in spec.truces.items()},
                        patterns=tuple(patterns), priors=tuple(priors),
@@ -191,7 +199,32 @@ def load_calibration(path: str | Path) -> Calibration:
                        fingerprint=hashlib.sha256(text.encode()).hexdigest()[:16])
 
 
-def documented(path: str) -> str:
-    """A constant's meaning and source, from its declaration (for the report)."""
-    row = next(r for r in parameter_rows() if r.path == path)
-    return f"{row.meaning} (source: {row.source})"
+def _dry_run(path: Path, scenarios: dict[str, Scenario], patterns: list[Pattern]) -> None:
+    """Compute every pattern on a two-replication run of its truce, so a wrong argument
+    (an unknown actor or trigger, a day outside the run) is one line now, not a
+    traceback in a worker after the screening."""
+    from sim.run.experiment import run_scenario
+    runs = {name: run_scenario(sc, 2, 0, record_daily=False)
+            for name, sc in scenarios.items() if any(p.truce == name for p in patterns)}
+    for i, p in enumerate(patterns):
+        try:
+            p.of(runs[p.truce])
+        except (TypeError, ValueError, IndexError, KeyError) as exc:
+            raise ScenarioError(path, f"patterns[{i}].args", f"arguments {p.statistic} can "
+                                f"compute for {p.truce} ({exc})") from None
+
+
+def _code_digest() -> str:
+    """The model's code and pyabc's version: a calibration's stored work (screening,
+    batches, generations) is reused only by the code that made it."""
+    from importlib import metadata
+    digest = hashlib.sha256()
+    root = Path(__file__).resolve().parents[1]
+    for source in sorted(root.rglob("*.py")):
+        digest.update(source.relative_to(root).as_posix().encode())
+        digest.update(source.read_bytes())
+    try:
+        digest.update(metadata.version("pyabc").encode())
+    except metadata.PackageNotFoundError:
+        pass
+    return digest.hexdigest()

@@ -2,8 +2,10 @@
 
 A model simulates R worlds in lockstep (the replication axis). R = 1 is an
 ordinary single-world Mesa model; R = 10,000 an ensemble at numpy speed; the
-worlds may differ in any numeric parameter (``variants``: parameter sets, each
-run for the same replications, sharing their random numbers).
+worlds may differ in any numeric parameter (``variants``: parameter sets, by
+default each run for the same replications, sharing their random numbers; a
+``layout`` gives each world its own parameter set instead, e.g. a posterior
+draw per replication).
 """
 
 from __future__ import annotations

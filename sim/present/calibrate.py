@@ -57,11 +57,12 @@ def _main(args, argv) -> int:
     if args.workers < 1:
         raise ScenarioError("command line", "--workers", "at least 1")
     cal = load_calibration(args.file)
-    try:
-        import pyabc  # noqa: F401 - the search's library, an optional extra
-    except ImportError:
-        raise ScenarioError(args.file, "search", "pyabc, an optional extra: pip install "
-                            "'ceasefire-sim[calibration]'") from None
+    if not args.report_only:
+        try:
+            import pyabc  # noqa: F401 - the search's library, an optional extra
+        except ImportError:
+            raise ScenarioError(args.file, "search", "pyabc, an optional extra: pip "
+                                "install 'ceasefire-sim[calibration]'") from None
     out = args.out or cal.path.parent
     try:
         (out / ".work").mkdir(parents=True, exist_ok=True)
@@ -78,7 +79,11 @@ def _main(args, argv) -> int:
     with make_executor(workers=args.workers) as executor:
         if args.report_only:
             posterior = load_posterior(posterior_file)
-            manifest = json.loads(posterior_file.with_suffix(".json").read_text())
+            manifest = _manifest(posterior_file.with_suffix(".json"))
+            missing = {p.path for p in cal.priors} - set(posterior.paths)
+            if missing:
+                raise ScenarioError(posterior_file, sorted(missing)[0], "a column for every "
+                                    "constant the calibration file estimates")
         else:
             database = out / ".work" / f"abc-{cal.fingerprint}.db"
             posterior, search = calibrate(cal, database, executor, args.workers, log)
@@ -87,7 +92,8 @@ def _main(args, argv) -> int:
                 "fingerprint": cal.fingerprint, "seed": cal.search.seed,
                 "replications": cal.replications, "draws": posterior.size,
                 "search": search, "seconds": round(time.perf_counter() - started, 1),
-                "workers": args.workers, "command": "python run.py " + " ".join(argv),
+                "workers": args.workers,
+                "command": "python run.py calibrate " + " ".join(argv),
                 "versions": package_versions() | _version("pyabc"),
                 "patterns": [p.name for p in cal.patterns],
                 "fixed": cal.fixed,
@@ -97,12 +103,25 @@ def _main(args, argv) -> int:
         log("predictive checks: the patterns under the posterior and under the prior")
         simulator = PatternSimulator(cal, executor, args.workers)
         seed = cal.search.seed + 1
-        checks = {"posterior": simulator(_search_order(cal, posterior), seed),
-                  "prior": simulator(prior_sample(cal, posterior.size, seed), seed)}
+        checks = {"posterior": simulator(_search_order(cal, posterior), seed, independent=True),
+                  "prior": simulator(prior_sample(cal, posterior.size, seed), seed + 1,
+                                     independent=True)}
     from sim.present.calibration_report import write_report
     report = write_report(cal, posterior, checks, manifest, out / "report")
     log(f"report: {report}")
     return 0
+
+
+def _manifest(path: Path) -> dict:
+    """The posterior's manifest, or one line saying what is wrong with it."""
+    from sim.scenario.loading import read_text
+    try:
+        manifest = json.loads(read_text(path))
+    except json.JSONDecodeError as exc:
+        raise ScenarioError(path, "(top level)", f"the manifest's JSON ({exc})") from None
+    if not isinstance(manifest, dict):
+        raise ScenarioError(path, "(top level)", "a JSON object (the posterior's manifest)")
+    return manifest
 
 
 def _search_order(cal, posterior) -> np.ndarray:

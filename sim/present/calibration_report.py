@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
+from sim.calibration.abc import rank_correlation
 from sim.calibration.posterior import Posterior
 from sim.calibration.spec import Calibration
 
@@ -19,8 +20,7 @@ STRONG_CORRELATION = 0.3
 
 
 def _spearman(values: np.ndarray) -> np.ndarray:
-    ranks = np.argsort(np.argsort(values, axis=0), axis=0).astype(float)
-    return np.corrcoef(ranks, rowvar=False)
+    return rank_correlation(values, values)
 
 
 def _interval(x: np.ndarray, level: float = 0.9) -> tuple[float, float]:
@@ -83,12 +83,18 @@ def write_report(cal: Calibration, posterior: Posterior, checks: dict[str, np.nd
     fit = [r for r in patterns if r["fits"]]
     miss = [r for r in patterns if not r["fits"]]
     search = manifest.get("search", {})
+    searched = {r["constant"] for r in search.get("screening", []) if r["active"]} \
+        or {p.path for p in cal.priors}
+    ran = len(search.get("generations", [])) or cal.search.generations
+    floor = max((r["narrowed"] for r in constants if r["prior"].path not in searched),
+                default=None)
     lines = [
         "# Calibration: the behavioural constants against two Syrian truces of 2016", "",
         f"Calibration file `{cal.path}` (fingerprint `{cal.fingerprint}`); "
-        f"{len(cal.priors)} constants estimated jointly by approximate Bayesian computation "
-        f"(pyabc; {cal.search.generations} generation"
-        f"{'s, ABC-SMC' if cal.search.generations > 1 else ': rejection ABC'}) against "
+        f"{len(searched)} constants estimated jointly by approximate Bayesian computation "
+        f"(pyabc; {ran} generation"
+        f"{'s, ABC-SMC' if ran > 1 else ': rejection ABC'}) and "
+        f"{len(cal.priors) - len(searched)} drawn from their priors, against "
         f"{len(cal.patterns)} patterns of {', '.join(cal.scenarios)} "
         f"({', '.join(f'{n} {k}' for k, n in cal.replications.items())} replications a "
         f"particle); {len(cal.fixed)} held fixed. "
@@ -99,8 +105,9 @@ def write_report(cal: Calibration, posterior: Posterior, checks: dict[str, np.nd
         "tolerance)" + (": not " + ", ".join(f"`{r['pattern'].name}`" for r in miss)
                         if miss else "") + ".", "",
         "## Patterns: posterior predictive checks", "",
-        "Each posterior draw run again (fresh random numbers) at the calibration's "
-        "replications; the prior's draws likewise, for contrast. *Within*: share of draws "
+        "Each posterior draw run again, each on random numbers of its own, at the "
+        "calibration's replications; as many draws from the prior likewise, for contrast. "
+        "*Within*: share of draws "
         "whose statistic lies within tolerance of the target. Charts: `patterns.png`.", "",
         "| pattern | history says | target ± tolerance | posterior median (90%) | within "
         "| prior within | fits | source |", "|---|---|---|---|---|---|---|---|"]
@@ -115,13 +122,18 @@ def write_report(cal: Calibration, posterior: Posterior, checks: dict[str, np.nd
     lines += ["", "## Constants: prior and posterior", "",
               "*Narrowed*: the share of the prior's 90% width the data ruled out (0: the "
               "data say nothing of it; its uncertainty is carried into every answer all the "
-              "same). Sorted by it. Chart: `constants.png`.", "",
-              "| constant | prior (uniform) | posterior median (90%) | narrowed | why this "
-              "prior |", "|---|---|---|---|---|"]
+              "same). Sorted by it. Chart: `constants.png`." + (
+                  f" Constants drawn from their priors narrow by up to {floor:.0%} by the "
+                  f"chance of {posterior.size} draws alone: a searched constant narrowed by "
+                  "no more than that is not pinned down by the data." if floor is not None
+                  else ""), "",
+              "| constant | searched | prior (uniform) | posterior median (90%) | narrowed | "
+              "why this prior |", "|---|---|---|---|---|---|"]
     for r in constants:
         p = r["prior"]
         lo, hi = r["interval"]
-        lines.append(f"| `{_short(p.path)}` | {p.low:.3g}–{p.high:.3g} (default "
+        lines.append(f"| `{_short(p.path)}` | {'yes' if p.path in searched else 'no: prior'} "
+                     f"| {p.low:.3g}–{p.high:.3g} (default "
                      f"{p.default:g}) | {r['median']:.3g} ({lo:.3g}–{hi:.3g}) | "
                      f"{r['narrowed']:.0%} | {'the default rule (below)' if p.why == default_why else p.why} |")
     lines += ["", f"Held fixed: " + "; ".join(f"`{_short(k)}`: {v}"

@@ -52,8 +52,8 @@ def run_blocks(scenarios: list[Scenario], blocks: list[tuple[int, int, int]],
         if progress:
             progress(per_day)
     seeds = np.concatenate([np.full(size, seed, np.uint64) for _, size, seed in blocks])
-    return model.results(seeds=np.tile(seeds, len(scenarios)), first_replication=blocks[0][0],
-                         block_size=block_size)
+    return model.results(seeds=np.tile(seeds, model.streams.sets),
+                         first_replication=blocks[0][0], block_size=block_size)
 
 
 def iter_groups(replications: int, seed: int, block: int = BLOCK
