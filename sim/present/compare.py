@@ -189,7 +189,7 @@ def _write_markdown(summaries, files, comparisons, ranking, charts: dict[str, Pa
                     tables: list[Path], folder: Path, command: str, constants: str) -> Path:
     """``summary.md``: the answer (which change helps most, how sure), the scenarios side by
     side, each change in words with the verdicts, how the intervals are made, charts."""
-    from sim.present.comparison_report import (best_change, comparison_markdown,
+    from sim.present.comparison_report import (best_change, comparison_markdown, in_short,
                                                   scenarios_markdown)
     from sim.present.report import how_sure, write_summary
     s0 = summaries[0]
@@ -198,6 +198,7 @@ def _write_markdown(summaries, files, comparisons, ranking, charts: dict[str, Pa
            f"Command: `{command}`", "", f"Behavioural constants: {constants}.", "",
            "## In short", "",
            best_change(comparisons, ranking, reference, s0.duration_days), "",
+           " ".join(in_short(comparisons)), "",
            "## The scenarios", "", f"{s0.replications} replications each, the same random "
            "numbers and posterior draws, so the differences to the first are paired.", ""]
     out += scenarios_markdown(summaries, files, comparisons) + [""]
