@@ -109,14 +109,18 @@ def build_parser() -> argparse.ArgumentParser:
                        default=DEFAULT_CONNECT_TIMEOUT,
                        help="how long to wait for the --scheduler to answer (default "
                             f"{DEFAULT_CONNECT_TIMEOUT:g} s)")
-    safety = p.add_argument_group("limits and output folders")
-    safety.add_argument("--force", action="store_true",
-                        help="replace another run's results in --out (never a folder that "
-                             "holds anything else)")
-    safety.add_argument("--max-hours", type=float, default=DEFAULT_MAX_HOURS,
-                        help="refuse work estimated to take longer than this here (default "
-                             f"{DEFAULT_MAX_HOURS:g}); the estimate is printed with the refusal")
+    add_limits(p.add_argument_group("limits and output folders"))
     return p
+
+
+def add_limits(group) -> None:
+    """--force and --max-hours (the main job's and ``run.py compare``'s)."""
+    group.add_argument("--force", action="store_true",
+                       help="replace another run's results in --out (never a folder that "
+                            "holds anything else)")
+    group.add_argument("--max-hours", type=float, default=DEFAULT_MAX_HOURS,
+                       help="refuse work estimated to take longer than this here (default "
+                            f"{DEFAULT_MAX_HOURS:g}); the estimate is printed with the refusal")
 
 
 def main(argv: list[str] | None = None) -> int:

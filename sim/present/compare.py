@@ -22,8 +22,7 @@ from pathlib import Path
 
 from sim.present.cli import (DEFAULT_REPLICATIONS, DEFAULT_SEED, EXIT_FAILED,
                              EXIT_INTERRUPTED, _check_run, _constants, _fail, _posterior,
-                             _progress, _write_tables)
-from sim.run.limits import DEFAULT_MAX_HOURS
+                             _progress, _write_tables, add_limits)
 from sim.run.outdir import FolderLock, Staging, claim, clean_leftovers
 from sim.run.provenance import package_versions
 from sim.run.seeding import BLOCK
@@ -58,12 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="run at the posterior median instead: no parameter uncertainty")
     p.add_argument("--no-charts", action="store_true", help="write tables and summary only")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
-    p.add_argument("--force", action="store_true",
-                   help="replace another run's results in --out (never a folder that holds "
-                        "anything else)")
-    p.add_argument("--max-hours", type=float, default=DEFAULT_MAX_HOURS,
-                   help="refuse work estimated to take longer than this here (default "
-                        f"{DEFAULT_MAX_HOURS:g})")
+    add_limits(p.add_argument_group("limits and output folders"))
     return p
 
 
