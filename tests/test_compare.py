@@ -150,3 +150,13 @@ def test_a_folder_holding_another_run_is_refused(tmp_path, capsys):
                  "-q"]) == 2
     err = capsys.readouterr().err
     assert "holds another run's results" in err and "--force" in err
+
+
+def test_run_py_dispatches_compare_from_the_command_line(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr("sys.argv", ["run.py", "compare", str(REFERENCE), "-o",
+                                     str(tmp_path / "o")])
+    assert main() == 2                       # through sys.argv, as run.py calls it
+    err = capsys.readouterr().err.strip()
+    assert err == ("error: compare: expected at least two scenario files, the reference "
+                   "first (e.g. python run.py compare scenarios/kerry_lavrov.yaml "
+                   "scenarios/counterfactuals/*.yaml)")
