@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.analysis.summary import Z95, Interval
+from sim.analysis.summary import Z95, Interval, Summary
 from sim.analysis.uncertainty import (has_draws, interval, mean_across_draws,
                                       median_collapse_day, resamples, share_in_direction,
                                       statistic_across_draws)
@@ -146,10 +146,45 @@ def comparison_table(comparisons: list[Comparison]) -> pd.DataFrame:
     base and counterfactual, their difference with its sampling and parameter intervals,
     the share of draws in its direction and whether the conclusion is robust."""
     import pandas as pd   # only where tables are wanted
-    return pd.DataFrame([{"name": c.name, "file": c.file,
-                          **_columns("survival", c.survival),
-                          **_columns("median_collapse_day", c.median_collapse_day)}
+    return pd.DataFrame([{"name": c.name, "file": c.file, **_differences(c)}
                          for c in comparisons])
+
+
+def scenario_table(summaries: list[Summary], files: list[str | Path],
+                   comparisons: list[Comparison]) -> pd.DataFrame:
+    """One row per scenario of a comparison, the first (the reference) first: its own
+    survival at the truce's duration and median collapse day, each with both intervals,
+    its main trigger, and, from the second row on, its paired difference to the first in
+    the columns of ``comparison_table`` (empty on the reference's row), so a reader
+    sees each scenario's level beside what it changes."""
+    import pandas as pd   # only where tables are wanted
+    if len(comparisons) != len(summaries) - 1:
+        raise ValueError("a comparison for every scenario but the first")
+    rows = []
+    for s, file, c in zip(summaries, files, [None, *comparisons], strict=True):
+        median = s.collapse_day_quartiles[1] if s.collapse_day_quartiles else None
+        trigger = next(iter(s.triggers.items()), ("", None))
+        rows.append({"name": s.scenario, "file": str(file), "reference": c is None,
+                     "replications": s.replications,
+                     **_level("p_survive", s.p_survive, s.p_survive_ci, s.p_survive_params),
+                     **_level("collapse_day_median", median, s.collapse_day_median_ci,
+                              s.collapse_day_median_params),
+                     "main_trigger": trigger[0], "main_trigger_share": trigger[1],
+                     **_differences(c)})
+    return pd.DataFrame(rows)
+
+
+def _level(name: str, value: float | None, sampling: Interval | None,
+           parameters: Interval | None) -> dict:
+    low, high = sampling or (None, None)
+    p_low, p_high = parameters or (None, None)
+    return {name: value, f"{name}_sampling_low": low, f"{name}_sampling_high": high,
+            f"{name}_parameters_low": p_low, f"{name}_parameters_high": p_high}
+
+
+def _differences(c: Comparison | None) -> dict:
+    return {**_columns("survival", c.survival if c else None),
+            **_columns("median_collapse_day", c.median_collapse_day if c else None)}
 
 
 def _columns(prefix: str, e: Effect | None) -> dict:

@@ -191,10 +191,12 @@ def fronts_by_day(r: Results, path: Path) -> Path:
     return save_figure(fig, path)
 
 
-def comparison_forest(comparisons: list[Comparison], s: Summary, path: Path) -> Path:
-    """Each counterfactual's paired difference from the scenario, in survival at the truce's
-    duration and in the median collapse day: the estimate, its sampling interval (dark)
-    and its interval across the posterior (light); robust conclusions filled."""
+def comparison_forest(comparisons: list[Comparison], s: Summary, path: Path,
+                      against: str = "the scenario") -> Path:
+    """Each counterfactual's paired difference from the scenario (``against`` names it in
+    the title), in survival at the truce's duration and in the median collapse day: the
+    estimate, its sampling interval (dark) and its interval across the posterior (light);
+    robust conclusions filled."""
     from matplotlib.lines import Line2D
     posterior = judged(comparisons)
     ys = np.arange(len(comparisons))[::-1]
@@ -240,7 +242,48 @@ def comparison_forest(comparisons: list[Comparison], s: Summary, path: Path) -> 
     key.axis("off")
     key.legend(handles=handles, loc="center", ncol=2, fontsize=8, frameon=False)
     fig.suptitle(f"{s.scenario}: which changes to the deal would have helped\n(each against "
-                 f"the scenario, {s.replications} replications each, paired)", fontsize=10)
+                 f"{against}, {s.replications} replications each, paired)", fontsize=10)
+    return save_figure(fig, path)
+
+
+def survival_by_scenario(summaries: list[Summary], files: list[Path], path: Path) -> Path:
+    """Each scenario's chance of surviving the truce's duration, side by side: the estimate,
+    its sampling interval (dark) and its interval across the posterior (light), the first
+    (the reference) on top with a dotted line through it, so each bar reads against it."""
+    from matplotlib.lines import Line2D
+    ys = np.arange(len(summaries))[::-1]
+    fig = plt.figure(figsize=(10, 1.6 + 0.5 * len(summaries)))
+    grid = fig.add_gridspec(2, 1, height_ratios=[0.2 + 0.5 * len(summaries), 0.3])
+    ax = fig.add_subplot(grid[0])
+    posterior = any(s.p_survive_params is not None for s in summaries)
+    for y, s in zip(ys, summaries, strict=True):
+        colour = COLOURS[1] if y == ys[0] else COLOURS[0]
+        if s.p_survive_params is not None:
+            ax.hlines(y, *(100 * np.array(s.p_survive_params)), lw=9, color=colour, alpha=0.25)
+        ax.hlines(y, *(100 * np.array(s.p_survive_ci)), lw=2.5, color=colour)
+        ax.plot(100 * s.p_survive, y, "o", ms=7, color=colour)
+        ax.annotate(f"{100 * s.p_survive:.1f}%", (100 * s.p_survive, y), xytext=(0, 7),
+                    textcoords="offset points", ha="center", fontsize=7, color=colour,
+                    bbox={"fc": "white", "ec": "none", "pad": 0.3, "alpha": 0.8})
+    ax.axvline(100 * summaries[0].p_survive, color=COLOURS[1], lw=1, ls=":", zorder=0)
+    labels = [f"{s.scenario}\n({Path(f).name}{', reference' if i == 0 else ''})"
+              for i, (s, f) in enumerate(zip(summaries, files, strict=True))]
+    ax.set_yticks(ys, labels, fontsize=8)
+    ax.set_ylim(-0.7, len(summaries) - 0.3)
+    ax.set_xlim(0, 100)
+    ax.set_xlabel(f"survives its {summaries[0].duration_days:g} days, % of replications "
+                  "(neither declared over nor back to war on the ground)", fontsize=9)
+    ax.grid(axis="x", alpha=0.3)
+    handles = [Line2D([], [], color=COLOURS[0], lw=2.5, label="95% sampling interval")]
+    if posterior:
+        handles.append(Line2D([], [], color=COLOURS[0], lw=9, alpha=0.25,
+                              label="95% across the posterior (each draw's chance taken out)"))
+    key = fig.add_subplot(grid[1])
+    key.axis("off")
+    key.legend(handles=handles, loc="center", ncol=2, fontsize=8, frameon=False)
+    fig.suptitle(f"Survival of the truce, {len(summaries)} scenarios side by side "
+                 f"({summaries[0].replications} replications each, the same random numbers"
+                 f"{' and posterior draws' if posterior else ''})", fontsize=10)
     return save_figure(fig, path)
 
 

@@ -109,20 +109,27 @@ def build_parser() -> argparse.ArgumentParser:
                        default=DEFAULT_CONNECT_TIMEOUT,
                        help="how long to wait for the --scheduler to answer (default "
                             f"{DEFAULT_CONNECT_TIMEOUT:g} s)")
-    safety = p.add_argument_group("limits and output folders")
-    safety.add_argument("--force", action="store_true",
-                        help="replace another run's results in --out (never a folder that "
-                             "holds anything else)")
-    safety.add_argument("--max-hours", type=float, default=DEFAULT_MAX_HOURS,
-                        help="refuse work estimated to take longer than this here (default "
-                             f"{DEFAULT_MAX_HOURS:g}); the estimate is printed with the refusal")
+    add_limits(p.add_argument_group("limits and output folders"))
     return p
+
+
+def add_limits(group) -> None:
+    """--force and --max-hours (the main job's and ``run.py compare``'s)."""
+    group.add_argument("--force", action="store_true",
+                       help="replace another run's results in --out (never a folder that "
+                            "holds anything else)")
+    group.add_argument("--max-hours", type=float, default=DEFAULT_MAX_HOURS,
+                       help="refuse work estimated to take longer than this here (default "
+                            f"{DEFAULT_MAX_HOURS:g}); the estimate is printed with the refusal")
 
 
 def main(argv: list[str] | None = None) -> int:
     if (sys.argv[1:] if argv is None else argv)[:1] == ["calibrate"]:
         from sim.present.calibrate import main as calibrate
         return calibrate((sys.argv[1:] if argv is None else argv)[1:])
+    if (sys.argv[1:] if argv is None else argv)[:1] == ["compare"]:
+        from sim.present.compare import main as compare
+        return compare((sys.argv[1:] if argv is None else argv)[1:])
     args = build_parser().parse_args(argv)
     if args.describe:
         print(parameter_table())
@@ -197,14 +204,7 @@ def _main(args, argv) -> int:
                                  ).hexdigest()[:8]
     out = args.out or Path("output") / f"{Path(args.scenario).stem}-{fingerprint}"
     worlds = args.replications * (1 + len(compared))   # every scenario's replications
-    estimate = limits.estimate(scenario, worlds)
-    limits.check(estimate, args.scenario, max_hours=args.max_hours)   # before any import
-    _check_comparable(args.scenario, scenario, compared)
-    estimate = limits.refined(scenario, worlds)
-    limits.check(estimate, args.scenario, max_hours=args.max_hours)
-    prepare(out)
-    limits.check_disk(estimate, out)
-    _announce(estimate)
+    _check_run(args.scenario, scenario, compared, worlds, args.max_hours, out)
     with FolderLock(out):
         claim(out, "scenario", fingerprint, args.force)
         clean_leftovers(out)
@@ -224,6 +224,21 @@ def _compared(args, overrides: dict) -> list[tuple[Path, Scenario]]:
     for file in files:
         unique.setdefault(file.resolve(), file)
     return [(file, load_counterfactual(file, overrides)) for file in unique.values()]
+
+
+def _check_run(file, scenario: Scenario, compared: list[tuple[Path, Scenario]], worlds: int,
+               max_hours: float, out: Path) -> None:
+    """Refuse, before any work, a run beyond this machine's budget, scenarios that cannot
+    run side by side with ``scenario``, or an output folder that cannot be written (one
+    line each); say up front what a long run will take."""
+    estimate = limits.estimate(scenario, worlds)
+    limits.check(estimate, file, max_hours=max_hours)   # before any import
+    _check_comparable(file, scenario, compared)
+    estimate = limits.refined(scenario, worlds)
+    limits.check(estimate, file, max_hours=max_hours)
+    prepare(out)
+    limits.check_disk(estimate, out)
+    _announce(estimate)
 
 
 def _check_comparable(base_file, scenario: Scenario, compared: list[tuple[Path, Scenario]]

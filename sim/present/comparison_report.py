@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from sim.analysis.comparison import ROBUST_SHARE, Comparison, Effect, judged
-from sim.analysis.summary import Interval
+from sim.analysis.summary import Interval, Summary
 
 TITLE = "Which changes to the deal would have helped"
 
@@ -21,6 +21,10 @@ def _days(x: float) -> str:
 
 def _span(interval: Interval, shown) -> str:
     return f"{shown(interval[0])} to {shown(interval[1])}"
+
+
+def _point_span(interval: Interval) -> str:
+    return _span(interval, _points)
 
 
 def _across(e: Effect, shown, label: str) -> str:
@@ -106,8 +110,11 @@ def in_short(comparisons: list[Comparison], name=lambda c: c.name) -> list[str]:
             f"Not robust: {names('uncertain', 'within chance', 'no difference')}."]
 
 
-def comparison_markdown(comparisons: list[Comparison], duration_days: float) -> list[str]:
-    """The section of ``summary.md``: each counterfactual in words, then the verdict."""
+def comparison_markdown(comparisons: list[Comparison], duration_days: float,
+                        against: str = "this scenario") -> list[str]:
+    """The section of ``summary.md``: each counterfactual in words, then the verdict;
+    ``against`` names the base in the text (``run.py compare`` compares with its first
+    file)."""
     if judged(comparisons):
         how = (f"A conclusion is robust when the change keeps its direction in at least "
                f"{100 * ROBUST_SHARE:.0f}% of the posterior draws (each draw's "
@@ -117,7 +124,7 @@ def comparison_markdown(comparisons: list[Comparison], duration_days: float) -> 
         how = ("This run has no posterior draws, so parameter uncertainty is not included "
                "and no conclusion can be called robust to the behavioural constants.")
     out = [f"## {TITLE}", "",
-           "Each counterfactual ran side by side with this scenario: replication r of each "
+           f"Each counterfactual ran side by side with {against}: replication r of each "
            "has the same random numbers and the same constants, so differences are paired. "
            f"Differences in survival are in percentage points, intervals 95%. {how}", ""]
     out += [f"- {comparison_sentence(c, duration_days)}" for c in comparisons]
@@ -127,12 +134,13 @@ def comparison_markdown(comparisons: list[Comparison], duration_days: float) -> 
     return out
 
 
-def comparison_lines(comparisons: list[Comparison], duration_days: float) -> list[str]:
+def comparison_lines(comparisons: list[Comparison], duration_days: float,
+                     against: str = "this scenario") -> list[str]:
     """The terminal's compact version."""
     width = max(len(Path(c.file).name) for c in comparisons)
     which = "95% intervals" if judged(comparisons) else \
         "95% sampling intervals only: parameter uncertainty not included"
-    lines = [f"Changes to the deal: survival at day {duration_days:g} against this scenario "
+    lines = [f"Changes to the deal: survival at day {duration_days:g} against {against} "
              f"(paired; {which}):"]
     for c in comparisons:
         s = c.survival
@@ -144,3 +152,105 @@ def comparison_lines(comparisons: list[Comparison], duration_days: float) -> lis
         lines.append(f"{text}: {verdict(s)}")
     lines += ["  " + line for line in in_short(comparisons, lambda c: Path(c.file).stem)]
     return lines
+
+
+def most_helpful(comparisons: list[Comparison]) -> tuple[Comparison | None, Comparison | None]:
+    """The change that raises survival at the truce's end the most and the next one (None
+    where there is none): the two whose order ``best_change`` weighs."""
+    helps = sorted((c for c in comparisons if c.survival.direction > 0),
+                   key=lambda c: -c.survival.difference)
+    return (helps[0] if helps else None), (helps[1] if len(helps) > 1 else None)
+
+
+def best_change(comparisons: list[Comparison], ranking: Comparison | None, reference: str,
+                duration_days: float) -> str:
+    """In words, the single change that helps most and how sure the model is of it: its
+    sentence (both intervals, robust or not) and, given ``ranking`` (the best against the
+    next best, paired: ``compare`` with the next best as base), whether it beats the next
+    best beyond chance and across the posterior, for a change that helps most by a hair
+    is no answer to "which one"."""
+    best, second = most_helpful(comparisons)
+    if best is None:
+        return (f"None of the changes compared with {reference} raises the chance the truce "
+                f"survives its {duration_days:g} days.")
+    text = (f"Of the {len(comparisons)} changes compared with {reference}, the one that helps "
+            f"most: {comparison_sentence(best, duration_days)}")
+    if second is None or ranking is None:
+        return text
+    r = ranking.survival
+    ahead = f" and comes out ahead in {100 * r.in_direction:.0f}% of posterior draws" \
+        if r.in_direction is not None else ""
+    return (f"{text} Against the next best, **{second.name}**, it adds {_points(r.difference)} "
+            f"points (sampling {_span(r.sampling, _points)}"
+            f"{_across(r, _points, 'across the constants’ posterior')}){ahead}: "
+            f"{_ranking_verdict(r)}.")
+
+
+def best_change_line(comparisons: list[Comparison], ranking: Comparison | None) -> str:
+    """The terminal's compact version of ``best_change``."""
+    best, second = most_helpful(comparisons)
+    if best is None:
+        return "Helps most: none of the changes raises survival."
+    text = (f"Helps most: {Path(best.file).name} ({_points(best.survival.difference)} points: "
+            f"{verdict(best.survival)})")
+    if second is None or ranking is None:
+        return text + "."
+    r = ranking.survival
+    ahead = f"; in {100 * r.in_direction:.0f}% of draws" if r.in_direction is not None else ""
+    return (f"{text}; ahead of the next best, {Path(second.file).name}, by "
+            f"{_points(r.difference)} points (sampling {_span(r.sampling, _points)}"
+            f"{_across(r, _points, 'parameters')}{ahead}): {_ranking_verdict(r)}.")
+
+
+def _ranking_verdict(r: Effect) -> str:
+    """Whether the change that helps most beats the next best (``r``: their paired
+    difference), in words."""
+    if r.robust is None:
+        return ("more than chance, so it helps most, though whether across the behavioural "
+                "constants is not known" if r.clear else
+                "within chance, so which of the two helps more is not settled")
+    if r.robust:
+        return "it helps most, robustly"
+    return "which of the two helps more is not settled (not robust)"
+
+
+def scenario_lines(summaries: list[Summary], files: list[str | Path]) -> list[str]:
+    """Each scenario's survival at the truce's end with both intervals, its median collapse
+    day and main trigger: the levels the differences are taken between."""
+    from sim.present.report import intervals
+    s0 = summaries[0]
+    which = "95% intervals: sampling; parameters" if s0.p_survive_params is not None else \
+        "95% sampling intervals only: parameter uncertainty not included"
+    labels = [Path(f).name + (" (reference)" if i == 0 else "") for i, f in enumerate(files)]
+    width = max(map(len, labels))
+    lines = [f"Survival at day {s0.duration_days:g} ({which}), median collapse day, main "
+             "trigger of declarations:"]
+    for s, label in zip(summaries, labels, strict=True):
+        median = f"median day {s.collapse_day_quartiles[1]:g}" if s.collapse_day_quartiles \
+            else "no collapse"
+        trigger = next(iter(s.triggers), "no declaration")
+        lines.append(f"  {label:<{width}}  {100 * s.p_survive:5.1f}% "
+                     f"({intervals(s.p_survive_ci, s.p_survive_params)})  {median}  {trigger}")
+    return lines
+
+
+def scenarios_markdown(summaries: list[Summary], files: list[str | Path],
+                       comparisons: list[Comparison]) -> list[str]:
+    """The scenarios side by side as a Markdown table, with each one's paired difference to
+    the first and its verdict."""
+    from sim.present.report import intervals
+    out = [f"| scenario | survives {summaries[0].duration_days:g} days (95% intervals) | "
+           "against the first, points (95% intervals) | median collapse day | main trigger "
+           "of declarations |", "|---|---|---|---|---|"]
+    for s, f, c in zip(summaries, files, [None, *comparisons], strict=True):
+        e = c and c.survival
+        against = "reference" if e is None else (
+            f"{_points(e.difference)} ({intervals(e.sampling, e.parameters, _point_span)}): "
+            f"{verdict(e)}")
+        median = f"{s.collapse_day_quartiles[1]:g}" if s.collapse_day_quartiles else "none"
+        trigger = next((f"{t} ({100 * v:.0f}%)" for t, v in s.triggers.items()),
+                       "no declaration")
+        out.append(f"| {s.scenario} (`{Path(f).name}`) | {100 * s.p_survive:.1f}% "
+                   f"({intervals(s.p_survive_ci, s.p_survive_params)}) | {against} | "
+                   f"{median} | {trigger} |")
+    return out

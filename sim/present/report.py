@@ -129,7 +129,13 @@ def write_markdown(s: Summary, charts: dict[str, Path], tables: list[Path], fold
     out += ["", how_sure(s), ""]
     if comparisons:
         out += comparison_markdown(comparisons, s.duration_days)
-    out += ["## Charts", ""]
+    return write_summary(out, charts, tables, folder)
+
+
+def write_summary(lines: list[str], charts: dict[str, Path], tables: list[Path],
+                  folder: Path) -> Path:
+    """``summary.md``: ``lines``, then the charts shown and the tables linked."""
+    out = [*lines, "## Charts", ""]
     for title, path in charts.items():
         out += [f"### {title}", "", f"![{title}]({path.name})", ""]
     out += ["## Tables", ""]

@@ -92,7 +92,8 @@ def run_compared(scenarios: list[Scenario], replications: int, seed: int,
         layout = np.arange(len(scenarios))[:, None] * draws + draw[None, :]
         r = run_blocks(variants, group, record_daily, progress=progress, layout=layout)
         for j in range(len(scenarios)):
-            part = r.rows(slice(j * len(reps), (j + 1) * len(reps)))
+            part = replace(r.rows(slice(j * len(reps), (j + 1) * len(reps))),
+                           scenario_name=scenarios[j].name)   # the model bears the first's
             parts[j].append(replace(part, draw=draw) if posterior is not None else part)
     return [p[0] if len(p) == 1 else Results.concatenate(p) for p in parts]
 

@@ -1,0 +1,201 @@
+"""``python run.py compare A.yaml B.yaml ...``: scenarios side by side, each against the first.
+
+The main job compares a scenario with its own counterfactuals; this command compares
+whatever files an analyst chooses (drafts of a deal, another truce's terms on the same
+conflict), in one ``run_compared`` call: the same seed, replications and posterior draws
+for all, replication r of each on the same random numbers, so each difference to the
+first is paired. It writes a table (``comparison.csv`` and ``.parquet``: each scenario's
+survival and median collapse day with both intervals, main trigger, and its paired
+difference to the first), two charts and a ``summary.md`` that says which single change
+helps most and how sure the model is. Bad input is one line and exit status 2, as in the
+main job, whose checks, posterior, output folders and tables this reuses.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import sys
+import time
+from pathlib import Path
+
+from sim.present.cli import (DEFAULT_REPLICATIONS, DEFAULT_SEED, EXIT_FAILED,
+                             EXIT_INTERRUPTED, _check_run, _constants, _fail, _posterior,
+                             _progress, _write_tables, add_limits)
+from sim.run.outdir import FolderLock, Staging, claim, clean_leftovers
+from sim.run.provenance import package_versions
+from sim.run.seeding import BLOCK
+from sim.scenario.loading import ScenarioError, load_scenario
+from sim.scenario.sweep import is_sweep_file
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="run.py compare",
+        description="Run scenarios side by side (the same seed, replications and posterior "
+                    "draws: paired) and say how each differs from the first, and which change "
+                    "helps most.",
+        epilog="e.g. python run.py compare scenarios/kerry_lavrov.yaml "
+               "scenarios/counterfactuals/*.yaml")
+    p.add_argument("files", nargs="*", type=Path, metavar="FILE",
+                   help="scenario files (YAML): the reference first, then those compared "
+                        "with it; all must share actors, regions, camps and time")
+    p.add_argument("-r", "--replications", type=int, default=DEFAULT_REPLICATIONS,
+                   help=f"replications of each scenario (default {DEFAULT_REPLICATIONS})")
+    p.add_argument("-s", "--seed", type=int, default=DEFAULT_SEED,
+                   help=f"root seed; same seed and replications, same results "
+                        f"(default {DEFAULT_SEED})")
+    p.add_argument("-o", "--out", type=Path, default=None,
+                   help="output folder (default: output/compare-<fingerprint>, after the "
+                        "scenarios, seed and replications)")
+    p.add_argument("--posterior", type=Path, default=None, metavar="FILE",
+                   help="posterior sample of the behavioural constants (default: the shipped "
+                        "calibration/posterior.csv); replication r of every scenario runs "
+                        "under the same draw")
+    p.add_argument("--point", action="store_true",
+                   help="run at the posterior median instead: no parameter uncertainty")
+    p.add_argument("--no-charts", action="store_true", help="write tables and summary only")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    add_limits(p.add_argument_group("limits and output folders"))
+    return p
+
+
+def main(argv: list[str]) -> int:
+    args = build_parser().parse_args(argv)
+    if len(args.files) < 2:
+        return _fail("compare: expected at least two scenario files, the reference first "
+                     "(e.g. python run.py compare scenarios/kerry_lavrov.yaml "
+                     "scenarios/counterfactuals/*.yaml)")
+    if args.replications < 1:
+        return _fail(f"--replications must be at least 1 (got {args.replications})")
+    if args.seed < 0:
+        return _fail(f"--seed must be a non-negative integer (got {args.seed})")
+    if not 0 < args.max_hours < 1e6:
+        return _fail(f"--max-hours must be positive (got {args.max_hours:g})")
+    try:
+        return _main(args, argv)
+    except ScenarioError as exc:
+        return _fail(str(exc))
+    except MemoryError:
+        print("error: ran out of memory; use fewer replications (-r)", file=sys.stderr)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        print("\ninterrupted before any result was written; run the same command again",
+              file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+def _main(args, argv: list[str]) -> int:
+    for file in args.files:
+        if is_sweep_file(file):   # also: a missing or unreadable file, in one line
+            raise ScenarioError(file, "sweep", "a scenario file; a sweep compares its own "
+                                "points (python run.py SWEEP.yaml)")
+    scenarios = [load_scenario(file) for file in args.files]
+    posterior, source = _posterior(args)
+    if posterior is not None and args.point:
+        scenarios = [posterior.at_median(sc) for sc in scenarios]
+        posterior = None
+    identity = [[[str(f), sc.model_dump(mode="json")] for f, sc in zip(args.files, scenarios)],
+                args.seed, args.replications, source]
+    fingerprint = hashlib.sha256(json.dumps(identity, sort_keys=True).encode()
+                                 ).hexdigest()[:8]
+    out = args.out or Path("output") / f"compare-{fingerprint}"
+    _check_run(args.files[0], scenarios[0], list(zip(args.files[1:], scenarios[1:])),
+               args.replications * len(scenarios), args.max_hours, out)
+    with FolderLock(out):
+        claim(out, "compare", fingerprint, args.force)
+        clean_leftovers(out)
+        staging = Staging(out)
+        with staging as stage:
+            manifest = {"kind": "compare", "files": [str(f) for f in args.files],
+                        "seed": args.seed, "replications": args.replications,
+                        "block_size": BLOCK, "fingerprint": fingerprint,
+                        "versions": package_versions(),
+                        "scenarios": [sc.model_dump(mode="json") for sc in scenarios]}
+            return _run(args, argv, scenarios, posterior, source, manifest, out, stage,
+                        staging)
+
+
+def _run(args, argv, scenarios, posterior, source: dict, manifest: dict, out: Path,
+         stage: Path, staging: Staging) -> int:
+    """Simulate the scenarios side by side, then write everything into ``stage`` and move it
+    to ``out`` at the end."""
+    from sim.analysis.comparison import compare, scenario_table
+    from sim.analysis.summary import summarize
+    from sim.present.comparison_report import (best_change_line, comparison_lines,
+                                                  most_helpful, scenario_lines)
+    from sim.run.experiment import run_compared
+
+    files = args.files
+    started = time.perf_counter()
+    with _progress(args.replications * len(scenarios), args.quiet, 5000) as advance:
+        results = run_compared(scenarios, args.replications, args.seed, progress=advance,
+                               record_daily=False, posterior=posterior)
+    elapsed = time.perf_counter() - started
+    summaries = [summarize(r) for r in results]
+    comparisons = compare(results[0], [(r, sc.name, f) for r, sc, f in
+                                       zip(results[1:], scenarios[1:], files[1:], strict=True)])
+    best, second = most_helpful(comparisons)
+    ranking = None
+    if second is not None:   # the best against the next best, paired like the rest
+        ranking = compare(results[1 + comparisons.index(second)],
+                          [(results[1 + comparisons.index(best)], best.name, best.file)])[0]
+    manifest |= {"seconds": round(elapsed, 3),
+                 "constants": source | ({"draws_used": posterior.used(args.replications)}
+                                        if posterior is not None else {})}
+    command = "python run.py compare " + " ".join(argv)
+    try:
+        tables = _write_tables({"comparison": scenario_table(summaries, files, comparisons)},
+                               stage)
+        (stage / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+        charts = {}
+        if not args.no_charts:
+            import matplotlib   # only when charts are wanted; files, not windows
+            matplotlib.use("Agg")
+            from sim.present.charts import comparison_forest, survival_by_scenario
+            charts["Survival of each scenario"] = survival_by_scenario(
+                summaries, files, stage / "survival_by_scenario.png")
+            charts["Each against the first, paired"] = comparison_forest(
+                comparisons, summaries[0], stage / "comparison.png", Path(files[0]).name)
+        _write_markdown(summaries, files, comparisons, ranking, charts, tables, stage,
+                        command, _constants(source, manifest["constants"]))
+        staging.commit()
+    except OSError as exc:
+        print(f"error: {out}: cannot write the results ({exc.strerror or exc}); nothing was "
+              "written", file=sys.stderr)
+        return EXIT_FAILED
+
+    print(f"{len(scenarios)} scenarios side by side — {args.replications} replications each, "
+          f"seed {args.seed}, {elapsed:.1f} s")
+    for line in scenario_lines(summaries, files):
+        print(line)
+    print()
+    for line in comparison_lines(comparisons, summaries[0].duration_days,
+                                 against=Path(files[0]).name):
+        print(line)
+    print(best_change_line(comparisons, ranking))
+    print(f"Wrote {out}/ (summary.md, comparison.csv and .parquet, {len(charts)} charts)")
+    return 0
+
+
+def _write_markdown(summaries, files, comparisons, ranking, charts: dict[str, Path],
+                    tables: list[Path], folder: Path, command: str, constants: str) -> Path:
+    """``summary.md``: the answer (which change helps most, how sure), the scenarios side by
+    side, each change in words with the verdicts, how the intervals are made, charts."""
+    from sim.present.comparison_report import (best_change, comparison_markdown, in_short,
+                                                  scenarios_markdown)
+    from sim.present.report import how_sure, write_summary
+    s0 = summaries[0]
+    reference = f"**{s0.scenario}** (`{Path(files[0]).name}`)"
+    out = [f"# {len(summaries)} scenarios side by side, each against {s0.scenario}", "",
+           f"Command: `{command}`", "", f"Behavioural constants: {constants}.", "",
+           "## In short", "",
+           best_change(comparisons, ranking, reference, s0.duration_days), "",
+           " ".join(in_short(comparisons)), "",
+           "## The scenarios", "", f"{s0.replications} replications each, the same random "
+           "numbers and posterior draws, so the differences to the first are paired.", ""]
+    out += scenarios_markdown(summaries, files, comparisons) + [""]
+    out += comparison_markdown(comparisons, s0.duration_days, against=reference)
+    out += [how_sure(s0), ""]
+    return write_summary(out, charts, tables, folder)
