@@ -92,7 +92,7 @@ def render(story: Story, markdown: bool = False, typical: bool = False) -> str:
                 lines += ["", f"(Days {day + 1}-{e.day - 1}: back to war on the ground; "
                           "nothing more is told until the declaration.)"]
             day = e.day
-            lines += ["", f"## Day {day}", ""] if markdown else [f"Day {day}"]
+            lines += ["", f"## Day {day}", ""] if markdown else ["", f"Day {day}"]
         when = "close" if e.hour >= 24 else f"{e.hour:02d}:00"
         text = _cap(_sentence(e, names))
         text = text if markdown else text.replace("**", "")
