@@ -10,6 +10,7 @@ from sim.calibration.posterior import SHIPPED, load_posterior
 from sim.model.story import CLOSE
 from sim.present.cli import main
 from sim.present.story import render
+from sim.run.experiment import run_scenario
 from sim.run.story import story, typical
 from sim.scenario.loading import load_scenario
 from tests.conftest import REFERENCE, run
@@ -125,3 +126,20 @@ def test_main_job_writes_the_story_and_links_it(tmp_path, capsys):
         assert f"collapse day {row['collapse_day']:.0f}" in story_md
     else:
         assert "The truce held to the end" in story_md
+
+
+def test_a_sweep_file_has_no_story(tmp_path, capsys):
+    sweep = REFERENCE.parent / "sweeps" / "patron_leverage.yaml"
+    assert main([str(sweep), "--story", "1", "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith(f"error: {sweep}: --story: ")
+
+
+def test_at_the_posterior_median_the_story_is_that_runs_replication():
+    """``--point``: one set of constants, no posterior draws."""
+    scenario = load_posterior(SHIPPED).at_median(load_scenario(REFERENCE))
+    results = run_scenario(scenario, 60, SEED, record_daily=False)
+    s = story(scenario, 59, SEED, 60)
+    pd.testing.assert_series_equal(pd.Series(s.outcome), results.replication_table().iloc[59],
+                                   check_names=False, check_dtype=False)
+    assert "posterior draw" not in render(s)

@@ -58,7 +58,7 @@ class Teller:
         self.model, self.w = model, w
         world = model.world
         self.events: list[Event] = []
-        self.parties = [p for p in model.parties]
+        self.parties = list(model.parties)
         self.posture = {p.name: p.posture[:, w].copy() for p in self.parties}
         self.status = model.front_status[:, w].copy()
         self.pairs = model.recorder.key_pairs
@@ -66,7 +66,8 @@ class Teller:
         #: each key pair's belief before the truce: (observer, trusted, belief)
         self.initial_trust = [(world.actors[o], world.actors[t], v)
                               for (o, t), v in zip(self.pairs, self.trust, strict=True)]
-        # a camp is told by its party faction on the ground (whose forces meet the incidents)
+        # a camp is named after its party faction on the ground (whose forces meet the
+        # incidents), the first one where it has several
         self.camp_name = {int(world.camp[i]): world.actors[i]
                           for i in reversed(range(world.n_actors)) if world.ground[i]}
         self.ended = False
@@ -77,8 +78,10 @@ class Teller:
     # -- step 1-4: the day's decisions --------------------------------------------------
 
     def decided(self) -> None:
-        m, w, names, regions = self.model, self.w, self.model.world.actors, \
-            self.model.world.regions
+        """The day's decisions, at 00:00: a declaration (which ends the story), the JIC
+        starting, fronts a party abandons or returns to."""
+        m, w = self.model, self.w
+        names, regions = m.world.actors, m.world.regions
         if m.collapse_day[w] == m.day and m.declarer[w] >= 0:
             self._add(0, "declared", actor=names[m.declarer[w]],
                       detail={"trigger": TRIGGERS[m.trigger[w]]})
@@ -98,6 +101,8 @@ class Teller:
     # -- steps 5-7: the day's acts and how each side booked them ------------------------
 
     def acted(self, acts: dict, seen, aid: tuple) -> None:
+        """The day's acts, each with how its victim's side booked it; at the close, convoys
+        that got through and incidents of unclear origin (booked incidents carry no hour)."""
         if self.ended:
             return
         m, w, world = self.model, self.w, self.model.world
@@ -151,6 +156,8 @@ class Teller:
             at(m.k.war_level, w, slice(None)), 1e-12)
 
     def closed(self) -> None:
+        """The day's close: fronts whose status changed, the key pairs' beliefs, and a
+        collapse on the ground (which ends the story)."""
         if self.ended:
             return
         m, w, world = self.model, self.w, self.model.world
@@ -168,7 +175,7 @@ class Teller:
         if m.de_facto_day[w] == m.day + 1:
             self._add(CLOSE, "de_facto", detail={
                 "share": float(at(m.k.de_facto_share, w)),
-                "days": len(m._recent), "violence": float(m.violence_yesterday()[w])})
+                "days": round(m.base.outcomes.de_facto_window_days), "violence": float(m.violence_yesterday()[w])})
             self.ended = True
 
 

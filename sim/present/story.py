@@ -56,15 +56,16 @@ def tell(which: int | str, results: Results, scenario: Scenario, seed: int,
     results), written to ``story.md`` beside ``summary`` and linked from it; returns the
     file and the story's first lines in plain text, for the terminal."""
     from sim.run.story import story, typical
-    index = typical(results) if which == "typical" else int(which)
+    picked = which == "typical"
+    index = typical(results) if picked else int(which)
     told = story(scenario, index, seed, replications, posterior=posterior)
     path = summary.parent / "story.md"
-    path.write_text(render(told, markdown=True, typical=which == "typical"), encoding="utf-8")
+    path.write_text(render(told, markdown=True, typical=picked), encoding="utf-8")
     with summary.open("a", encoding="utf-8") as out:
         out.write(f"\n## The story of one run\n\n[Replication {index}]({path.name}) told "
                   "event by event: who did what where, how each side booked it, what each "
                   "came to believe.\n")
-    return path, render(told, typical=which == "typical").splitlines()[:TERMINAL_LINES]
+    return path, render(told, typical=picked).splitlines()[:TERMINAL_LINES]
 
 
 def render(story: Story, markdown: bool = False, typical: bool = False) -> str:
