@@ -143,3 +143,16 @@ def test_at_the_posterior_median_the_story_is_that_runs_replication():
     pd.testing.assert_series_equal(pd.Series(s.outcome), results.replication_table().iloc[59],
                                    check_names=False, check_dtype=False)
     assert "posterior draw" not in render(s)
+
+
+def test_stories_without_a_declaration_say_how_they_ended(main_job):
+    table = main_job.replication_table()
+    second = table[table["replication"] >= 1000]
+    ground = second[second["formal_collapse_day"].isna() & second["collapse_day"].notna()]
+    held = second[second["collapse_day"].isna()]
+    for rows, said in ((ground, "before any declaration"), (held, "The truce held to the end")):
+        if len(rows):
+            text = render(told(int(rows["replication"].iloc[0])))
+            assert said in text
+            assert "declares the truce over" not in text
+    assert len(ground) + len(held)     # the run has at least one of them

@@ -85,7 +85,7 @@ def render(story: Story, markdown: bool = False, typical: bool = False) -> str:
               "Days count from 1, the truce's first day; a collapse day in the tables is "
               "the number of full days the truce lasted. Decisions are taken at 00:00; "
               "'close' is the end of the day (fronts, beliefs).", "",
-              "Before the truce: " + _beliefs(story.initial_trust, names, change=False), ""]
+              "Before the truce: " + _beliefs(story.initial_trust, names, change=False)]
     day = 0
     for e in story.events:
         if e.day != day:
@@ -202,8 +202,9 @@ def _outcome(story: Story, n: _Names) -> str:
     collapse first."""
     o = story.outcome
     formal, de_facto = o["formal_collapse_day"], o["de_facto_collapse_day"]
-    declared = (f"{_cap(n(o['declared_by']))} declared the truce over at the start of day "
-                f"{formal + 1:.0f}, citing {CITING[o['trigger']]} (trigger: {o['trigger']})")
+    declared = "" if formal != formal else (   # NaN: never declared over
+        f"{_cap(n(o['declared_by']))} declared the truce over at the start of day "
+        f"{formal + 1:.0f}, citing {CITING[o['trigger']]} (trigger: {o['trigger']})")
     ground = "violence was back on the ground (de facto collapse) at the end of day " \
         f"{de_facto:.0f}"
     if o["collapse"] == "formal":
