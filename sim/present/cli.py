@@ -95,6 +95,9 @@ def build_parser() -> argparse.ArgumentParser:
                               "itself")
     compare.add_argument("--no-compare", action="store_true",
                          help="run the scenario alone, without its counterfactuals")
+    p.add_argument("--story", metavar="N|typical", default=None,
+                   help="also tell replication N (or the typical one: collapse day closest "
+                        "to the median) event by event in story.md, linked from summary.md")
     p.add_argument("--describe", action="store_true",
                    help="list every scenario parameter with its unit, range and default")
     sweep = p.add_argument_group("sweeps (a file with a 'sweep:' section)")
@@ -180,6 +183,9 @@ def main(argv: list[str] | None = None) -> int:
 def _main(args, argv) -> int:
     overrides = _parse_overrides(args.overrides)
     if is_sweep_file(args.scenario):
+        if args.story is not None:
+            raise ScenarioError(args.scenario, "--story", "stories are of a scenario's "
+                                "replications; a sweep has points")
         if args.compare or args.no_compare:
             raise ScenarioError(args.scenario, "--compare/--no-compare", "comparisons are for "
                                 "scenario files; a sweep compares its own points")
@@ -190,6 +196,9 @@ def _main(args, argv) -> int:
     scenario = load_scenario(args.scenario, overrides)
     compared = _compared(args, overrides)
     args.replications = args.replications or DEFAULT_REPLICATIONS
+    if args.story is not None:
+        from sim.present.story import choice
+        args.story = choice(args.story, args.replications, args.scenario)
     posterior, source = _posterior(args)
     if posterior is not None and args.point:
         scenario = posterior.at_median(scenario)
@@ -319,6 +328,10 @@ def _run_main(args, argv, scenario, resolved, overrides, fingerprint, out: Path,
         from sim.present.report import summary_lines, write_markdown
         report = write_markdown(summary, charts, tables, stage, command,
                                 _constants(source, manifest["constants"]), comparisons)
+        if args.story is not None:
+            from sim.present.story import tell
+            story_file, story = tell(args.story, results, scenario, args.seed,
+                                     args.replications, posterior, report)
         staging.commit()
     except OSError as exc:
         print(f"error: {out}: cannot write the results ({exc.strerror or exc}); nothing was "
@@ -334,6 +347,10 @@ def _run_main(args, argv, scenario, resolved, overrides, fingerprint, out: Path,
         print()
         for line in comparison_lines(comparisons, summary.duration_days):
             print(line)
+    if args.story is not None:
+        print()
+        print("\n".join(story))
+        print(f"  ... the whole story: {out / story_file.name}")
     formats = sorted({p.suffix.lstrip(".") for p in tables})
     names = sorted({p.stem for p in tables})
     print(f"Wrote {out}/ ({report.name}, {len(names)} tables in {' and '.join(formats)}, "

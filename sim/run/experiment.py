@@ -72,6 +72,16 @@ def run_scenario(scenario: Scenario, replications: int, seed: int,
     return run_compared([scenario], replications, seed, progress, record_daily, posterior)[0]
 
 
+def parameter_sets(scenarios: list[Scenario], replications: int,
+                   posterior: Posterior | None) -> tuple[list[Scenario], int]:
+    """The parameter sets a run of ``replications`` uses: each scenario under each draw it
+    uses (replication r under draw r mod draws), scenario-major; and the number of draws
+    (1 without a posterior)."""
+    draws = posterior.used(replications) if posterior is not None else 1
+    return [v for sc in scenarios for v in (
+        posterior.scenarios(sc, draws) if posterior is not None else [sc])], draws
+
+
 def run_compared(scenarios: list[Scenario], replications: int, seed: int,
                  progress: Callable[[float], None] | None = None,
                  record_daily: bool = True, posterior: Posterior | None = None
@@ -82,9 +92,7 @@ def run_compared(scenarios: list[Scenario], replications: int, seed: int,
     them are the scenarios' (common random numbers and parameters, paired)."""
     if replications < 1:
         raise ValueError(f"replications must be at least 1 (got {replications})")
-    draws = posterior.used(replications) if posterior is not None else 1
-    variants = [v for sc in scenarios for v in (
-        posterior.scenarios(sc, draws) if posterior is not None else [sc])]
+    variants, draws = parameter_sets(scenarios, replications, posterior)
     parts: list[list[Results]] = [[] for _ in scenarios]
     for group in iter_groups(replications, seed):
         reps = np.arange(group[0][0], group[0][0] + sum(size for _, size, _ in group))
