@@ -123,6 +123,9 @@ def main(argv: list[str] | None = None) -> int:
     if (sys.argv[1:] if argv is None else argv)[:1] == ["calibrate"]:
         from sim.present.calibrate import main as calibrate
         return calibrate((sys.argv[1:] if argv is None else argv)[1:])
+    if (sys.argv[1:] if argv is None else argv)[:1] == ["discover"]:
+        from sim.present.discover import main as discover
+        return discover((sys.argv[1:] if argv is None else argv)[1:])
     args = build_parser().parse_args(argv)
     if args.describe:
         print(parameter_table())
@@ -487,6 +490,11 @@ def _run_sweep(args, argv, plan, executor, out: Path) -> int:
             charts = sweep_charts(points, plan.parameters, plan.base_values, grid, plan.name,
                                   stage, indices)
         write_sweep_markdown(plan.name, info, findings, charts, stage, command, sensitivity)
+        if plan.design.startswith("latin_hypercube") and not args.no_charts:
+            from sim.present.discover import sweep_discovery
+            lines, written = sweep_discovery(points, plan, stage)
+            findings += lines
+            charts |= {p.name: p for p in written if p.suffix == ".png"}
         for f in stage.iterdir():
             os.replace(f, out / f.name)
     except OSError as exc:
