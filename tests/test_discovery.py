@@ -61,13 +61,15 @@ def test_the_rule_picks_the_densest_box_with_enough_coverage():
 @pytest.fixture(scope="module")
 def lhs_sweep(tmp_path_factory) -> Path:
     """A tiny Latin-hypercube sweep (30 points x 20 replications, a day past the truce)
-    over low penalties and verification, where survival varies from 60% to 100%. Run
-    in this process, as the command line runs it: a subprocess would double the time."""
+    over weak penalties, verification and commitment, where survival varies from 5% to
+    100%. Run in this process, as the command line runs it: a subprocess would double
+    the time."""
     folder = tmp_path_factory.mktemp("lhs")
     (folder / "lhs.yaml").write_text(
         f"extends: {REFERENCE}\nname: tiny LHS\ntime: {{horizon_days: 8}}\nsweep:\n"
-        "  parameters:\n    mechanisms.penalties.strength: {range: [0, 1.5]}\n"
-        "    mechanisms.monitoring.verification: {range: [0, 0.5]}\n"
+        "  parameters:\n    mechanisms.penalties.strength: {range: [0, 1]}\n"
+        "    mechanisms.monitoring.verification: {range: [0, 0.4]}\n"
+        "    actors.russia.commitment: {range: [0, 0.5]}\n"
         "  design: {latin_hypercube: {points: 30, seed: 3}}\n  replications: 20\n",
         encoding="utf-8")
     assert main([str(folder / "lhs.yaml"), "--out", str(folder / "out"), "-q"]) == 0
@@ -80,11 +82,16 @@ def test_a_latin_hypercube_sweep_gets_its_discovery_section(lhs_sweep):
     assert summary.count(heading) == 1
     assert summary.index(heading) < summary.index("## Charts")
     assert "A point counts as surviving when the truce survives its 7 days" in summary
+    assert "![The peeling trajectory" in summary
+    for chart in ("discovery_peeling.png", "discovery_box.png"):
+        assert (lhs_sweep / chart).read_bytes().startswith(b"\x89PNG")
 
 
 def test_discover_writes_the_charts_table_and_section(lhs_sweep, capsys):
-    assert main(["discover", str(lhs_sweep), "--level", "0.9", "--min-coverage", "0.6"]) == 0
-    assert "Scenario discovery (PRIM): the truce survives its 7 days in at least 90%" \
+    for chart in ("discovery_peeling.png", "discovery_box.png"):
+        (lhs_sweep / chart).unlink(missing_ok=True)
+    assert main(["discover", str(lhs_sweep), "--level", "0.8", "--min-coverage", "0.6"]) == 0
+    assert "Scenario discovery (PRIM): the truce survives its 7 days in at least 80%" \
         in capsys.readouterr().out
     for chart in ("discovery_peeling.png", "discovery_box.png"):
         assert (lhs_sweep / chart).read_bytes().startswith(b"\x89PNG")
@@ -94,7 +101,7 @@ def test_discover_writes_the_charts_table_and_section(lhs_sweep, capsys):
     assert chosen["coverage"] >= 0.6
     summary = (lhs_sweep / "summary.md").read_text(encoding="utf-8")
     assert summary.count("(scenario discovery, PRIM)") == 1     # replaced, not added
-    assert "at least 90% of its replications" in summary
+    assert "at least 80% of its replications" in summary
     assert f"coverage {chosen['coverage']:.0%}" in summary
     assert "![The peeling trajectory" in summary and "discovery_box.png" in summary
 
