@@ -166,10 +166,14 @@ def console_line(found: Discovery, days: str) -> str:
     if found.of_interest in (0, found.points):
         return f"Scenario discovery (PRIM): {_degenerate(found, days)}"
     s = found.stats()
-    where = " and ".join(found.conditions()) or "the whole space (no box is denser)"
+    if not found.conditions():
+        return (f"Scenario discovery (PRIM): no box with coverage ≥ {found.min_coverage:.0%} "
+                f"is denser than the whole space, where the truce survives {days} in at "
+                f"least {found.level:.0%} of replications at {s['density']:.0%} of the points")
     return (f"Scenario discovery (PRIM): the truce survives {days} in at least "
-            f"{found.level:.0%} of replications where {where}: density {s['density']:.0%}, "
-            f"coverage {s['coverage']:.0%}, mass {s['mass']:.0%} ({_rule(found)})")
+            f"{found.level:.0%} of replications where {' and '.join(found.conditions())}: "
+            f"density {s['density']:.0%}, coverage {s['coverage']:.0%}, mass "
+            f"{s['mass']:.0%} ({_rule(found)})")
 
 
 def _rule(found: Discovery) -> str:
