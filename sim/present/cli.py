@@ -56,9 +56,10 @@ def build_parser() -> argparse.ArgumentParser:
         prog="run.py",
         description="Simulate a ceasefire scenario over many replications and report when "
                     "and why the truce survives or collapses.",
-        epilog="Calibration: 'python run.py calibrate calibration/calibration.yaml' "
-               "estimates the behavioural constants from the historical truces (see "
-               "'python run.py calibrate --help').")
+        epilog="Other commands (each with --help): 'run.py calibrate FILE' estimates the "
+               "behavioural constants from the historical truces; 'run.py compare A.yaml "
+               "B.yaml ...' runs scenarios side by side against the first; 'run.py "
+               "discover SWEEP_OUTPUT' finds where a sweep's truces survive (PRIM).")
     p.add_argument("scenario", nargs="?", help="scenario file (YAML), e.g. "
                    "scenarios/kerry_lavrov.yaml")
     p.add_argument("-r", "--replications", type=int, default=None,
@@ -126,13 +127,16 @@ def add_limits(group) -> None:
                             f"{DEFAULT_MAX_HOURS:g}); the estimate is printed with the refusal")
 
 
+#: ``run.py WORD ...``: commands of their own, each a module with a ``main(argv)``.
+SUBCOMMANDS = {"calibrate": "sim.present.calibrate", "compare": "sim.present.compare",
+               "discover": "sim.present.discover"}
+
+
 def main(argv: list[str] | None = None) -> int:
-    if (sys.argv[1:] if argv is None else argv)[:1] == ["calibrate"]:
-        from sim.present.calibrate import main as calibrate
-        return calibrate((sys.argv[1:] if argv is None else argv)[1:])
-    if (sys.argv[1:] if argv is None else argv)[:1] == ["compare"]:
-        from sim.present.compare import main as compare
-        return compare((sys.argv[1:] if argv is None else argv)[1:])
+    words = sys.argv[1:] if argv is None else argv
+    if words[:1] and words[0] in SUBCOMMANDS:
+        import importlib
+        return importlib.import_module(SUBCOMMANDS[words[0]]).main(words[1:])
     args = build_parser().parse_args(argv)
     if args.describe:
         print(parameter_table())
@@ -519,6 +523,11 @@ def _run_sweep(args, argv, plan, executor, out: Path) -> int:
             charts = sweep_charts(points, plan.parameters, plan.base_values, grid, plan.name,
                                   stage, indices)
         write_sweep_markdown(plan.name, info, findings, charts, stage, command, sensitivity)
+        if plan.design.startswith("latin_hypercube") and not args.no_charts:
+            from sim.present.discover import sweep_discovery
+            lines, written = sweep_discovery(points, plan, stage)
+            findings += lines
+            charts |= {p.name: p for p in written if p.suffix == ".png"}
         for f in stage.iterdir():
             os.replace(f, out / f.name)
     except OSError as exc:
