@@ -295,11 +295,11 @@ def _run_main(args, argv, scenario, resolved, overrides, fingerprint, out: Path,
         if not args.no_charts:
             import matplotlib   # matplotlib only when charts are wanted; files, not windows
             matplotlib.use("Agg")
-            from sim.present.charts import all_charts, comparison_forest
+            from sim.present.charts import all_charts, comparison_forest, save_figure
             charts = all_charts(results, summary, stage)
             if comparisons:
-                charts["Changes to the deal against this scenario"] = comparison_forest(
-                    comparisons, summary, stage / "comparison.png")
+                charts["Changes to the deal against this scenario"] = save_figure(
+                    comparison_forest(comparisons, summary), stage / "comparison.png")
         from sim.present.comparison_report import comparison_lines
         from sim.present.report import summary_lines, write_markdown
         report = write_markdown(summary, charts, tables, stage, command,
