@@ -51,19 +51,30 @@ def _interrupted_status(exc: BaseException) -> int:
     return EXIT_TERMINATED if isinstance(exc, Terminated) else EXIT_INTERRUPTED
 
 
+def program() -> str:
+    """How the user called us, for usage lines: ``run.py``, ``ceasefire`` or ``python -m sim``."""
+    name = Path(sys.argv[0]).name
+    return "python -m sim" if name == "__main__.py" else name or "ceasefire"
+
+
 def build_parser() -> argparse.ArgumentParser:
+    from importlib.metadata import version
     p = argparse.ArgumentParser(
-        prog="run.py",
+        prog=program(),
         description="Simulate a ceasefire scenario over many replications and report when "
                     "and why the truce survives or collapses.",
-        epilog="Calibration: 'python run.py calibrate calibration/calibration.yaml' "
+        epilog="Shipped scenarios, by the names that run them: 'scenarios list'. "
+               "Calibration: 'python run.py calibrate calibration/calibration.yaml' "
                "estimates the behavioural constants from the historical truces (see "
                "'python run.py calibrate --help').")
     p.add_argument("scenario", nargs="?", help="scenario file (YAML), e.g. "
-                   "scenarios/kerry_lavrov.yaml")
+                   "scenarios/kerry_lavrov.yaml, or a shipped scenario's name, e.g. "
+                   "kerry_lavrov (see: scenarios list)")
+    p.add_argument("--version", action="version", version=f"%(prog)s {version('ceasefire-sim')}")
     p.add_argument("-r", "--replications", type=int, default=None,
                    help=f"independent replications of a scenario (default "
-                        f"{DEFAULT_REPLICATIONS}); a sweep file sets its own per point")
+                        f"{DEFAULT_REPLICATIONS}); for a sweep file, per point instead "
+                        "of the file's (a quick trial: another sweep, stored apart)")
     p.add_argument("-s", "--seed", type=int, default=DEFAULT_SEED,
                    help=f"root seed; same seed and replications, same results "
                         f"(default {DEFAULT_SEED})")
@@ -123,6 +134,9 @@ def main(argv: list[str] | None = None) -> int:
     if (sys.argv[1:] if argv is None else argv)[:1] == ["calibrate"]:
         from sim.present.calibrate import main as calibrate
         return calibrate((sys.argv[1:] if argv is None else argv)[1:])
+    if (sys.argv[1:] if argv is None else argv)[:1] == ["scenarios"]:
+        from sim.present.scenarios import main as scenarios
+        return scenarios((sys.argv[1:] if argv is None else argv)[1:], program())
     args = build_parser().parse_args(argv)
     if args.describe:
         print(parameter_table())
@@ -171,6 +185,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _main(args, argv) -> int:
+    from sim.scenario.catalogue import find
+    args.scenario = str(find(args.scenario))   # a shipped scenario's name, or a path
     overrides = _parse_overrides(args.overrides)
     if is_sweep_file(args.scenario):
         if args.compare or args.no_compare:
@@ -348,9 +364,6 @@ def _draw_table(results, posterior):
 
 def _sweep(args, overrides: dict, argv) -> int:
     """Run a sweep file: chunks to the store (resuming), then the per-point table and charts."""
-    if args.replications is not None:
-        raise ScenarioError(args.scenario, "--replications",
-                            "a sweep sets its replications per point in its 'sweep:' section")
     from sim.run.executors import ExecutorUnavailable, make_executor, parse_address
     if args.scheduler:
         try:
@@ -373,7 +386,8 @@ def _sweep(args, overrides: dict, argv) -> int:
 
     posterior, _ = _posterior(args)
     plan = load_sweep(args.scenario, args.seed, overrides, before_points=before_points,
-                      behaviour=posterior.median() if posterior is not None else None)
+                      behaviour=posterior.median() if posterior is not None else None,
+                      replications=args.replications)
     from sim.run.chunks import fingerprint
     out = args.out or Path("output") / f"{Path(args.scenario).stem}-{fingerprint(plan)[:8]}"
     prepare(out)
@@ -557,3 +571,13 @@ class _progress:
         if self.bar:
             self.bar.close()
         return False
+
+
+def console() -> None:
+    """The ``ceasefire`` command (and ``run.py``, ``python -m sim``): ``main`` with its exit
+    status; output piped into a reader that stopped early (``| head``) ends quietly."""
+    try:
+        sys.exit(main())
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(1)
