@@ -275,7 +275,7 @@ def _run_main(args, argv, scenario, resolved, overrides, fingerprint, out: Path,
     # The model's stack (Mesa, numpy, pandas) loads only once the input is known good,
     # so bad input is refused at once.
     from sim.analysis.comparison import compare, comparison_table
-    from sim.analysis.summary import summarize
+    from sim.analysis.summary import draw_table, summarize
     from sim.run.experiment import run_compared
 
     started = time.perf_counter()
@@ -293,7 +293,7 @@ def _run_main(args, argv, scenario, resolved, overrides, fingerprint, out: Path,
         frames = {"replications": results.replication_table(),
                   "daily": results.daily_table()}
         if results.draw is not None:
-            frames["draws"] = _draw_table(results, posterior)
+            frames["draws"] = draw_table(results, posterior)
         if comparisons:
             frames["comparison"] = comparison_table(comparisons)
         tables = _write_tables(frames, stage)
@@ -350,16 +350,6 @@ def _constants(source: dict, constants: dict) -> str:
         return (f"a draw per replication of the posterior {source['posterior']} "
                 f"({constants['draws_used']} draws used)")
     return f"the median of the posterior {source['posterior']}"
-
-
-def _draw_table(results, posterior):
-    """``draws``: each draw's outcomes (``sim.analysis.summary.draw_table``) and its
-    constants, so its outcomes can be set against them."""
-    from sim.analysis.summary import draw_table
-    table = draw_table(results)
-    for j, path in enumerate(posterior.paths):
-        table[path] = posterior.values[table["draw"], j]
-    return table
 
 
 def _sweep(args, overrides: dict, argv) -> int:
