@@ -91,6 +91,14 @@ def test_charts_return_figures_without_pyplot(run):
         run.plot("nonsense")
 
 
+def test_a_returned_chart_shows_inline_in_ipython(run):
+    """IPython displays a returned chart as a PNG even before any pyplot figure has switched
+    a notebook's inline backend on (a plain Figure would show as '<Figure size ...>')."""
+    from IPython.core.interactiveshell import InteractiveShell
+    data, _ = InteractiveShell.instance().display_formatter.format(run.plot("survival"))
+    assert data["image/png"][:4] == b"\x89PNG"
+
+
 def test_only_the_command_line_chooses_a_backend():
     users = [p.relative_to(ROOT).as_posix() for p in (ROOT / "sim").rglob("*.py")
              if re.search(r"matplotlib\.use\(", p.read_text(encoding="utf-8"))]

@@ -53,6 +53,19 @@ def _configure_fonts() -> None:
 _configure_fonts()
 
 
+class ChartFigure(Figure):
+    """A figure that shows itself in IPython and Jupyter (``_repr_png_``) without pyplot: a
+    notebook activates its inline backend only once pyplot makes a figure, and a plain
+    ``Figure`` returned before that would show as ``<Figure size ...>``. Where the inline
+    backend is active its own display of figures takes precedence; either way, once."""
+
+    def _repr_png_(self) -> bytes:
+        import io
+        buffer = io.BytesIO()
+        self.savefig(buffer, format="png")
+        return buffer.getvalue()
+
+
 def new_axes(ax: Axes | None, figsize: tuple[float, float]) -> tuple[Figure, Axes]:
     """The figure and axes to draw on: the caller's ``ax``, or a new figure's single axes."""
     if ax is not None:
@@ -65,7 +78,7 @@ def new_figure(fig: Figure | None, figsize: tuple[float, float], layout: str = "
                ) -> Figure:
     """The caller's figure, or a new one laid out at every draw (tight by default), so it
     looks the same inline in a notebook as saved."""
-    return fig if fig is not None else Figure(figsize=figsize, layout=layout)
+    return fig if fig is not None else ChartFigure(figsize=figsize, layout=layout)
 
 
 def save_figure(fig: Figure, path: Path) -> Path:
