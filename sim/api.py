@@ -195,9 +195,11 @@ def compare(base: Scenario | str | Path, *others: Scenario | str | Path,
         others = tuple(counterfactuals_of(find(base)))
     scenarios = [_scenario(s) for s in (base, *others)]
     runs = _run_side_by_side(scenarios, replications, seed, posterior, point, daily=True)
-    labels = [s.name if isinstance(s, Scenario) else s for s in others]   # a file, or a name
-    comparisons = paired(runs[0].results, [(r.results, r.scenario.name, str(label))
-                                           for r, label in zip(runs[1:], labels, strict=True)])
+    named = [(r.results, r.scenario.name if r.scenario.name != runs[0].scenario.name
+              else changes(runs[0].scenario, r.scenario),
+              "" if isinstance(given, Scenario) else str(find(given)))
+             for r, given in zip(runs[1:], others, strict=True)]
+    comparisons = paired(runs[0].results, named)
     return Compared(runs[0], tuple(runs[1:]), tuple(comparisons))
 
 
@@ -220,3 +222,15 @@ def _run_side_by_side(scenarios: list[Scenario], replications: int, seed: int,
                            posterior=chosen)
     return [Run(s, r, seed, chosen) for s, r in zip(scenarios, results, strict=True)]
 
+
+def changes(base: Scenario, other: Scenario) -> str:
+    """What ``other`` sets differently from ``base``, as dotted paths (``a.b=2, c=0.5``): the
+    label of a scenario changed in a notebook, which keeps its base's name."""
+    def leaves(data: Any, prefix: str = "") -> dict[str, Any]:
+        if not isinstance(data, dict):
+            return {prefix: data}
+        return {k: v for key, value in data.items()
+                for k, v in leaves(value, f"{prefix}.{key}" if prefix else key).items()}
+    a, b = leaves(base.model_dump(mode="json")), leaves(other.model_dump(mode="json"))
+    return ", ".join(f"{k}={b.get(k)}" for k in sorted(a.keys() | b.keys())
+                     if a.get(k) != b.get(k)) or "the same scenario"

@@ -119,6 +119,13 @@ def test_compare_is_paired_and_refuses_other_conflicts():
                     replications=20, point=True)
 
 
+def test_a_scenario_changed_in_memory_is_named_by_its_change():
+    changed = api.load_scenario("kerry_lavrov", {"mechanisms.penalties.strength": 2})
+    c = api.compare("kerry_lavrov", changed, replications=20, seed=5, point=True)
+    assert c.comparisons[0].name == "mechanisms.penalties.strength=2.0"
+    assert "  mechanisms.penalties.strength=2.0 " in str(c) and isinstance(c.plot(), Figure)
+
+
 def test_compare_defaults_to_the_counterfactuals():
     c = api.compare("kerry_lavrov", replications=20, seed=5, point=True)
     assert len(c.others) == 6

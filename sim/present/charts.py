@@ -264,7 +264,8 @@ def comparison_forest(comparisons: list[Comparison], s: Summary, fig: Figure | N
         ax.axvline(0, color="k", lw=1)
         ax.set_xlabel(label, fontsize=9)
         ax.grid(axis="x", alpha=0.3)
-    axes[0].set_yticks(ys, [f"{c.name}\n({Path(c.file).name})" for c in comparisons],
+    axes[0].set_yticks(ys, [f"{c.name}\n({c.label})" if c.file else c.name
+                            for c in comparisons],
                        fontsize=8)
     axes[0].set_ylim(-0.7, len(comparisons) - 0.3)
     handles = [Line2D([], [], color=COLOURS[0], lw=2.5, label="95% sampling interval (paired)")]
