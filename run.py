@@ -1,13 +1,9 @@
-"""Run a ceasefire scenario or sweep: ``python run.py scenarios/kerry_lavrov.yaml`` (see --help)."""
+"""Run a ceasefire scenario or sweep: ``python run.py scenarios/kerry_lavrov.yaml`` (see --help).
 
-import os
-import sys
+The same as the installed ``ceasefire`` command and ``python -m sim``.
+"""
 
-from sim.present.cli import main
+from sim.present.cli import console
 
 if __name__ == "__main__":
-    try:
-        sys.exit(main())
-    except BrokenPipeError:   # output piped into a reader that stopped early (e.g. head)
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        sys.exit(1)
+    console()

@@ -265,12 +265,32 @@ def test_latin_hypercube_needs_ranges_and_is_reproducible(tmp_path):
 
 
 @pytest.mark.slow
-def test_executor_flags_are_for_sweeps_and_replications_for_scenarios(sweep_file, tmp_path):
+def test_executor_flags_are_for_sweeps(tmp_path):
     plain = cli(REFERENCE, "--workers", 2, "--out", tmp_path / "a")
     assert plain.returncode == 2 and "executors are for sweep files" in plain.stderr
-    sweep = cli(sweep_file, "-r", 10, "--out", tmp_path / "b")
-    assert sweep.returncode == 2 and "sets its replications per point" in sweep.stderr
-    assert not (tmp_path / "a").exists() and not (tmp_path / "b").exists()
+    assert not (tmp_path / "a").exists()
+
+
+def test_replications_of_a_sweep_can_be_overridden_for_a_quick_trial(sweep_file, tmp_path,
+                                                                    capsys):
+    """-r replaces the file's replications per point; the manifest and summary say so, and
+    it is another sweep: its fingerprint differs, so it neither resumes nor joins the
+    full sweep's store."""
+    from sim.present.cli import main
+    from sim.run.chunks import fingerprint
+    from sim.scenario.sweep import load_sweep
+    assert main([str(sweep_file), "-r", "10", "--out", str(tmp_path / "b"), "--no-charts",
+                 "-q"]) == 0
+    manifest = json.loads((tmp_path / "b" / "manifest.json").read_text())
+    assert manifest["sweep"]["replications"] == 10
+    assert manifest["sweep"]["replications_in_file"] == 300
+    assert "not the file's 300" in (tmp_path / "b" / "summary.md").read_text()
+    assert len(all_rows(tmp_path / "b")) == 6 * 10
+    full, trial = load_sweep(sweep_file, seed=1), load_sweep(sweep_file, seed=1, replications=10)
+    assert full.file_replications is None and "replications_in_file" not in full.describe()
+    assert fingerprint(full) != fingerprint(trial)
+    assert main([str(sweep_file), "--out", str(tmp_path / "b"), "-q"]) == 2   # the full sweep
+    assert "--force" in capsys.readouterr().err
 
 
 def test_the_shipped_sweeps_are_valid():

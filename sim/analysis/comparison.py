@@ -80,9 +80,19 @@ class Comparison:
     """A counterfactual against its base."""
 
     name: str
-    file: str
+    file: str                          # '' for a scenario built in memory (``sim.api``)
     survival: Effect                   # survival at the truce's duration
     median_collapse_day: Effect | None  # None when either has no collapse
+
+    @property
+    def label(self) -> str:
+        """How a table names it: its file's name, or its name where it has no file."""
+        return Path(self.file).name if self.file else self.name
+
+    @property
+    def short(self) -> str:
+        """How a list names it: its file's stem, or its name where it has no file."""
+        return Path(self.file).stem if self.file else self.name
 
 
 def judged(comparisons: list[Comparison]) -> bool:

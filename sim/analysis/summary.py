@@ -19,6 +19,8 @@ from sim.model.results import TRIGGERS, Results
 if TYPE_CHECKING:
     import pandas as pd
 
+    from sim.calibration.posterior import Posterior
+
 Z95 = 1.959963984540054
 
 
@@ -97,10 +99,11 @@ def headline_days(r: Results) -> list[float]:
     return sorted({r.duration_days, min(14.0, r.horizon_days), r.horizon_days})
 
 
-def draw_table(r: Results) -> pd.DataFrame:
+def draw_table(r: Results, posterior: Posterior | None = None) -> pd.DataFrame:
     """One row per posterior draw: its replications, survival at the headline days and the
     median collapse day of its truces that collapsed, as observed (sampling noise and all),
-    so that the parameter intervals can be redone."""
+    so that the parameter intervals can be redone; with the ``posterior`` the run used,
+    the draw's constants too, so its outcomes can be set against them."""
     import pandas as pd   # only where tables are wanted
     draws = np.arange(int(r.draw.max()) + 1)
     own = [r.draw == d for d in draws]
@@ -109,6 +112,8 @@ def draw_table(r: Results) -> pd.DataFrame:
         held = r.survived_to(day)
         table[f"survival_day_{day:g}"] = [float(held[m].mean()) for m in own]
     table["median_collapse_day"] = [float(median_collapse_day(r.collapse_day[m])) for m in own]
+    for j, path in enumerate(posterior.paths if posterior is not None else ()):
+        table[path] = posterior.values[draws, j]
     return pd.DataFrame(table)
 
 

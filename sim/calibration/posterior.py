@@ -19,10 +19,12 @@ import numpy as np
 from pydantic import ValidationError
 
 from sim.scenario.loading import ScenarioError, read_text
+from sim.shipped import shipped
 from sim.scenario.schema import Behaviour, Scenario
 
-#: The shipped sample, written by ``python run.py calibrate calibration/calibration.yaml``.
-SHIPPED = Path(__file__).resolve().parents[2] / "calibration" / "posterior.csv"
+#: The shipped sample, written by ``python run.py calibrate calibration/calibration.yaml``
+#: (in a checkout or inside an installed wheel: ``sim.shipped``).
+SHIPPED = shipped("calibration/posterior.csv")
 
 #: A run spreads its replications over at most replications / this many draws.
 REPLICATIONS_PER_DRAW = 20

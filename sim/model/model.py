@@ -11,11 +11,12 @@ draw per replication).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 from types import SimpleNamespace
 
 import networkx as nx
 import numpy as np
-from mesa import Model
+from mesa import DataCollector, Model
 from mesa.discrete_space import Network
 
 from sim.agents.air import AirForce
@@ -76,12 +77,40 @@ class CeasefireModel(Model):
        revises its beliefs from the incidents it perceived.
 
     Each agent draws from its own named random streams (``sim.model.streams``).
+
+    ``scenario`` is a loaded ``Scenario`` or a file (a path, or a shipped scenario's name)
+    with optional ``overrides`` (dotted paths), so ``mesa.batch_run`` can build it from
+    keyword values: ``batch_run(CeasefireModel, {"scenario": "kerry_lavrov",
+    "overrides": [{...}, {...}]}, rng=[1, 2], max_steps=14)``. A model of one world
+    (R = 1) carries a Mesa ``DataCollector`` (``datacollector``) with the day's state,
+    collected before the first day and after each (``REPORTERS``); an ensemble records its
+    outcomes in ``Results`` instead, and has none, so the vectorised path pays nothing.
     """
 
-    def __init__(self, scenario: Scenario, replications: int = 1, rng: int | None = None, *,
+    #: What the ``DataCollector`` of a one-world model records each day.
+    REPORTERS = {
+        "day": "day",
+        "survived": lambda m: bool(~(m.collapsed | m.de_facto)[0]),
+        "declared_over": lambda m: bool(m.collapsed[0]),
+        "de_facto_collapse": lambda m: bool(m.de_facto[0]),
+        "violence": lambda m: float(m.violence_yesterday()[0]),
+        "fronts_holding": lambda m: float(m.holding_share()[0]),
+        "mean_trust": lambda m: float(np.mean([m.agent_of(o).trust_in(t)[0]
+                                               for o, t in m.recorder.key_pairs] or [np.nan])),
+        "jic_active": lambda m: bool(m.jic.active[0]),
+    }
+
+    def __init__(self, scenario: Scenario | str | Path, replications: int = 1,
+                 rng: int | None = None, *, overrides: dict | None = None,
                  variants: Sequence[Scenario] | None = None,
                  blocks: Sequence[tuple[int, int]] | None = None, record_daily: bool = True,
                  layout: np.ndarray | None = None):
+        if not isinstance(scenario, Scenario):
+            from sim.scenario.catalogue import find
+            from sim.scenario.loading import load_scenario
+            scenario = load_scenario(find(scenario), overrides)
+        elif overrides:
+            raise ValueError("overrides apply to a scenario file; a loaded Scenario is final")
         if blocks is None:
             if replications < 1:
                 raise ValueError(f"replications must be at least 1 (got {replications})")
@@ -163,6 +192,9 @@ class CeasefireModel(Model):
         self.recorder.remember_initial_trust()
         self.day = 0
         self.running = True
+        self.datacollector = DataCollector(self.REPORTERS) if R == 1 else None
+        if self.datacollector is not None:
+            self.datacollector.collect(self)
 
     @staticmethod
     def _constants(sc: Scenario, world: World) -> dict:
@@ -230,6 +262,8 @@ class CeasefireModel(Model):
         self._close_day()
         self.day += 1
         self.running = self.day < self.n_days
+        if self.datacollector is not None:
+            self.datacollector.collect(self)
 
     def _decide(self) -> None:
         """Steps 1-4: powers, the joint center, the parties, declarations, the day's rates."""
@@ -282,6 +316,12 @@ class CeasefireModel(Model):
         self.collapsed[rows] = True
         self.collapse_day[rows] = self.day
         self.jic.active[rows] = False
+
+    def holding_share(self) -> np.ndarray:
+        """The share of the fronts where parties fought before the truce that hold, (R,)."""
+        fronts = np.broadcast_to(self.k.war_level > 0, self.front_status.shape)
+        holding = (self.front_status == HOLDING) & fronts
+        return holding.sum(0) / np.maximum(fronts.sum(0), 1)
 
     def violence_yesterday(self) -> np.ndarray:
         """The parties' violence of the day before, as a share of the pre-truce level, (R,)."""

@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.agents.base import at
-from sim.agents.front import HOLDING
 from sim.model.events import ACCIDENT, CAUSES, Tally
 
 if TYPE_CHECKING:
@@ -99,9 +98,7 @@ class Recorder:
         self.spoiler_attacks += spoilers
         acts, booked = t["acts"].total(), t["booked"].total()
         self.violence_day[day] = m.violence_yesterday()
-        fronts = np.broadcast_to(m.k.war_level > 0, m.front_status.shape)
-        holding = (m.front_status == HOLDING) & fronts
-        self.holding_day[day] = holding.sum(0) / np.maximum(fronts.sum(0), 1)
+        self.holding_day[day] = m.holding_share()
         if self.daily:
             self.acts_day[day] = acts
             self.reported_day[day] = booked

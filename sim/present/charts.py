@@ -1,20 +1,27 @@
-"""Charts of one scenario's results (matplotlib, written to PNG files).
+"""Charts of one scenario's results (matplotlib).
 
-Each function takes plain results or summaries and a path; none touches a model.
+Each function takes plain results or summaries, draws into the caller's axes
+(``ax``, or ``fig`` for a chart of several panels) or a new figure, and returns
+the figure; none touches a model. New figures are ``matplotlib.figure.Figure``
+objects, not pyplot's: no backend is chosen here and no window opens (the command
+line saves them with ``save_figure``; a notebook shows a returned figure inline),
+and a loop over many charts leaves nothing open.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-import matplotlib.pyplot as plt
+import matplotlib as mpl
 import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
 
 from sim.analysis.comparison import ROBUST_SHARE, Comparison, judged
 from sim.analysis.summary import Summary, kaplan_meier, survival_across_draws
 from sim.model.results import Results
 
-COLOURS = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+COLOURS = mpl.rcParams["axes.prop_cycle"].by_key()["color"]
 
 #: Fonts tried in turn for each character (matplotlib's font fallback), so names in any
 #: script draw legibly: DejaVu (the default look), then Noto for other scripts
@@ -39,14 +46,44 @@ def _configure_fonts() -> None:
     installed = {f.name for f in font_manager.fontManager.ttflist}
     families = [f for f in FALLBACK_FONTS if f in installed]
     if families:   # a list of families, not 'sans-serif': a generic name yields one font
-        plt.rcParams["font.family"] = families
-    plt.rcParams["text.parse_math"] = False   # a '$' in a name is a dollar, not TeX
+        mpl.rcParams["font.family"] = families
+    mpl.rcParams["text.parse_math"] = False   # a '$' in a name is a dollar, not TeX
 
 
 _configure_fonts()
 
 
-def save_figure(fig, path: Path) -> Path:
+class ChartFigure(Figure):
+    """A figure that shows itself in IPython and Jupyter (``_repr_png_``) without pyplot: a
+    notebook activates its inline backend only once pyplot makes a figure, and a plain
+    ``Figure`` returned before that would show as ``<Figure size ...>``. Where the inline
+    backend is active its own display of figures takes precedence; either way, once."""
+
+    def _repr_png_(self) -> bytes:
+        import io
+        buffer = io.BytesIO()
+        self.savefig(buffer, format="png")
+        return buffer.getvalue()
+
+
+def new_axes(ax: Axes | None, figsize: tuple[float, float]) -> tuple[Figure, Axes]:
+    """The figure and axes to draw on: the caller's ``ax``, or a new figure's single axes."""
+    if ax is not None:
+        return ax.figure, ax
+    fig = new_figure(None, figsize)
+    return fig, fig.subplots()
+
+
+def new_figure(fig: Figure | None, figsize: tuple[float, float], layout: str = "tight"
+               ) -> Figure:
+    """The caller's figure, or a new one laid out at every draw (tight by default), so it
+    looks the same inline in a notebook as saved."""
+    return fig if fig is not None else ChartFigure(figsize=figsize, layout=layout)
+
+
+def save_figure(fig: Figure, path: Path) -> Path:
+    """Write a chart to ``path`` (PNG): over-long texts cut, missing glyphs drawn as boxes
+    without warnings."""
     import warnings
 
     from matplotlib.text import Text
@@ -57,13 +94,11 @@ def save_figure(fig, path: Path) -> Path:
     with warnings.catch_warnings():   # characters no installed font has: boxes, quietly
         warnings.filterwarnings("ignore", message=r"Glyph \d+ .*missing from")
         warnings.filterwarnings("ignore", message=r"Matplotlib currently does not support")
-        fig.tight_layout()
         fig.savefig(path, dpi=120)
-    plt.close(fig)
     return path
 
 
-def survival_curve(r: Results, path: Path) -> Path:
+def survival_curve(r: Results, ax: Axes | None = None) -> Figure:
     """Kaplan–Meier survival of the truce with its 95% sampling band, under a posterior a
     lighter band across its draws (each draw's chance taken out), and the end of the truce
     phase."""
@@ -71,7 +106,7 @@ def survival_curve(r: Results, path: Path) -> Path:
     formal = kaplan_meier(np.where(r.formal_day >= 0, r.formal_day, np.nan).astype(float),
                           r.horizon_days)
     across = survival_across_draws(r)
-    fig, ax = plt.subplots(figsize=(8, 4.5))
+    fig, ax = new_axes(ax, (8, 4.5))
     if across is not None:
         ax.fill_between(across.days, across.lower, across.upper, step="post", alpha=0.15,
                         color=COLOURS[0], lw=0, label="95% across the posterior of the "
@@ -89,14 +124,14 @@ def survival_curve(r: Results, path: Path) -> Path:
            ylabel="share of replications still holding",
            title=f"{r.scenario_name}: survival of the truce ({r.replications} replications)")
     ax.legend(loc="lower left", fontsize=8)
-    return save_figure(fig, path)
+    return fig
 
 
-def violence_by_day(r: Results, path: Path) -> Path:
+def violence_by_day(r: Results, ax: Axes | None = None) -> Figure:
     """Attacks per day by actor: what happened (solid) and what the other side reported
     (dashed); day 0 is the level of fighting before the truce."""
     days = np.arange(0, r.acts_day.shape[1] + 1)
-    fig, ax = plt.subplots(figsize=(10, 5))
+    fig, ax = new_axes(ax, (10, 5))
     for i, a in enumerate(r.actors):
         true = r.acts_day[:, :, i].mean(0)
         if not true.any() and not r.war_acts_per_day[i]:
@@ -115,14 +150,14 @@ def violence_by_day(r: Results, path: Path) -> Path:
     ax.set_xlim(-0.5, days[-1] + 0.5)
     ax.set_ylim(bottom=0)
     ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))
-    return save_figure(fig, path)
+    return fig
 
 
-def trust_trajectories(r: Results, path: Path) -> Path:
+def trust_trajectories(r: Results, ax: Axes | None = None) -> Figure:
     """Beliefs between the key pairs by day (each one's belief that the other is committed):
     mean with the 10–90% range of replications."""
     days = np.arange(0, r.trust_day.shape[1] + 1)
-    fig, ax = plt.subplots(figsize=(8, 4.5))
+    fig, ax = new_axes(ax, (8, 4.5))
     for p, (a, b) in enumerate(r.key_pairs):
         series = r.trust_day[:, :, p]
         start = np.full(1, r.initial_trust[p])  # day 0: before the truce
@@ -138,12 +173,14 @@ def trust_trajectories(r: Results, path: Path) -> Path:
            title=f"{r.scenario_name}: trust between key pairs (mean, 10–90% band)")
     ax.set_xlim(0, days[-1])
     ax.legend(fontsize=8)
-    return save_figure(fig, path)
+    return fig
 
 
-def collapse_triggers(s: Summary, path: Path) -> Path:
-    """Shares of collapses by trigger and by the party that declared."""
-    fig, axes = plt.subplots(1, 2, figsize=(10, 4))
+def collapse_triggers(s: Summary, fig: Figure | None = None) -> Figure:
+    """Shares of collapses by trigger and by the party that declared (two panels, in ``fig``
+    or a new figure)."""
+    fig = new_figure(fig, (10, 4))
+    axes = fig.subplots(1, 2)
     for ax, (title, shares) in zip(axes, (("What triggered the declaration", s.triggers),
                                           ("Party that declared it over", s.declared_by)),
                                    strict=True):
@@ -155,13 +192,15 @@ def collapse_triggers(s: Summary, path: Path) -> Path:
     fig.suptitle(f"{s.scenario}: why and by whom the truce was declared over "
                  f"({100 * s.p_formal:.0f}% of {s.replications} replications "
                  f"within {s.horizon_days:g} days)", fontsize=10)
-    return save_figure(fig, path)
+    return fig
 
 
-def aid_delivered(r: Results, s: Summary, path: Path) -> Path:
-    """Aid trucks delivered to besieged regions per day, and what happened to the convoys."""
+def aid_delivered(r: Results, s: Summary, fig: Figure | None = None) -> Figure:
+    """Aid trucks delivered to besieged regions per day, and what happened to the convoys
+    (two panels, in ``fig`` or a new figure)."""
     days = np.arange(1, r.aid_day.shape[1] + 1)
-    fig, (ax, ax2) = plt.subplots(1, 2, figsize=(10, 4), gridspec_kw={"width_ratios": [2, 1]})
+    fig = new_figure(fig, (10, 4))
+    ax, ax2 = fig.subplots(1, 2, gridspec_kw={"width_ratios": [2, 1]})
     ax.bar(days, r.aid_day.mean(0), color=COLOURS[2])
     ax.axvline(r.duration_days + 0.5, color="k", ls=":", lw=1)
     ax.set(xlabel="day since the truce began", ylabel="trucks delivered per day (mean)",
@@ -171,36 +210,36 @@ def aid_delivered(r: Results, s: Summary, path: Path) -> Path:
             color=[COLOURS[2], COLOURS[1], COLOURS[3]])
     ax2.set(ylabel="% of convoys sent", title="Convoy outcomes", ylim=(0, 100))
     fig.suptitle(r.scenario_name, fontsize=10)
-    return save_figure(fig, path)
+    return fig
 
 
-def fronts_by_day(r: Results, path: Path) -> Path:
+def fronts_by_day(r: Results, ax: Axes | None = None) -> Figure:
     """Share of fronts holding, fraying and fighting each day (mean over replications)."""
     from sim.agents.front import STATUSES
     days = np.arange(1, r.status_day.shape[1] + 1)
     contested = np.array(r.contested)
     status = r.status_day[:, :, contested]
     shares = [(status == k).mean((0, 2)) for k in range(len(STATUSES))]
-    fig, ax = plt.subplots(figsize=(8, 4.5))
+    fig, ax = new_axes(ax, (8, 4.5))
     ax.stackplot(days, shares, labels=STATUSES, colors=["tab:green", "tab:orange", "tab:red"],
                  alpha=0.8)
     ax.axvline(r.duration_days, color="k", ls=":", lw=1, label="end of the truce phase")
     ax.set(xlim=(1, days[-1]), ylim=(0, 1), xlabel="day since the truce began",
            ylabel="share of fronts", title=f"{r.scenario_name}: the fronts, day by day")
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
-    return save_figure(fig, path)
+    return fig
 
 
-def comparison_forest(comparisons: list[Comparison], s: Summary, path: Path,
-                      against: str = "the scenario") -> Path:
+def comparison_forest(comparisons: list[Comparison], s: Summary, fig: Figure | None = None,
+                      against: str = "the scenario") -> Figure:
     """Each counterfactual's paired difference from the scenario (``against`` names it in
     the title), in survival at the truce's duration and in the median collapse day: the
     estimate, its sampling interval (dark) and its interval across the posterior (light);
-    robust conclusions filled."""
+    robust conclusions filled (two panels and a key, in ``fig`` or a new figure)."""
     from matplotlib.lines import Line2D
     posterior = judged(comparisons)
     ys = np.arange(len(comparisons))[::-1]
-    fig = plt.figure(figsize=(11, 2.2 + 0.55 * len(comparisons)))
+    fig = new_figure(fig, (11, 2.2 + 0.55 * len(comparisons)))
     grid = fig.add_gridspec(2, 2, width_ratios=[3, 2],
                             height_ratios=[0.6 + 0.55 * len(comparisons), 0.8])
     axes = [fig.add_subplot(grid[0, 0])]
@@ -225,7 +264,8 @@ def comparison_forest(comparisons: list[Comparison], s: Summary, path: Path,
         ax.axvline(0, color="k", lw=1)
         ax.set_xlabel(label, fontsize=9)
         ax.grid(axis="x", alpha=0.3)
-    axes[0].set_yticks(ys, [f"{c.name}\n({Path(c.file).name})" for c in comparisons],
+    axes[0].set_yticks(ys, [f"{c.name}\n({c.label})" if c.file else c.name
+                            for c in comparisons],
                        fontsize=8)
     axes[0].set_ylim(-0.7, len(comparisons) - 0.3)
     handles = [Line2D([], [], color=COLOURS[0], lw=2.5, label="95% sampling interval (paired)")]
@@ -243,16 +283,17 @@ def comparison_forest(comparisons: list[Comparison], s: Summary, path: Path,
     key.legend(handles=handles, loc="center", ncol=2, fontsize=8, frameon=False)
     fig.suptitle(f"{s.scenario}: which changes to the deal would have helped\n(each against "
                  f"{against}, {s.replications} replications each, paired)", fontsize=10)
-    return save_figure(fig, path)
+    return fig
 
 
-def survival_by_scenario(summaries: list[Summary], files: list[Path], path: Path) -> Path:
+def survival_by_scenario(summaries: list[Summary], files: list[Path],
+                         fig: Figure | None = None) -> Figure:
     """Each scenario's chance of surviving the truce's duration, side by side: the estimate,
     its sampling interval (dark) and its interval across the posterior (light), the first
     (the reference) on top with a dotted line through it, so each bar reads against it."""
     from matplotlib.lines import Line2D
     ys = np.arange(len(summaries))[::-1]
-    fig = plt.figure(figsize=(10, 1.6 + 0.5 * len(summaries)))
+    fig = new_figure(fig, (10, 1.6 + 0.5 * len(summaries)))
     grid = fig.add_gridspec(2, 1, height_ratios=[0.2 + 0.5 * len(summaries), 0.3])
     ax = fig.add_subplot(grid[0])
     posterior = any(s.p_survive_params is not None for s in summaries)
@@ -284,21 +325,25 @@ def survival_by_scenario(summaries: list[Summary], files: list[Path], path: Path
     fig.suptitle(f"Survival of the truce, {len(summaries)} scenarios side by side "
                  f"({summaries[0].replications} replications each, the same random numbers"
                  f"{' and posterior draws' if posterior else ''})", fontsize=10)
-    return save_figure(fig, path)
+    return fig
 
 
 def all_charts(r: Results, s: Summary, folder: Path) -> dict[str, Path]:
     """Every chart that has something to show for this run, by title, in ``folder``."""
     charts = {
-        "Survival of the truce": survival_curve(r, folder / "survival.png"),
-        "Violence by actor, true vs reported": violence_by_day(r, folder / "violence.png"),
+        "Survival of the truce": save_figure(survival_curve(r), folder / "survival.png"),
+        "Violence by actor, true vs reported": save_figure(violence_by_day(r),
+                                                           folder / "violence.png"),
     }
     if r.status_day is not None and any(r.contested):
-        charts["Fronts holding, fraying, fighting"] = fronts_by_day(r, folder / "fronts.png")
+        charts["Fronts holding, fraying, fighting"] = save_figure(fronts_by_day(r),
+                                                                  folder / "fronts.png")
     if r.key_pairs:
-        charts["Trust between key pairs"] = trust_trajectories(r, folder / "trust.png")
+        charts["Trust between key pairs"] = save_figure(trust_trajectories(r),
+                                                        folder / "trust.png")
     if s.triggers:
-        charts["Collapse triggers and declarers"] = collapse_triggers(s, folder / "triggers.png")
+        charts["Collapse triggers and declarers"] = save_figure(collapse_triggers(s),
+                                                                folder / "triggers.png")
     if r.convoys.any():
-        charts["Aid delivered"] = aid_delivered(r, s, folder / "aid.png")
+        charts["Aid delivered"] = save_figure(aid_delivered(r, s), folder / "aid.png")
     return charts

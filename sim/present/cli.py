@@ -51,20 +51,31 @@ def _interrupted_status(exc: BaseException) -> int:
     return EXIT_TERMINATED if isinstance(exc, Terminated) else EXIT_INTERRUPTED
 
 
+def program() -> str:
+    """How the user called us, for usage lines: ``run.py``, ``ceasefire`` or ``python -m sim``."""
+    name = Path(sys.argv[0]).name
+    return "python -m sim" if name == "__main__.py" else name or "ceasefire"
+
+
 def build_parser() -> argparse.ArgumentParser:
+    from importlib.metadata import version
     p = argparse.ArgumentParser(
-        prog="run.py",
+        prog=program(),
         description="Simulate a ceasefire scenario over many replications and report when "
                     "and why the truce survives or collapses.",
-        epilog="Other commands (each with --help): 'run.py calibrate FILE' estimates the "
-               "behavioural constants from the historical truces; 'run.py compare A.yaml "
-               "B.yaml ...' runs scenarios side by side against the first; 'run.py "
-               "discover SWEEP_OUTPUT' finds where a sweep's truces survive (PRIM).")
+        epilog="Shipped scenarios, by the names that run them: 'scenarios list'. Other "
+               "commands (each with --help): 'calibrate FILE' estimates the behavioural "
+               "constants from the historical truces; 'compare A.yaml B.yaml ...' runs "
+               "scenarios side by side against the first; 'discover SWEEP_OUTPUT' finds "
+               "where a sweep's truces survive (PRIM).")
     p.add_argument("scenario", nargs="?", help="scenario file (YAML), e.g. "
-                   "scenarios/kerry_lavrov.yaml")
+                   "scenarios/kerry_lavrov.yaml, or a shipped scenario's name, e.g. "
+                   "kerry_lavrov (see: scenarios list)")
+    p.add_argument("--version", action="version", version=f"%(prog)s {version('ceasefire-sim')}")
     p.add_argument("-r", "--replications", type=int, default=None,
                    help=f"independent replications of a scenario (default "
-                        f"{DEFAULT_REPLICATIONS}); a sweep file sets its own per point")
+                        f"{DEFAULT_REPLICATIONS}); for a sweep file, per point instead "
+                        "of the file's (a quick trial: another sweep, stored apart)")
     p.add_argument("-s", "--seed", type=int, default=DEFAULT_SEED,
                    help=f"root seed; same seed and replications, same results "
                         f"(default {DEFAULT_SEED})")
@@ -137,6 +148,9 @@ def main(argv: list[str] | None = None) -> int:
     if words[:1] and words[0] in SUBCOMMANDS:
         import importlib
         return importlib.import_module(SUBCOMMANDS[words[0]]).main(words[1:])
+    if words[:1] == ["scenarios"]:
+        from sim.present.scenarios import main as scenarios
+        return scenarios(words[1:], program())
     args = build_parser().parse_args(argv)
     if args.describe:
         print(parameter_table())
@@ -185,6 +199,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _main(args, argv) -> int:
+    from sim.scenario.catalogue import find
+    args.scenario = str(find(args.scenario))   # a shipped scenario's name, or a path
     overrides = _parse_overrides(args.overrides)
     if is_sweep_file(args.scenario):
         if args.story is not None:
@@ -287,7 +303,7 @@ def _run_main(args, argv, scenario, resolved, overrides, fingerprint, out: Path,
     # The model's stack (Mesa, numpy, pandas) loads only once the input is known good,
     # so bad input is refused at once.
     from sim.analysis.comparison import compare, comparison_table
-    from sim.analysis.summary import summarize
+    from sim.analysis.summary import draw_table, summarize
     from sim.run.experiment import run_compared
 
     started = time.perf_counter()
@@ -305,7 +321,7 @@ def _run_main(args, argv, scenario, resolved, overrides, fingerprint, out: Path,
         frames = {"replications": results.replication_table(),
                   "daily": results.daily_table()}
         if results.draw is not None:
-            frames["draws"] = _draw_table(results, posterior)
+            frames["draws"] = draw_table(results, posterior)
         if comparisons:
             frames["comparison"] = comparison_table(comparisons)
         tables = _write_tables(frames, stage)
@@ -323,11 +339,11 @@ def _run_main(args, argv, scenario, resolved, overrides, fingerprint, out: Path,
         if not args.no_charts:
             import matplotlib   # matplotlib only when charts are wanted; files, not windows
             matplotlib.use("Agg")
-            from sim.present.charts import all_charts, comparison_forest
+            from sim.present.charts import all_charts, comparison_forest, save_figure
             charts = all_charts(results, summary, stage)
             if comparisons:
-                charts["Changes to the deal against this scenario"] = comparison_forest(
-                    comparisons, summary, stage / "comparison.png")
+                charts["Changes to the deal against this scenario"] = save_figure(
+                    comparison_forest(comparisons, summary), stage / "comparison.png")
         from sim.present.comparison_report import comparison_lines
         from sim.present.report import summary_lines, write_markdown
         report = write_markdown(summary, charts, tables, stage, command,
@@ -372,21 +388,8 @@ def _constants(source: dict, constants: dict) -> str:
     return f"the median of the posterior {source['posterior']}"
 
 
-def _draw_table(results, posterior):
-    """``draws``: each draw's outcomes (``sim.analysis.summary.draw_table``) and its
-    constants, so its outcomes can be set against them."""
-    from sim.analysis.summary import draw_table
-    table = draw_table(results)
-    for j, path in enumerate(posterior.paths):
-        table[path] = posterior.values[table["draw"], j]
-    return table
-
-
 def _sweep(args, overrides: dict, argv) -> int:
     """Run a sweep file: chunks to the store (resuming), then the per-point table and charts."""
-    if args.replications is not None:
-        raise ScenarioError(args.scenario, "--replications",
-                            "a sweep sets its replications per point in its 'sweep:' section")
     from sim.run.executors import ExecutorUnavailable, make_executor, parse_address
     if args.scheduler:
         try:
@@ -409,7 +412,8 @@ def _sweep(args, overrides: dict, argv) -> int:
 
     posterior, _ = _posterior(args)
     plan = load_sweep(args.scenario, args.seed, overrides, before_points=before_points,
-                      behaviour=posterior.median() if posterior is not None else None)
+                      behaviour=posterior.median() if posterior is not None else None,
+                      replications=args.replications)
     from sim.run.chunks import fingerprint
     out = args.out or Path("output") / f"{Path(args.scenario).stem}-{fingerprint(plan)[:8]}"
     prepare(out)
@@ -598,3 +602,13 @@ class _progress:
         if self.bar:
             self.bar.close()
         return False
+
+
+def console() -> None:
+    """The ``ceasefire`` command (and ``run.py``, ``python -m sim``): ``main`` with its exit
+    status; output piped into a reader that stopped early (``| head``) ends quietly."""
+    try:
+        sys.exit(main())
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(1)

@@ -153,11 +153,12 @@ def _run(args, argv, scenarios, posterior, source: dict, manifest: dict, out: Pa
         if not args.no_charts:
             import matplotlib   # only when charts are wanted; files, not windows
             matplotlib.use("Agg")
-            from sim.present.charts import comparison_forest, survival_by_scenario
-            charts["Survival of each scenario"] = survival_by_scenario(
-                summaries, files, stage / "survival_by_scenario.png")
-            charts["Each against the first, paired"] = comparison_forest(
-                comparisons, summaries[0], stage / "comparison.png", Path(files[0]).name)
+            from sim.present.charts import comparison_forest, save_figure, survival_by_scenario
+            charts["Survival of each scenario"] = save_figure(
+                survival_by_scenario(summaries, files), stage / "survival_by_scenario.png")
+            charts["Each against the first, paired"] = save_figure(
+                comparison_forest(comparisons, summaries[0], against=Path(files[0]).name),
+                stage / "comparison.png")
         _write_markdown(summaries, files, comparisons, ranking, charts, tables, stage,
                         command, _constants(source, manifest["constants"]))
         staging.commit()

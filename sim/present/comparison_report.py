@@ -137,20 +137,20 @@ def comparison_markdown(comparisons: list[Comparison], duration_days: float,
 def comparison_lines(comparisons: list[Comparison], duration_days: float,
                      against: str = "this scenario") -> list[str]:
     """The terminal's compact version."""
-    width = max(len(Path(c.file).name) for c in comparisons)
+    width = max(len(c.label) for c in comparisons)
     which = "95% intervals" if judged(comparisons) else \
         "95% sampling intervals only: parameter uncertainty not included"
     lines = [f"Changes to the deal: survival at day {duration_days:g} against {against} "
              f"(paired; {which}):"]
     for c in comparisons:
         s = c.survival
-        text = (f"  {Path(c.file).name:<{width}}  {_points(s.difference):>6} points  "
+        text = (f"  {c.label:<{width}}  {_points(s.difference):>6} points  "
                 f"{100 * s.base:.1f}% -> {100 * s.counterfactual:.1f}%  sampling "
                 f"{_span(s.sampling, _points)}{_across(s, _points, 'parameters')}")
         if s.in_direction is not None and s.direction:
             text += f"; in {100 * s.in_direction:.0f}% of draws"
         lines.append(f"{text}: {verdict(s)}")
-    lines += ["  " + line for line in in_short(comparisons, lambda c: Path(c.file).stem)]
+    lines += ["  " + line for line in in_short(comparisons, lambda c: c.short)]
     return lines
 
 

@@ -242,7 +242,13 @@ def write_sweep_markdown(name: str, plan_info: dict, findings: list[str],
            f"{plan_info['points']} points x {plan_info['replications']} replications "
            f"(seed {plan_info['seed']}). All points share their random numbers "
            "(common random numbers), so differences between points are the terms, not noise.",
-           "", "## Where the truce survives", "", *findings, ""]
+           ""]
+    if "replications_in_file" in plan_info:
+        out += [f"Replications per point set on the command line (`-r "
+                f"{plan_info['replications']}`), not the file's "
+                f"{plan_info['replications_in_file']}: a quick trial, with wider intervals "
+                "than the sweep as written.", ""]
+    out += ["## Where the truce survives", "", *findings, ""]
     if sensitivity:
         out += ["## Which parameters matter", "", *sensitivity, ""]
     out += ["## Charts", ""]

@@ -5,19 +5,24 @@
 More on a grid: small multiples of 2-D slices. A Latin hypercube: rank
 correlations of each parameter with survival, and the two strongest against each
 other. A Sobol' or Morris design: its indices, ranked.
+
+Like ``sim.present.charts``, each function draws into the caller's ``ax`` (one
+panel) or ``fig`` (several), or a new figure, and returns the figure;
+``sweep_charts`` saves them.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
 
 from sim.analysis.global_sensitivity import OUTPUTS, noise_share
 from sim.analysis.points import rank_correlations
-from sim.present.charts import save_figure
+from sim.present.charts import new_axes, new_figure, save_figure
 
 CMAP = "RdYlGn"
 
@@ -27,10 +32,11 @@ def _label(path: str) -> str:
 
 
 def survival_line(points: pd.DataFrame, param: str, reference: float, title: str,
-                  path: Path) -> Path:
+                  ax: Axes | None = None) -> Figure:
+    """A 1-D sweep: survival against the parameter, with its 95% band and the reference."""
     p = points.sort_values(param)
     x = p[param].astype(float)
-    fig, ax = plt.subplots(figsize=(8, 4.5))
+    fig, ax = new_axes(ax, (8, 4.5))
     ax.fill_between(x, p["p_survive_low"], p["p_survive_high"], alpha=0.3,
                     label="95% interval (Wilson)")
     ax.plot(x, p["p_survive"], marker="o", lw=2, label="truce survives its duration")
@@ -40,7 +46,7 @@ def survival_line(points: pd.DataFrame, param: str, reference: float, title: str
     ax.set(xlabel=_label(param), ylabel="probability the truce survives", ylim=(0, 1.02),
            title=title)
     ax.legend(loc="best", fontsize=8)
-    return save_figure(fig, path)
+    return fig
 
 
 def _grid(points: pd.DataFrame, xp: str, yp: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -64,18 +70,20 @@ def _heat(ax, points: pd.DataFrame, xp: str, yp: str, reference: tuple[float, fl
 
 
 def heat_map(points: pd.DataFrame, params: tuple[str, str], reference: tuple[float, float],
-             title: str, path: Path) -> Path:
-    fig, ax = plt.subplots(figsize=(7.5, 6))
+             title: str, ax: Axes | None = None) -> Figure:
+    """A 2-D grid: survival as colour, the 50% contour, the reference marked."""
+    fig, ax = new_axes(ax, (7.5, 6))
     mesh = _heat(ax, points, params[0], params[1], reference)
     fig.colorbar(mesh, ax=ax, label="probability the truce survives")
     ax.set_title(title)
-    return save_figure(fig, path)
+    return fig
 
 
 def small_multiples(points: pd.DataFrame, params: tuple[str, ...], reference: tuple[float, ...],
-                    title: str, path: Path) -> Path:
+                    title: str, fig: Figure | None = None) -> Figure:
     """2-D slices over the first two parameters, one panel per level of the third; any
-    further parameters held at the level nearest the reference."""
+    further parameters held at the level nearest the reference (in ``fig`` or a new
+    figure, laid out around the shared colour bar)."""
     xp, yp, zp, *rest = params
     held = points
     notes = []
@@ -87,8 +95,8 @@ def small_multiples(points: pd.DataFrame, params: tuple[str, ...], reference: tu
     levels = np.unique(held[zp].astype(float))
     cols = min(4, len(levels))
     rows = -(-len(levels) // cols)
-    fig, axes = plt.subplots(rows, cols, figsize=(4 * cols, 3.6 * rows), squeeze=False,
-                             sharex=True, sharey=True)
+    fig = new_figure(fig, (4 * cols, 3.6 * rows), layout="constrained")
+    axes = fig.subplots(rows, cols, squeeze=False, sharex=True, sharey=True)
     mesh = None
     for ax, level in zip(axes.flat, levels, strict=False):
         mesh = _heat(ax, held[held[zp].astype(float) == level], xp, yp, reference[:2])
@@ -97,17 +105,18 @@ def small_multiples(points: pd.DataFrame, params: tuple[str, ...], reference: tu
         ax.set_visible(False)
     fig.colorbar(mesh, ax=axes, label="probability the truce survives", shrink=0.8)
     fig.suptitle(title + (f" ({', '.join(notes)})" if notes else ""))
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
+    return fig
 
 
-def sensitivity(points: pd.DataFrame, params: tuple[str, ...], title: str, path: Path) -> Path:
+def sensitivity(points: pd.DataFrame, params: tuple[str, ...], title: str,
+                fig: Figure | None = None) -> Figure:
     """Sampled designs: which parameters move survival (rank correlation), and the sampled
-    points of the two that move it most, coloured by survival."""
+    points of the two that move it most, coloured by survival (two panels, in ``fig`` or a
+    new figure)."""
     rho = rank_correlations(points, params).fillna(0.0)
     order = rho.abs().sort_values().index
-    fig, (ax, ax2) = plt.subplots(1, 2, figsize=(13, 5), gridspec_kw={"width_ratios": [1, 1]})
+    fig = new_figure(fig, (13, 5))
+    ax, ax2 = fig.subplots(1, 2)
     ax.barh([_label(p) for p in order], rho[order],
             color=["tab:green" if rho[p] > 0 else "tab:red" for p in order])
     ax.axvline(0, color="k", lw=0.8)
@@ -123,7 +132,7 @@ def sensitivity(points: pd.DataFrame, params: tuple[str, ...], title: str, path:
     else:
         ax2.set_visible(False)
     fig.suptitle(title)
-    return save_figure(fig, path)
+    return fig
 
 
 #: How each index is drawn: its legend, and its colour.
@@ -133,16 +142,17 @@ INDEX_BARS = {"S1": ("first order S1 (alone)", "tab:blue"),
 
 
 def sensitivity_bars(indices: pd.DataFrame, points: pd.DataFrame, title: str,
-                     path: Path) -> Path:
+                     fig: Figure | None = None) -> Figure:
     """Sobol' S1 and ST, or Morris mu*, as ranked bars with their 95% bootstrap intervals:
     one panel per output, the most influential parameter on top. On the survival panel
     of a Sobol' design, a dotted line marks how much of survival's variance is
-    replication noise: total indices up to about there may be noise alone."""
+    replication noise: total indices up to about there may be noise alone. In ``fig`` or a
+    new figure."""
     bars = [i for i in INDEX_BARS if i in set(indices["index"])]
     outputs = [o for o in OUTPUTS if o in set(indices["output"])]
     count = indices["parameter"].nunique()
-    fig, axes = plt.subplots(1, len(outputs), figsize=(6.5 * len(outputs), 1.6 + 0.42 * count),
-                             squeeze=False)
+    fig = new_figure(fig, (6.5 * len(outputs), 1.6 + 0.42 * count))
+    axes = fig.subplots(1, len(outputs), squeeze=False)
     height = 0.8 / len(bars)
     foot = 2.3      # empty rows at the foot of each panel, for the legend
     noise = noise_share(points)
@@ -169,7 +179,7 @@ def sensitivity_bars(indices: pd.DataFrame, points: pd.DataFrame, title: str,
     handles, labels = axes[0, 0].get_legend_handles_labels()
     axes[0, 0].legend(handles[::-1], labels[::-1], loc="lower right", fontsize=8)
     fig.suptitle(title)
-    return save_figure(fig, path)
+    return fig
 
 
 def sweep_charts(points: pd.DataFrame, params: tuple[str, ...], reference: tuple[float, ...],
@@ -178,15 +188,20 @@ def sweep_charts(points: pd.DataFrame, params: tuple[str, ...], reference: tuple
     """The charts that fit the sweep's shape (and a Sobol' or Morris design's ``indices``),
     by title."""
     if indices is not None:
-        return {"Global sensitivity": sensitivity_bars(
-            indices, points, f"{name}: which parameters matter", folder / "sensitivity.png")}
-    title = f"{name}: where the truce survives"
-    if len(params) == 1:
-        return {"Survival against the parameter":
-                survival_line(points, params[0], reference[0], title, folder / "survival.png")}
-    if not grid:
-        return {"Sensitivity": sensitivity(points, params, title, folder / "sensitivity.png")}
-    if len(params) == 2:
-        return {"Heat map": heat_map(points, params[:2], reference[:2], title,
-                                     folder / "heatmap.png")}
-    return {"Slices": small_multiples(points, params, reference, title, folder / "slices.png")}
+        title, file = "Global sensitivity", "sensitivity.png"
+        fig = sensitivity_bars(indices, points, f"{name}: which parameters matter")
+    else:
+        fig_title = f"{name}: where the truce survives"
+        if len(params) == 1:
+            title, file = "Survival against the parameter", "survival.png"
+            fig = survival_line(points, params[0], reference[0], fig_title)
+        elif not grid:
+            title, file = "Sensitivity", "sensitivity.png"
+            fig = sensitivity(points, params, fig_title)
+        elif len(params) == 2:
+            title, file = "Heat map", "heatmap.png"
+            fig = heat_map(points, params[:2], reference[:2], fig_title)
+        else:
+            title, file = "Slices", "slices.png"
+            fig = small_multiples(points, params, reference, fig_title)
+    return {title: save_figure(fig, folder / file)}

@@ -164,6 +164,8 @@ class SweepPlan:
     seed: int
     grid_shape: tuple[int, ...] | None   # levels per parameter for a full grid
     global_design: GlobalDesign | None = None   # Sobol' or Morris: what its analysis needs
+    #: the file's replications per point when the command line set others (a quick trial)
+    file_replications: int | None = None
 
     @property
     def base_values(self) -> tuple[float, ...]:
@@ -186,9 +188,11 @@ class SweepPlan:
         return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
     def describe(self) -> dict:
+        overridden = ({"replications_in_file": self.file_replications}
+                      if self.file_replications is not None else {})
         return {"file": self.file, "name": self.name, "parameters": list(self.parameters),
                 "design": self.design, "points": len(self.scenarios),
-                "replications": self.replications, "seed": self.seed}
+                "replications": self.replications, "seed": self.seed, **overridden}
 
 
 def is_sweep_file(path: str | Path) -> bool:
@@ -207,7 +211,8 @@ def _sets(data: dict, path: str) -> bool:
 
 def load_sweep(path: str | Path, seed: int, overrides: dict[str, Any] | None = None,
                before_points: Callable[[Scenario, int, int], None] | None = None,
-               behaviour: dict[str, float] | None = None) -> SweepPlan:
+               behaviour: dict[str, float] | None = None,
+               replications: int | None = None) -> SweepPlan:
     """Validate a sweep file and every scenario it implies; raise ScenarioError if any fails.
 
     ``behaviour`` (the posterior median) sets the behavioural constants the file and the
@@ -216,6 +221,10 @@ def load_sweep(path: str | Path, seed: int, overrides: dict[str, Any] | None = N
     ``before_points(base, points, replications)`` is called once the section and the
     base are valid and the design sampled (a design that cannot be, such as a Sobol' design
     without SALib, is refused first), before any point is built (the CLI's work estimate).
+
+    ``replications`` (the command line's ``-r``) replaces the file's replications per point,
+    for a quick trial; the plan remembers the file's, and its fingerprint differs, so it
+    never resumes or mixes with the full sweep's store.
     """
     path = Path(path).resolve()
     data, origins = resolve_extends(path)
@@ -242,8 +251,9 @@ def load_sweep(path: str | Path, seed: int, overrides: dict[str, Any] | None = N
                             "memory before the run); use fewer steps or values, or a Latin "
                             "hypercube")
     values, shape, design = _design_points(spec, path)
+    per_point = replications or spec.replications
     if before_points is not None:
-        before_points(base, count, spec.replications)
+        before_points(base, count, per_point)
     scenarios = []
     frozen = json.dumps(data)
     for row in values:
@@ -257,8 +267,10 @@ def load_sweep(path: str | Path, seed: int, overrides: dict[str, Any] | None = N
                                 f"{err.expected} at the point {at}") from None
     return SweepPlan(file=str(path), name=base.name, base=base, parameters=names,
                      design=design, values=np.array(values, dtype=object),
-                     scenarios=tuple(scenarios), replications=spec.replications, seed=seed,
-                     grid_shape=shape, global_design=global_design(spec))
+                     scenarios=tuple(scenarios), replications=per_point, seed=seed,
+                     grid_shape=shape, global_design=global_design(spec),
+                     file_replications=spec.replications if per_point != spec.replications
+                     else None)
 
 
 def point_count(spec: SweepSpec) -> int:

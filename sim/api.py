@@ -1,0 +1,236 @@
+"""The Python API, for notebooks: load a scenario, change a term, run it, look, compare.
+
+The command line (``ceasefire``, ``python run.py``) writes folders of tables and
+charts; this is the same machinery for interactive work, returning objects instead:
+
+    from sim import api
+    sc = api.load_scenario("kerry_lavrov", {"mechanisms.penalties.strength": 2})
+    run = api.run(sc, replications=500)
+    run.summary()          # the headline figures with both intervals
+    run.plot("survival")   # inline in a notebook
+    api.compare("kerry_lavrov", sc, replications=500)
+
+A run uses what the main job uses: the shipped posterior of the behavioural
+constants, a draw per replication (``posterior=None`` for the hand-set defaults,
+``point=True`` for the posterior median), the same seed by default and the same
+blocks of replications, so ``run(sc, 2000)`` has exactly the replications of
+``ceasefire kerry_lavrov --no-compare`` (tested).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sim.calibration.posterior import SHIPPED, Posterior, load_posterior
+from sim.present.cli import DEFAULT_REPLICATIONS, DEFAULT_SEED
+from sim.scenario.catalogue import find
+from sim.scenario.loading import load_scenario as _load
+from sim.scenario.schema import Scenario
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+    from sim.analysis.comparison import Comparison
+    from sim.analysis.summary import Summary
+    from sim.model.results import Results
+
+__all__ = ["Compared", "Run", "compare", "load_scenario", "run"]
+
+#: The charts of one run, by the name ``Run.plot`` takes; each draws on one axes except
+#: the last two, which draw two panels.
+CHARTS = ("survival", "violence", "trust", "fronts", "triggers", "aid")
+
+
+def load_scenario(path: str | Path, overrides: dict[str, Any] | None = None) -> Scenario:
+    """A scenario file, validated, with ``overrides`` (dotted paths, as ``--set``) applied.
+
+    ``path`` is a file or a shipped scenario's name (``"kerry_lavrov"``,
+    ``"counterfactuals/with_penalties"``: ``ceasefire scenarios list``). Bad input raises
+    ``sim.scenario.loading.ScenarioError`` naming the file, the field and what was expected.
+    """
+    return _load(find(path), overrides)
+
+
+def _scenario(scenario: Scenario | str | Path) -> Scenario:
+    return scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+
+
+def _posterior(posterior: str | Path | Posterior | None) -> Posterior | None:
+    """The posterior a run uses: ``"shipped"`` (the calibration's, or none where it is not
+    there: the hand-set defaults, as the command line), a file, a ``Posterior``, or None."""
+    if posterior is None or isinstance(posterior, Posterior):
+        return posterior
+    if posterior == "shipped":
+        return load_posterior(SHIPPED) if SHIPPED.exists() else None
+    return load_posterior(posterior)
+
+
+@dataclass(frozen=True)
+class Run:
+    """One scenario's replications and what they say. ``results`` holds the plain arrays
+    (``sim.model.results.Results``); the methods give the tables and charts of the main
+    job's output folder."""
+
+    scenario: Scenario
+    results: Results
+    seed: int
+    posterior: Posterior | None = field(default=None, repr=False)
+
+    @cached_property
+    def _summary(self) -> Summary:
+        from sim.analysis.summary import summarize
+        return summarize(self.results)
+
+    def summary(self) -> Summary:
+        """The headline figures, each with its sampling interval and, under a posterior, its
+        interval across the constants (as ``summary.md``; ``str(run)`` prints them)."""
+        return self._summary
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per replication (``replications.csv``)."""
+        return self.results.replication_table()
+
+    def daily(self) -> pd.DataFrame:
+        """Per-day series, mean and 10th/90th percentiles (``daily.csv``); needs a run with
+        ``daily=True``."""
+        return self.results.daily_table()
+
+    def draws(self) -> pd.DataFrame:
+        """One row per posterior draw, its outcomes and constants (``draws.csv``); only for a
+        run under a posterior (not ``point=True`` or ``posterior=None``)."""
+        from sim.analysis.summary import draw_table
+        if self.results.draw is None:
+            raise ValueError("this run used no posterior draws (posterior=None or point=True)")
+        return draw_table(self.results, self.posterior)
+
+    def plot(self, chart: str = "survival", ax: Axes | None = None) -> Figure:
+        """One of the main job's charts (``CHARTS``), on ``ax`` or a new figure (the two-panel
+        'triggers' and 'aid' take a figure: ``ax.figure`` if ``ax`` is given), returned:
+        a notebook shows it inline."""
+        from sim.present import charts
+        r, fig = self.results, (ax.figure if ax is not None else None)
+        draw = {"survival": lambda: charts.survival_curve(r, ax),
+                "violence": lambda: charts.violence_by_day(r, ax),
+                "trust": lambda: charts.trust_trajectories(r, ax),
+                "fronts": lambda: charts.fronts_by_day(r, ax),
+                "triggers": lambda: charts.collapse_triggers(self.summary(), fig),
+                "aid": lambda: charts.aid_delivered(r, self.summary(), fig)}
+        if chart not in draw:
+            raise ValueError(f"chart must be one of {', '.join(CHARTS)} (got {chart!r})")
+        if chart in ("violence", "trust", "fronts", "aid") and r.acts_day is None:
+            raise ValueError(f"the {chart!r} chart needs a run with daily=True")
+        return draw[chart]()
+
+    def __str__(self) -> str:
+        from sim.present.report import summary_lines
+        return "\n".join(summary_lines(self.summary()))
+
+    def _repr_pretty_(self, p, cycle: bool) -> None:   # IPython: the summary, not the arrays
+        p.text(str(self))
+
+
+@dataclass(frozen=True)
+class Compared:
+    """A scenario and others run side by side (paired), and each one's difference from it."""
+
+    base: Run
+    others: tuple[Run, ...]
+    comparisons: tuple[Comparison, ...]
+
+    def table(self) -> pd.DataFrame:
+        """One row per compared scenario, its paired differences with both intervals
+        (``comparison.csv``)."""
+        from sim.analysis.comparison import comparison_table
+        return comparison_table(list(self.comparisons))
+
+    def plot(self, fig: Figure | None = None) -> Figure:
+        """The differences with their intervals, robust conclusions filled
+        (``comparison.png``), in ``fig`` or a new figure."""
+        from sim.present.charts import comparison_forest
+        return comparison_forest(list(self.comparisons), self.base.summary(), fig)
+
+    def __str__(self) -> str:
+        from sim.present.comparison_report import comparison_lines
+        return "\n".join(comparison_lines(list(self.comparisons),
+                                          self.base.results.duration_days))
+
+    def _repr_pretty_(self, p, cycle: bool) -> None:
+        p.text(str(self))
+
+
+def run(scenario: Scenario | str | Path, replications: int = DEFAULT_REPLICATIONS,
+        seed: int = DEFAULT_SEED, posterior: str | Path | Posterior | None = "shipped",
+        point: bool = False, daily: bool = True) -> Run:
+    """Run a scenario's replications, as the main job does (``ceasefire SCENARIO
+    --no-compare``): same seed, same replications, same results.
+
+    ``posterior``: ``"shipped"`` (the calibration's sample, a draw per replication), a
+    file or a ``Posterior``, or None for the constants the scenario has (the hand-set
+    defaults); ``point=True`` runs at the posterior median instead (no parameter
+    uncertainty). ``daily=False`` skips the per-day series (faster; no daily table or
+    per-day charts).
+    """
+    return _run_side_by_side([_scenario(scenario)], replications, seed, posterior, point,
+                             daily)[0]
+
+
+def compare(base: Scenario | str | Path, *others: Scenario | str | Path,
+            replications: int = DEFAULT_REPLICATIONS, seed: int = DEFAULT_SEED,
+            posterior: str | Path | Posterior | None = "shipped", point: bool = False
+            ) -> Compared:
+    """Run ``base`` and ``others`` side by side, paired (the same random numbers and posterior
+    draw in replication r of each), and measure each one's difference from ``base``: its
+    survival and median collapse day, with both intervals and whether it is robust (as
+    ``ceasefire SCENARIO --compare FILE ...``). Given no others, a scenario file's own
+    counterfactuals (``counterfactuals/`` beside it). The others must share the base's
+    actors, regions, camps and time (``ValueError`` otherwise)."""
+    from sim.analysis.comparison import compare as paired
+    from sim.scenario.counterfactuals import counterfactuals_of
+    if not others and not isinstance(base, Scenario):
+        others = tuple(counterfactuals_of(find(base)))
+    scenarios = [_scenario(s) for s in (base, *others)]
+    runs = _run_side_by_side(scenarios, replications, seed, posterior, point, daily=True)
+    named = [(r.results, r.scenario.name if r.scenario.name != runs[0].scenario.name
+              else changes(runs[0].scenario, r.scenario),
+              "" if isinstance(given, Scenario) else str(find(given)))
+             for r, given in zip(runs[1:], others, strict=True)]
+    comparisons = paired(runs[0].results, named)
+    return Compared(runs[0], tuple(runs[1:]), tuple(comparisons))
+
+
+def _run_side_by_side(scenarios: list[Scenario], replications: int, seed: int,
+                      posterior: str | Path | Posterior | None, point: bool, daily: bool
+                      ) -> list[Run]:
+    """Every scenario's replications in the same models (``run_compared``), under the
+    posterior's draws or at its median."""
+    from sim.model.model import frame
+    from sim.run.experiment import run_compared
+    chosen = _posterior(posterior)
+    if chosen is not None and point:
+        scenarios, chosen = [chosen.at_median(s) for s in scenarios], None
+    for other in scenarios[1:]:
+        if frame(other) != frame(scenarios[0]):
+            raise ValueError(f"{other.name!r} cannot run side by side with "
+                             f"{scenarios[0].name!r}: it does not share its actors, regions, "
+                             "camps, time or de facto window")
+    results = run_compared(scenarios, replications, seed, record_daily=daily,
+                           posterior=chosen)
+    return [Run(s, r, seed, chosen) for s, r in zip(scenarios, results, strict=True)]
+
+
+def changes(base: Scenario, other: Scenario) -> str:
+    """What ``other`` sets differently from ``base``, as dotted paths (``a.b=2, c=0.5``): the
+    label of a scenario changed in a notebook, which keeps its base's name."""
+    def leaves(data: Any, prefix: str = "") -> dict[str, Any]:
+        if not isinstance(data, dict):
+            return {prefix: data}
+        return {k: v for key, value in data.items()
+                for k, v in leaves(value, f"{prefix}.{key}" if prefix else key).items()}
+    a, b = leaves(base.model_dump(mode="json")), leaves(other.model_dump(mode="json"))
+    return ", ".join(f"{k}={b.get(k)}" for k in sorted(a.keys() | b.keys())
+                     if a.get(k) != b.get(k)) or "the same scenario"
