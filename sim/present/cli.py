@@ -138,6 +138,14 @@ def add_limits(group) -> None:
                             f"{DEFAULT_MAX_HOURS:g}); the estimate is printed with the refusal")
 
 
+def files_backend() -> None:
+    """Charts from the command line are files, not windows: matplotlib's file backend,
+    chosen here only (the API and notebooks keep theirs), and only when charts are
+    wanted (matplotlib loads then)."""
+    import matplotlib
+    matplotlib.use("Agg")
+
+
 #: ``run.py WORD ...``: commands of their own, each a module with a ``main(argv)``.
 SUBCOMMANDS = {"calibrate": "sim.present.calibrate", "compare": "sim.present.compare",
                "discover": "sim.present.discover"}
@@ -337,8 +345,7 @@ def _run_main(args, argv, scenario, resolved, overrides, fingerprint, out: Path,
         (stage / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
         charts = {}
         if not args.no_charts:
-            import matplotlib   # matplotlib only when charts are wanted; files, not windows
-            matplotlib.use("Agg")
+            files_backend()
             from sim.present.charts import all_charts, comparison_forest, save_figure
             charts = all_charts(results, summary, stage)
             if comparisons:
@@ -521,8 +528,7 @@ def _run_sweep(args, argv, plan, executor, out: Path) -> int:
             indices.to_csv(stage / "sensitivity.csv", index=False)
         charts = {}
         if not args.no_charts:
-            import matplotlib
-            matplotlib.use("Agg")
+            files_backend()
             from sim.present.sweep_charts import sweep_charts
             charts = sweep_charts(points, plan.parameters, plan.base_values, grid, plan.name,
                                   stage, indices)

@@ -133,8 +133,8 @@ def write_discovery(points: pd.DataFrame, parameters: tuple[str, ...], name: str
     days = f"its {duration:g} days" if duration else "its duration"
     written = []
     if 0 < found.of_interest < found.points:
-        import matplotlib   # files, not windows
-        matplotlib.use("Agg")
+        from sim.present.cli import files_backend
+        files_backend()
         from sim.present.discovery_charts import box_chart, peeling_chart
         written = [peeling_chart(found, f"{name}: the peeling trajectory",
                                  folder / FILES[0]),
