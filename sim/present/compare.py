@@ -151,8 +151,6 @@ def _run(args, argv, scenarios, posterior, source: dict, manifest: dict, out: Pa
         (stage / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
         charts = {}
         if not args.no_charts:
-            import matplotlib   # only when charts are wanted; files, not windows
-            matplotlib.use("Agg")
             from sim.present.charts import comparison_forest, save_figure, survival_by_scenario
             charts["Survival of each scenario"] = save_figure(
                 survival_by_scenario(summaries, files), stage / "survival_by_scenario.png")

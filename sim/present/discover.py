@@ -133,13 +133,13 @@ def write_discovery(points: pd.DataFrame, parameters: tuple[str, ...], name: str
     days = f"its {duration:g} days" if duration else "its duration"
     written = []
     if 0 < found.of_interest < found.points:
-        import matplotlib   # files, not windows
-        matplotlib.use("Agg")
+        from sim.present.charts import save_figure
         from sim.present.discovery_charts import box_chart, peeling_chart
-        written = [peeling_chart(found, f"{name}: the peeling trajectory",
-                                 folder / FILES[0]),
-                   box_chart(found, points, f"{name}: where the truce survives "
-                             f"(≥ {level:.0%} of replications)", folder / FILES[1])]
+        written = [save_figure(peeling_chart(found, f"{name}: the peeling trajectory"),
+                               folder / FILES[0]),
+                   save_figure(box_chart(found, points, f"{name}: where the truce survives "
+                                         f"(≥ {level:.0%} of replications)"),
+                               folder / FILES[1])]
         trajectory_table(found).to_csv(folder / FILES[2], index=False)
         written.append(folder / FILES[2])
     add_section(folder / "summary.md", section(found, days))
