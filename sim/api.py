@@ -9,6 +9,10 @@ charts; this is the same machinery for interactive work, returning objects inste
     run.summary()          # the headline figures with both intervals
     run.plot("survival")   # inline in a notebook
     api.compare("kerry_lavrov", sc, replications=500)
+    run.story()            # the typical replication, told event by event
+    grid = api.sweep("kerry_lavrov", {"mechanisms.penalties.strength": {"values": [0, 2]}},
+                     replications=50)
+    grid.plot()            # the sweep's chart: a heat map, its indices, ...
 
 A run uses what the main job uses: the shipped posterior of the behavioural
 constants, a draw per replication (``posterior=None`` for the hand-set defaults,
@@ -37,9 +41,12 @@ if TYPE_CHECKING:
 
     from sim.analysis.comparison import Comparison
     from sim.analysis.summary import Summary
+    from sim.analysis.discovery import Discovery
     from sim.model.results import Results
+    from sim.run.story import Story
+    from sim.scenario.sweep import SweepPlan
 
-__all__ = ["Compared", "Run", "compare", "load_scenario", "run"]
+__all__ = ["Compared", "Run", "Sweep", "Told", "compare", "load_scenario", "run", "sweep"]
 
 #: The charts of one run, by the name ``Run.plot`` takes; each draws on one axes except
 #: the last two, which draw two panels.
@@ -126,6 +133,17 @@ class Run:
             raise ValueError(f"the {chart!r} chart needs a run with daily=True")
         return draw[chart]()
 
+    def story(self, replication: int | str = "typical") -> Told:
+        """One of this run's replications told event by event (as ``--story``): an index,
+        or ``"typical"``, the one whose collapse day is closest to the run's median. It
+        reruns only that replication's block, with this run's seed and posterior draws."""
+        from sim.run.story import story, typical
+        picked = replication == "typical"
+        index = typical(self.results) if picked else int(replication)
+        told = story(self.scenario, index, self.seed, self.results.replications,
+                     posterior=self.posterior)
+        return Told(told, picked)
+
     def __str__(self) -> str:
         from sim.present.report import summary_lines
         return "\n".join(summary_lines(self.summary()))
@@ -158,6 +176,80 @@ class Compared:
         from sim.present.comparison_report import comparison_lines
         return "\n".join(comparison_lines(list(self.comparisons),
                                           self.base.results.duration_days))
+
+    def _repr_pretty_(self, p, cycle: bool) -> None:
+        p.text(str(self))
+
+
+@dataclass(frozen=True)
+class Told:
+    """The story of one replication: ``story`` holds its events and its outcome (its row of
+    the replication table); a notebook shows it as Markdown, ``str`` is plain text."""
+
+    story: Story
+    typical: bool = False
+
+    def __str__(self) -> str:
+        from sim.present.story import render
+        return render(self.story, typical=self.typical)
+
+    def _repr_markdown_(self) -> str:
+        from sim.present.story import render
+        return render(self.story, markdown=True, typical=self.typical)
+
+    def _repr_pretty_(self, p, cycle: bool) -> None:   # plain-text front ends: the text
+        p.text(str(self))
+
+
+@dataclass(frozen=True)
+class Sweep:
+    """A sweep's points and what they say: ``points`` is ``points.csv`` (one row per point,
+    survival with its 95% interval, collapse timing, main trigger); ``plan`` the validated
+    sweep (its parameters, design and every point's scenario)."""
+
+    plan: SweepPlan
+    points: pd.DataFrame
+
+    def sensitivity(self) -> pd.DataFrame | None:
+        """A Sobol' or Morris design's indices (``sensitivity.csv``); None for other designs."""
+        if self.plan.global_design is None:
+            return None
+        from sim.analysis.global_sensitivity import indices
+        return indices(self.points, self.plan.global_design)
+
+    def plot(self) -> Figure:
+        """The chart the command line draws for this sweep's shape (``heatmap.png``,
+        ``sensitivity.png``, ...), returned."""
+        from sim.present.sweep_charts import sweep_figure
+        return sweep_figure(self.points, self.plan.parameters, self.plan.base_values,
+                            self.plan.grid_shape is not None, self.plan.name,
+                            self.sensitivity())[2]
+
+    def discover(self, level: float = 0.5, min_coverage: float = 0.5) -> Discovery:
+        """PRIM's boxes where the truce survives in at least ``level`` of the replications
+        (as ``run.py discover``); needs the discovery extra (``discovery.available()``)."""
+        from sim.analysis.discovery import discover
+        return discover(self.points, self.plan.parameters, level, min_coverage)
+
+    def plot_discovery(self, found: Discovery, chart: str = "box") -> Figure:
+        """``"box"``: the reported box's limits and the points with the box drawn
+        (``discovery_box.png``); ``"peeling"``: the peeling trajectory."""
+        from sim.present.discovery_charts import box_chart, peeling_chart
+        if chart == "peeling":
+            return peeling_chart(found, f"{self.plan.name}: the peeling trajectory")
+        if chart != "box":
+            raise ValueError(f"chart must be 'box' or 'peeling' (got {chart!r})")
+        return box_chart(found, self.points, f"Where the truce survives (≥ {found.level:.0%} "
+                         "of replications)")
+
+    def __str__(self) -> str:
+        from sim.present.report import sensitivity_findings, sweep_findings
+        lines = sweep_findings(self.points, self.plan.parameters,
+                               self.plan.grid_shape is not None)
+        if self.plan.global_design is not None:
+            lines += sensitivity_findings(self.sensitivity(), self.points,
+                                          self.plan.global_design)
+        return "\n".join(lines)
 
     def _repr_pretty_(self, p, cycle: bool) -> None:
         p.text(str(self))
@@ -201,6 +293,56 @@ def compare(base: Scenario | str | Path, *others: Scenario | str | Path,
              for r, given in zip(runs[1:], others, strict=True)]
     comparisons = paired(runs[0].results, named)
     return Compared(runs[0], tuple(runs[1:]), tuple(comparisons))
+
+
+def sweep(file: str | Path, parameters: dict[str, dict] | None = None,
+          design: str | dict = "grid", replications: int | None = None,
+          seed: int = DEFAULT_SEED, posterior: str | Path | Posterior | None = "shipped",
+          overrides: dict[str, Any] | None = None) -> Sweep:
+    """Run a sweep here, serially, and summarise its points, as ``ceasefire SWEEP`` does
+    (same seed, same rows; no store, so keep it small).
+
+    ``file`` is a sweep file (``"sweeps/penalties_vs_verification"``), its ``replications``
+    replacing the file's as ``-r`` does; or, with ``parameters`` (the ``sweep:`` section's,
+    e.g. ``{"mechanisms.penalties.strength": {"range": [0, 5], "steps": 6}}``), the base
+    scenario to sweep, with ``design`` and ``replications`` (required) as in a sweep file.
+    Sweeps run at the posterior's median, as on the command line (``posterior=None``: the
+    hand-set defaults)."""
+    import tempfile
+
+    import pandas as pd
+    import yaml
+
+    from sim.analysis.points import point_table
+    from sim.run.chunks import chunks
+    from sim.run.experiment import batches, run_batch
+    from sim.scenario.loading import ScenarioError
+    from sim.scenario.sweep import load_sweep
+    chosen = _posterior(posterior)
+    behaviour = chosen.median() if chosen is not None else None
+    path = find(file)
+    if parameters is None:
+        plan = load_sweep(path, seed, overrides, behaviour=behaviour,
+                          replications=replications)
+    else:   # a sweep file of these parameters, extending the base, written aside
+        if replications is None:
+            raise ValueError("a sweep given by its parameters needs its replications")
+        section = {"parameters": parameters, "design": design, "replications": replications}
+        with tempfile.TemporaryDirectory() as folder:
+            written = Path(folder) / f"{path.stem}_sweep.yaml"
+            written.write_text(yaml.safe_dump({"extends": str(path.resolve()),
+                                               "sweep": section}, sort_keys=False),
+                               encoding="utf-8")
+            try:
+                plan = load_sweep(written, seed, overrides, behaviour=behaviour)
+            except ScenarioError as err:   # name what the caller gave, not the file aside
+                raise ScenarioError(path, err.field, err.expected) from None
+    rows = dict(pair for task in batches(plan, chunks(plan)) for pair in run_batch(task))
+    table = pd.concat([rows[key] for key in sorted(rows)], ignore_index=True)
+    points = point_table(((p, g.sort_values("replication", kind="stable", ignore_index=True))
+                          for p, g in table.groupby("point")), plan.parameters, plan.values,
+                         [sc.time.horizon_days for sc in plan.scenarios])
+    return Sweep(plan, points)
 
 
 def _run_side_by_side(scenarios: list[Scenario], replications: int, seed: int,

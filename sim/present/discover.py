@@ -135,11 +135,13 @@ def write_discovery(points: pd.DataFrame, parameters: tuple[str, ...], name: str
     if 0 < found.of_interest < found.points:
         from sim.present.cli import files_backend
         files_backend()
+        from sim.present.charts import save_figure
         from sim.present.discovery_charts import box_chart, peeling_chart
-        written = [peeling_chart(found, f"{name}: the peeling trajectory",
-                                 folder / FILES[0]),
-                   box_chart(found, points, f"{name}: where the truce survives "
-                             f"(≥ {level:.0%} of replications)", folder / FILES[1])]
+        written = [save_figure(peeling_chart(found, f"{name}: the peeling trajectory"),
+                               folder / FILES[0]),
+                   save_figure(box_chart(found, points, f"{name}: where the truce survives "
+                                         f"(≥ {level:.0%} of replications)"),
+                               folder / FILES[1])]
         trajectory_table(found).to_csv(folder / FILES[2], index=False)
         written.append(folder / FILES[2])
     add_section(folder / "summary.md", section(found, days))

@@ -3,24 +3,29 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from typing import TYPE_CHECKING
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.patches import Rectangle
 
 from sim.analysis.discovery import Discovery
-from sim.present.charts import save_figure
+from sim.present.charts import new_axes, new_figure
 from sim.present.sweep_charts import CMAP, _label
 
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
-def peeling_chart(found: Discovery, title: str, path: Path) -> Path:
+
+def peeling_chart(found: Discovery, title: str, ax: Axes | None = None) -> Figure:
     """Coverage against density for every box on the trajectory, coloured by how many
     parameters it restricts; the chosen box ringed, the coverage floor of the rule
     dotted, the reported box (the chosen one without its weak restrictions) starred, and
-    the share of points of interest overall (density of the whole space)."""
+    the share of points of interest overall (density of the whole space). On ``ax`` or a
+    new figure, returned."""
     t = found.trajectory[~found.trajectory["simplified"]]
-    fig, ax = plt.subplots(figsize=(7.5, 5.5))
+    fig, ax = new_axes(ax, (7.5, 5.5))
     ax.plot(t["coverage"], t["density"], color="grey", lw=0.8, zorder=1)
     most = max(int(t["restricted"].max()), 1)
     sc = ax.scatter(t["coverage"], t["density"], c=t["restricted"], cmap="viridis",
@@ -49,19 +54,20 @@ def peeling_chart(found: Discovery, title: str, path: Path) -> Path:
            xlim=(-0.02, 1.05), ylim=(np.floor(10 * t["density"].min() - 1) / 10, 1.03),
            title=title)
     ax.legend(loc="lower left", fontsize=8)
-    return save_figure(fig, path)
+    return fig
 
 
-def box_chart(found: Discovery, points: pd.DataFrame, title: str, path: Path) -> Path:
+def box_chart(found: Discovery, points: pd.DataFrame, title: str, fig: Figure | None = None
+              ) -> Figure:
     """Left: each restricted parameter's limits within its sampled range (normalised),
     with the limits' values and quasi-p. Right: the points over the two most significant
-    restricted parameters, coloured by survival, with the box drawn on them."""
+    restricted parameters, coloured by survival, with the box drawn on them. In ``fig`` or
+    a new figure, returned."""
     limits = found.box()
     limits = limits[limits["restricted"]]
     pair = list(limits["parameter"][:2])
-    fig, axes = plt.subplots(1, 2 if len(pair) == 2 else 1, squeeze=False,
-                             figsize=(13 if len(pair) == 2 else 7,
-                                      max(3.5, 1.6 + 0.6 * len(limits))))
+    fig = new_figure(fig, (13 if len(pair) == 2 else 7, max(3.5, 1.6 + 0.6 * len(limits))))
+    axes = fig.subplots(1, 2 if len(pair) == 2 else 1, squeeze=False)
     ax = axes[0, 0]
     rows = limits.iloc[::-1]   # most significant on top
     y = np.arange(len(rows))
@@ -89,7 +95,7 @@ def box_chart(found: Discovery, points: pd.DataFrame, title: str, path: Path) ->
                          c=points["p_survive"], cmap=CMAP, vmin=0, vmax=1, s=18,
                          edgecolors="none")
         box = limits.set_index("parameter")
-        ax2.add_patch(plt.Rectangle((box.at[a, "low"], box.at[b, "low"]),
+        ax2.add_patch(Rectangle((box.at[a, "low"], box.at[b, "low"]),
                                     box.at[a, "high"] - box.at[a, "low"],
                                     box.at[b, "high"] - box.at[b, "low"], fill=False,
                                     lw=2, ec="k", label=f"box {found.reported}"))
@@ -100,4 +106,4 @@ def box_chart(found: Discovery, points: pd.DataFrame, title: str, path: Path) ->
         ax2.legend(loc="upper left", fontsize=8, framealpha=0.8)
         fig.colorbar(sc, ax=ax2, label="probability the truce survives")
     fig.suptitle(title)
-    return save_figure(fig, path)
+    return fig

@@ -182,26 +182,29 @@ def sensitivity_bars(indices: pd.DataFrame, points: pd.DataFrame, title: str,
     return fig
 
 
+def sweep_figure(points: pd.DataFrame, params: tuple[str, ...], reference: tuple[float, ...],
+                 grid: bool, name: str, indices: pd.DataFrame | None = None
+                 ) -> tuple[str, str, Figure]:
+    """The chart that fits the sweep's shape (and a Sobol' or Morris design's ``indices``):
+    its title, its file name in the sweep's folder, and the figure."""
+    if indices is not None:
+        return ("Global sensitivity", "sensitivity.png",
+                sensitivity_bars(indices, points, f"{name}: which parameters matter"))
+    fig_title = f"{name}: where the truce survives"
+    if len(params) == 1:
+        return ("Survival against the parameter", "survival.png",
+                survival_line(points, params[0], reference[0], fig_title))
+    if not grid:
+        return "Sensitivity", "sensitivity.png", sensitivity(points, params, fig_title)
+    if len(params) == 2:
+        return "Heat map", "heatmap.png", heat_map(points, params[:2], reference[:2],
+                                                    fig_title)
+    return "Slices", "slices.png", small_multiples(points, params, reference, fig_title)
+
+
 def sweep_charts(points: pd.DataFrame, params: tuple[str, ...], reference: tuple[float, ...],
                  grid: bool, name: str, folder: Path,
                  indices: pd.DataFrame | None = None) -> dict[str, Path]:
-    """The charts that fit the sweep's shape (and a Sobol' or Morris design's ``indices``),
-    by title."""
-    if indices is not None:
-        title, file = "Global sensitivity", "sensitivity.png"
-        fig = sensitivity_bars(indices, points, f"{name}: which parameters matter")
-    else:
-        fig_title = f"{name}: where the truce survives"
-        if len(params) == 1:
-            title, file = "Survival against the parameter", "survival.png"
-            fig = survival_line(points, params[0], reference[0], fig_title)
-        elif not grid:
-            title, file = "Sensitivity", "sensitivity.png"
-            fig = sensitivity(points, params, fig_title)
-        elif len(params) == 2:
-            title, file = "Heat map", "heatmap.png"
-            fig = heat_map(points, params[:2], reference[:2], fig_title)
-        else:
-            title, file = "Slices", "slices.png"
-            fig = small_multiples(points, params, reference, fig_title)
+    """The chart that fits the sweep, saved in ``folder``, by title."""
+    title, file, fig = sweep_figure(points, params, reference, grid, name, indices)
     return {title: save_figure(fig, folder / file)}
