@@ -127,7 +127,8 @@ def served_app(browser_paths):
     port = _free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "solara", "run", str(ROOT / "sim" / "present" / "app.py"),
-         "--host", "127.0.0.1", "--port", str(port), "--production"],
+         "--host", "127.0.0.1", "--port", str(port), "--production",
+         "--no-check-version"],
         cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}/"
     try:
@@ -197,3 +198,14 @@ def test_the_page_in_a_real_browser(browser_paths, served_app):
         assert browser.save_screenshot(str(SCREENSHOT))
     finally:
         browser.quit()
+
+
+@pytest.mark.parametrize("argv, says", [
+    (["app", "nope.yaml"], "nope.yaml: file not found"),
+    (["app", "--port", "0"], "--port must be between 1 and 65535"),
+])
+def test_run_py_app_refuses_bad_input_in_one_line(argv, says, capsys):
+    from sim.present.cli import main
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and says in err and err.count("\n") == 1

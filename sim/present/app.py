@@ -25,13 +25,11 @@ from matplotlib.patches import Patch
 from mesa.visualization import Slider, SolaraViz, make_plot_component
 
 from sim.agents.front import STATUSES
-from sim.present.app_model import (ENSEMBLE_REPLICATIONS, FIRST_SEED, REFERENCE, VIOLENCE,
-                                   TruceModel, ensemble, terms, terms_applied)
+from sim.present.app_model import (ENSEMBLE_REPLICATIONS, FIRST_SEED, REFERENCE,
+                                   SCENARIO_ENV, VIOLENCE, TruceModel, ensemble, terms,
+                                   terms_applied)
 from sim.present.app_story import status, today
 from sim.scenario.loading import load_scenario
-
-#: The environment variable naming the scenario file (``run.py app FILE`` sets it).
-SCENARIO_ENV = "CEASEFIRE_APP_SCENARIO"
 
 #: Front colours: holding, fraying, fighting.
 FRONT_COLOURS = ("#2ca02c", "#ff9f1c", "#d62728")

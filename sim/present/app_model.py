@@ -28,6 +28,10 @@ from sim.scenario.schema import KIND_PARAMS, Scenario
 #: The scenario the app opens with: the reference, September 2016.
 REFERENCE = Path(__file__).resolve().parents[2] / "scenarios" / "kerry_lavrov.yaml"
 
+#: The environment variable naming the scenario file of the app (``run.py app FILE`` sets
+#: it; ``solara run`` takes no arguments of the page's own).
+SCENARIO_ENV = "CEASEFIRE_APP_SCENARIO"
+
 #: The deal's main terms the page offers (dotted paths; ``<power>``: one slider per power).
 TERMS = ("mechanisms.penalties.strength", "mechanisms.monitoring.verification",
          "mechanisms.intelligence.level", "mechanisms.jic.quiet_days",

@@ -123,6 +123,9 @@ def main(argv: list[str] | None = None) -> int:
     if (sys.argv[1:] if argv is None else argv)[:1] == ["calibrate"]:
         from sim.present.calibrate import main as calibrate
         return calibrate((sys.argv[1:] if argv is None else argv)[1:])
+    if (sys.argv[1:] if argv is None else argv)[:1] == ["app"]:
+        from sim.present.app_command import main as app
+        return app((sys.argv[1:] if argv is None else argv)[1:])
     args = build_parser().parse_args(argv)
     if args.describe:
         print(parameter_table())
