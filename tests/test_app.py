@@ -122,28 +122,32 @@ def browser_paths() -> tuple[str, str]:
 
 
 @pytest.fixture
-def served_app(browser_paths):
-    """The app served on loopback on a free port, as ``solara run`` serves it."""
+def served_app(browser_paths, tmp_path):
+    """The app served on loopback on a free port, as ``solara run`` serves it (its log in a
+    file: a pipe nobody reads could fill and stall the server)."""
     port = _free_port()
+    log = (tmp_path / "server.log").open("wb")
     server = subprocess.Popen(
         [sys.executable, "-m", "solara", "run", str(ROOT / "sim" / "present" / "app.py"),
          "--host", "127.0.0.1", "--port", str(port), "--production",
          "--no-check-version"],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/"
     try:
         for _ in range(120):
             try:
-                urllib.request.urlopen(url, timeout=1)
-                break
+                with urllib.request.urlopen(url, timeout=1):
+                    break
             except OSError:
                 if server.poll() is not None:
-                    pytest.fail(f"the app did not start: {server.stderr.read().decode()[-2000:]}")
+                    pytest.fail("the app did not start: "
+                                + (tmp_path / "server.log").read_text()[-2000:])
                 time.sleep(0.25)
         yield url
     finally:
         server.terminate()
         server.wait(timeout=10)
+        log.close()
 
 
 @pytest.mark.slow
