@@ -81,6 +81,7 @@ def test_status_and_story_follow_the_truce_to_its_end():
     assert ("Collapsed de facto on day" in text) == (de_facto >= 0)
     if formal >= 0:
         assert model.world.actors[model.declarer[0]] in text
+        assert "booked" not in today(model)          # nobody books violations of it now
     frame = model.datacollector.get_model_vars_dataframe()
     assert len(frame) == model.n_days + 1                       # day 0, then every day
     assert frame[VIOLENCE].iloc[1:].gt(0).any()

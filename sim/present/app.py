@@ -31,6 +31,9 @@ from sim.present.app_model import (ENSEMBLE_REPLICATIONS, FIRST_SEED, REFERENCE,
 from sim.present.app_story import status, today
 from sim.scenario.loading import load_scenario
 
+#: A panel whose text may outgrow its place in Mesa's grid scrolls instead of spilling over.
+SCROLLS = {"height": "100%", "overflow": "auto"}
+
 #: Front colours: holding, fraying, fighting.
 FRONT_COLOURS = ("#2ca02c", "#ff9f1c", "#d62728")
 
@@ -52,7 +55,7 @@ def model_params(path: str) -> dict:
 def StatusPanel(model: TruceModel):
     """The truce's status and the story of the day just run (``app_story.today``, the hook
     for the story API)."""
-    with solara.Card("The truce") as card:
+    with solara.Card("The truce", style=SCROLLS) as card:
         solara.Markdown("  \n".join(status(model).splitlines()))
         solara.Markdown("**What happened**  \n" + "  \n".join(today(model).splitlines()))
     return card

@@ -45,8 +45,10 @@ def today(model: CeasefireModel) -> str:
     if m.day == 0:
         return "Nothing yet: press Step to run the first day."
     rec, d = m.recorder, m.day - 1
-    acts = [f"{name} {int(rec.acts_day[d, a, 0])} (booked by the other side "
-            f"{int(rec.reported_day[d, a, 0])})"
+    # once declared over, nobody books violations of the truce: show what was done only
+    booked = m.collapse_day[0] < 0 or d < m.collapse_day[0]
+    acts = [f"{name} {int(rec.acts_day[d, a, 0])}" + (
+                f" (booked by the other side {int(rec.reported_day[d, a, 0])})" if booked else "")
             for a, name in enumerate(m.world.actors) if rec.acts_day[d, a, 0]
             or rec.reported_day[d, a, 0]]
     lines = [f"Day {d + 1}: attacks " + ("; ".join(acts) if acts else "none") + "."]
