@@ -26,8 +26,7 @@ from mesa.visualization import Slider, SolaraViz, make_plot_component
 
 from sim.agents.front import STATUSES
 from sim.present.app_model import (ENSEMBLE_REPLICATIONS, FIRST_SEED, REFERENCE,
-                                   SCENARIO_ENV, VIOLENCE, TruceModel, ensemble, terms,
-                                   terms_applied)
+                                   SCENARIO_ENV, VIOLENCE, TruceModel, ensemble, terms)
 from sim.present.app_story import status, today
 from sim.scenario.loading import load_scenario
 
@@ -62,11 +61,15 @@ def StatusPanel(model: TruceModel):
 
 
 def TermsPanel(model: TruceModel):
-    """The terms the truce shown runs under: sliders show no numbers, and a slider moved
-    since the last Reset is not yet applied."""
+    """The terms the truce shown runs under (sliders show no numbers, and a slider moved
+    since the last Reset is not yet applied), each with its meaning from the schema when
+    hovered."""
     with solara.Card(f"Terms of this truce (seed {model.seed})") as card:
-        solara.Markdown("  \n".join(terms_applied(model).splitlines()))
-        solara.Markdown("Move a slider, then Reset to apply it.")
+        for t in terms(model.terms_scenario):
+            solara.Tooltip(t.meaning, children=[
+                solara.v.Html(tag="div", children=[f"{t.label}: {t.value:g}"])])
+        solara.Markdown("Move a slider, then Reset to apply it. Hover over a term for its "
+                        "meaning.")
     return card
 
 

@@ -136,12 +136,6 @@ def behaving(scenario: Scenario) -> Scenario:
     return posterior.at_median(scenario) if posterior else scenario
 
 
-def terms_applied(model: TruceModel) -> str:
-    """The main terms as the model runs them, one per line (what Reset applied: a slider
-    moved since then is not yet in the truce shown)."""
-    return "\n".join(f"{t.label}: {t.value:g}" for t in terms(model.terms_scenario))
-
-
 class TruceModel(CeasefireModel):
     """One truce (R = 1) of a scenario file under the terms the sliders set, at the
     posterior median of the behavioural constants, with a Mesa DataCollector of what the
