@@ -41,6 +41,9 @@ def test_sliders_come_from_the_schema_and_the_scenario():
     assert sliders["mechanisms.jic.quiet_days"].high == scenario.time.horizon_days
     assert sliders["mechanisms.jic.quiet_days"].step == 1
     assert sliders[PENALTIES].label == "penalties: strength (value/day)"
+    # a scenario beyond where the slider would stop keeps its value within reach
+    harsh = {t.path: t for t in terms(load_scenario(REFERENCE, {PENALTIES: 40.0}))}
+    assert harsh[PENALTIES].value == harsh[PENALTIES].high == 40.0
 
 
 def test_a_slider_sets_its_term_as_the_command_line_does():

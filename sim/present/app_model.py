@@ -39,9 +39,10 @@ TERMS = ("mechanisms.penalties.strength", "mechanisms.monitoring.verification",
 
 #: Where a slider stops below the schema's bound, and why: the schema admits penalties up
 #: to 100 days' gain of fighting and spoilers at 20 times their activity, but the truce's
-#: fate is settled well before (penalties of 3 already hold it in 94% of replications; five
-#: times the spoilers' activity wrecks it), and a slider over the whole range would leave
-#: the interesting part a few pixels wide. Quiet days stop at the scenario's horizon.
+#: fate is settled well before (measured with the ensemble button, 300 replications, seed 1:
+#: penalties of 5 hold the reference's truce through its week in 99% of replications, five
+#: times the spoilers' activity in 3%), and a slider over the whole range would leave the
+#: interesting part a few pixels wide. Quiet days stop at the scenario's horizon.
 SLIDER_MAX = {"mechanisms.penalties.strength": 10.0, "mechanisms.spoilers.activity": 5.0}
 
 #: The day-by-day series of the parties' violence, as a share of its pre-truce level.
@@ -102,7 +103,7 @@ def _step(low: float, high: float, unit: str) -> float:
 def terms(scenario: Scenario) -> list[Term]:
     """The sliders of the deal's main terms for this scenario, from the schema: a label
     from the path and unit, the range of the declaration (capped by ``SLIDER_MAX`` and the
-    horizon), the scenario's own value to start from."""
+    horizon, but never below the scenario's own value), that value to start from."""
     out = []
     powers = [n for n, a in scenario.actors.items() if a.role == "power"]
     for template in TERMS:
@@ -112,12 +113,13 @@ def terms(scenario: Scenario) -> list[Term]:
             extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
             unit = str(extra.get("unit", ""))
             low = _bound(field, "ge") or 0.0
-            high = min(_bound(field, "le"), SLIDER_MAX.get(path, math.inf),
-                       scenario.time.horizon_days if unit == "days" else math.inf)
+            value = value_at(scenario, path)
+            high = max(value, min(_bound(field, "le"), SLIDER_MAX.get(path, math.inf),
+                                  scenario.time.horizon_days if unit == "days" else math.inf))
             *_, block, name = path.split(".")
             label = f"{block}: {name.replace('_', ' ')}" + (f" ({unit})" if unit else "")
             out.append(Term(path, label, " ".join((field.description or "").split()),
-                            value_at(scenario, path), float(low), float(high),
+                            value, float(low), float(high),
                             _step(low, high, unit)))
     return out
 
