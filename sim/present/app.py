@@ -25,6 +25,7 @@ from matplotlib.patches import Patch
 from mesa.visualization import Slider, SolaraViz, make_plot_component
 
 from sim.agents.front import STATUSES
+from sim.calibration.posterior import REPLICATIONS_PER_DRAW
 from sim.present.app_model import (ENSEMBLE_REPLICATIONS, FIRST_SEED, REFERENCE,
                                    SCENARIO_ENV, VIOLENCE, TruceModel, ensemble, terms)
 from sim.present.app_story import status, today
@@ -129,7 +130,8 @@ def Ensemble(model: TruceModel):
             solara.Image(shown[2], width="100%")
         else:
             solara.Markdown("The terms of the truce shown (after Reset), under the "
-                            "calibrated behavioural constants, a draw per 20 replications.")
+                            "calibrated behavioural constants, a posterior draw per "
+                            f"{REPLICATIONS_PER_DRAW} replications, as the main job runs them.")
     return card
 
 
