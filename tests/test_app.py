@@ -1,0 +1,217 @@
+"""The browser app: its model, sliders and words (fast), and the page in a real browser
+(slow: Debian's chromium driven by Selenium through the system chromedriver)."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from sim.present.app_model import REFERENCE, VIOLENCE, TruceModel, ensemble, terms, value_at
+from sim.present.app_story import status, today
+from sim.scenario.loading import load_scenario
+from sim.scenario.schema import Scenario
+
+ROOT = Path(__file__).resolve().parents[1]
+PENALTIES = "mechanisms.penalties.strength"
+#: The artifact of the browser test: what the page shows after a few days.
+SCREENSHOT = ROOT / "output" / "app-screenshot.png"
+
+
+def test_sliders_come_from_the_schema_and_the_scenario():
+    scenario = load_scenario(REFERENCE)
+    sliders = {t.path: t for t in terms(scenario)}
+    assert set(sliders) == {PENALTIES, "mechanisms.monitoring.verification",
+                            "mechanisms.intelligence.level", "mechanisms.jic.quiet_days",
+                            "actors.russia.leverage", "actors.united_states.leverage",
+                            "mechanisms.spoilers.activity"}
+    for path, t in sliders.items():
+        assert t.value == value_at(scenario, path)          # the file's own terms
+        assert t.low <= t.value <= t.high and t.step > 0
+    verification = Scenario.model_fields["mechanisms"].annotation.model_fields["monitoring"]
+    assert sliders["mechanisms.monitoring.verification"].meaning.startswith(
+        verification.annotation.model_fields["verification"].description.split(":")[0])
+    assert sliders["mechanisms.jic.quiet_days"].high == scenario.time.horizon_days
+    assert sliders["mechanisms.jic.quiet_days"].step == 1
+    assert sliders[PENALTIES].label == "penalties: strength (value/day)"
+    # a scenario beyond where the slider would stop keeps its value within reach
+    harsh = {t.path: t for t in terms(load_scenario(REFERENCE, {PENALTIES: 40.0}))}
+    assert harsh[PENALTIES].value == harsh[PENALTIES].high == 40.0
+
+
+def test_a_slider_sets_its_term_as_the_command_line_does():
+    model = TruceModel(seed=2, **{PENALTIES: 3.0})
+    assert model.terms_scenario == load_scenario(REFERENCE, {PENALTIES: 3.0})
+    assert model.base.mechanisms.penalties.strength == 3.0
+    assert model.replications == 1
+    # Mesa's Reset hands its own experiment object to a constructor taking **kwargs
+    assert TruceModel(seed=2, scenario=object()).base == TruceModel(seed=2).base
+
+
+def test_same_seed_same_truce_day_by_day():
+    def story(seed: int) -> list[str]:
+        model = TruceModel(seed=seed)
+        lines = []
+        for _ in range(5):
+            model.step()
+            lines.append(status(model) + today(model))
+        return lines
+
+    assert story(4) == story(4)
+    assert story(4) != story(5)
+
+
+def test_status_and_story_follow_the_truce_to_its_end():
+    model = TruceModel(seed=1)
+    assert "Day 0 of 14" in status(model) and "standing" in status(model)
+    assert "press Step" in today(model)
+    while model.running:
+        model.step()
+        assert f"Day {model.day} of 14" in status(model)
+        assert today(model).startswith(f"Day {model.day}: attacks")
+    text = status(model)
+    formal, de_facto = model.collapse_day[0], model.de_facto_day[0]
+    assert ("Declared over on day" in text) == (formal >= 0)
+    assert ("Collapsed de facto on day" in text) == (de_facto >= 0)
+    if formal >= 0:
+        assert model.world.actors[model.declarer[0]] in text
+        assert "booked" not in today(model)          # nobody books violations of it now
+    frame = model.datacollector.get_model_vars_dataframe()
+    assert len(frame) == model.n_days + 1                       # day 0, then every day
+    assert frame[VIOLENCE].iloc[1:].gt(0).any()
+    trust = frame.drop(columns=[VIOLENCE, "fronts holding"])
+    assert trust.shape[1] == len(model.pairs) and trust.apply(np.isfinite).all().all()
+
+
+def test_behaviour_is_the_posterior_median():
+    from sim.calibration.posterior import SHIPPED, load_posterior
+    scenario = load_scenario(REFERENCE)
+    assert TruceModel(seed=1).base == load_posterior(SHIPPED).at_median(scenario)
+
+
+def test_raising_penalties_lengthens_the_ensembles_truces():
+    """What a user checks with the ensemble button: penalties up, the truce lasts longer."""
+    none, strong = (ensemble(TruceModel(seed=1, **{PENALTIES: p})) for p in (0.0, 3.0))
+    assert none.replications == strong.replications == 300
+    days = np.arange(1, 15)
+    assert strong.survived.mean() > none.survived.mean() + 0.3
+    assert (strong.survival_by_day(days) >= none.survival_by_day(days)).all()
+
+
+# -- in a real browser --------------------------------------------------------------
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def browser_paths() -> tuple[str, str]:
+    """Debian's chromium and its driver, or skip."""
+    chromium, driver = shutil.which("chromium"), shutil.which("chromedriver")
+    if not (chromium and driver):
+        pytest.skip("needs Debian's chromium and chromium-driver "
+                    "(apt-get install chromium chromium-driver; .ci/run installs them)")
+    return chromium, driver
+
+
+@pytest.fixture
+def served_app(browser_paths, tmp_path):
+    """The app served on loopback on a free port, as ``solara run`` serves it (its log in a
+    file: a pipe nobody reads could fill and stall the server)."""
+    port = _free_port()
+    log = (tmp_path / "server.log").open("wb")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "solara", "run", str(ROOT / "sim" / "present" / "app.py"),
+         "--host", "127.0.0.1", "--port", str(port), "--production",
+         "--no-check-version"],
+        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        for _ in range(120):
+            try:
+                with urllib.request.urlopen(url, timeout=1):
+                    break
+            except OSError:
+                if server.poll() is not None:
+                    pytest.fail("the app did not start: "
+                                + (tmp_path / "server.log").read_text()[-2000:])
+                time.sleep(0.25)
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+        log.close()
+
+
+@pytest.mark.slow
+def test_the_page_in_a_real_browser(browser_paths, served_app):
+    chromium, driver_path = browser_paths
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = chromium
+    for arg in ("--headless", "--no-sandbox", "--disable-background-networking",
+                "--disable-dev-shm-usage", "--window-size=1600,1900"):
+        options.add_argument(arg)
+    browser = webdriver.Chrome(service=Service(driver_path), options=options)
+    try:
+        wait = WebDriverWait(browser, 30)
+        browser.get(served_app)
+
+        def page() -> str:
+            return browser.find_element(By.TAG_NAME, "body").text
+
+        wait.until(lambda _: "Day 0 of 14" in page())
+        assert "The truce is standing." in page()
+        assert "penalties: strength (value/day): 0" in page()
+        # penalties up by 30 steps of 0.1 (the keyboard moves a slider by its step) ...
+        thumb = browser.find_element(
+            By.XPATH, "//*[@role='slider' and starts-with(@aria-label, 'penalties: strength')]")
+        browser.execute_script("arguments[0].focus()", thumb)
+        ActionChains(browser).send_keys(*[Keys.ARROW_RIGHT] * 30).perform()
+        assert thumb.get_attribute("aria-valuenow") == "3"
+
+        def button(text: str):
+            return browser.find_element(By.XPATH, f"//button[contains(., '{text}')]")
+
+        # ... applied on Reset, as a new run
+        button("Reset").click()
+        wait.until(lambda _: "penalties: strength (value/day): 3" in page())
+        for day in (1, 2, 3):
+            button("Step").click()
+            wait.until(lambda _, day=day: f"Day {day} of 14" in page())
+        text = page()
+        assert "Day 3: attacks" in text
+        assert any(s in text for s in ("The truce is standing.", "Declared over on day",
+                                       "Collapsed de facto on day"))
+        button("Run 300 replications").click()
+        wait.until(lambda _: "replications" in page() and "Survives its 7 days in" in page())
+        SCREENSHOT.parent.mkdir(exist_ok=True)
+        assert browser.save_screenshot(str(SCREENSHOT))
+    finally:
+        browser.quit()
+
+
+@pytest.mark.parametrize("argv, says", [
+    (["app", "nope.yaml"], "nope.yaml: file not found"),
+    (["app", "--port", "0"], "--port must be between 1 and 65535"),
+])
+def test_run_py_app_refuses_bad_input_in_one_line(argv, says, capsys):
+    from sim.present.cli import main
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and says in err and err.count("\n") == 1
