@@ -17,7 +17,6 @@ import os
 import tempfile
 from pathlib import Path
 
-import matplotlib
 import networkx as nx
 import solara
 from matplotlib.figure import Figure
@@ -29,6 +28,7 @@ from sim.calibration.posterior import REPLICATIONS_PER_DRAW
 from sim.present.app_model import (ENSEMBLE_REPLICATIONS, FIRST_SEED, REFERENCE,
                                    SCENARIO_ENV, VIOLENCE, TruceModel, ensemble, terms)
 from sim.present.app_story import status, today
+from sim.present.cli import files_backend
 from sim.scenario.loading import load_scenario
 
 #: A panel whose text may outgrow its place in Mesa's grid scrolls instead of spilling over.
@@ -115,10 +115,10 @@ def Ensemble(model: TruceModel):
     shown, set_shown = solara.use_state(None)       # (model, survival text, png bytes)
 
     def run() -> None:
-        from sim.present.charts import survival_curve  # pyplot: only when asked
+        from sim.present.charts import save_figure, survival_curve
         r = ensemble(model)
         with tempfile.TemporaryDirectory() as tmp:
-            png = survival_curve(r, Path(tmp) / "survival.png").read_bytes()
+            png = save_figure(survival_curve(r), Path(tmp) / "survival.png").read_bytes()
         set_shown((model, f"Survives its {r.duration_days:g} days in "
                           f"{r.survived.mean():.0%} of {r.replications} replications", png))
 
@@ -137,7 +137,7 @@ def Ensemble(model: TruceModel):
 
 @solara.component
 def Page():
-    matplotlib.use("Agg")       # the app, like the command line, draws off screen
+    files_backend()             # the app, like the command line, draws off screen
     path = scenario_file()
     model = solara.use_memo(lambda: TruceModel(path), [])
     params = solara.use_memo(lambda: model_params(path), [])

@@ -19,8 +19,8 @@ from mesa import DataCollector
 from pydantic.fields import FieldInfo
 
 from sim.calibration.posterior import SHIPPED, Posterior, load_posterior
-from sim.model.model import CeasefireModel
 from sim.model.results import Results
+from sim.model.story import TellingModel
 from sim.run.experiment import run_scenario
 from sim.scenario.loading import load_scenario
 from sim.scenario.schema import KIND_PARAMS, Scenario
@@ -138,10 +138,11 @@ def behaving(scenario: Scenario) -> Scenario:
     return posterior.at_median(scenario) if posterior else scenario
 
 
-class TruceModel(CeasefireModel):
+class TruceModel(TellingModel):
     """One truce (R = 1) of a scenario file under the terms the sliders set, at the
     posterior median of the behavioural constants, with a Mesa DataCollector of what the
-    page plots day by day (Mesa's plot components read it)."""
+    page plots day by day (Mesa's plot components read it), telling its story as it runs
+    (``teller``: the events the page shows day by day, as ``--story`` tells them)."""
 
     def __init__(self, scenario_file: str = str(REFERENCE), seed: int = FIRST_SEED,
                  **terms_set):
@@ -151,7 +152,8 @@ class TruceModel(CeasefireModel):
         #: the terms as set, before the posterior is applied: the ensemble runs them
         self.terms_scenario = load_scenario(scenario_file, overrides=terms_set)
         self.seed = int(seed)
-        super().__init__(behaving(self.terms_scenario), replications=1, rng=self.seed)
+        super().__init__(behaving(self.terms_scenario), replications=1, rng=self.seed,
+                         told=0)
         names = self.world.actors
         self.pairs = [(f"{names[o]} trusts {names[t]}", o, t) for o, t in self.recorder.key_pairs]
         self.datacollector = DataCollector(model_reporters={
@@ -159,11 +161,7 @@ class TruceModel(CeasefireModel):
             "fronts holding": lambda m: float(np.mean(m.front_status[:, 0] == 0)),
             **{label: (lambda m, o=o, t=t: float(m.agent_of(o).trust_in(t)[0]))
                for label, o, t in self.pairs}})
-        self.datacollector.collect(self)
-
-    def step(self) -> None:
-        super().step()
-        self.datacollector.collect(self)
+        self.datacollector.collect(self)     # day 0; the model's step collects each day
 
 
 def ensemble(model: TruceModel, replications: int = ENSEMBLE_REPLICATIONS) -> Results:

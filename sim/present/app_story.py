@@ -1,8 +1,8 @@
 """The app's words for one truce: its status, and what happened on the day just run.
 
 Both read a model of one world (R = 1) after a step and return plain text, so the page
-only lays them out. ``today`` is the hook for the story API (issue 8): a fuller telling of
-the day replaces it there, with the same signature (model in, text out).
+only lays them out. ``today`` tells the day as the story of one run does (``--story``,
+``sim.present.story``), from the events the app's model records as it runs.
 """
 
 from __future__ import annotations
@@ -39,11 +39,26 @@ def status(model: CeasefireModel) -> str:
 
 
 def today(model: CeasefireModel) -> str:
-    """What happened on the day just run: attacks by actor (what each did, and what the
-    other side booked against it), fronts that changed status, aid that got through."""
+    """What happened on the day just run, hour by hour, as the story of one run tells it
+    (``--story``): acts, what each side booked against whom, fronts changing, aid,
+    beliefs at the close, the declaration. A model that tells no story (no ``teller``)
+    gets the day's totals instead."""
     m = model
     if m.day == 0:
         return "Nothing yet: press Step to run the first day."
+    teller = getattr(m, "teller", None)
+    if teller is None:
+        return _totals(m)
+    from sim.present.story import day_lines
+    kinds = dict(zip(m.world.actors, m.world.kind, strict=True))
+    lines = day_lines(teller.events, kinds, m.day)
+    return f"Day {m.day}:\n" + ("\n".join(lines) if lines else "  nothing the story tells "
+                                "(the truce had already collapsed on the ground)")
+
+
+def _totals(m: CeasefireModel) -> str:
+    """The day just run in totals: attacks by actor (and what the other side booked
+    against it), fronts that changed status, aid that got through."""
     rec, d = m.recorder, m.day - 1
     # once declared over, nobody books violations of the truce: show what was done only
     booked = m.collapse_day[0] < 0 or d < m.collapse_day[0]

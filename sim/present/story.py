@@ -71,7 +71,7 @@ def tell(which: int | str, results: Results, scenario: Scenario, seed: int,
 def render(story: Story, markdown: bool = False, typical: bool = False) -> str:
     """The story in plain English: a heading, the outcome, beliefs before the truce, then
     day by day what happened, hour by hour (``typical``: say why this replication)."""
-    names = _Names(story)
+    names = _Names(story.kinds)
     o = story.outcome
     title = f"The story of replication {story.replication} of {story.replications}"
     lines = [f"# {title}" if markdown else title, "",
@@ -94,18 +94,29 @@ def render(story: Story, markdown: bool = False, typical: bool = False) -> str:
                           "nothing more is told until the declaration.)"]
             day = e.day
             lines += ["", f"## Day {day}", ""] if markdown else ["", f"Day {day}"]
-        when = "close" if e.hour >= 24 else f"{e.hour:02d}:00"
-        text = _cap(_sentence(e, names))
+        when, text = _line(e, names)
         text = text if markdown else text.replace("**", "")
         lines.append(f"- `{when}` {text}" if markdown else f"  {when:>5}  {text}")
     return "\n".join(lines) + "\n"
 
 
+def day_lines(events: list[Event], kinds: dict[str, str], day: int) -> list[str]:
+    """One day's events in plain words, hour by hour (the app's "what happened today")."""
+    names = _Names(kinds)
+    return [f"{when:>5}  {text.replace('**', '')}"
+            for when, text in (_line(e, names) for e in events if e.day == day)]
+
+
+def _line(e: Event, names: _Names) -> tuple[str, str]:
+    """An event's time of day and its sentence."""
+    return ("close" if e.hour >= 24 else f"{e.hour:02d}:00"), _cap(_sentence(e, names))
+
+
 class _Names:
     """Readable names of the story's actors and regions."""
 
-    def __init__(self, story: Story):
-        self.kinds = story.kinds
+    def __init__(self, kinds: dict[str, str]):
+        self.kinds = kinds
 
     def __call__(self, actor: str) -> str:
         words = actor.replace("_", " ")
