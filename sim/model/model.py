@@ -192,9 +192,13 @@ class CeasefireModel(Model):
         self.recorder.remember_initial_trust()
         self.day = 0
         self.running = True
-        self.datacollector = DataCollector(self.REPORTERS) if R == 1 else None
+        self.datacollector = DataCollector(self.reporters()) if R == 1 else None
         if self.datacollector is not None:
             self.datacollector.collect(self)
+
+    def reporters(self) -> dict:
+        """What the ``DataCollector`` of a one-world model records (a subclass adds to it)."""
+        return dict(self.REPORTERS)
 
     @staticmethod
     def _constants(sc: Scenario, world: World) -> dict:

@@ -13,6 +13,7 @@ built at import). The scenario is the reference, or ``$CEASEFIRE_APP_SCENARIO``.
 
 from __future__ import annotations
 
+import functools
 import os
 import tempfile
 from pathlib import Path
@@ -74,12 +75,23 @@ def TermsPanel(model: TruceModel):
     return card
 
 
+@functools.cache
+def _positions(edges: tuple) -> dict:
+    """Where the regions sit on the map: one layout per network (deterministic), computed
+    once, not at every step and render."""
+    return nx.kamada_kawai_layout(nx.Graph(edges))
+
+
+def _layout(graph: nx.Graph) -> dict:
+    return _positions(tuple(sorted(graph.edges)))
+
+
 def FrontNetwork(model: TruceModel):
     """The regions on their network, each coloured by its front's state today. Drawn here,
     not with Mesa's ``make_space_component``: its network drawer expects integer node ids
     and draws no names, and the regions are named."""
     graph = model.network.G
-    pos = nx.kamada_kawai_layout(graph)        # deterministic: the same map every day
+    pos = _layout(graph)
     state = {f.name: int(f.status[0]) for f in model.fronts}
     fig = Figure(figsize=(6, 4.5))
     ax = fig.subplots()

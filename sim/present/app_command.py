@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 from sim.present.app_model import REFERENCE, SCENARIO_ENV
+from sim.scenario.catalogue import find
 from sim.scenario.loading import ScenarioError, load_scenario
 
 EXIT_BAD_INPUT = 2
@@ -26,7 +27,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="run.py app",
         description="Serve the browser app: one truce day by day, under terms set with "
                     "sliders, and an ensemble of the same terms.")
-    p.add_argument("scenario", nargs="?", type=Path, default=REFERENCE,
+    p.add_argument("scenario", nargs="?", type=find, default=REFERENCE,
                    help="scenario file (default: the reference, scenarios/kerry_lavrov.yaml)")
     p.add_argument("--host", default="127.0.0.1",
                    help="address to serve on (default 127.0.0.1: this machine only)")

@@ -15,18 +15,19 @@ from functools import cache
 from pathlib import Path
 
 import numpy as np
-from mesa import DataCollector
 from pydantic.fields import FieldInfo
 
 from sim.calibration.posterior import SHIPPED, Posterior, load_posterior
 from sim.model.results import Results
 from sim.model.story import TellingModel
 from sim.run.experiment import run_scenario
+from sim.scenario.catalogue import find
 from sim.scenario.loading import load_scenario
 from sim.scenario.schema import KIND_PARAMS, Scenario
 
 #: The scenario the app opens with: the reference, September 2016.
-REFERENCE = Path(__file__).resolve().parents[2] / "scenarios" / "kerry_lavrov.yaml"
+#: The scenario the app opens by default: the shipped reference, in a checkout or installed.
+REFERENCE = find("kerry_lavrov")
 
 #: The environment variable naming the scenario file of the app (``run.py app FILE`` sets
 #: it; ``solara run`` takes no arguments of the page's own).
@@ -46,7 +47,7 @@ TERMS = ("mechanisms.penalties.strength", "mechanisms.monitoring.verification",
 SLIDER_MAX = {"mechanisms.penalties.strength": 10.0, "mechanisms.spoilers.activity": 5.0}
 
 #: The day-by-day series of the parties' violence, as a share of its pre-truce level.
-VIOLENCE = "parties' violence"
+VIOLENCE = "violence"         # the model's own reporter: the parties' violence
 
 #: The seed a page starts with (its slider's first value).
 FIRST_SEED = 1
@@ -154,14 +155,15 @@ class TruceModel(TellingModel):
         self.seed = int(seed)
         super().__init__(behaving(self.terms_scenario), replications=1, rng=self.seed,
                          told=0)
+
+    def reporters(self) -> dict:
+        """The model's own day-by-day records, and each key pair's belief (the page plots
+        them)."""
         names = self.world.actors
         self.pairs = [(f"{names[o]} trusts {names[t]}", o, t) for o, t in self.recorder.key_pairs]
-        self.datacollector = DataCollector(model_reporters={
-            VIOLENCE: lambda m: float(m.violence_yesterday()[0]),
-            "fronts holding": lambda m: float(np.mean(m.front_status[:, 0] == 0)),
-            **{label: (lambda m, o=o, t=t: float(m.agent_of(o).trust_in(t)[0]))
-               for label, o, t in self.pairs}})
-        self.datacollector.collect(self)     # day 0; the model's step collects each day
+        return {**super().reporters(),
+                **{label: (lambda m, o=o, t=t: float(m.agent_of(o).trust_in(t)[0]))
+                   for label, o, t in self.pairs}}
 
 
 def ensemble(model: TruceModel, replications: int = ENSEMBLE_REPLICATIONS) -> Results:

@@ -20,8 +20,6 @@ import numpy as np
 
 from sim.scenario.loading import ScenarioError
 
-EXIT_BAD_INPUT = 2
-
 
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
@@ -41,15 +39,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str]) -> int:
     args = build_parser().parse_args(argv)
+    from sim.present.cli import _fail, interrupted_status
     try:
         return _main(args, argv)
     except ScenarioError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    except KeyboardInterrupt:
-        print("\ninterrupted: finished generations are kept; run the same command again to "
+        return _fail(str(exc))
+    except KeyboardInterrupt as exc:
+        print("\ninterrupted: finished batches are kept; run the same command again to "
               "resume", file=sys.stderr)
-        return 130
+        return interrupted_status(exc)
 
 
 def _main(args, argv) -> int:

@@ -47,7 +47,7 @@ def _on_sigterm(signum, frame) -> None:
     raise Terminated
 
 
-def _interrupted_status(exc: BaseException) -> int:
+def interrupted_status(exc: BaseException) -> int:
     return EXIT_TERMINATED if isinstance(exc, Terminated) else EXIT_INTERRUPTED
 
 
@@ -151,11 +151,28 @@ SUBCOMMANDS = {"calibrate": "sim.present.calibrate", "compare": "sim.present.com
                "discover": "sim.present.discover", "app": "sim.present.app_command"}
 
 
+@contextlib.contextmanager
+def sigterm_interrupts():
+    """SIGTERM raises ``Terminated`` where the program is, so every command stops on it as on
+    Ctrl-C (its own clean-up, a resume hint) and exits 143; the handler before is restored."""
+    previous = None
+    try:
+        previous = signal.signal(signal.SIGTERM, _on_sigterm)
+    except ValueError:      # not the main thread (a test calling main in a thread)
+        pass
+    try:
+        yield
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
 def main(argv: list[str] | None = None) -> int:
     words = sys.argv[1:] if argv is None else argv
     if words[:1] and words[0] in SUBCOMMANDS:
         import importlib
-        return importlib.import_module(SUBCOMMANDS[words[0]]).main(words[1:])
+        with sigterm_interrupts():
+            return importlib.import_module(SUBCOMMANDS[words[0]]).main(words[1:])
     if words[:1] == ["scenarios"]:
         from sim.present.scenarios import main as scenarios
         return scenarios(words[1:], program())
@@ -184,13 +201,9 @@ def main(argv: list[str] | None = None) -> int:
                      f"(got {args.connect_timeout:g})")
     if not 0 < args.max_hours < 1e6:
         return _fail(f"--max-hours must be positive (got {args.max_hours:g})")
-    previous = None
     try:
-        previous = signal.signal(signal.SIGTERM, _on_sigterm)
-    except ValueError:      # not the main thread (a test calling main in a thread)
-        pass
-    try:
-        return _main(args, argv)
+        with sigterm_interrupts():
+            return _main(args, argv)
     except ScenarioError as exc:
         return _fail(str(exc))
     except MemoryError:
@@ -200,10 +213,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt as exc:
         print("\ninterrupted before any result was written; run the same command again",
               file=sys.stderr)
-        return _interrupted_status(exc)
-    finally:
-        if previous is not None:
-            signal.signal(signal.SIGTERM, previous)
+        return interrupted_status(exc)
 
 
 def _main(args, argv) -> int:
@@ -495,7 +505,7 @@ def _run_sweep(args, argv, plan, executor, out: Path) -> int:
     except KeyboardInterrupt as exc:
         print(f"\ninterrupted: {store.stored()} of {len(chunks)} chunks are stored in {out}/; "
               f"{resume}", file=sys.stderr)
-        return _interrupted_status(exc)
+        return interrupted_status(exc)
     except StoreWriteError as exc:
         print(f"error: {out}: {exc.strerror}; {store.stored()} of {len(chunks)} chunks are "
               f"stored; free some space and {resume}", file=sys.stderr)

@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 from sim.present.cli import (DEFAULT_REPLICATIONS, DEFAULT_SEED, EXIT_FAILED,
-                             EXIT_INTERRUPTED, _check_run, _constants, _fail, _posterior,
+                             interrupted_status, _check_run, _constants, _fail, _posterior,
                              _progress, _write_tables, add_limits)
 from sim.run.outdir import FolderLock, Staging, claim, clean_leftovers
 from sim.run.provenance import package_versions
@@ -80,10 +80,10 @@ def main(argv: list[str]) -> int:
     except MemoryError:
         print("error: ran out of memory; use fewer replications (-r)", file=sys.stderr)
         return EXIT_FAILED
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
         print("\ninterrupted before any result was written; run the same command again",
               file=sys.stderr)
-        return EXIT_INTERRUPTED
+        return interrupted_status(exc)
 
 
 def _main(args, argv: list[str]) -> int:

@@ -15,7 +15,6 @@ import argparse
 import json
 import os
 import shutil
-import sys
 from pathlib import Path
 
 import pandas as pd
@@ -23,7 +22,6 @@ import pandas as pd
 from sim.analysis.discovery import INSTALL, QUASI_P, Discovery, available
 from sim.scenario.loading import ScenarioError
 
-EXIT_BAD_INPUT = 2
 HEADING = "## Where the truce survives with high probability (scenario discovery, PRIM)"
 FILES = ("discovery_peeling.png", "discovery_box.png", "discovery.csv")
 
@@ -47,11 +45,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str]) -> int:
     args = build_parser().parse_args(argv)
+    from sim.present.cli import _fail
     try:
         return _main(args)
     except ScenarioError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_BAD_INPUT
+        return _fail(str(exc))
 
 
 def _main(args) -> int:
