@@ -1,7 +1,7 @@
 """ceasefire-sim: an agent-based simulation of ceasefires.
 
 The notebook API is ``sim.api`` (``from sim import api``; ``api.load_scenario``,
-``api.run``, ``api.compare``). ``import sim`` stays cheap: the names below come from it
+``api.run``, ``api.compare``, ``api.sweep``). ``import sim`` stays cheap: the names below come from it
 on first use. ``run`` is not among them: ``sim.run`` is the package of the run layer
 (experiment, executors, store), so ``sim.run`` cannot also be a function; it is
 ``sim.api.run``.
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["Compared", "Run", "compare", "load_scenario"]
+__all__ = ["Compared", "Run", "Sweep", "Told", "compare", "load_scenario", "sweep"]
 
 
 def __getattr__(name: str) -> Any:

@@ -137,8 +137,13 @@ def test_one_world_carries_a_datacollector_and_an_ensemble_does_not():
         model.step()
     days = model.datacollector.get_model_vars_dataframe()
     assert list(days["day"]) == list(range(model.n_days + 1))
-    assert days["survived"].iloc[0] and days["violence"].between(0, 10).all()
-    assert days["mean_trust"].between(0, 1).all()
+    assert days["standing"].iloc[0] and days["mean_trust"].between(0, 1).all()
+    # the same days as the model's own records
+    r = model.results()
+    np.testing.assert_allclose(days["violence"].iloc[1:], r.violence_day[0])
+    np.testing.assert_allclose(days["fronts_holding"].iloc[1:], r.holding_day[0])
+    assert days["declared_over"].iloc[-1] == (r.formal_day[0] >= 0)
+    assert days["standing"].iloc[-1] == np.isnan(r.collapse_day[0])
     assert CeasefireModel("kerry_lavrov", replications=4, rng=3).datacollector is None
 
 
@@ -157,7 +162,7 @@ def test_batch_run_returns_a_row_per_run():
         multiprocessing.set_start_method(method, force=True)
     table = pd.DataFrame(rows)
     assert len(table) == 4 and set(table["rng"]) == {1, 2}
-    assert {"survived", "violence", "mean_trust", "fronts_holding"} <= set(table.columns)
+    assert {"standing", "violence", "mean_trust", "fronts_holding"} <= set(table.columns)
     assert (table["day"] == 7).all()
 
 

@@ -8,7 +8,6 @@ import pytest
 from matplotlib.figure import Figure
 
 from sim import api
-from sim.analysis import discovery
 from sim.present.cli import main
 from sim.scenario.loading import ScenarioError
 
@@ -57,8 +56,6 @@ def test_a_sobol_sweep_has_indices_and_a_latin_hypercube_a_box():
                       design={"sobol": {"base_samples": 4, "seed": 1}}, replications=10)
     assert set(sobol.sensitivity()["index"]) == {"S1", "ST"}
     assert isinstance(sobol.plot(), Figure)
-    if not discovery.available():
-        pytest.skip("the discovery extra is not installed")
     lhs = api.sweep("kerry_lavrov", {k: {"range": [0, 1]} for k in AXES},
                     design={"latin_hypercube": {"points": 30, "seed": 1}}, replications=20)
     found = lhs.discover(level=0.9)

@@ -42,11 +42,18 @@ def test_each_replication_runs_under_its_draw_as_if_alone():
         assert rows.reset_index(drop=True).equals(expected.reset_index(drop=True)), d
 
 
-def test_compared_scenarios_share_random_numbers_and_draws():
-    sc = load_scenario(REFERENCE)
-    a, b = run_compared([sc, sc], 40, 3, record_daily=False, posterior=_posterior(2))
+def test_compared_scenarios_are_each_their_own_run_under_the_same_draws():
+    """Scenarios side by side (here the reference and a counterfactual) share their draws,
+    and each one's rows are exactly those of its own run under the posterior."""
+    base = load_scenario(REFERENCE)
+    other = load_scenario(REFERENCE, {"mechanisms.penalties.strength": 2.0})
+    post = _posterior(2)
+    a, b = run_compared([base, other], 40, 3, record_daily=False, posterior=post)
     assert np.array_equal(a.draw, b.draw)
-    assert a.replication_table().equals(b.replication_table())
+    for scenario, side in ((base, a), (other, b)):
+        alone = run_scenario(scenario, 40, 3, record_daily=False, posterior=post)
+        assert side.replication_table().equals(alone.replication_table())
+    assert not a.replication_table().equals(b.replication_table())
 
 
 def test_a_constant_the_scenario_sets_itself_keeps_its_value():

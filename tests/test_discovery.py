@@ -15,7 +15,6 @@ import numpy as np
 import pandas as pd
 import pytest
 
-pytest.importorskip("ema_workbench")
 
 from sim.analysis.discovery import choose, discover  # noqa: E402
 from sim.present.cli import main  # noqa: E402

@@ -156,7 +156,11 @@ def test_set_overrides_change_the_result(tmp_path):
 
 
 def test_no_code_path_names_a_scenario_actor_or_region():
-    """Calibration lives in scenario files: the package never special-cases a name."""
+    """Calibration lives in scenario files: the package never special-cases a name. The one
+    exception is the catalogue's ``DEFAULT``, the scenario a surface opens when none is
+    named (the app), which is a file to open, not a behaviour."""
+    from sim.scenario.catalogue import DEFAULT
+    allowed = {ROOT / "sim" / "scenario" / "catalogue.py": {DEFAULT}}
     names = {"government", "opposition", "nusra", "isis", "russia", "united_states",
              "aleppo_east", "idlib", "damascus_ghouta", "kerry_lavrov"}
     paths = sorted((ROOT / "sim").rglob("*.py"))
@@ -169,7 +173,8 @@ def test_no_code_path_names_a_scenario_actor_or_region():
         strings = {node.value.lower() for node in ast.walk(tree)
                    if isinstance(node, ast.Constant) and isinstance(node.value, str)
                    and id(node) not in docstrings}
-        assert not strings & names, f"{path.relative_to(ROOT)} names {strings & names}"
+        named = strings & names - allowed.get(path, set())
+        assert not named, f"{path.relative_to(ROOT)} names {named}"
 
 
 # -- both uncertainties, and the scenario's counterfactuals ---------------------------------

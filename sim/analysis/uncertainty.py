@@ -118,7 +118,7 @@ def resamples(n: int) -> np.ndarray:
     """``RESAMPLES`` bootstrap resamples of n replications (indices, fixed seed); paired
     statistics apply the same ones to every scenario."""
     rng = np.random.default_rng(BOOTSTRAP_SEED)
-    return rng.integers(0, n, (RESAMPLES, n), dtype=np.int32 if n < 2 ** 31 else np.int64)
+    return rng.integers(0, n, (RESAMPLES, n), dtype=np.int32)
 
 
 def bootstrap_interval(statistic: Statistic, n: int) -> tuple[float, float]:

@@ -31,14 +31,12 @@ from sim.agents.power import ExternalPower
 from sim.agents.registry import CLASSES
 from sim.agents.spoiler import SpoilerFaction
 from sim.model.events import CAUSES, DELIBERATE, MISUSE, RETALIATION, Acts
-from sim.model.results import Recorder, Results
+from sim.model.results import TRIGGERS, Recorder, Results
 from sim.model.streams import Streams
 from sim.model.world import World
 from sim.scenario.schema import Scenario
 
-#: Collapse triggers: the causes of incidents, and plain distrust (nothing perceived).
-TRIGGERS = (*CAUSES, "distrust")
-DISTRUST = len(CAUSES)
+DISTRUST = TRIGGERS.index("distrust")
 
 
 def frame(scenario: Scenario, world: World | None = None) -> tuple:
@@ -90,7 +88,7 @@ class CeasefireModel(Model):
     #: What the ``DataCollector`` of a one-world model records each day.
     REPORTERS = {
         "day": "day",
-        "survived": lambda m: bool(~(m.collapsed | m.de_facto)[0]),
+        "standing": lambda m: bool(~(m.collapsed | m.de_facto)[0]),   # no collapse yet
         "declared_over": lambda m: bool(m.collapsed[0]),
         "de_facto_collapse": lambda m: bool(m.de_facto[0]),
         "violence": lambda m: float(m.violence_yesterday()[0]),
@@ -170,6 +168,8 @@ class CeasefireModel(Model):
         for agent in behaving:
             agent.k = constants(agent.constants)
         self.k = constants(self._constants)
+        #: fronts where the parties fought before the truce, (G, 1) or (G, R)
+        self.contested = self.k.war_level > 0
         self._observers = [a for a in self._actors if isinstance(a, Observer)]
         self._air_forces = [a for a in self._actors if isinstance(a, AirForce)]
         self._intermixed = [self._actors[i] for i in world.intermixed if i >= 0]
@@ -323,9 +323,8 @@ class CeasefireModel(Model):
 
     def holding_share(self) -> np.ndarray:
         """The share of the fronts where parties fought before the truce that hold, (R,)."""
-        fronts = np.broadcast_to(self.k.war_level > 0, self.front_status.shape)
-        holding = (self.front_status == HOLDING) & fronts
-        return holding.sum(0) / np.maximum(fronts.sum(0), 1)
+        holding = (self.front_status == HOLDING) & self.contested
+        return holding.sum(0) / np.maximum(self.contested.sum(0), 1)
 
     def violence_yesterday(self) -> np.ndarray:
         """The parties' violence of the day before, as a share of the pre-truce level, (R,)."""

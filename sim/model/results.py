@@ -128,7 +128,7 @@ class Recorder:
             key_pairs=tuple((names[o], names[t]) for o, t in self.key_pairs),
             duration_days=float(m.truce_days), horizon_days=float(m.n_days),
             initial_trust=tuple(self.initial_trust), war_acts_per_day=tuple(float(x) for x in war),
-            contested=tuple(bool(x) for x in np.atleast_2d(m.k.war_level > 0).any(-1)),
+            contested=tuple(bool(x) for x in np.atleast_2d(m.contested).any(-1)),
             seeds=np.zeros(R, np.int64) if seeds is None else seeds,
             replication=np.tile(np.arange(first, first + m.per_set), m.streams.sets),
             block_size=block_size or R, parameter_set=m.assign.copy(),

@@ -27,7 +27,8 @@ from sim.agents.base import at
 from sim.agents.front import STATUSES
 from sim.model.events import (ACCIDENT, BLOCKED_AID, CAUSES, DELIBERATE, MISATTRIBUTION,
                               MISUSE, RETALIATION, SPOILER)
-from sim.model.model import TRIGGERS, CeasefireModel
+from sim.model.model import CeasefireModel
+from sim.model.results import TRIGGERS
 
 #: The hour of events that belong to the day's close (fronts, beliefs, collapse on the
 #: ground): after every act of the day.
@@ -82,7 +83,7 @@ class Teller:
         starting, fronts a party abandons or returns to."""
         m, w = self.model, self.w
         names, regions = m.world.actors, m.world.regions
-        if m.collapse_day[w] == m.day and m.declarer[w] >= 0:
+        if m.collapse_day[w] == m.day:       # declared over today (with its declarer)
             self._add(0, "declared", actor=names[m.declarer[w]],
                       detail={"trigger": TRIGGERS[m.trigger[w]]})
             self.ended = True

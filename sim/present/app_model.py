@@ -21,13 +21,13 @@ from sim.calibration.posterior import SHIPPED, Posterior, load_posterior
 from sim.model.results import Results
 from sim.model.story import TellingModel
 from sim.run.experiment import run_scenario
-from sim.scenario.catalogue import find
+from sim.scenario.catalogue import DEFAULT, find
 from sim.scenario.loading import load_scenario
 from sim.scenario.schema import KIND_PARAMS, Scenario
 
 #: The scenario the app opens with: the reference, September 2016.
 #: The scenario the app opens by default: the shipped reference, in a checkout or installed.
-REFERENCE = find("kerry_lavrov")
+REFERENCE = find(DEFAULT)
 
 #: The environment variable naming the scenario file of the app (``run.py app FILE`` sets
 #: it; ``solara run`` takes no arguments of the page's own).

@@ -104,6 +104,8 @@ def _main(args, argv) -> int:
         checks = {"posterior": simulator(_search_order(cal, posterior), seed, independent=True),
                   "prior": simulator(prior_sample(cal, posterior.size, seed), seed + 1,
                                      independent=True)}
+    from sim.present.cli import files_backend
+    files_backend()
     from sim.present.calibration_report import write_report
     report = write_report(cal, posterior, checks, manifest, out / "report")
     log(f"report: {report}")

@@ -19,10 +19,6 @@ from sim.calibration.spec import Calibration
 STRONG_CORRELATION = 0.3
 
 
-def _spearman(values: np.ndarray) -> np.ndarray:
-    return rank_correlation(values, values)
-
-
 def _interval(x: np.ndarray, level: float = 0.9) -> tuple[float, float]:
     x = x[~np.isnan(x)]
     if not len(x):
@@ -58,8 +54,9 @@ def constant_rows(cal: Calibration, posterior: Posterior) -> list[dict]:
     return rows
 
 
-def correlated_pairs(posterior: Posterior) -> list[tuple[str, str, float]]:
-    rho = _spearman(posterior.values)
+def correlated_pairs(posterior: Posterior, rho: np.ndarray) -> list[tuple[str, str, float]]:
+    """Pairs of constants whose posterior rank correlation ``rho`` is strong, strongest
+    first."""
     pairs = [(posterior.paths[i], posterior.paths[j], float(rho[i, j]))
              for i in range(len(rho)) for j in range(i + 1, len(rho))]
     pairs = [p for p in pairs if abs(p[2]) >= STRONG_CORRELATION]
@@ -75,10 +72,11 @@ def write_report(cal: Calibration, posterior: Posterior, checks: dict[str, np.nd
     folder.mkdir(parents=True, exist_ok=True)
     patterns = pattern_rows(cal, checks)
     constants = constant_rows(cal, posterior)
-    pairs = correlated_pairs(posterior)
+    rho = rank_correlation(posterior.values, posterior.values)
+    pairs = correlated_pairs(posterior, rho)
     _pattern_chart(cal, checks, folder / "patterns.png")
     _constants_chart(constants, folder / "constants.png")
-    _correlation_chart(posterior, folder / "correlations.png")
+    _correlation_chart(posterior, rho, folder / "correlations.png")
 
     fit = [r for r in patterns if r["fits"]]
     miss = [r for r in patterns if not r["fits"]]
@@ -90,7 +88,7 @@ def write_report(cal: Calibration, posterior: Posterior, checks: dict[str, np.nd
                 default=None)
     lines = [
         "# Calibration: the behavioural constants against two Syrian truces of 2016", "",
-        f"Calibration file `{cal.path}` (fingerprint `{cal.fingerprint}`); "
+        f"Calibration file `{cal.path}` (the posterior made at fingerprint `{manifest.get("fingerprint", cal.fingerprint)}`); "
         f"{len(searched)} constants estimated jointly by approximate Bayesian computation "
         f"(pyabc; {ran} generation"
         f"{'s, ABC-SMC' if ran > 1 else ': rejection ABC'}) and "
@@ -135,8 +133,9 @@ def write_report(cal: Calibration, posterior: Posterior, checks: dict[str, np.nd
         lines.append(f"| `{_short(p.path)}` | {'yes' if p.path in searched else 'no: prior'} "
                      f"| {p.low:.3g}–{p.high:.3g} (default "
                      f"{p.default:g}) | {r['median']:.3g} ({lo:.3g}–{hi:.3g}) | "
-                     f"{r['narrowed']:.0%} | {'the default rule (below)' if p.why == default_why else p.why} |")
-    lines += ["", f"Held fixed: " + "; ".join(f"`{_short(k)}`: {v}"
+                     f"{r['narrowed']:.0%} | "
+                     f"{'the default rule (below)' if p.why == default_why else p.why} |")
+    lines += ["", "Held fixed: " + "; ".join(f"`{_short(k)}`: {v}"
                                                for k, v in cal.fixed.items()), "",
               f"The default rule, for every constant without a prior of its own: {default_why}",
               "",
@@ -144,11 +143,10 @@ def write_report(cal: Calibration, posterior: Posterior, checks: dict[str, np.nd
               f"Pairs of constants whose posterior rank correlation is at least "
               f"{STRONG_CORRELATION}: the patterns fix a combination of them, not each one. "
               "Chart: `correlations.png`.", ""]
-    lines += [f"- `{_short(a)}` and `{_short(b)}`: {rho:+.2f}" for a, b, rho in pairs[:15]] \
+    lines += [f"- `{_short(a)}` and `{_short(b)}`: {corr:+.2f}" for a, b, corr in pairs[:15]] \
         or ["- none: no two constants trade off strongly."]
     screening = search.get("screening", [])
     if screening:
-        searched = [r for r in screening if r["active"]]
         lines += ["", "## Screening: which constants the patterns respond to", "",
                   f"Before the search, {cal.search.screening.particles} draws from the prior "
                   "were run; a constant is searched if its rank correlation with some "
@@ -224,9 +222,8 @@ def _constants_chart(rows: list[dict], path: Path) -> None:
     plt.close(fig)
 
 
-def _correlation_chart(posterior: Posterior, path: Path) -> None:
+def _correlation_chart(posterior: Posterior, rho: np.ndarray, path: Path) -> None:
     import matplotlib.pyplot as plt
-    rho = _spearman(posterior.values)
     names = [_short(p) for p in posterior.paths]
     fig, ax = plt.subplots(figsize=(10, 9))
     im = ax.imshow(rho, cmap="RdBu_r", vmin=-1, vmax=1)

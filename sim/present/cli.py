@@ -543,7 +543,7 @@ def _run_sweep(args, argv, plan, executor, out: Path) -> int:
             charts = sweep_charts(points, plan.parameters, plan.base_values, grid, plan.name,
                                   stage, indices)
         write_sweep_markdown(plan.name, info, findings, charts, stage, command, sensitivity)
-        if plan.design.startswith("latin_hypercube") and not args.no_charts:
+        if plan.kind == "latin_hypercube" and not args.no_charts:
             from sim.present.discover import sweep_discovery
             lines, written = sweep_discovery(points, plan, stage)
             findings += lines

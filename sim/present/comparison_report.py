@@ -80,7 +80,7 @@ def comparison_sentence(c: Comparison, duration_days: float) -> str:
                   f"{100 * s.base:.1f}% to {100 * s.counterfactual:.1f}% "
                   f"({_points(s.difference)} points; sampling {_span(s.sampling, _points)}"
                   f"{_across(s, _points, 'across the constants’ posterior')})")
-    text = f"**{c.name}** (`{Path(c.file).name}`) {change}; {_robustness(s)}"
+    text = f"**{c.name}** (`{c.label}`) {change}; {_robustness(s)}"
     m = c.median_collapse_day
     if m is not None:
         unit = "day" if abs(m.difference) == 1 else "days"
@@ -191,13 +191,13 @@ def best_change_line(comparisons: list[Comparison], ranking: Comparison | None) 
     best, second = most_helpful(comparisons)
     if best is None:
         return "Helps most: none of the changes raises survival."
-    text = (f"Helps most: {Path(best.file).name} ({_points(best.survival.difference)} points: "
+    text = (f"Helps most: {best.label} ({_points(best.survival.difference)} points: "
             f"{verdict(best.survival)})")
     if second is None or ranking is None:
         return text + "."
     r = ranking.survival
     ahead = f"; in {100 * r.in_direction:.0f}% of draws" if r.in_direction is not None else ""
-    return (f"{text}; ahead of the next best, {Path(second.file).name}, by "
+    return (f"{text}; ahead of the next best, {second.label}, by "
             f"{_points(r.difference)} points (sampling {_span(r.sampling, _points)}"
             f"{_across(r, _points, 'parameters')}{ahead}): {_ranking_verdict(r)}.")
 

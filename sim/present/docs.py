@@ -474,7 +474,8 @@ def odd_markdown(shared: Path = SHARED) -> str:
     from sim.agents.air import AirForce
     from sim.agents.beliefs import Observer
     from sim.model.events import CAUSES
-    from sim.model.model import TRIGGERS, CeasefireModel
+    from sim.model.model import CeasefireModel
+    from sim.model.results import TRIGGERS
     from sim.scenario.parameters import ROLE_PLACEHOLDER, parameter_rows
 
     history = (shared / "history.md").read_text(encoding="utf-8")

@@ -15,6 +15,10 @@ from sim.scenario.counterfactuals import FOLDER
 from sim.scenario.loading import read_yaml, resolve_extends
 from sim.shipped import shipped
 
+#: The scenario a surface opens when none is named (the app): the shipped reference. The
+#: one place the package names a scenario; no code path depends on it.
+DEFAULT = "kerry_lavrov"
+
 
 @dataclass(frozen=True)
 class Entry:

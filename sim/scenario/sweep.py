@@ -157,7 +157,7 @@ class SweepPlan:
     name: str
     base: Scenario
     parameters: tuple[str, ...]
-    design: str
+    design: str                     # the design in words, as the summary names it
     values: np.ndarray              # (points, parameters)
     scenarios: tuple[Scenario, ...]
     replications: int
@@ -166,6 +166,7 @@ class SweepPlan:
     global_design: GlobalDesign | None = None   # Sobol' or Morris: what its analysis needs
     #: the file's replications per point when the command line set others (a quick trial)
     file_replications: int | None = None
+    kind: str = "grid"              # grid, latin_hypercube, sobol or morris
 
     @property
     def base_values(self) -> tuple[float, ...]:
@@ -270,7 +271,7 @@ def load_sweep(path: str | Path, seed: int, overrides: dict[str, Any] | None = N
                      scenarios=tuple(scenarios), replications=per_point, seed=seed,
                      grid_shape=shape, global_design=global_design(spec),
                      file_replications=spec.replications if per_point != spec.replications
-                     else None)
+                     else None, kind=spec.design.kind)
 
 
 def point_count(spec: SweepSpec) -> int:
