@@ -46,6 +46,13 @@ def run_blocks(scenarios: list[Scenario], blocks: list[tuple[int, int, int]],
     model = CeasefireModel(scenarios[0], variants=scenarios,
                            blocks=[(size, seed) for _, size, seed in blocks],
                            record_daily=record_daily, layout=layout)
+    return finish(model, blocks, block_size, progress)
+
+
+def finish(model: CeasefireModel, blocks: list[tuple[int, int, int]], block_size: int = BLOCK,
+           progress: Callable[[float], None] | None = None) -> Results:
+    """Step a model built over ``blocks`` (first replication, size, seed) to its horizon;
+    its results, each replication with its block's seed."""
     per_day = model.replications / model.n_days
     while model.running:
         model.step()
@@ -54,6 +61,15 @@ def run_blocks(scenarios: list[Scenario], blocks: list[tuple[int, int, int]],
     seeds = np.concatenate([np.full(size, seed, np.uint64) for _, size, seed in blocks])
     return model.results(seeds=np.tile(seeds, model.streams.sets),
                          first_replication=blocks[0][0], block_size=block_size)
+
+
+def draw_layout(replications: np.ndarray, scenarios: int, draws: int
+                ) -> tuple[np.ndarray, np.ndarray]:
+    """Each replication's posterior draw (r mod the draws used) and the model's layout for
+    ``scenarios`` side by side: row j, scenario j under that draw (``parameter_sets``'
+    order)."""
+    draw = replications % draws
+    return draw, np.arange(scenarios)[:, None] * draws + draw[None, :]
 
 
 def iter_groups(replications: int, seed: int, block: int = BLOCK
@@ -96,8 +112,7 @@ def run_compared(scenarios: list[Scenario], replications: int, seed: int,
     parts: list[list[Results]] = [[] for _ in scenarios]
     for group in iter_groups(replications, seed):
         reps = np.arange(group[0][0], group[0][0] + sum(size for _, size, _ in group))
-        draw = reps % draws
-        layout = np.arange(len(scenarios))[:, None] * draws + draw[None, :]
+        draw, layout = draw_layout(reps, len(scenarios), draws)
         r = run_blocks(variants, group, record_daily, progress=progress, layout=layout)
         for j in range(len(scenarios)):
             part = replace(r.rows(slice(j * len(reps), (j + 1) * len(reps))),

@@ -19,7 +19,7 @@ from sim.analysis.uncertainty import median_collapse_day
 from sim.calibration.posterior import Posterior
 from sim.model.results import Results
 from sim.model.story import Event, TellingModel
-from sim.run.experiment import parameter_sets
+from sim.run.experiment import draw_layout, finish, parameter_sets
 from sim.run.seeding import BLOCK, block_seeds
 from sim.scenario.schema import Scenario
 
@@ -50,14 +50,12 @@ def story(scenario: Scenario, replication: int, seed: int, replications: int,
         raise ValueError(f"replication must be between 0 and {replications - 1} "
                          f"(got {replication})")
     variants, draws = parameter_sets([scenario], replications, posterior)
-    first, size, block_seed = block_seeds(seed, replications)[replication // BLOCK]
-    draw = np.arange(first, first + size) % draws
+    block = block_seeds(seed, replications)[replication // BLOCK]
+    first, size, block_seed = block
+    draw, layout = draw_layout(np.arange(first, first + size), 1, draws)
     model = TellingModel(variants[0], variants=variants, blocks=[(size, block_seed)],
-                         record_daily=False, layout=draw[None, :], told=replication - first)
-    while model.running:
-        model.step()
-    results = model.results(seeds=np.full(size, block_seed, np.uint64),
-                            first_replication=first, block_size=BLOCK)
+                         record_daily=False, layout=layout, told=replication - first)
+    results = finish(model, [block])
     if posterior is not None:
         results = replace(results, draw=draw)
     row = results.rows(slice(replication - first, replication - first + 1))
