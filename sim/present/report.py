@@ -132,14 +132,15 @@ def write_markdown(s: Summary, charts: dict[str, Path], tables: list[Path], fold
     return write_summary(out, charts, tables, folder)
 
 
-def write_summary(lines: list[str], charts: dict[str, Path], tables: list[Path],
+def write_summary(lines: list[str], charts: dict[str, Path], tables: list[Path | str],
                   folder: Path) -> Path:
-    """``summary.md``: ``lines``, then the charts shown and the tables linked."""
+    """``summary.md``: ``lines``, then the charts shown and the tables: a file is linked by
+    its name, a string is a bullet's own Markdown."""
     out = [*lines, "## Charts", ""]
     for title, path in charts.items():
         out += [f"### {title}", "", f"![{title}]({path.name})", ""]
     out += ["## Tables", ""]
-    out += [f"- [{p.name}]({p.name})" for p in tables]
+    out += [f"- {p}" if isinstance(p, str) else f"- [{p.name}]({p.name})" for p in tables]
     path = folder / "summary.md"
     path.write_text("\n".join(out) + "\n", encoding="utf-8")
     return path
@@ -251,17 +252,12 @@ def write_sweep_markdown(name: str, plan_info: dict, findings: list[str],
     out += ["## Where the truce survives", "", *findings, ""]
     if sensitivity:
         out += ["## Which parameters matter", "", *sensitivity, ""]
-    out += ["## Charts", ""]
-    for title, path in charts.items():
-        out += [f"### {title}", "", f"![{title}]({path.name})", ""]
-    out += ["## Tables", "", "- [points.csv](points.csv) / [points.parquet](points.parquet): "
-            "one row per point", "- `chunks/`: every replication (Parquet dataset)"]
+    tables = ["[points.csv](points.csv) / [points.parquet](points.parquet): one row per point",
+              "`chunks/`: every replication (Parquet dataset)"]
     if sensitivity:
-        out.append("- [sensitivity.csv](sensitivity.csv): the indices with their intervals "
-                   "(parameter, output, index, value, conf: the half-width)")
-    path = folder / "summary.md"
-    path.write_text("\n".join(out) + "\n", encoding="utf-8")
-    return path
+        tables.append("[sensitivity.csv](sensitivity.csv): the indices with their intervals "
+                      "(parameter, output, index, value, conf: the half-width)")
+    return write_summary(out, charts, tables, folder)
 
 
 def _where_survives(group, x: str) -> str:
