@@ -3,8 +3,6 @@ reproducibility."""
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
 
 import numpy as np
 import pytest

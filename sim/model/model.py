@@ -23,14 +23,14 @@ from sim.agents.air import AirForce
 from sim.agents.base import CeasefireAgent, stack
 from sim.agents.beliefs import Observer
 from sim.agents.convoys import AidConvoys
-from sim.agents.front import FIGHTING, HOLDING, Front, assess
+from sim.agents.front import HOLDING, Front, assess
 from sim.agents.joint_center import JointCenter
 from sim.agents.monitoring import Monitoring
 from sim.agents.party import PartyFaction
 from sim.agents.power import ExternalPower
 from sim.agents.registry import CLASSES
 from sim.agents.spoiler import SpoilerFaction
-from sim.model.events import CAUSES, DELIBERATE, MISUSE, RETALIATION, Acts
+from sim.model.events import DELIBERATE, MISUSE, RETALIATION, Acts
 from sim.model.results import TRIGGERS, Recorder, Results
 from sim.model.streams import Streams
 from sim.model.world import World

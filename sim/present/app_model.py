@@ -12,9 +12,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
-import numpy as np
 from pydantic.fields import FieldInfo
 
 from sim.calibration.posterior import SHIPPED, Posterior, load_posterior

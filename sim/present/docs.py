@@ -470,8 +470,6 @@ SUBMODELS = ("CeasefireModel", "PartyFaction", "SpoilerFaction", "ExternalPower"
 
 
 def odd_markdown(shared: Path = SHARED) -> str:
-    from sim.agents.acts import Attacker
-    from sim.agents.air import AirForce
     from sim.agents.beliefs import Observer
     from sim.model.events import CAUSES
     from sim.model.model import CeasefireModel

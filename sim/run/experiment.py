@@ -151,10 +151,11 @@ def batches(plan: SweepPlan, todo: list) -> Iterator[tuple]:
     by_block: dict[int, list] = {}
     for c in todo:
         by_block.setdefault(c.block, []).append(c)
-    for chunks in by_block.values():
-        per_task = max(1, min(MAX_WORLDS // max(chunks[0].size, 1), -(-len(chunks) // 4)))
-        for start in range(0, len(chunks), per_task):
-            group = chunks[start:start + per_task]
+    for same_block in by_block.values():
+        per_task = max(1, min(MAX_WORLDS // max(same_block[0].size, 1),
+                              -(-len(same_block) // 4)))
+        for start in range(0, len(same_block), per_task):
+            group = same_block[start:start + per_task]
             c = group[0]
             yield ([(g.key, g.point, plan.scenarios[g.point]) for g in group], c.first,
                    c.size, c.seed, block)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sim.scenario.loading import load_scenario, read_yaml
+from sim.scenario.loading import load_scenario, read_yaml, sets
 from sim.scenario.schema import Scenario
 
 #: The folder, beside a scenario file, that holds its counterfactuals.
@@ -45,17 +45,6 @@ def load_counterfactual(path: str | Path, overrides: dict[str, Any] | None = Non
     apply to it too, except where the file itself sets the value (its change wins), so it
     differs from the base as run by its own lines only."""
     own = read_yaml(Path(path))
-    kept = {k: v for k, v in (overrides or {}).items() if not _sets(own, k.split("."))}
+    kept = {k: v for k, v in (overrides or {}).items() if not sets(own, k)}
     return load_scenario(path, kept)
-
-
-def _sets(data: Any, keys: list[str]) -> bool:
-    """Whether raw file data sets the dotted path ``keys`` (or a value holding it)."""
-    for key in keys:
-        if not isinstance(data, dict):
-            return True
-        if key not in data:
-            return False
-        data = data[key]
-    return True
 

@@ -206,6 +206,18 @@ def parse_value(text: str) -> Any:
         return text
 
 
+def sets(data: Any, path: str) -> bool:
+    """Whether raw file data sets the dotted ``path``, or a value holding it (an override
+    there would replace what the file says)."""
+    for key in path.split("."):
+        if not isinstance(data, dict):
+            return True
+        if key not in data:
+            return False
+        data = data[key]
+    return True
+
+
 def apply_overrides(data: dict, overrides: dict[str, Any], origin: str,
                     origins: Origins) -> dict:
     """Set values by dotted path (``mechanisms.penalties.strength``) on raw scenario data."""

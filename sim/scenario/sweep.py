@@ -34,7 +34,7 @@ from pydantic import Field, ValidationError, field_validator, model_validator
 
 from sim.scenario.global_designs import GlobalDesign
 from sim.scenario.loading import (ScenarioError, apply_overrides, explain, read_yaml,
-                                  resolve_extends, validate)
+                                  resolve_extends, sets, validate)
 from sim.scenario.schema import Scenario, Strict
 
 
@@ -201,15 +201,6 @@ def is_sweep_file(path: str | Path) -> bool:
     return "sweep" in read_yaml(Path(path))
 
 
-def _sets(data: dict, path: str) -> bool:
-    """Whether ``data`` gives a value at the dotted ``path``."""
-    for key in path.split("."):
-        if not isinstance(data, dict) or key not in data:
-            return False
-        data = data[key]
-    return True
-
-
 def load_sweep(path: str | Path, seed: int, overrides: dict[str, Any] | None = None,
                before_points: Callable[[Scenario, int, int], None] | None = None,
                behaviour: dict[str, float] | None = None,
@@ -241,7 +232,7 @@ def load_sweep(path: str | Path, seed: int, overrides: dict[str, Any] | None = N
         data = apply_overrides(data, overrides, "command line", origins)
     if behaviour:
         data = apply_overrides(data, {k: v for k, v in behaviour.items()
-                                      if not _sets(data, k)}, "posterior median", origins)
+                                      if not sets(data, k)}, "posterior median", origins)
     base = validate(data, path, origins)
 
     names = tuple(spec.parameters)
