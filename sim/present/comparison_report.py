@@ -7,33 +7,19 @@ from pathlib import Path
 
 from sim.analysis.comparison import ROBUST_SHARE, Comparison, Effect, judged
 from sim.analysis.summary import Interval, Summary
+from sim.present.wording import across, days, intervals, points, span
 
 TITLE = "Which changes to the deal would have helped"
 
 
-def _points(x: float) -> str:
-    return f"{100 * x:+.1f}"
-
-
-def _days(x: float) -> str:
-    return f"{round(x, 1):+g}"
-
-
-def _span(interval: Interval, shown) -> str:
-    return f"{shown(interval[0])} to {shown(interval[1])}"
-
-
 def _point_span(interval: Interval) -> str:
-    return _span(interval, _points)
+    return span(interval, points)
 
 
 def _across(e: Effect, shown, label: str) -> str:
     """'; <label> a to b' for the parameter interval, or nothing without a posterior."""
-    if e.parameters is None:
-        return ""
-    if e.parameters[1] > e.parameters[0]:
-        return f"; {label} {_span(e.parameters, shown)}"
-    return f"; {label}: no spread beyond chance"
+    part = across(e.parameters, lambda i: span(i, shown), label)
+    return f"; {part}" if part else ""
 
 
 def verdict(e: Effect) -> str:
@@ -78,17 +64,17 @@ def comparison_sentence(c: Comparison, duration_days: float) -> str:
         verb = "raises" if s.direction > 0 else "lowers"
         change = (f"{verb} the chance the truce survives its {duration_days:g} days from "
                   f"{100 * s.base:.1f}% to {100 * s.counterfactual:.1f}% "
-                  f"({_points(s.difference)} points; sampling {_span(s.sampling, _points)}"
-                  f"{_across(s, _points, 'across the constants’ posterior')})")
+                  f"({points(s.difference)} points; sampling {span(s.sampling, points)}"
+                  f"{_across(s, points, 'across the constants’ posterior')})")
     text = f"**{c.name}** (`{c.label}`) {change}; {_robustness(s)}"
     m = c.median_collapse_day
     if m is not None:
         unit = "day" if abs(m.difference) == 1 else "days"
         when = f"on the same median day, {m.base:g} (" if m.direction == 0 else \
             (f"at a median of day {m.counterfactual:g} instead of {m.base:g} "
-             f"({_days(m.difference)} {unit}; ")
-        text += (f" Truces that collapse do so {when}sampling {_span(m.sampling, _days)}"
-                 f"{_across(m, _days, 'parameters')}).")
+             f"({days(m.difference)} {unit}; ")
+        text += (f" Truces that collapse do so {when}sampling {span(m.sampling, days)}"
+                 f"{_across(m, days, 'parameters')}).")
     return text
 
 
@@ -98,7 +84,7 @@ def in_short(comparisons: list[Comparison], name=lambda c: c.name) -> list[str]:
     def names(*verdicts: str) -> str:
         chosen = sorted((c for c in comparisons if verdict(c.survival) in verdicts),
                         key=lambda c: -abs(c.survival.difference))
-        return ", ".join(f"{name(c)} ({_points(c.survival.difference)} points)"
+        return ", ".join(f"{name(c)} ({points(c.survival.difference)} points)"
                          for c in chosen) or "none"
 
     if not judged(comparisons):
@@ -144,9 +130,9 @@ def comparison_lines(comparisons: list[Comparison], duration_days: float,
              f"(paired; {which}):"]
     for c in comparisons:
         s = c.survival
-        text = (f"  {c.label:<{width}}  {_points(s.difference):>6} points  "
+        text = (f"  {c.label:<{width}}  {points(s.difference):>6} points  "
                 f"{100 * s.base:.1f}% -> {100 * s.counterfactual:.1f}%  sampling "
-                f"{_span(s.sampling, _points)}{_across(s, _points, 'parameters')}")
+                f"{span(s.sampling, points)}{_across(s, points, 'parameters')}")
         if s.in_direction is not None and s.direction:
             text += f"; in {100 * s.in_direction:.0f}% of draws"
         lines.append(f"{text}: {verdict(s)}")
@@ -180,9 +166,9 @@ def best_change(comparisons: list[Comparison], ranking: Comparison | None, refer
     r = ranking.survival
     ahead = f" and comes out ahead in {100 * r.in_direction:.0f}% of posterior draws" \
         if r.in_direction is not None else ""
-    return (f"{text} Against the next best, **{second.name}**, it adds {_points(r.difference)} "
-            f"points (sampling {_span(r.sampling, _points)}"
-            f"{_across(r, _points, 'across the constants’ posterior')}){ahead}: "
+    return (f"{text} Against the next best, **{second.name}**, it adds {points(r.difference)} "
+            f"points (sampling {span(r.sampling, points)}"
+            f"{_across(r, points, 'across the constants’ posterior')}){ahead}: "
             f"{_ranking_verdict(r)}.")
 
 
@@ -191,15 +177,15 @@ def best_change_line(comparisons: list[Comparison], ranking: Comparison | None) 
     best, second = most_helpful(comparisons)
     if best is None:
         return "Helps most: none of the changes raises survival."
-    text = (f"Helps most: {best.label} ({_points(best.survival.difference)} points: "
+    text = (f"Helps most: {best.label} ({points(best.survival.difference)} points: "
             f"{verdict(best.survival)})")
     if second is None or ranking is None:
         return text + "."
     r = ranking.survival
     ahead = f"; in {100 * r.in_direction:.0f}% of draws" if r.in_direction is not None else ""
     return (f"{text}; ahead of the next best, {second.label}, by "
-            f"{_points(r.difference)} points (sampling {_span(r.sampling, _points)}"
-            f"{_across(r, _points, 'parameters')}{ahead}): {_ranking_verdict(r)}.")
+            f"{points(r.difference)} points (sampling {span(r.sampling, points)}"
+            f"{_across(r, points, 'parameters')}{ahead}): {_ranking_verdict(r)}.")
 
 
 def _ranking_verdict(r: Effect) -> str:
@@ -217,7 +203,6 @@ def _ranking_verdict(r: Effect) -> str:
 def scenario_lines(summaries: list[Summary], files: list[str | Path]) -> list[str]:
     """Each scenario's survival at the truce's end with both intervals, its median collapse
     day and main trigger: the levels the differences are taken between."""
-    from sim.present.report import intervals
     s0 = summaries[0]
     which = "95% intervals: sampling; parameters" if s0.p_survive_params is not None else \
         "95% sampling intervals only: parameter uncertainty not included"
@@ -238,14 +223,13 @@ def scenarios_markdown(summaries: list[Summary], files: list[str | Path],
                        comparisons: list[Comparison]) -> list[str]:
     """The scenarios side by side as a Markdown table, with each one's paired difference to
     the first and its verdict."""
-    from sim.present.report import intervals
     out = [f"| scenario | survives {summaries[0].duration_days:g} days (95% intervals) | "
            "against the first, points (95% intervals) | median collapse day | main trigger "
            "of declarations |", "|---|---|---|---|---|"]
     for s, f, c in zip(summaries, files, [None, *comparisons], strict=True):
         e = c and c.survival
         against = "reference" if e is None else (
-            f"{_points(e.difference)} ({intervals(e.sampling, e.parameters, _point_span)}): "
+            f"{points(e.difference)} ({intervals(e.sampling, e.parameters, _point_span)}): "
             f"{verdict(e)}")
         median = f"{s.collapse_day_quartiles[1]:g}" if s.collapse_day_quartiles else "none"
         trigger = next((f"{t} ({100 * v:.0f}%)" for t, v in s.triggers.items()),

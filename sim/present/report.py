@@ -11,38 +11,16 @@ from sim.analysis.comparison import Comparison
 from sim.analysis.summary import Interval, Summary
 from sim.analysis.uncertainty import RESAMPLES
 from sim.present.comparison_report import comparison_markdown
+from sim.present.wording import day_range, intervals, pct
 
 if TYPE_CHECKING:
     from sim.scenario.global_designs import GlobalDesign
 
 
-def _pct(x: float) -> str:
-    return f"{100 * x:.1f}%"
-
-
-def _pct_range(interval: Interval) -> str:
-    return f"{100 * interval[0]:.1f}–{100 * interval[1]:.1f}%"
-
-
-def _day_range(interval: Interval) -> str:
-    return f"{round(interval[0], 1):g}–{round(interval[1], 1):g}"
-
-
-def intervals(sampling: Interval, params: Interval | None, shown=_pct_range) -> str:
-    """'sampling a–b; parameters c–d': a figure's two 95% intervals (the second only for
-    a run under the posterior)."""
-    text = f"sampling {shown(sampling)}"
-    if params is None:
-        return text
-    if params[1] > params[0]:
-        return f"{text}; parameters {shown(params)}"
-    return f"{text}; parameters: no spread beyond chance"
-
-
 def summary_lines(s: Summary) -> list[str]:
     """The summary as plain text lines (terminal and Markdown share them)."""
     def both(p: float, sampling: Interval, params: Interval | None) -> str:
-        return f"{_pct(p)} ({intervals(sampling, params)})"
+        return f"{pct(p)} ({intervals(sampling, params)})"
 
     drawn = f" under {s.draws} posterior draws" if s.draws > 1 else ""
     lines = [
@@ -61,25 +39,25 @@ def summary_lines(s: Summary) -> list[str]:
                          f"{both(s.p_survive_14, s.p_survive_14_ci, s.p_survive_14_params)}")
         lines.append(f"Survives {s.horizon_days:g} days: "
                      f"{both(s.p_survive_horizon, s.p_survive_horizon_ci, s.p_survive_horizon_params)}")
-    lines.append(f"Declared over within {s.horizon_days:g} days: {_pct(s.p_formal)}; "
+    lines.append(f"Declared over within {s.horizon_days:g} days: {pct(s.p_formal)}; "
                  f"fell apart on the ground before any declaration: "
-                 f"{_pct(s.p_de_facto_first)}")
+                 f"{pct(s.p_de_facto_first)}")
     lines.append(f"JIC activated: {both(s.p_jic, s.p_jic_ci, s.p_jic_params)}")
     if s.collapse_day_quartiles:
         q1, med, q3 = s.collapse_day_quartiles
         lines.append(f"Collapse day (first collapse, formal or de facto): median {med:g} ("
-                     f"{intervals(s.collapse_day_median_ci, s.collapse_day_median_params, _day_range)}"
+                     f"{intervals(s.collapse_day_median_ci, s.collapse_day_median_params, day_range)}"
                      f"), quartiles {q1:g}–{q3:g}")
     if s.declared_by:
         lines.append("Declared over by: " + ", ".join(
-            f"{a} {_pct(v)}" for a, v in s.declared_by.items()))
+            f"{a} {pct(v)}" for a, v in s.declared_by.items()))
     if s.triggers:
         lines.append("Triggers of declarations: " + ", ".join(
-            f"{t} {_pct(v)}" for t, v in s.triggers.items()))
+            f"{t} {pct(v)}" for t, v in s.triggers.items()))
     holding = s.fronts_holding
     marks = sorted({0, min(len(holding) - 1, round(s.duration_days) - 1), len(holding) - 1})
     lines.append("Fronts holding (mean share): " + ", ".join(
-        f"day {d + 1} {_pct(holding[d])}" for d in marks))
+        f"day {d + 1} {pct(holding[d])}" for d in marks))
     lines.append("Violations during the truce (mean per replication):")
     for party, v in s.violations.items():
         lines.append(f"  {party:<16} true {v['true']:6.1f}   reported by the other side "
@@ -90,8 +68,8 @@ def summary_lines(s: Summary) -> list[str]:
         lines.append("Aid: no convoys were sent")
     else:
         lines.append(f"Aid delivered to besieged regions: {s.aid_trucks:.0f} trucks per run; "
-                     f"convoys delivered {_pct(c['delivered'])}, blocked {_pct(c['blocked'])}, "
-                     f"struck {_pct(c['struck'])}")
+                     f"convoys delivered {pct(c['delivered'])}, blocked {pct(c['blocked'])}, "
+                     f"struck {pct(c['struck'])}")
     return lines
 
 
