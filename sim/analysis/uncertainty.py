@@ -128,7 +128,9 @@ def bootstrap_interval(statistic: Statistic, n: int) -> tuple[float, float]:
 
 def median_collapse_day(days: np.ndarray) -> np.ndarray:
     """Median over the last axis of collapse days, NaN (no collapse) left out; NaN where
-    nothing collapsed."""
+    nothing collapsed: the median of the truces that collapsed, as every summary reports
+    it (the calibration's pattern of the same name counts the truces that outlast the
+    horizon as collapsing at it instead: ``sim.calibration.patterns``)."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)   # all-NaN slices: NaN
         return np.nanmedian(days, axis=-1)

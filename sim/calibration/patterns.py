@@ -32,7 +32,9 @@ def declared_by(r: Results, day: float) -> float:
 
 def median_collapse_day(r: Results) -> float:
     """Median day of the first collapse, formal or de facto; truces that outlast the
-    horizon count as collapsing at it (the Kaplan–Meier median, censored there)."""
+    horizon count as collapsing at it (the Kaplan–Meier median, censored there), so a
+    truce that holds pulls the median up as history's erosion does. (Summaries report
+    the median of the truces that collapsed: ``sim.analysis.uncertainty``.)"""
     return float(np.median(np.nan_to_num(r.collapse_day, nan=r.horizon_days)))
 
 
