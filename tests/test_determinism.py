@@ -392,3 +392,8 @@ def test_a_sweep_batch_gives_each_point_the_rows_of_run_scenario(tmp_path):
     # and a task of one chunk gives the same rows as the stacked task
     single = run_batch(grouped[-1])
     assert all(table_bytes(rows) == table_bytes(dict(results)[key]) for key, rows in single)
+
+
+def test_a_model_takes_its_seed_from_rng_or_its_blocks_not_both():
+    with pytest.raises(ValueError, match="rng or blocks"):
+        CeasefireModel(scenario(), rng=1, blocks=[(10, 2)])

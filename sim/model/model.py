@@ -113,6 +113,8 @@ class CeasefireModel(Model):
             if replications < 1:
                 raise ValueError(f"replications must be at least 1 (got {replications})")
             blocks = [(replications, 0 if rng is None else int(rng))]
+        elif rng is not None:
+            raise ValueError("give rng or blocks, not both: each block carries its own seed")
         super().__init__(rng=int(blocks[0][1]))
         self.scenarios = list(variants) if variants else [scenario]
         self.base = self.scenarios[0]
