@@ -28,8 +28,10 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sim.calibration.posterior import SHIPPED, Posterior, load_posterior
-from sim.present.cli import DEFAULT_REPLICATIONS, DEFAULT_SEED
+from sim import dotted
+from sim.calibration.posterior import Posterior
+from sim.run import job
+from sim.run.job import DEFAULT_REPLICATIONS, DEFAULT_SEED, SHIPPED_POSTERIOR
 from sim.scenario.catalogue import find
 from sim.scenario.loading import load_scenario as _load
 from sim.scenario.schema import Scenario
@@ -65,16 +67,6 @@ def load_scenario(path: str | Path, overrides: dict[str, Any] | None = None) -> 
 
 def _scenario(scenario: Scenario | str | Path) -> Scenario:
     return scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
-
-
-def _posterior(posterior: str | Path | Posterior | None) -> Posterior | None:
-    """The posterior a run uses: ``"shipped"`` (the calibration's, or none where it is not
-    there: the hand-set defaults, as the command line), a file, a ``Posterior``, or None."""
-    if posterior is None or isinstance(posterior, Posterior):
-        return posterior
-    if posterior == "shipped":
-        return load_posterior(SHIPPED) if SHIPPED.exists() else None
-    return load_posterior(posterior)
 
 
 @dataclass(frozen=True)
@@ -256,7 +248,7 @@ class Sweep:
 
 
 def run(scenario: Scenario | str | Path, replications: int = DEFAULT_REPLICATIONS,
-        seed: int = DEFAULT_SEED, posterior: str | Path | Posterior | None = "shipped",
+        seed: int = DEFAULT_SEED, posterior: str | Path | Posterior | None = SHIPPED_POSTERIOR,
         point: bool = False, daily: bool = True) -> Run:
     """Run a scenario's replications, as the main job does (``ceasefire SCENARIO
     --no-compare``): same seed, same replications, same results.
@@ -273,7 +265,7 @@ def run(scenario: Scenario | str | Path, replications: int = DEFAULT_REPLICATION
 
 def compare(base: Scenario | str | Path, *others: Scenario | str | Path,
             replications: int = DEFAULT_REPLICATIONS, seed: int = DEFAULT_SEED,
-            posterior: str | Path | Posterior | None = "shipped", point: bool = False
+            posterior: str | Path | Posterior | None = SHIPPED_POSTERIOR, point: bool = False
             ) -> Compared:
     """Run ``base`` and ``others`` side by side, paired (the same random numbers and posterior
     draw in replication r of each), and measure each one's difference from ``base``: its
@@ -297,7 +289,7 @@ def compare(base: Scenario | str | Path, *others: Scenario | str | Path,
 
 def sweep(file: str | Path, parameters: dict[str, dict] | None = None,
           design: str | dict = "grid", replications: int | None = None,
-          seed: int = DEFAULT_SEED, posterior: str | Path | Posterior | None = "shipped",
+          seed: int = DEFAULT_SEED, posterior: str | Path | Posterior | None = SHIPPED_POSTERIOR,
           overrides: dict[str, Any] | None = None) -> Sweep:
     """Run a sweep here, serially, and summarise its points, as ``ceasefire SWEEP`` does
     (same seed, same rows; no store, so keep it small).
@@ -308,35 +300,26 @@ def sweep(file: str | Path, parameters: dict[str, dict] | None = None,
     scenario to sweep, with ``design`` and ``replications`` (required) as in a sweep file.
     Sweeps run at the posterior's median, as on the command line (``posterior=None``: the
     hand-set defaults)."""
-    import tempfile
-
     import pandas as pd
-    import yaml
 
     from sim.analysis.points import point_table
     from sim.run.chunks import chunks
     from sim.run.experiment import batches, run_batch
     from sim.scenario.loading import ScenarioError
     from sim.scenario.sweep import load_sweep
-    chosen = _posterior(posterior)
-    behaviour = chosen.median() if chosen is not None else None
+    behaviour = job.constants(posterior).median()
     path = find(file)
     if parameters is None:
         plan = load_sweep(path, seed, overrides, behaviour=behaviour,
                           replications=replications)
-    else:   # a sweep file of these parameters, extending the base, written aside
+    else:   # the base scenario, swept by this section
         if replications is None:
             raise ValueError("a sweep given by its parameters needs its replications")
         section = {"parameters": parameters, "design": design, "replications": replications}
-        with tempfile.TemporaryDirectory() as folder:
-            written = Path(folder) / f"{path.stem}_sweep.yaml"
-            written.write_text(yaml.safe_dump({"extends": str(path.resolve()),
-                                               "sweep": section}, sort_keys=False),
-                               encoding="utf-8")
-            try:
-                plan = load_sweep(written, seed, overrides, behaviour=behaviour)
-            except ScenarioError as err:   # name what the caller gave, not the file aside
-                raise ScenarioError(path, err.field, err.expected) from None
+        try:
+            plan = load_sweep(path, seed, overrides, behaviour=behaviour, section=section)
+        except ScenarioError as err:   # name the file as the caller gave it
+            raise ScenarioError(path, err.field, err.expected) from None
     rows = dict(pair for task in batches(plan, chunks(plan)) for pair in run_batch(task))
     table = pd.concat([rows[key] for key in sorted(rows)], ignore_index=True)
     points = point_table(((p, g.sort_values("replication", kind="stable", ignore_index=True))
@@ -350,29 +333,23 @@ def _run_side_by_side(scenarios: list[Scenario], replications: int, seed: int,
                       ) -> list[Run]:
     """Every scenario's replications in the same models (``run_compared``), under the
     posterior's draws or at its median."""
-    from sim.model.model import frame
     from sim.run.experiment import run_compared
-    chosen = _posterior(posterior)
-    if chosen is not None and point:
-        scenarios, chosen = [chosen.at_median(s) for s in scenarios], None
-    for other in scenarios[1:]:
-        if frame(other) != frame(scenarios[0]):
-            raise ValueError(f"{other.name!r} cannot run side by side with "
-                             f"{scenarios[0].name!r}: it does not share its actors, regions, "
-                             "camps, time or de facto window")
+    chosen = job.constants(posterior, point)
+    scenarios = chosen.apply(scenarios)
+    first = job.apart(scenarios[0], scenarios[1:])
+    if first is not None:
+        raise ValueError(f"{scenarios[1 + first].name!r} cannot run side by side with "
+                         f"{scenarios[0].name!r}: it does not share its actors, regions, "
+                         "camps, time or de facto window")
     results = run_compared(scenarios, replications, seed, record_daily=daily,
-                           posterior=chosen)
-    return [Run(s, r, seed, chosen) for s, r in zip(scenarios, results, strict=True)]
+                           posterior=chosen.draws)
+    return [Run(s, r, seed, chosen.draws) for s, r in zip(scenarios, results, strict=True)]
 
 
 def changes(base: Scenario, other: Scenario) -> str:
     """What ``other`` sets differently from ``base``, as dotted paths (``a.b=2, c=0.5``): the
     label of a scenario changed in a notebook, which keeps its base's name."""
-    def leaves(data: Any, prefix: str = "") -> dict[str, Any]:
-        if not isinstance(data, dict):
-            return {prefix: data}
-        return {k: v for key, value in data.items()
-                for k, v in leaves(value, f"{prefix}.{key}" if prefix else key).items()}
-    a, b = leaves(base.model_dump(mode="json")), leaves(other.model_dump(mode="json"))
+    a = dotted.leaves(base.model_dump(mode="json"))
+    b = dotted.leaves(other.model_dump(mode="json"))
     return ", ".join(f"{k}={b.get(k)}" for k in sorted(a.keys() | b.keys())
                      if a.get(k) != b.get(k)) or "the same scenario"

@@ -243,13 +243,14 @@ def test_a_full_disk_is_refused_before_work_and_a_failed_write_leaves_nothing(
     assert done.returncode == 2 and "free" in done.stderr, done.stderr
 
     from sim.present import cli as cli_module
-    real = cli_module._write_tables
+    from sim.run import job
+    real = job.write_tables
 
     def fails(results, out):
         real(results, out)
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(cli_module, "_write_tables", fails)
+    monkeypatch.setattr(job, "write_tables", fails)
     out = tmp_path / "out"
     assert cli_module.main([str(REFERENCE), "-r", "50", "--out", str(out), "-q"]) == 1
     assert not out.exists() and not list(tmp_path.glob(".out*"))

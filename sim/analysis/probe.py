@@ -104,8 +104,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("-s", "--seed", type=int, default=20160912)
     ap.add_argument("--out", type=Path, default=None, help="write the table to this file")
     args = ap.parse_args(argv)
-    from sim.calibration.posterior import SHIPPED, load_posterior
-    centre = load_posterior(SHIPPED).median() if SHIPPED.exists() else {}
+    from sim.run.job import constants
+    centre = constants().median() or {}
     probes = probe(args.scenario, args.replications, args.seed, centre)
     text = markdown(probes, load_scenario(args.scenario).name, args.replications, args.seed,
                     "the posterior median of calibration/posterior.csv" if centre

@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 from pydantic import ValidationError
 
+from sim import dotted
 from sim.scenario.loading import ScenarioError, read_text
 from sim.shipped import shipped
 from sim.scenario.schema import Behaviour, Scenario
@@ -75,11 +76,10 @@ def explicit_behaviour(scenario: Scenario) -> set[str]:
 
 def with_behaviour(scenario: Scenario, values: dict[str, float]) -> Scenario:
     """``scenario`` with the given behavioural constants (dotted paths), validated."""
-    data = scenario.behaviour.model_dump()
+    data = {"behaviour": scenario.behaviour.model_dump()}
     for path, value in values.items():
-        _, block, name = path.split(".")
-        data[block][name] = value
-    return scenario.model_copy(update={"behaviour": Behaviour.model_validate(data)})
+        dotted.assign(data, path, value)
+    return scenario.model_copy(update={"behaviour": Behaviour.model_validate(data["behaviour"])})
 
 
 def behaviour_paths() -> tuple[str, ...]:

@@ -29,6 +29,7 @@ from pathlib import Path
 
 from pydantic import Field, ValidationError
 
+from sim import dotted
 from sim.calibration.patterns import STATISTICS, Pattern
 from sim.calibration.posterior import behaviour_paths
 from sim.scenario.fields import Strict
@@ -123,9 +124,7 @@ class Calibration:
 def _bounds(path: str) -> tuple[float, float, float, bool]:
     """(default, low, high, whether low itself is excluded) of a behavioural constant,
     from its declaration."""
-    block, name = path.split(".")[1:]
-    from sim.scenario.schema import Behaviour
-    info = Behaviour.model_fields[block].annotation.model_fields[name]
+    info = dotted.field(Scenario, path)
     low, high, strict = float("-inf"), float("inf"), False
     for meta in info.metadata:
         if getattr(meta, "ge", None) is not None:

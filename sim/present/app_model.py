@@ -15,9 +15,10 @@ from functools import cache
 
 from pydantic.fields import FieldInfo
 
-from sim.calibration.posterior import SHIPPED, Posterior, load_posterior
+from sim import dotted
 from sim.model.results import Results
 from sim.model.story import TellingModel
+from sim.run import job
 from sim.run.experiment import run_scenario
 from sim.scenario.catalogue import DEFAULT, find
 from sim.scenario.loading import load_scenario
@@ -70,21 +71,15 @@ class Term:
 
 def _field(path: str, scenario: Scenario) -> FieldInfo:
     """The schema's declaration of a dotted path (an actor's field: its role's block)."""
-    keys = path.split(".")
+    keys = dotted.keys(path)
     if keys[0] == "actors":
-        return KIND_PARAMS[scenario.actors[keys[1]].role].model_fields[keys[2]]
-    block = Scenario
-    for key in keys[:-1]:
-        block = block.model_fields[key].annotation
-    return block.model_fields[keys[-1]]
+        return dotted.field(KIND_PARAMS[scenario.actors[keys[1]].role], keys[2])
+    return dotted.field(Scenario, path)
 
 
 def value_at(scenario: Scenario, path: str) -> float:
     """The scenario's value of a dotted path."""
-    node = scenario
-    for key in path.split("."):
-        node = node[key] if isinstance(node, dict) else getattr(node, key)
-    return float(node)
+    return float(dotted.get(scenario, path))
 
 
 def _bound(field: FieldInfo, name: str) -> float | None:
@@ -115,7 +110,7 @@ def terms(scenario: Scenario) -> list[Term]:
             value = value_at(scenario, path)
             high = max(value, min(_bound(field, "le"), SLIDER_MAX.get(path, math.inf),
                                   scenario.time.horizon_days if unit == "days" else math.inf))
-            *_, block, name = path.split(".")
+            *_, block, name = dotted.keys(path)
             label = f"{block}: {name.replace('_', ' ')}" + (f" ({unit})" if unit else "")
             out.append(Term(path, label, " ".join((field.description or "").split()),
                             value, float(low), float(high),
@@ -124,17 +119,17 @@ def terms(scenario: Scenario) -> list[Term]:
 
 
 @cache
-def shipped_posterior() -> Posterior | None:
-    """The shipped posterior, read once per server (every Reset and ensemble uses it), or
-    none where there is none (the hand-set constants, as the main job falls back to)."""
-    return load_posterior(SHIPPED) if SHIPPED.is_file() else None
+def shipped(point: bool) -> job.Constants:
+    """The shipped posterior, read once per server (every Reset and ensemble uses it), draw
+    by draw or at its median; the hand-set constants where there is none, as the main job
+    falls back to."""
+    return job.constants(job.SHIPPED_POSTERIOR, point)
 
 
 def behaving(scenario: Scenario) -> Scenario:
     """The scenario with the behavioural constants at the shipped posterior's median (what
     ``run.py --point`` runs): one truce shows the typical behaviour, not one draw's."""
-    posterior = shipped_posterior()
-    return posterior.at_median(scenario) if posterior else scenario
+    return shipped(point=True).apply([scenario])[0]
 
 
 class TruceModel(TellingModel):
@@ -169,4 +164,4 @@ def ensemble(model: TruceModel, replications: int = ENSEMBLE_REPLICATIONS) -> Re
     shipped posterior, a draw per 20 replications, the model's seed): the same results as
     ``run.py FILE --set ... -r 300 -s SEED --no-compare``."""
     return run_scenario(model.terms_scenario, replications, model.seed,
-                        posterior=shipped_posterior())
+                        posterior=shipped(point=False).draws)

@@ -9,10 +9,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import hashlib
-import json
 import os
-import shutil
 import signal
 import sys
 import time
@@ -22,15 +19,14 @@ from sim.scenario.loading import ScenarioError, load_scenario, parse_value
 from sim.scenario.schema import Scenario
 from sim.scenario.sweep import is_sweep_file, load_sweep
 from sim.scenario.parameters import parameter_table
-from sim.run import limits
+from sim.run import job, limits
 from sim.run.executors import DEFAULT_CONNECT_TIMEOUT
+from sim.run.job import DEFAULT_REPLICATIONS, DEFAULT_SEED, SHIPPED_POSTERIOR, Constants
 from sim.run.limits import DEFAULT_MAX_HOURS
-from sim.run.outdir import FolderLock, Staging, claim, clean_leftovers, discard, prepare
+from sim.run.outdir import Staging, prepare
 from sim.run.provenance import package_versions
 from sim.run.seeding import BLOCK
 
-DEFAULT_REPLICATIONS = 2000
-DEFAULT_SEED = 20160912   # the day the Kerry–Lavrov truce began
 EXIT_BAD_INPUT = 2
 EXIT_FAILED = 1
 EXIT_INTERRUPTED = 130    # Ctrl-C (128 + SIGINT)
@@ -237,28 +233,21 @@ def _main(args, argv) -> int:
     if args.story is not None:
         from sim.present.story import choice
         args.story = choice(args.story, args.replications, args.scenario)
-    posterior, source = _posterior(args)
-    if posterior is not None and args.point:
-        scenario = posterior.at_median(scenario)
-        compared = [(file, posterior.at_median(sc)) for file, sc in compared]
-        posterior = None
+    chosen = _constants(args)
+    scenario, *others = chosen.apply([scenario, *(sc for _, sc in compared)])
+    compared = list(zip((file for file, _ in compared), others, strict=True))
 
     resolved = scenario.model_dump(mode="json")
-    identity = [resolved, args.seed, args.replications, source]
+    identity = [resolved, args.seed, args.replications, chosen.source]
     if compared:   # a run without comparisons keeps the folder name it always had
         identity.append([[str(f), sc.model_dump(mode="json")] for f, sc in compared])
-    fingerprint = hashlib.sha256(json.dumps(identity, sort_keys=True).encode()
-                                 ).hexdigest()[:8]
-    out = args.out or Path("output") / f"{Path(args.scenario).stem}-{fingerprint}"
+    fingerprint = job.fingerprint(identity)
+    out = args.out or job.default_folder(Path(args.scenario).stem, fingerprint)
     worlds = args.replications * (1 + len(compared))   # every scenario's replications
     _check_run(args.scenario, scenario, compared, worlds, args.max_hours, out)
-    with FolderLock(out):
-        claim(out, "scenario", fingerprint, args.force)
-        clean_leftovers(out)
-        staging = Staging(out)
-        with staging as stage:
-            return _run_main(args, argv, scenario, resolved, overrides, fingerprint, out,
-                             stage, staging, posterior, source, compared)
+    with job.folder(out, "scenario", fingerprint, args.force) as staging:
+        return _run_main(args, argv, scenario, resolved, overrides, fingerprint, out,
+                         staging.path, staging, chosen, compared)
 
 
 def _compared(args, overrides: dict) -> list[tuple[Path, Scenario]]:
@@ -291,31 +280,22 @@ def _check_run(file, scenario: Scenario, compared: list[tuple[Path, Scenario]], 
 def _check_comparable(base_file, scenario: Scenario, compared: list[tuple[Path, Scenario]]
                       ) -> None:
     """A compared file that cannot run side by side with the scenario is one line naming it."""
-    from sim.model.model import frame
-    base = frame(scenario)
-    for file, other in compared:
-        if frame(other) != base:
-            raise ScenarioError(file, "", (
-                f"cannot be compared with {base_file}: it does not share its actors, "
-                "regions, camps, time or de facto window (a counterfactual changes the "
-                "terms of the deal, not the conflict)"))
+    first = job.apart(scenario, [other for _, other in compared])
+    if first is not None:
+        raise ScenarioError(compared[first][0], "", (
+            f"cannot be compared with {base_file}: it does not share its actors, "
+            "regions, camps, time or de facto window (a counterfactual changes the "
+            "terms of the deal, not the conflict)"))
 
 
-def _posterior(args):
-    """The posterior the run uses, and what the manifest says of it: (None, reason) for
-    hand-set defaults."""
-    from sim.calibration.posterior import SHIPPED, load_posterior
-    path = args.posterior or SHIPPED
-    if args.posterior is None and not SHIPPED.exists():
-        return None, {"behaviour": "hand-set defaults (no calibration/posterior.csv)"}
-    posterior = load_posterior(path)
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
-    mode = "posterior median" if args.point else "a draw per replication"
-    return posterior, {"behaviour": mode, "posterior": str(path), "sha256": digest}
+def _constants(args) -> Constants:
+    """The behavioural constants of the run: ``--posterior`` (default the shipped one) draw by
+    draw, or at its median with ``--point``."""
+    return job.constants(args.posterior or SHIPPED_POSTERIOR, args.point)
 
 
 def _run_main(args, argv, scenario, resolved, overrides, fingerprint, out: Path,
-              stage: Path, staging: Staging, posterior, source: dict, compared: list) -> int:
+              stage: Path, staging: Staging, chosen: Constants, compared: list) -> int:
     """Simulate the scenario and those compared with it side by side, then write
     everything into ``stage`` and move it to ``out`` at the end."""
     # The model's stack (Mesa, numpy, pandas) loads only once the input is known good,
@@ -328,7 +308,7 @@ def _run_main(args, argv, scenario, resolved, overrides, fingerprint, out: Path,
     with _progress(args.replications * (1 + len(compared)), args.quiet, 5000) as advance:
         results, *others = run_compared([scenario, *(sc for _, sc in compared)],
                                         args.replications, args.seed, progress=advance,
-                                        posterior=posterior)
+                                        posterior=chosen.draws)
     elapsed = time.perf_counter() - started
     summary = summarize(results)
     comparisons = compare(results, [(r, sc.name, file)
@@ -339,20 +319,19 @@ def _run_main(args, argv, scenario, resolved, overrides, fingerprint, out: Path,
         frames = {"replications": results.replication_table(),
                   "daily": results.daily_table()}
         if results.draw is not None:
-            frames["draws"] = draw_table(results, posterior)
+            frames["draws"] = draw_table(results, chosen.draws)
         if comparisons:
             frames["comparison"] = comparison_table(comparisons)
-        tables = _write_tables(frames, stage)
+        tables = job.write_tables(frames, stage)
         manifest = {
             "kind": "scenario", "scenario_file": str(args.scenario), "overrides": overrides,
             "seed": args.seed, "replications": args.replications, "block_size": BLOCK,
             "fingerprint": fingerprint, "seconds": round(elapsed, 3),
             "versions": package_versions(), "scenario": resolved,
-            "constants": source | ({"draws_used": posterior.used(args.replications)}
-                                   if posterior is not None else {}),
+            "constants": chosen.manifest(args.replications),
             "compared": [{"file": str(file), "name": sc.name} for file, sc in compared],
         }
-        (stage / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+        job.write_manifest(stage, manifest)
         charts = {}
         if not args.no_charts:
             files_backend()
@@ -364,11 +343,11 @@ def _run_main(args, argv, scenario, resolved, overrides, fingerprint, out: Path,
         from sim.present.comparison_report import comparison_lines
         from sim.present.report import summary_lines, write_markdown
         report = write_markdown(summary, charts, tables, stage, command,
-                                _constants(source, manifest["constants"]), comparisons)
+                                chosen.words(args.replications), comparisons)
         if args.story is not None:
             from sim.present.story import tell
             story_file, story = tell(args.story, results, scenario, args.seed,
-                                     args.replications, posterior, report)
+                                     args.replications, chosen.draws, report)
         staging.commit()
     except OSError as exc:
         print(f"error: {out}: cannot write the results ({exc.strerror or exc}); nothing was "
@@ -395,16 +374,6 @@ def _run_main(args, argv, scenario, resolved, overrides, fingerprint, out: Path,
     return 0
 
 
-def _constants(source: dict, constants: dict) -> str:
-    """Where the behavioural constants came from, in words (``summary.md``)."""
-    if "posterior" not in source:
-        return source["behaviour"]
-    if "draws_used" in constants:
-        return (f"a draw per replication of the posterior {source['posterior']} "
-                f"({constants['draws_used']} draws used)")
-    return f"the median of the posterior {source['posterior']}"
-
-
 def _sweep(args, overrides: dict, argv) -> int:
     """Run a sweep file: chunks to the store (resuming), then the per-point table and charts."""
     from sim.run.executors import ExecutorUnavailable, make_executor, parse_address
@@ -427,22 +396,14 @@ def _sweep(args, overrides: dict, argv) -> int:
                          max_hours=args.max_hours, sweep=True)
         estimates["plan"] = est
 
-    posterior, _ = _posterior(args)
     plan = load_sweep(args.scenario, args.seed, overrides, before_points=before_points,
-                      behaviour=posterior.median() if posterior is not None else None,
-                      replications=args.replications)
+                      behaviour=_constants(args).median(), replications=args.replications)
     from sim.run.chunks import fingerprint
-    out = args.out or Path("output") / f"{Path(args.scenario).stem}-{fingerprint(plan)[:8]}"
+    out = args.out or job.default_folder(Path(args.scenario).stem, fingerprint(plan)[:8])
     prepare(out)
     limits.check_disk(estimates["plan"], out)
     _announce(estimates["plan"], parallel, bool(args.scheduler))
-    with FolderLock(out):
-        if claim(out, "sweep", fingerprint(plan), args.force) == "replace":
-            try:
-                discard(out)
-            except OSError as exc:
-                raise ScenarioError(out, "--out", f"cannot replace the other run's results "
-                                    f"({exc.strerror or exc})") from None
+    with job.locked(out, "sweep", fingerprint(plan), args.force):
         # connect (or start the pool) before the store is created, so a scheduler that is
         # unreachable, not Dask or without workers leaves the folder as it was
         flag = "--scheduler" if args.scheduler else "--dask-local" if args.dask_local \
@@ -529,33 +490,28 @@ def _run_sweep(args, argv, plan, executor, out: Path) -> int:
         indices = global_indices(points, plan.global_design)
         sensitivity = sensitivity_findings(indices, points, plan.global_design)
     command = "python run.py " + " ".join(argv if argv is not None else sys.argv[1:])
-    stage = out / f".final-{os.getpid()}"
     try:   # the outputs are written aside, then moved in one by one (each atomically)
-        stage.mkdir()
-        points.to_csv(stage / "points.csv", index=False)
-        points.to_parquet(stage / "points.parquet", index=False)
-        if indices is not None:
-            indices.to_csv(stage / "sensitivity.csv", index=False)
-        charts = {}
-        if not args.no_charts:
-            files_backend()
-            from sim.present.sweep_charts import sweep_charts
-            charts = sweep_charts(points, plan.parameters, plan.base_values, grid, plan.name,
-                                  stage, indices)
-        write_sweep_markdown(plan.name, info, findings, charts, stage, command, sensitivity)
-        if plan.kind == "latin_hypercube" and not args.no_charts:
-            from sim.present.discover import sweep_discovery
-            lines, written = sweep_discovery(points, plan, stage)
-            findings += lines
-            charts |= {p.name: p for p in written if p.suffix == ".png"}
-        for f in stage.iterdir():
-            os.replace(f, out / f.name)
+        with job.written_into(out, "final") as stage:
+            job.write_tables({"points": points}, stage)
+            if indices is not None:
+                indices.to_csv(stage / "sensitivity.csv", index=False)
+            charts = {}
+            if not args.no_charts:
+                files_backend()
+                from sim.present.sweep_charts import sweep_charts
+                charts = sweep_charts(points, plan.parameters, plan.base_values, grid,
+                                      plan.name, stage, indices)
+            write_sweep_markdown(plan.name, info, findings, charts, stage, command,
+                                 sensitivity)
+            if plan.kind == "latin_hypercube" and not args.no_charts:
+                from sim.present.discover import sweep_discovery
+                lines, written = sweep_discovery(points, plan, stage)
+                findings += lines
+                charts |= {p.name: p for p in written if p.suffix == ".png"}
     except OSError as exc:
         print(f"error: {out}: cannot write the results ({exc.strerror or exc}); the chunks "
               f"are stored; {resume}", file=sys.stderr)
         return EXIT_FAILED
-    finally:
-        shutil.rmtree(stage, ignore_errors=True)
     print(f"{plan.name} — {info['points']} points x {plan.replications} replications, seed "
           f"{args.seed}, {elapsed:.1f} s on {executor.name}")
     for line in findings + (sensitivity or []):
@@ -586,20 +542,6 @@ def _parse_overrides(items: list[str]) -> dict:
             raise ScenarioError("command line", "--set", f"expected PATH=VALUE, got {item!r}")
         overrides[path.strip()] = parse_value(value)
     return overrides
-
-
-def _write_tables(frames: dict, out: Path) -> list[Path]:
-    """Each table (by name) as CSV and Parquet."""
-    written = []
-    for name, frame in frames.items():
-        for suffix in ("csv", "parquet"):
-            path = out / f"{name}.{suffix}"
-            if suffix == "csv":
-                frame.to_csv(path, index=False)
-            else:
-                frame.to_parquet(path, index=False)
-            written.append(path)
-    return written
 
 
 class _progress:

@@ -14,16 +14,15 @@ main job, whose checks, posterior, output folders and tables this reuses.
 from __future__ import annotations
 
 import argparse
-import hashlib
-import json
 import sys
 import time
 from pathlib import Path
 
-from sim.present.cli import (DEFAULT_REPLICATIONS, DEFAULT_SEED, EXIT_FAILED,
-                             interrupted_status, _check_run, _constants, _fail, _posterior,
-                             _progress, _write_tables, add_limits)
-from sim.run.outdir import FolderLock, Staging, claim, clean_leftovers
+from sim.present.cli import (EXIT_FAILED, interrupted_status, _check_run, _constants, _fail,
+                             _progress, add_limits)
+from sim.run import job
+from sim.run.job import DEFAULT_REPLICATIONS, DEFAULT_SEED, Constants
+from sim.run.outdir import Staging
 from sim.run.provenance import package_versions
 from sim.run.seeding import BLOCK
 from sim.scenario.loading import ScenarioError, load_scenario
@@ -91,33 +90,24 @@ def _main(args, argv: list[str]) -> int:
         if is_sweep_file(file):   # also: a missing or unreadable file, in one line
             raise ScenarioError(file, "sweep", "a scenario file; a sweep compares its own "
                                 "points (python run.py SWEEP.yaml)")
-    scenarios = [load_scenario(file) for file in args.files]
-    posterior, source = _posterior(args)
-    if posterior is not None and args.point:
-        scenarios = [posterior.at_median(sc) for sc in scenarios]
-        posterior = None
+    chosen = _constants(args)
+    scenarios = chosen.apply([load_scenario(file) for file in args.files])
     identity = [[[str(f), sc.model_dump(mode="json")] for f, sc in zip(args.files, scenarios)],
-                args.seed, args.replications, source]
-    fingerprint = hashlib.sha256(json.dumps(identity, sort_keys=True).encode()
-                                 ).hexdigest()[:8]
-    out = args.out or Path("output") / f"compare-{fingerprint}"
+                args.seed, args.replications, chosen.source]
+    fingerprint = job.fingerprint(identity)
+    out = args.out or job.default_folder("compare", fingerprint)
     _check_run(args.files[0], scenarios[0], list(zip(args.files[1:], scenarios[1:])),
                args.replications * len(scenarios), args.max_hours, out)
-    with FolderLock(out):
-        claim(out, "compare", fingerprint, args.force)
-        clean_leftovers(out)
-        staging = Staging(out)
-        with staging as stage:
-            manifest = {"kind": "compare", "files": [str(f) for f in args.files],
-                        "seed": args.seed, "replications": args.replications,
-                        "block_size": BLOCK, "fingerprint": fingerprint,
-                        "versions": package_versions(),
-                        "scenarios": [sc.model_dump(mode="json") for sc in scenarios]}
-            return _run(args, argv, scenarios, posterior, source, manifest, out, stage,
-                        staging)
+    with job.folder(out, "compare", fingerprint, args.force) as staging:
+        manifest = {"kind": "compare", "files": [str(f) for f in args.files],
+                    "seed": args.seed, "replications": args.replications,
+                    "block_size": BLOCK, "fingerprint": fingerprint,
+                    "versions": package_versions(),
+                    "scenarios": [sc.model_dump(mode="json") for sc in scenarios]}
+        return _run(args, argv, scenarios, chosen, manifest, out, staging.path, staging)
 
 
-def _run(args, argv, scenarios, posterior, source: dict, manifest: dict, out: Path,
+def _run(args, argv, scenarios, chosen: Constants, manifest: dict, out: Path,
          stage: Path, staging: Staging) -> int:
     """Simulate the scenarios side by side, then write everything into ``stage`` and move it
     to ``out`` at the end."""
@@ -131,7 +121,7 @@ def _run(args, argv, scenarios, posterior, source: dict, manifest: dict, out: Pa
     started = time.perf_counter()
     with _progress(args.replications * len(scenarios), args.quiet, 5000) as advance:
         results = run_compared(scenarios, args.replications, args.seed, progress=advance,
-                               record_daily=False, posterior=posterior)
+                               record_daily=False, posterior=chosen.draws)
     elapsed = time.perf_counter() - started
     summaries = [summarize(r) for r in results]
     comparisons = compare(results[0], [(r, sc.name, f) for r, sc, f in
@@ -141,14 +131,12 @@ def _run(args, argv, scenarios, posterior, source: dict, manifest: dict, out: Pa
     if second is not None:   # the best against the next best, paired like the rest
         ranking = compare(results[1 + comparisons.index(second)],
                           [(results[1 + comparisons.index(best)], best.name, best.file)])[0]
-    manifest |= {"seconds": round(elapsed, 3),
-                 "constants": source | ({"draws_used": posterior.used(args.replications)}
-                                        if posterior is not None else {})}
+    manifest |= {"seconds": round(elapsed, 3), "constants": chosen.manifest(args.replications)}
     command = "python run.py compare " + " ".join(argv)
     try:
-        tables = _write_tables({"comparison": scenario_table(summaries, files, comparisons)},
-                               stage)
-        (stage / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+        tables = job.write_tables({"comparison": scenario_table(summaries, files, comparisons)},
+                                  stage)
+        job.write_manifest(stage, manifest)
         charts = {}
         if not args.no_charts:
             from sim.present.cli import files_backend
@@ -160,7 +148,7 @@ def _run(args, argv, scenarios, posterior, source: dict, manifest: dict, out: Pa
                 comparison_forest(comparisons, summaries[0], against=Path(files[0]).name),
                 stage / "comparison.png")
         _write_markdown(summaries, files, comparisons, ranking, charts, tables, stage,
-                        command, _constants(source, manifest["constants"]))
+                        command, chosen.words(args.replications))
         staging.commit()
     except OSError as exc:
         print(f"error: {out}: cannot write the results ({exc.strerror or exc}); nothing was "

@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
 from pathlib import Path
 
 import pandas as pd
 
 from sim.analysis.discovery import INSTALL, QUASI_P, Discovery, available
+from sim.run import job
 from sim.scenario.loading import ScenarioError
 
 HEADING = "## Where the truce survives with high probability (scenario discovery, PRIM)"
@@ -65,20 +65,16 @@ def _main(args) -> int:
     sweep = manifest["sweep"]
     duration = manifest.get("base_scenario", {}).get("time", {}).get("duration_days")
     with FolderLock(args.folder):   # never beside a sweep still writing this folder
-        stage = args.folder / f".discover-{os.getpid()}"
         try:
-            stage.mkdir()
-            if (args.folder / "summary.md").exists():
-                shutil.copy(args.folder / "summary.md", stage / "summary.md")
-            lines, written = write_discovery(points, tuple(sweep["parameters"]), sweep["name"],
-                                             duration, stage, args.level, args.min_coverage)
-            for f in stage.iterdir():
-                os.replace(f, args.folder / f.name)
+            with job.written_into(args.folder, "discover") as stage:
+                if (args.folder / "summary.md").exists():
+                    shutil.copy(args.folder / "summary.md", stage / "summary.md")
+                lines, written = write_discovery(points, tuple(sweep["parameters"]),
+                                                 sweep["name"], duration, stage, args.level,
+                                                 args.min_coverage)
         except OSError as exc:
             raise ScenarioError(args.folder, "", f"expected a folder that can be written "
                                 f"({exc.strerror or exc})") from None
-        finally:
-            shutil.rmtree(stage, ignore_errors=True)
     for line in lines:
         print(line)
     files = [p.name for p in written] + ["the section in summary.md"]

@@ -204,8 +204,11 @@ def is_sweep_file(path: str | Path) -> bool:
 def load_sweep(path: str | Path, seed: int, overrides: dict[str, Any] | None = None,
                before_points: Callable[[Scenario, int, int], None] | None = None,
                behaviour: dict[str, float] | None = None,
-               replications: int | None = None) -> SweepPlan:
+               replications: int | None = None, section: dict | None = None) -> SweepPlan:
     """Validate a sweep file and every scenario it implies; raise ScenarioError if any fails.
+
+    ``section``: a ``sweep:`` section given as data (``parameters``, ``design``,
+    ``replications``), which makes ``path`` the base scenario it sweeps (``sim.api.sweep``).
 
     ``behaviour`` (the posterior median) sets the behavioural constants the file and the
     command line leave to their defaults; a sweep's own axes override it point by point.
@@ -221,6 +224,8 @@ def load_sweep(path: str | Path, seed: int, overrides: dict[str, Any] | None = N
     path = Path(path).resolve()
     data, origins = resolve_extends(path)
     raw_sweep = data.pop("sweep", None)
+    if section is not None:
+        raw_sweep = section
     if not isinstance(raw_sweep, dict):
         raise ScenarioError(path, "sweep", "expected a mapping with 'parameters', "
                                            "'replications' and optionally 'design'")

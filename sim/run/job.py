@@ -1,0 +1,193 @@
+"""The job layer: what every command, the API and the app share about a run.
+
+- the defaults (``DEFAULT_REPLICATIONS``, ``DEFAULT_SEED``);
+- where the behavioural constants come from: ``constants`` chooses, in one place, the
+  posterior's draws, its median (``point``) or the hand-set defaults, and says so for the
+  manifest and the summary (``Constants``);
+- whether scenarios can run side by side (``apart``: the same actors, regions, camps,
+  time and de facto window);
+- a run's fingerprint, its output folder (``folder``: locked, claimed, staged; or
+  ``locked`` for a sweep's store, resumed in place; ``written_into`` for files added to a
+  finished folder), its manifest and its tables in CSV and Parquet.
+
+What to say and draw is the presentation layer's (``sim.present``); the checks of work
+and folders before a run are ``sim.run.limits`` and ``sim.run.outdir``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sim.calibration.posterior import SHIPPED, Posterior, load_posterior
+from sim.model.model import frame
+from sim.run.outdir import (MANIFEST, FolderLock, OutputError, Staging, claim,
+                            clean_leftovers, discard)
+from sim.scenario.schema import Scenario
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+#: Replications of a scenario unless told otherwise.
+DEFAULT_REPLICATIONS = 2000
+#: The root seed unless told otherwise: the day the Kerry–Lavrov truce began.
+DEFAULT_SEED = 20160912
+
+#: How the API and the app name the shipped posterior (``calibration/posterior.csv``).
+SHIPPED_POSTERIOR = "shipped"
+
+
+@dataclass(frozen=True)
+class Constants:
+    """Where a run's behavioural constants come from: a posterior sample (None: the values
+    the scenario has, the hand-set defaults), taken draw by draw or, with ``point``, at its
+    median; ``source`` is what the manifest says of it."""
+
+    posterior: Posterior | None
+    point: bool = False
+    source: dict = field(default_factory=dict)
+
+    @property
+    def draws(self) -> Posterior | None:
+        """The posterior whose draws the replications run under (None at its median, or
+        without one)."""
+        return None if self.point else self.posterior
+
+    def apply(self, scenarios: list[Scenario]) -> list[Scenario]:
+        """The scenarios as they run: at the posterior median of every constant they do not
+        set themselves when ``point``; else as they are (the draws come in the run)."""
+        if self.posterior is not None and self.point:
+            return [self.posterior.at_median(s) for s in scenarios]
+        return list(scenarios)
+
+    def median(self) -> dict[str, float] | None:
+        """The posterior median, where a sweep's points run; None without a posterior."""
+        return self.posterior.median() if self.posterior is not None else None
+
+    def manifest(self, replications: int) -> dict:
+        """The manifest's ``constants``: the source, and the draws a run of ``replications``
+        uses."""
+        used = self.draws
+        return self.source | ({"draws_used": used.used(replications)} if used is not None
+                              else {})
+
+    def words(self, replications: int) -> str:
+        """Where the constants came from, in words (``summary.md``)."""
+        if "posterior" not in self.source:
+            return self.source["behaviour"]
+        if self.draws is not None:
+            return (f"a draw per replication of the posterior {self.source['posterior']} "
+                    f"({self.draws.used(replications)} draws used)")
+        return f"the median of the posterior {self.source['posterior']}"
+
+
+def constants(posterior: str | Path | Posterior | None = SHIPPED_POSTERIOR,
+              point: bool = False) -> Constants:
+    """The one choice of a run's behavioural constants. ``posterior``: ``"shipped"`` (the
+    calibration's sample, or the hand-set defaults where it is not there), a file, a
+    ``Posterior``, or None (the hand-set defaults); ``point``: at its median instead of a
+    draw per replication. A file that cannot be read is a ``ScenarioError``."""
+    mode = "posterior median" if point else "a draw per replication"
+    if posterior is None:
+        return Constants(None, point, {"behaviour": "hand-set defaults"})
+    if isinstance(posterior, Posterior):
+        return Constants(posterior, point, {"behaviour": mode, "posterior": posterior.source})
+    shipped = isinstance(posterior, str) and posterior == SHIPPED_POSTERIOR
+    path = SHIPPED if shipped else Path(posterior)
+    if shipped and not SHIPPED.exists():
+        return Constants(None, point,
+                         {"behaviour": "hand-set defaults (no calibration/posterior.csv)"})
+    loaded = load_posterior(path)
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+    return Constants(loaded, point, {"behaviour": mode, "posterior": str(path),
+                                     "sha256": digest})
+
+
+def apart(base: Scenario, others: list[Scenario]) -> int | None:
+    """The index in ``others`` of the first that cannot run side by side with ``base`` (in
+    one model, paired): it does not share its actors, regions, camps, time or de facto
+    window. None if all can."""
+    shared = frame(base)
+    return next((i for i, other in enumerate(others) if frame(other) != shared), None)
+
+
+def fingerprint(identity: list) -> str:
+    """Eight hex digits naming a run by what decides its results (``identity``: plain data,
+    e.g. the resolved scenario, seed, replications, the constants' source)."""
+    return hashlib.sha256(json.dumps(identity, sort_keys=True).encode()).hexdigest()[:8]
+
+
+def default_folder(name: str, fingerprint: str) -> Path:
+    """Where a run writes unless told: ``output/<name>-<fingerprint>``."""
+    return Path("output") / f"{name}-{fingerprint}"
+
+
+@contextlib.contextmanager
+def folder(out: Path, kind: str, fingerprint: str, force: bool) -> Iterator[Staging]:
+    """The output folder, taken for one run: locked (one writer at a time), claimed (empty,
+    this run's own, or another's with ``force``), cleared of what killed runs left beside
+    it, and a staging folder beside it to write into (``.path``); ``commit()`` puts it in
+    place, and anything else leaves the folder as it was."""
+    with FolderLock(out):
+        claim(out, kind, fingerprint, force)
+        clean_leftovers(out)
+        staging = Staging(out)
+        with staging:
+            yield staging
+
+
+@contextlib.contextmanager
+def locked(out: Path, kind: str, fingerprint: str, force: bool) -> Iterator[Path]:
+    """The output folder of a run written in place (a sweep's store, resumed): locked,
+    claimed, and emptied first if it holds another run's results and ``force``."""
+    with FolderLock(out):
+        if claim(out, kind, fingerprint, force) == "replace":
+            try:
+                discard(out)
+            except OSError as exc:
+                raise OutputError(out, f"cannot replace the other run's results "
+                                  f"({exc.strerror or exc})") from None
+        yield out
+
+
+@contextlib.contextmanager
+def written_into(out: Path, tag: str) -> Iterator[Path]:
+    """A folder inside ``out`` to write files into; at the end each is moved into ``out``
+    (one atomic rename a file), and the folder is removed whatever happens."""
+    stage = out / f".{tag}-{os.getpid()}"
+    try:
+        stage.mkdir()
+        yield stage
+        for f in stage.iterdir():
+            os.replace(f, out / f.name)
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+
+
+def write_manifest(out: Path, manifest: dict) -> Path:
+    """``manifest.json``: what the run was (its kind, files, seed, replications, versions,
+    resolved scenarios, constants), which later runs read to claim the folder."""
+    path = out / MANIFEST
+    path.write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+    return path
+
+
+def write_tables(frames: dict[str, pd.DataFrame], out: Path) -> list[Path]:
+    """Each table (by name) as CSV and Parquet."""
+    written = []
+    for name, frame_ in frames.items():
+        for suffix in ("csv", "parquet"):
+            path = out / f"{name}.{suffix}"
+            if suffix == "csv":
+                frame_.to_csv(path, index=False)
+            else:
+                frame_.to_parquet(path, index=False)
+            written.append(path)
+    return written
