@@ -28,25 +28,40 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import pandas as pd
+
 from sim import dotted
+from sim.analysis.comparison import Comparison, comparison_table
+from sim.analysis.comparison import compare as paired
+from sim.analysis.discovery import Discovery, discover
+from sim.analysis.global_sensitivity import indices
+from sim.analysis.points import point_table
+from sim.analysis.summary import Summary, draw_table, summarize
 from sim.calibration.posterior import Posterior
+from sim.model.results import Results
+from sim.present.charts import scenario as charts
+from sim.present.charts.discovery import box_chart, peeling_chart
+from sim.present.charts.sweep import sweep_figure
+from sim.present.wording.comparison import comparison_lines
+from sim.present.wording.story import render
+from sim.present.wording.summary import summary_lines
+from sim.present.wording.sweep import sensitivity_findings, sweep_findings
 from sim.run import job
+from sim.run import story as stories
+from sim.run.chunks import chunks
+from sim.run.experiment import batches, run_batch, run_compared
 from sim.run.job import DEFAULT_REPLICATIONS, DEFAULT_SEED, SHIPPED_POSTERIOR
+from sim.run.story import Story
 from sim.scenario.catalogue import find
+from sim.scenario.counterfactuals import counterfactuals_of
+from sim.scenario.loading import ScenarioError
 from sim.scenario.loading import load_scenario as _load
 from sim.scenario.schema import Scenario
+from sim.scenario.sweep import SweepPlan, load_sweep
 
 if TYPE_CHECKING:
-    import pandas as pd
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
-
-    from sim.analysis.comparison import Comparison
-    from sim.analysis.summary import Summary
-    from sim.analysis.discovery import Discovery
-    from sim.model.results import Results
-    from sim.run.story import Story
-    from sim.scenario.sweep import SweepPlan
 
 __all__ = ["Compared", "Run", "Sweep", "Told", "compare", "load_scenario", "run", "sweep"]
 
@@ -82,7 +97,6 @@ class Run:
 
     @cached_property
     def _summary(self) -> Summary:
-        from sim.analysis.summary import summarize
         return summarize(self.results)
 
     def summary(self) -> Summary:
@@ -102,7 +116,6 @@ class Run:
     def draws(self) -> pd.DataFrame:
         """One row per posterior draw, its outcomes and constants (``draws.csv``); only for a
         run under a posterior (not ``point=True`` or ``posterior=None``)."""
-        from sim.analysis.summary import draw_table
         if self.results.draw is None:
             raise ValueError("this run used no posterior draws (posterior=None or point=True)")
         return draw_table(self.results, self.posterior)
@@ -111,7 +124,6 @@ class Run:
         """One of the main job's charts (``CHARTS``), on ``ax`` or a new figure (the two-panel
         'triggers' and 'aid' take a figure: ``ax.figure`` if ``ax`` is given), returned:
         a notebook shows it inline."""
-        from sim.present import charts
         r, fig = self.results, (ax.figure if ax is not None else None)
         draw = {"survival": lambda: charts.survival_curve(r, ax),
                 "violence": lambda: charts.violence_by_day(r, ax),
@@ -129,15 +141,13 @@ class Run:
         """One of this run's replications told event by event (as ``--story``): an index,
         or ``"typical"``, the one whose collapse day is closest to the run's median. It
         reruns only that replication's block, with this run's seed and posterior draws."""
-        from sim.run.story import story, typical
         picked = replication == "typical"
-        index = typical(self.results) if picked else int(replication)
-        told = story(self.scenario, index, self.seed, self.results.replications,
-                     posterior=self.posterior)
+        index = stories.typical(self.results) if picked else int(replication)
+        told = stories.story(self.scenario, index, self.seed, self.results.replications,
+                             posterior=self.posterior)
         return Told(told, picked)
 
     def __str__(self) -> str:
-        from sim.present.report import summary_lines
         return "\n".join(summary_lines(self.summary()))
 
     def _repr_pretty_(self, p, cycle: bool) -> None:   # IPython: the summary, not the arrays
@@ -155,17 +165,14 @@ class Compared:
     def table(self) -> pd.DataFrame:
         """One row per compared scenario, its paired differences with both intervals
         (``comparison.csv``)."""
-        from sim.analysis.comparison import comparison_table
         return comparison_table(list(self.comparisons))
 
     def plot(self, fig: Figure | None = None) -> Figure:
         """The differences with their intervals, robust conclusions filled
         (``comparison.png``), in ``fig`` or a new figure."""
-        from sim.present.charts import comparison_forest
-        return comparison_forest(list(self.comparisons), self.base.summary(), fig)
+        return charts.comparison_forest(list(self.comparisons), self.base.summary(), fig)
 
     def __str__(self) -> str:
-        from sim.present.comparison_report import comparison_lines
         return "\n".join(comparison_lines(list(self.comparisons),
                                           self.base.results.duration_days))
 
@@ -182,11 +189,9 @@ class Told:
     typical: bool = False
 
     def __str__(self) -> str:
-        from sim.present.story import render
         return render(self.story, typical=self.typical)
 
     def _repr_markdown_(self) -> str:
-        from sim.present.story import render
         return render(self.story, markdown=True, typical=self.typical)
 
     def _repr_pretty_(self, p, cycle: bool) -> None:   # plain-text front ends: the text
@@ -206,13 +211,11 @@ class Sweep:
         """A Sobol' or Morris design's indices (``sensitivity.csv``); None for other designs."""
         if self.plan.global_design is None:
             return None
-        from sim.analysis.global_sensitivity import indices
         return indices(self.points, self.plan.global_design)
 
     def plot(self) -> Figure:
         """The chart the command line draws for this sweep's shape (``heatmap.png``,
         ``sensitivity.png``, ...), returned."""
-        from sim.present.sweep_charts import sweep_figure
         return sweep_figure(self.points, self.plan.parameters, self.plan.base_values,
                             self.plan.grid_shape is not None, self.plan.name,
                             self.sensitivity())[2]
@@ -220,13 +223,11 @@ class Sweep:
     def discover(self, level: float = 0.5, min_coverage: float = 0.5) -> Discovery:
         """PRIM's boxes where the truce survives in at least ``level`` of the replications
         (as ``run.py discover``); needs the discovery extra (``discovery.available()``)."""
-        from sim.analysis.discovery import discover
         return discover(self.points, self.plan.parameters, level, min_coverage)
 
     def plot_discovery(self, found: Discovery, chart: str = "box") -> Figure:
         """``"box"``: the reported box's limits and the points with the box drawn
         (``discovery_box.png``); ``"peeling"``: the peeling trajectory."""
-        from sim.present.discovery_charts import box_chart, peeling_chart
         if chart == "peeling":
             return peeling_chart(found, f"{self.plan.name}: the peeling trajectory")
         if chart != "box":
@@ -235,7 +236,6 @@ class Sweep:
                          "of replications)")
 
     def __str__(self) -> str:
-        from sim.present.report import sensitivity_findings, sweep_findings
         lines = sweep_findings(self.points, self.plan.parameters,
                                self.plan.grid_shape is not None)
         if self.plan.global_design is not None:
@@ -273,8 +273,6 @@ def compare(base: Scenario | str | Path, *others: Scenario | str | Path,
     ``ceasefire SCENARIO --compare FILE ...``). Given no others, a scenario file's own
     counterfactuals (``counterfactuals/`` beside it). The others must share the base's
     actors, regions, camps and time (``ValueError`` otherwise)."""
-    from sim.analysis.comparison import compare as paired
-    from sim.scenario.counterfactuals import counterfactuals_of
     if not others and not isinstance(base, Scenario):
         others = tuple(counterfactuals_of(find(base)))
     scenarios = [_scenario(s) for s in (base, *others)]
@@ -300,13 +298,6 @@ def sweep(file: str | Path, parameters: dict[str, dict] | None = None,
     scenario to sweep, with ``design`` and ``replications`` (required) as in a sweep file.
     Sweeps run at the posterior's median, as on the command line (``posterior=None``: the
     hand-set defaults)."""
-    import pandas as pd
-
-    from sim.analysis.points import point_table
-    from sim.run.chunks import chunks
-    from sim.run.experiment import batches, run_batch
-    from sim.scenario.loading import ScenarioError
-    from sim.scenario.sweep import load_sweep
     behaviour = job.constants(posterior).median()
     path = find(file)
     if parameters is None:
@@ -333,7 +324,6 @@ def _run_side_by_side(scenarios: list[Scenario], replications: int, seed: int,
                       ) -> list[Run]:
     """Every scenario's replications in the same models (``run_compared``), under the
     posterior's draws or at its median."""
-    from sim.run.experiment import run_compared
     chosen = job.constants(posterior, point)
     scenarios = chosen.apply(scenarios)
     first = job.apart(scenarios[0], scenarios[1:])

@@ -102,7 +102,7 @@ def test_a_returned_chart_shows_inline_in_ipython(run):
 def test_only_the_command_line_chooses_a_backend():
     users = [p.relative_to(ROOT).as_posix() for p in (ROOT / "sim").rglob("*.py")
              if re.search(r"matplotlib\.use\(", p.read_text(encoding="utf-8"))]
-    assert users == ["sim/present/cli.py"]
+    assert users == ["sim/present/charts/backend.py"]
 
 
 def test_compare_is_paired_and_refuses_other_conflicts():

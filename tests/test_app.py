@@ -15,8 +15,8 @@ import numpy as np
 import pytest
 
 from sim.model.model import CeasefireModel
-from sim.present.app_model import REFERENCE, VIOLENCE, TruceModel, ensemble, terms, value_at
-from sim.present.app_story import status, today
+from sim.present.app.model import REFERENCE, VIOLENCE, TruceModel, ensemble, terms, value_at
+from sim.present.app.story import status, today
 from sim.scenario.loading import load_scenario
 from sim.scenario.schema import Scenario
 
@@ -135,8 +135,8 @@ def served_app(browser_paths, tmp_path):
     port = _free_port()
     log = (tmp_path / "server.log").open("wb")
     server = subprocess.Popen(
-        [sys.executable, "-m", "solara", "run", str(ROOT / "sim" / "present" / "app.py"),
-         "--host", "127.0.0.1", "--port", str(port), "--production",
+        [sys.executable, "-m", "solara", "run",
+         str(ROOT / "sim" / "present" / "app" / "page.py"), "--host", "127.0.0.1", "--port", str(port), "--production",
          "--no-check-version"],
         cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/"

@@ -126,7 +126,7 @@ def test_a_level_outside_zero_to_one_is_one_line(tmp_path, capsys):
 
 def test_without_the_workbench_discover_says_how_to_get_it_and_a_sweep_notes_it(
         lhs_sweep, tmp_path, monkeypatch, capsys):
-    from sim.present import discover as command
+    from sim.present.commands import discover as command
     monkeypatch.setattr(command, "available", lambda: False)
     assert main(["discover", str(lhs_sweep)]) == 2
     err = capsys.readouterr().err

@@ -24,10 +24,8 @@ MAX_LINES = 400
 ELSEWHERE = ("sim/agents/", "sim/model/", "sim/scenario/", "sim/present/docs.py")
 REBUILT = "agents/model/scenario are being rebuilt on another branch"
 
-#: Until this branch has split present/ by job and untangled its imports (later commits,
-#: which remove these marks: strict, so a fix cannot go unnoticed).
-CLI_SPLIT = pytest.mark.xfail(strict=True, reason="sim/present/cli.py is split later on "
-                                                  "this branch")
+#: Until this branch has untangled its imports (a later commit, which removes the mark:
+#: strict, so a fix cannot go unnoticed).
 UNTANGLED = pytest.mark.xfail(strict=True, reason="present/, run/, calibration/, analysis/ "
                                                   "and api are untangled later on this branch")
 
@@ -85,12 +83,10 @@ def test_the_script_finds_a_cycle_and_what_hides_in_functions(tmp_path):
     assert [(i.source, i.target) for i in report.hidden] == [("sim.a.two", "sim.a.one")]
 
 
-@UNTANGLED
 def test_no_cycle_among_our_files():
     assert OUR_CYCLES == []
 
 
-@UNTANGLED
 @pytest.mark.xfail(bool(CYCLES) and not OUR_CYCLES, reason=REBUILT, strict=False)
 def test_no_cycle_at_all():
     assert CYCLES == []
@@ -107,12 +103,10 @@ def test_functions_import_only_optional_extras_anywhere():
     assert HIDDEN == []
 
 
-@CLI_SPLIT
 def test_our_modules_are_under_400_lines():
     assert OUR_LONG == {}
 
 
-@CLI_SPLIT
 @pytest.mark.xfail(bool(LONG) and not OUR_LONG, reason=REBUILT, strict=False)
 def test_every_module_is_under_400_lines():
     assert LONG == {}

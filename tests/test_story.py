@@ -9,7 +9,7 @@ import pytest
 from sim.calibration.posterior import SHIPPED, load_posterior
 from sim.model.story import CLOSE
 from sim.present.cli import main
-from sim.present.story import render
+from sim.present.wording.story import render
 from sim.run.experiment import run_scenario
 from sim.run.story import story, typical
 from sim.scenario.loading import load_scenario

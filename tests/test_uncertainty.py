@@ -19,7 +19,7 @@ from sim.analysis.uncertainty import (QUANTILES, draw_means, interval, mean_acro
                                       median_collapse_day, share_in_direction,
                                       statistic_across_draws)
 from sim.calibration.posterior import Posterior
-from sim.present.comparison_report import comparison_sentence, verdict
+from sim.present.wording.comparison import comparison_sentence, verdict
 from sim.run.experiment import run_compared, run_scenario
 from sim.scenario.loading import load_scenario
 

@@ -35,6 +35,7 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from sim.calibration.posterior import Posterior, with_behaviour
+from sim.calibration.ranks import rank_correlation
 from sim.calibration.spec import Calibration
 from sim.scenario.loading import ScenarioError
 from sim.run.experiment import MAX_WORLDS, run_blocks
@@ -271,17 +272,6 @@ class _Stacked:
         if self.on_generation:
             self.on_generation(t, evaluations)
         return sample
-
-
-def rank_correlation(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """Spearman correlations of each column of ``x`` with each column of ``y``: ties share
-    their average rank (many statistics tie: shares of few replications), and a
-    statistic a simulation could not compute takes its column's median."""
-    from scipy.stats import rankdata
-    y = np.where(np.isnan(y), np.nanmedian(y, axis=0), y)
-    rx, ry = (rankdata(a, axis=0) for a in (x, y))
-    rx, ry = ((r - r.mean(0)) / np.maximum(r.std(0), 1e-12) for r in (rx, ry))
-    return rx.T @ ry / len(x)
 
 
 def screen(cal: Calibration, simulator: PatternSimulator, cache: Path,

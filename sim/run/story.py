@@ -6,7 +6,7 @@ depend on its block's seed and size only, and under a posterior it runs under
 draw ``replication mod D``), telling the replication's events as they happen:
 its outcome is that of the main job's row for it (tested).
 ``typical(results)`` picks the replication a reader should see first.
-``sim.present.story.render`` turns a story into plain text or Markdown.
+``sim.present.wording.story.render`` turns a story into plain text or Markdown.
 """
 
 from __future__ import annotations

@@ -10,8 +10,8 @@ import pandas as pd
 from matplotlib.patches import Rectangle
 
 from sim.analysis.discovery import Discovery
-from sim.present.charts import new_axes, new_figure
-from sim.present.sweep_charts import CMAP, _label
+from sim.present.charts.figures import new_axes, new_figure
+from sim.present.charts.sweep import CMAP, axis_label
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -80,7 +80,7 @@ def box_chart(found: Discovery, points: pd.DataFrame, title: str, fig: Figure | 
         for side, value, at in ((r.low > lo, r.low, a), (r.high < hi, r.high, b)):
             if side:   # only the limits the box sets
                 ax.text(at, k + 0.33, f"{value:.3g}", ha="center", fontsize=8)
-    ax.set_yticks(y, [f"{_label(r.parameter)}\n(quasi-p {r.quasi_p:.1g})"
+    ax.set_yticks(y, [f"{axis_label(r.parameter)}\n(quasi-p {r.quasi_p:.1g})"
                       for r in rows.itertuples()], fontsize=8)
     ax.set(xlim=(-0.05, 1.05), ylim=(-0.6, len(rows) - 0.2),
            xlabel="share of the sampled range (grey: the range; green: the box)",
@@ -100,7 +100,7 @@ def box_chart(found: Discovery, points: pd.DataFrame, title: str, fig: Figure | 
                                     box.at[b, "high"] - box.at[b, "low"], fill=False,
                                     lw=2, ec="k", label=f"box {found.reported}"))
         others = len(limits) - 2
-        ax2.set(xlabel=_label(a), ylabel=_label(b),
+        ax2.set(xlabel=axis_label(a), ylabel=axis_label(b),
                 title="The points, and the box" + (f" (and {others} more limits)"
                                                      if others else ""))
         ax2.legend(loc="upper left", fontsize=8, framealpha=0.8)

@@ -1,6 +1,6 @@
 """``python run.py app [SCENARIO.yaml]``: serve the browser app (``sim.present.app``).
 
-The same as ``solara run sim/present/app.py``, with the scenario checked first (bad input
+The same as ``solara run sim/present/app/page.py``, with the scenario checked first (bad input
 is one line and exit status 2, like the main job) and a clear line where the app's
 optional dependencies are missing.
 """
@@ -14,12 +14,13 @@ import subprocess
 import sys
 from pathlib import Path
 
-from sim.present.app_model import REFERENCE, SCENARIO_ENV
+from sim.present.app.model import REFERENCE, SCENARIO_ENV
+from sim.present.commands.common import EXIT_BAD_INPUT, EXIT_INTERRUPTED
 from sim.scenario.catalogue import find
 from sim.scenario.loading import ScenarioError, load_scenario
 
-EXIT_BAD_INPUT = 2
-APP = Path(__file__).with_name("app.py")
+#: The page ``solara run`` serves.
+APP = Path(__file__).parents[1] / "app" / "page.py"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -56,4 +57,4 @@ def main(argv: list[str]) -> int:
                                 args.host, "--port", str(args.port), "--production",
                                 "--no-check-version"], env=env)
     except KeyboardInterrupt:
-        return 130
+        return EXIT_INTERRUPTED

@@ -2,7 +2,7 @@
 
 Both read a model of one world (R = 1) after a step and return plain text, so the page
 only lays them out. ``today`` tells the day as the story of one run does (``--story``,
-``sim.present.story``), from the events the app's model records as it runs.
+``sim.present.wording.story``), from the events the app's model records as it runs.
 """
 
 from __future__ import annotations
@@ -10,11 +10,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from sim.model.results import TRIGGERS
-from sim.present.story import day_lines
+from sim.present.wording.story import day_lines
 
 if TYPE_CHECKING:
     from sim.model.model import CeasefireModel
-    from sim.present.app_model import TruceModel
+    from sim.present.app.model import TruceModel
 
 
 def status(model: CeasefireModel) -> str:

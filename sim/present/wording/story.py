@@ -12,13 +12,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from sim.run import story as stories
+from sim.run.story import Story
 from sim.scenario.loading import ScenarioError
 
 if TYPE_CHECKING:
     from sim.calibration.posterior import Posterior
     from sim.model.results import Results
     from sim.model.story import Event
-    from sim.run.story import Story
     from sim.scenario.schema import Scenario
 
 #: Lines of the story the main job prints (the heading, outcome and the first events).
@@ -55,10 +56,9 @@ def tell(which: int | str, results: Results, scenario: Scenario, seed: int,
     """The main job's ``--story``: the replication told (``typical`` picked from the run's
     results), written to ``story.md`` beside ``summary`` and linked from it; returns the
     file and the story's first lines in plain text, for the terminal."""
-    from sim.run.story import story, typical
     picked = which == "typical"
-    index = typical(results) if picked else int(which)
-    told = story(scenario, index, seed, replications, posterior=posterior)
+    index = stories.typical(results) if picked else int(which)
+    told = stories.story(scenario, index, seed, replications, posterior=posterior)
     path = summary.parent / "story.md"
     path.write_text(render(told, markdown=True, typical=picked), encoding="utf-8")
     with summary.open("a", encoding="utf-8") as out:

@@ -14,11 +14,20 @@ import argparse
 import json
 import sys
 import time
+from importlib import metadata
 from pathlib import Path
 
 import numpy as np
 
-from sim.scenario.loading import ScenarioError
+from sim.calibration.abc import PatternSimulator, calibrate, prior_sample
+from sim.calibration.posterior import load_posterior, write_posterior
+from sim.calibration.spec import load_calibration
+from sim.present.charts.backend import files_backend
+from sim.present.commands.common import fail, interrupted_status
+from sim.present.wording.calibration import write_report
+from sim.run.executors import make_executor
+from sim.run.provenance import package_versions
+from sim.scenario.loading import ScenarioError, read_text
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -39,11 +48,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str]) -> int:
     args = build_parser().parse_args(argv)
-    from sim.present.cli import _fail, interrupted_status
     try:
         return _main(args, argv)
     except ScenarioError as exc:
-        return _fail(str(exc))
+        return fail(str(exc))
     except KeyboardInterrupt as exc:
         print("\ninterrupted: finished batches are kept; run the same command again to "
               "resume", file=sys.stderr)
@@ -51,7 +59,6 @@ def main(argv: list[str]) -> int:
 
 
 def _main(args, argv) -> int:
-    from sim.calibration.spec import load_calibration
     if args.workers < 1:
         raise ScenarioError("command line", "--workers", "at least 1")
     cal = load_calibration(args.file)
@@ -67,10 +74,6 @@ def _main(args, argv) -> int:
     except OSError as exc:
         raise ScenarioError(out, "--out", f"a folder that can be written ({exc})") from None
     log = (lambda _: None) if args.quiet else (lambda m: print(m, flush=True))
-    from sim.calibration.abc import PatternSimulator, calibrate, prior_sample
-    from sim.calibration.posterior import load_posterior, write_posterior
-    from sim.run.executors import make_executor
-    from sim.run.provenance import package_versions
 
     posterior_file = out / "posterior.csv"
     started = time.perf_counter()
@@ -104,9 +107,7 @@ def _main(args, argv) -> int:
         checks = {"posterior": simulator(_search_order(cal, posterior), seed, independent=True),
                   "prior": simulator(prior_sample(cal, posterior.size, seed), seed + 1,
                                      independent=True)}
-    from sim.present.cli import files_backend
     files_backend()
-    from sim.present.calibration_report import write_report
     report = write_report(cal, posterior, checks, manifest, out / "report")
     log(f"report: {report}")
     return 0
@@ -114,7 +115,6 @@ def _main(args, argv) -> int:
 
 def _manifest(path: Path) -> dict:
     """The posterior's manifest, or one line saying what is wrong with it."""
-    from sim.scenario.loading import read_text
     try:
         manifest = json.loads(read_text(path))
     except json.JSONDecodeError as exc:
@@ -131,7 +131,6 @@ def _search_order(cal, posterior) -> np.ndarray:
 
 
 def _version(package: str) -> dict[str, str]:
-    from importlib import metadata
     try:
         return {package: metadata.version(package)}
     except metadata.PackageNotFoundError:

@@ -1,6 +1,6 @@
 """The browser app: one truce, day by day, under terms set with sliders (Mesa's SolaraViz).
 
-    uv run solara run sim/present/app.py          # or: python run.py app [SCENARIO.yaml]
+    uv run solara run sim/present/app/page.py     # or: python run.py app [SCENARIO.yaml]
 
 The page shows the truce's status and the day just run, the fronts on their network
 coloured by state, the parties' violence and the beliefs of the key pairs over time, and
@@ -26,10 +26,12 @@ from mesa.visualization import Slider, SolaraViz, make_plot_component
 
 from sim.agents.front import STATUSES
 from sim.calibration.posterior import REPLICATIONS_PER_DRAW
-from sim.present.app_model import (ENSEMBLE_REPLICATIONS, FIRST_SEED, REFERENCE,
+from sim.present.app.model import (ENSEMBLE_REPLICATIONS, FIRST_SEED, REFERENCE,
                                    SCENARIO_ENV, VIOLENCE, TruceModel, ensemble, terms)
-from sim.present.app_story import status, today
-from sim.present.cli import files_backend
+from sim.present.app.story import status, today
+from sim.present.charts.backend import files_backend
+from sim.present.charts.figures import save_figure
+from sim.present.charts.scenario import survival_curve
 from sim.scenario.loading import load_scenario
 
 #: A panel whose text may outgrow its place in Mesa's grid scrolls instead of spilling over.
@@ -54,8 +56,8 @@ def model_params(path: str) -> dict:
 
 
 def StatusPanel(model: TruceModel):
-    """The truce's status and the story of the day just run (``app_story.today``, the hook
-    for the story API)."""
+    """The truce's status and the story of the day just run (``sim.present.app.story.today``,
+    the hook for the story API)."""
     with solara.Card("The truce", style=SCROLLS) as card:
         solara.Markdown("  \n".join(status(model).splitlines()))
         solara.Markdown("**What happened**  \n" + "  \n".join(today(model).splitlines()))
@@ -127,7 +129,6 @@ def Ensemble(model: TruceModel):
     shown, set_shown = solara.use_state(None)       # (model, survival text, png bytes)
 
     def run() -> None:
-        from sim.present.charts import save_figure, survival_curve
         r = ensemble(model)
         with tempfile.TemporaryDirectory() as tmp:
             png = save_figure(survival_curve(r), Path(tmp) / "survival.png").read_bytes()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 
+from sim.present.commands.common import program
 from sim.scenario.catalogue import entries, folder
 
 KINDS = (("scenario", "Scenarios"), ("counterfactual", "Counterfactuals (compared with the "
@@ -22,7 +23,8 @@ def build_parser(prog: str) -> argparse.ArgumentParser:
     return p
 
 
-def main(argv: list[str], prog: str) -> int:
+def main(argv: list[str]) -> int:
+    prog = program()
     build_parser(prog).parse_args(argv)
     found = entries()
     width = max((len(e.short) for e in found), default=0)

@@ -6,7 +6,7 @@ More on a grid: small multiples of 2-D slices. A Latin hypercube: rank
 correlations of each parameter with survival, and the two strongest against each
 other. A Sobol' or Morris design: its indices, ranked.
 
-Like ``sim.present.charts``, each function draws into the caller's ``ax`` (one
+Like ``sim.present.charts.scenario``, each function draws into the caller's ``ax`` (one
 panel) or ``fig`` (several), or a new figure, and returns the figure;
 ``sweep_charts`` saves them.
 """
@@ -22,12 +22,12 @@ from matplotlib.figure import Figure
 
 from sim.analysis.global_sensitivity import OUTPUTS, noise_share
 from sim.analysis.points import rank_correlations
-from sim.present.charts import new_axes, new_figure, save_figure
+from sim.present.charts.figures import new_axes, new_figure, save_figure
 
 CMAP = "RdYlGn"
 
 
-def _label(path: str) -> str:
+def axis_label(path: str) -> str:
     return path.split(".", 1)[-1] if path.startswith("mechanisms.") else path
 
 
@@ -43,7 +43,7 @@ def survival_line(points: pd.DataFrame, param: str, reference: float, title: str
     ax.axhline(0.5, color="grey", ls=":", lw=1, label="50%")
     if np.isfinite(reference):
         ax.axvline(reference, color="k", ls="--", lw=1, label=f"reference ({reference:g})")
-    ax.set(xlabel=_label(param), ylabel="probability the truce survives", ylim=(0, 1.02),
+    ax.set(xlabel=axis_label(param), ylabel="probability the truce survives", ylim=(0, 1.02),
            title=title)
     ax.legend(loc="best", fontsize=8)
     return fig
@@ -65,7 +65,7 @@ def _heat(ax, points: pd.DataFrame, xp: str, yp: str, reference: tuple[float, fl
         ax.plot(rx, ry, marker="*", ms=14, color="white", mec="k", ls="none",
                 label="reference scenario")
         ax.legend(loc="upper left", fontsize=8, framealpha=0.8)
-    ax.set(xlabel=_label(xp), ylabel=_label(yp))
+    ax.set(xlabel=axis_label(xp), ylabel=axis_label(yp))
     return mesh
 
 
@@ -91,7 +91,7 @@ def small_multiples(points: pd.DataFrame, params: tuple[str, ...], reference: tu
         levels = np.unique(held[name].astype(float))
         level = levels[np.argmin(np.abs(levels - ref))] if np.isfinite(ref) else levels[0]
         held = held[held[name].astype(float) == level]
-        notes.append(f"{_label(name)} = {level:g}")
+        notes.append(f"{axis_label(name)} = {level:g}")
     levels = np.unique(held[zp].astype(float))
     cols = min(4, len(levels))
     rows = -(-len(levels) // cols)
@@ -100,7 +100,7 @@ def small_multiples(points: pd.DataFrame, params: tuple[str, ...], reference: tu
     mesh = None
     for ax, level in zip(axes.flat, levels, strict=False):
         mesh = _heat(ax, held[held[zp].astype(float) == level], xp, yp, reference[:2])
-        ax.set_title(f"{_label(zp)} = {level:g}", fontsize=9)
+        ax.set_title(f"{axis_label(zp)} = {level:g}", fontsize=9)
     for ax in axes.flat[len(levels):]:
         ax.set_visible(False)
     fig.colorbar(mesh, ax=axes, label="probability the truce survives", shrink=0.8)
@@ -117,7 +117,7 @@ def sensitivity(points: pd.DataFrame, params: tuple[str, ...], title: str,
     order = rho.abs().sort_values().index
     fig = new_figure(fig, (13, 5))
     ax, ax2 = fig.subplots(1, 2)
-    ax.barh([_label(p) for p in order], rho[order],
+    ax.barh([axis_label(p) for p in order], rho[order],
             color=["tab:green" if rho[p] > 0 else "tab:red" for p in order])
     ax.axvline(0, color="k", lw=0.8)
     ax.set(xlim=(-1, 1), xlabel="rank correlation with survival (Spearman)",
@@ -127,7 +127,7 @@ def sensitivity(points: pd.DataFrame, params: tuple[str, ...], title: str,
         sc = ax2.scatter(points[a].astype(float), points[b].astype(float),
                          c=points["p_survive"], cmap=CMAP, vmin=0, vmax=1, s=22,
                          edgecolors="none")
-        ax2.set(xlabel=_label(a), ylabel=_label(b), title="The two that matter most")
+        ax2.set(xlabel=axis_label(a), ylabel=axis_label(b), title="The two that matter most")
         fig.colorbar(sc, ax=ax2, label="probability the truce survives")
     else:
         ax2.set_visible(False)
@@ -173,7 +173,7 @@ def sensitivity_bars(indices: pd.DataFrame, points: pd.DataFrame, title: str,
             ax.axvline(noise, color="grey", ls=":", lw=1.2,
                        label=f"replication noise ({noise:.2f} of the variance)")
         ax.axvline(0, color="k", lw=0.8)
-        ax.set_yticks(y, [_label(p) for p in order])
+        ax.set_yticks(y, [axis_label(p) for p in order])
         ax.set(title=OUTPUTS[output], xlabel="share of the output's variance" if "ST" in bars
                else "mu* (in the output's units)", ylim=(-foot, len(order) - 0.5))
     handles, labels = axes[0, 0].get_legend_handles_labels()

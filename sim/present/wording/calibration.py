@@ -10,9 +10,11 @@ from pathlib import Path
 
 import numpy as np
 
-from sim.calibration.abc import rank_correlation
+from sim.calibration.ranks import rank_correlation
 from sim.calibration.posterior import Posterior
 from sim.calibration.spec import Calibration
+from sim.present.charts.calibration import (constants_chart, correlation_chart, pattern_chart,
+                                            short)
 
 #: Pairs of constants whose posterior rank correlation exceeds this are reported as traded
 #: off against each other (the data fix a combination, not each one).
@@ -63,10 +65,6 @@ def correlated_pairs(posterior: Posterior, rho: np.ndarray) -> list[tuple[str, s
     return sorted(pairs, key=lambda p: -abs(p[2]))
 
 
-def _short(path: str) -> str:
-    return path.removeprefix("behaviour.")
-
-
 def write_report(cal: Calibration, posterior: Posterior, checks: dict[str, np.ndarray],
                  manifest: dict, folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
@@ -74,9 +72,9 @@ def write_report(cal: Calibration, posterior: Posterior, checks: dict[str, np.nd
     constants = constant_rows(cal, posterior)
     rho = rank_correlation(posterior.values, posterior.values)
     pairs = correlated_pairs(posterior, rho)
-    _pattern_chart(cal, checks, folder / "patterns.png")
-    _constants_chart(constants, folder / "constants.png")
-    _correlation_chart(posterior, rho, folder / "correlations.png")
+    pattern_chart(cal, checks, folder / "patterns.png")
+    constants_chart(constants, folder / "constants.png")
+    correlation_chart(posterior, rho, folder / "correlations.png")
 
     fit = [r for r in patterns if r["fits"]]
     miss = [r for r in patterns if not r["fits"]]
@@ -130,12 +128,12 @@ def write_report(cal: Calibration, posterior: Posterior, checks: dict[str, np.nd
     for r in constants:
         p = r["prior"]
         lo, hi = r["interval"]
-        lines.append(f"| `{_short(p.path)}` | {'yes' if p.path in searched else 'no: prior'} "
+        lines.append(f"| `{short(p.path)}` | {'yes' if p.path in searched else 'no: prior'} "
                      f"| {p.low:.3g}–{p.high:.3g} (default "
                      f"{p.default:g}) | {r['median']:.3g} ({lo:.3g}–{hi:.3g}) | "
                      f"{r['narrowed']:.0%} | "
                      f"{'the default rule (below)' if p.why == default_why else p.why} |")
-    lines += ["", "Held fixed: " + "; ".join(f"`{_short(k)}`: {v}"
+    lines += ["", "Held fixed: " + "; ".join(f"`{short(k)}`: {v}"
                                                for k, v in cal.fixed.items()), "",
               f"The default rule, for every constant without a prior of its own: {default_why}",
               "",
@@ -143,7 +141,7 @@ def write_report(cal: Calibration, posterior: Posterior, checks: dict[str, np.nd
               f"Pairs of constants whose posterior rank correlation is at least "
               f"{STRONG_CORRELATION}: the patterns fix a combination of them, not each one. "
               "Chart: `correlations.png`.", ""]
-    lines += [f"- `{_short(a)}` and `{_short(b)}`: {corr:+.2f}" for a, b, corr in pairs[:15]] \
+    lines += [f"- `{short(a)}` and `{short(b)}`: {corr:+.2f}" for a, b, corr in pairs[:15]] \
         or ["- none: no two constants trade off strongly."]
     screening = search.get("screening", [])
     if screening:
@@ -157,7 +155,7 @@ def write_report(cal: Calibration, posterior: Posterior, checks: dict[str, np.nd
                   "whole into every answer.", "",
                   "| constant | largest rank correlation | with pattern | searched |",
                   "|---|---|---|---|"]
-        lines += [f"| `{_short(r['constant'])}` | {r['rho']:+.2f} | `{r['pattern']}` | "
+        lines += [f"| `{short(r['constant'])}` | {r['rho']:+.2f} | `{r['pattern']}` | "
                   f"{'yes' if r['active'] else 'no: prior'} |"
                   for r in sorted(screening, key=lambda r: -abs(r["rho"]))]
     lines += ["", "## The search", "",
@@ -170,67 +168,3 @@ def write_report(cal: Calibration, posterior: Posterior, checks: dict[str, np.nd
     path = folder / "calibration.md"
     path.write_text("\n".join(lines), encoding="utf-8")
     return path
-
-
-def _pattern_chart(cal: Calibration, checks: dict[str, np.ndarray], path: Path) -> None:
-    import matplotlib.pyplot as plt
-    n = len(cal.patterns)
-    cols = 4
-    fig, axes = plt.subplots(-(-n // cols), cols, figsize=(4 * cols, 2.6 * -(-n // cols)))
-    for ax, (k, p) in zip(axes.flat, enumerate(cal.patterns)):
-        prior, post = checks["prior"][:, k], checks["posterior"][:, k]
-        both = np.concatenate([prior, post])
-        both = both[np.isfinite(both)]
-        lo = min(both.min(), p.target - p.tolerance) if len(both) else p.target - p.tolerance
-        hi = max(both.max(), p.target + p.tolerance) if len(both) else p.target + p.tolerance
-        bins = np.linspace(lo, hi, 30)
-        ax.axvspan(p.target - p.tolerance, p.target + p.tolerance, color="tab:green",
-                   alpha=0.15, label="target ± tolerance")
-        ax.hist(prior[np.isfinite(prior)], bins, color="0.6", alpha=0.6, label="prior")
-        ax.hist(post[np.isfinite(post)], bins, color="tab:blue", alpha=0.7, label="posterior")
-        ax.axvline(p.target, color="tab:green")
-        ax.set_title(p.name.replace("_", " "), fontsize=9)
-        ax.tick_params(labelsize=7)
-    for ax in list(axes.flat)[n:]:
-        ax.axis("off")
-    axes.flat[0].legend(fontsize=7)
-    fig.suptitle("Posterior predictive checks: each pattern under the prior and the posterior")
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-
-
-def _constants_chart(rows: list[dict], path: Path) -> None:
-    import matplotlib.pyplot as plt
-    fig, ax = plt.subplots(figsize=(8, 0.25 * len(rows) + 1.2))
-    for y, r in enumerate(reversed(rows)):
-        p = r["prior"]
-        scale = p.high - p.low
-        lo, hi = ((v - p.low) / scale for v in r["interval"])
-        ax.plot([0, 1], [y, y], color="0.85", lw=6, solid_capstyle="butt")
-        ax.plot([lo, hi], [y, y], color="tab:blue", lw=2.5)
-        ax.plot((r["median"] - p.low) / scale, y, "o", color="tab:blue", ms=4)
-        ax.plot((p.default - p.low) / scale, y, "|", color="k", ms=8)
-    ax.set_yticks(range(len(rows)), [_short(r["prior"].path) for r in reversed(rows)],
-                  fontsize=7)
-    ax.set_xlim(-0.02, 1.02)
-    ax.set_xlabel("position within the prior's range (grey); blue: posterior 90% and "
-                  "median; |: hand-set default", fontsize=8)
-    ax.set_title("What the two truces say of each constant")
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-
-
-def _correlation_chart(posterior: Posterior, rho: np.ndarray, path: Path) -> None:
-    import matplotlib.pyplot as plt
-    names = [_short(p) for p in posterior.paths]
-    fig, ax = plt.subplots(figsize=(10, 9))
-    im = ax.imshow(rho, cmap="RdBu_r", vmin=-1, vmax=1)
-    ax.set_xticks(range(len(names)), names, rotation=90, fontsize=6)
-    ax.set_yticks(range(len(names)), names, fontsize=6)
-    fig.colorbar(im, ax=ax, shrink=0.7, label="posterior rank correlation")
-    ax.set_title("Constants the data trade off against each other")
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)

@@ -18,9 +18,19 @@ import sys
 import time
 from pathlib import Path
 
-from sim.present.cli import (EXIT_FAILED, interrupted_status, _check_run, _constants, _fail,
-                             _progress, add_limits)
+from sim.analysis.comparison import compare, scenario_table
+from sim.analysis.summary import summarize
+from sim.present.charts.backend import files_backend
+from sim.present.charts.figures import save_figure
+from sim.present.charts.scenario import comparison_forest, survival_by_scenario
+from sim.present.commands.common import (EXIT_FAILED, add_limits, check_run, command_line,
+                                         constants_of, fail, interrupted_status, progress)
+from sim.present.wording.comparison import (best_change, best_change_line, comparison_lines,
+                                            comparison_markdown, in_short, most_helpful,
+                                            scenario_lines, scenarios_markdown)
+from sim.present.wording.summary import how_sure, write_summary
 from sim.run import job
+from sim.run.experiment import run_compared
 from sim.run.job import DEFAULT_REPLICATIONS, DEFAULT_SEED, Constants
 from sim.run.outdir import Staging
 from sim.run.provenance import package_versions
@@ -63,19 +73,19 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str]) -> int:
     args = build_parser().parse_args(argv)
     if len(args.files) < 2:
-        return _fail("compare: expected at least two scenario files, the reference first "
-                     "(e.g. python run.py compare scenarios/kerry_lavrov.yaml "
-                     "scenarios/counterfactuals/*.yaml)")
+        return fail("compare: expected at least two scenario files, the reference first "
+                    "(e.g. python run.py compare scenarios/kerry_lavrov.yaml "
+                    "scenarios/counterfactuals/*.yaml)")
     if args.replications < 1:
-        return _fail(f"--replications must be at least 1 (got {args.replications})")
+        return fail(f"--replications must be at least 1 (got {args.replications})")
     if args.seed < 0:
-        return _fail(f"--seed must be a non-negative integer (got {args.seed})")
+        return fail(f"--seed must be a non-negative integer (got {args.seed})")
     if not 0 < args.max_hours < 1e6:
-        return _fail(f"--max-hours must be positive (got {args.max_hours:g})")
+        return fail(f"--max-hours must be positive (got {args.max_hours:g})")
     try:
         return _main(args, argv)
     except ScenarioError as exc:
-        return _fail(str(exc))
+        return fail(str(exc))
     except MemoryError:
         print("error: ran out of memory; use fewer replications (-r)", file=sys.stderr)
         return EXIT_FAILED
@@ -90,13 +100,13 @@ def _main(args, argv: list[str]) -> int:
         if is_sweep_file(file):   # also: a missing or unreadable file, in one line
             raise ScenarioError(file, "sweep", "a scenario file; a sweep compares its own "
                                 "points (python run.py SWEEP.yaml)")
-    chosen = _constants(args)
+    chosen = constants_of(args)
     scenarios = chosen.apply([load_scenario(file) for file in args.files])
     identity = [[[str(f), sc.model_dump(mode="json")] for f, sc in zip(args.files, scenarios)],
                 args.seed, args.replications, chosen.source]
     fingerprint = job.fingerprint(identity)
     out = args.out or job.default_folder("compare", fingerprint)
-    _check_run(args.files[0], scenarios[0], list(zip(args.files[1:], scenarios[1:])),
+    check_run(args.files[0], scenarios[0], list(zip(args.files[1:], scenarios[1:])),
                args.replications * len(scenarios), args.max_hours, out)
     with job.folder(out, "compare", fingerprint, args.force) as staging:
         manifest = {"kind": "compare", "files": [str(f) for f in args.files],
@@ -111,15 +121,9 @@ def _run(args, argv, scenarios, chosen: Constants, manifest: dict, out: Path,
          stage: Path, staging: Staging) -> int:
     """Simulate the scenarios side by side, then write everything into ``stage`` and move it
     to ``out`` at the end."""
-    from sim.analysis.comparison import compare, scenario_table
-    from sim.analysis.summary import summarize
-    from sim.present.comparison_report import (best_change_line, comparison_lines,
-                                                  most_helpful, scenario_lines)
-    from sim.run.experiment import run_compared
-
     files = args.files
     started = time.perf_counter()
-    with _progress(args.replications * len(scenarios), args.quiet, 5000) as advance:
+    with progress(args.replications * len(scenarios), args.quiet, 5000) as advance:
         results = run_compared(scenarios, args.replications, args.seed, progress=advance,
                                record_daily=False, posterior=chosen.draws)
     elapsed = time.perf_counter() - started
@@ -132,16 +136,14 @@ def _run(args, argv, scenarios, chosen: Constants, manifest: dict, out: Path,
         ranking = compare(results[1 + comparisons.index(second)],
                           [(results[1 + comparisons.index(best)], best.name, best.file)])[0]
     manifest |= {"seconds": round(elapsed, 3), "constants": chosen.manifest(args.replications)}
-    command = "python run.py compare " + " ".join(argv)
+    command = command_line(argv, "compare")
     try:
         tables = job.write_tables({"comparison": scenario_table(summaries, files, comparisons)},
                                   stage)
         job.write_manifest(stage, manifest)
         charts = {}
         if not args.no_charts:
-            from sim.present.cli import files_backend
             files_backend()
-            from sim.present.charts import comparison_forest, save_figure, survival_by_scenario
             charts["Survival of each scenario"] = save_figure(
                 survival_by_scenario(summaries, files), stage / "survival_by_scenario.png")
             charts["Each against the first, paired"] = save_figure(
@@ -172,9 +174,6 @@ def _write_markdown(summaries, files, comparisons, ranking, charts: dict[str, Pa
                     tables: list[Path], folder: Path, command: str, constants: str) -> Path:
     """``summary.md``: the answer (which change helps most, how sure), the scenarios side by
     side, each change in words with the verdicts, how the intervals are made, charts."""
-    from sim.present.comparison_report import (best_change, comparison_markdown, in_short,
-                                                  scenarios_markdown)
-    from sim.present.report import how_sure, write_summary
     s0 = summaries[0]
     reference = f"**{s0.scenario}** (`{Path(files[0]).name}`)"
     out = [f"# {len(summaries)} scenarios side by side, each against {s0.scenario}", "",

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sim.analysis.comparison import ROBUST_SHARE, Comparison, Effect, judged
 from sim.analysis.summary import Interval, Summary
-from sim.present.wording import across, days, intervals, points, span
+from sim.present.wording.numbers import across, days, intervals, points, span
 
 TITLE = "Which changes to the deal would have helped"
 

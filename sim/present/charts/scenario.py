@@ -1,101 +1,24 @@
-"""Charts of one scenario's results (matplotlib).
+"""Charts of one scenario's results, and of scenarios compared (matplotlib).
 
 Each function takes plain results or summaries, draws into the caller's axes
-(``ax``, or ``fig`` for a chart of several panels) or a new figure, and returns
-the figure; none touches a model. New figures are ``matplotlib.figure.Figure``
-objects, not pyplot's: no backend is chosen here and no window opens (the command
-line saves them with ``save_figure``; a notebook shows a returned figure inline),
-and a loop over many charts leaves nothing open.
+(``ax``, or ``fig`` for a chart of several panels) or a new figure
+(``sim.present.charts.figures``), and returns the figure; none touches a model.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-import matplotlib as mpl
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 
+from sim.agents.front import STATUSES
 from sim.analysis.comparison import ROBUST_SHARE, Comparison, judged
 from sim.analysis.summary import Summary, kaplan_meier, survival_across_draws
 from sim.model.results import Results
-
-COLOURS = mpl.rcParams["axes.prop_cycle"].by_key()["color"]
-
-#: Fonts tried in turn for each character (matplotlib's font fallback), so names in any
-#: script draw legibly: DejaVu (the default look), then Noto for other scripts
-#: (Debian's fonts-noto-core) and Droid Sans Fallback for Chinese, Japanese and Korean
-#: (fonts-droid-fallback), whichever are installed. A character none of them has is
-#: drawn as a box, quietly.
-FALLBACK_FONTS = (
-    "DejaVu Sans", "Noto Sans", "Noto Sans Arabic", "Noto Sans Hebrew", "Noto Sans Armenian",
-    "Noto Sans Georgian", "Noto Sans Devanagari", "Noto Sans Bengali", "Noto Sans Gurmukhi",
-    "Noto Sans Gujarati", "Noto Sans Tamil", "Noto Sans Telugu", "Noto Sans Kannada",
-    "Noto Sans Malayalam", "Noto Sans Sinhala", "Noto Sans Thai", "Noto Sans Lao",
-    "Noto Sans Khmer", "Noto Sans Myanmar", "Noto Sans Ethiopic", "Noto Sans Syriac",
-    "Noto Sans Thaana", "Noto Sans Mongolian", "Noto Sans Cherokee", "Noto Sans Symbols",
-    "Noto Sans Symbols2", "Noto Sans Math", "Droid Sans Fallback",
-)
-#: Longest text drawn: longer titles and labels are cut with an ellipsis.
-MAX_TEXT = 150
-
-
-def _configure_fonts() -> None:
-    from matplotlib import font_manager
-    installed = {f.name for f in font_manager.fontManager.ttflist}
-    families = [f for f in FALLBACK_FONTS if f in installed]
-    if families:   # a list of families, not 'sans-serif': a generic name yields one font
-        mpl.rcParams["font.family"] = families
-    mpl.rcParams["text.parse_math"] = False   # a '$' in a name is a dollar, not TeX
-
-
-_configure_fonts()
-
-
-class ChartFigure(Figure):
-    """A figure that shows itself in IPython and Jupyter (``_repr_png_``) without pyplot: a
-    notebook activates its inline backend only once pyplot makes a figure, and a plain
-    ``Figure`` returned before that would show as ``<Figure size ...>``. Where the inline
-    backend is active its own display of figures takes precedence; either way, once."""
-
-    def _repr_png_(self) -> bytes:
-        import io
-        buffer = io.BytesIO()
-        self.savefig(buffer, format="png")
-        return buffer.getvalue()
-
-
-def new_axes(ax: Axes | None, figsize: tuple[float, float]) -> tuple[Figure, Axes]:
-    """The figure and axes to draw on: the caller's ``ax``, or a new figure's single axes."""
-    if ax is not None:
-        return ax.figure, ax
-    fig = new_figure(None, figsize)
-    return fig, fig.subplots()
-
-
-def new_figure(fig: Figure | None, figsize: tuple[float, float], layout: str = "tight"
-               ) -> Figure:
-    """The caller's figure, or a new one laid out at every draw (tight by default), so it
-    looks the same inline in a notebook as saved."""
-    return fig if fig is not None else ChartFigure(figsize=figsize, layout=layout)
-
-
-def save_figure(fig: Figure, path: Path) -> Path:
-    """Write a chart to ``path`` (PNG): over-long texts cut, missing glyphs drawn as boxes
-    without warnings."""
-    import warnings
-
-    from matplotlib.text import Text
-    for text in fig.findobj(Text):
-        content = text.get_text()
-        if len(content) > MAX_TEXT:
-            text.set_text(content[:MAX_TEXT - 1] + "…")
-    with warnings.catch_warnings():   # characters no installed font has: boxes, quietly
-        warnings.filterwarnings("ignore", message=r"Glyph \d+ .*missing from")
-        warnings.filterwarnings("ignore", message=r"Matplotlib currently does not support")
-        fig.savefig(path, dpi=120)
-    return path
+from sim.present.charts.figures import COLOURS, new_axes, new_figure, save_figure
 
 
 def survival_curve(r: Results, ax: Axes | None = None) -> Figure:
@@ -215,7 +138,6 @@ def aid_delivered(r: Results, s: Summary, fig: Figure | None = None) -> Figure:
 
 def fronts_by_day(r: Results, ax: Axes | None = None) -> Figure:
     """Share of fronts holding, fraying and fighting each day (mean over replications)."""
-    from sim.agents.front import STATUSES
     days = np.arange(1, r.status_day.shape[1] + 1)
     contested = np.array(r.contested)
     status = r.status_day[:, :, contested]
@@ -236,7 +158,6 @@ def comparison_forest(comparisons: list[Comparison], s: Summary, fig: Figure | N
     the title), in survival at the truce's duration and in the median collapse day: the
     estimate, its sampling interval (dark) and its interval across the posterior (light);
     robust conclusions filled (two panels and a key, in ``fig`` or a new figure)."""
-    from matplotlib.lines import Line2D
     posterior = judged(comparisons)
     ys = np.arange(len(comparisons))[::-1]
     fig = new_figure(fig, (11, 2.2 + 0.55 * len(comparisons)))
@@ -291,7 +212,6 @@ def survival_by_scenario(summaries: list[Summary], files: list[Path],
     """Each scenario's chance of surviving the truce's duration, side by side: the estimate,
     its sampling interval (dark) and its interval across the posterior (light), the first
     (the reference) on top with a dotted line through it, so each bar reads against it."""
-    from matplotlib.lines import Line2D
     ys = np.arange(len(summaries))[::-1]
     fig = new_figure(fig, (10, 1.6 + 0.5 * len(summaries)))
     grid = fig.add_gridspec(2, 1, height_ratios=[0.2 + 0.5 * len(summaries), 0.3])

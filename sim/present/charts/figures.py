@@ -1,0 +1,90 @@
+"""What every chart shares: fonts for names in any script, figures that show themselves in a
+notebook, new axes or the caller's, and saving to PNG.
+
+New figures are ``matplotlib.figure.Figure`` objects, not pyplot's: no backend is chosen
+here and no window opens (the command line saves them with ``save_figure``; a notebook
+shows a returned figure inline), and a loop over many charts leaves nothing open.
+"""
+
+from __future__ import annotations
+
+import io
+import warnings
+from pathlib import Path
+
+import matplotlib as mpl
+from matplotlib import font_manager
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.text import Text
+
+COLOURS = mpl.rcParams["axes.prop_cycle"].by_key()["color"]
+
+#: Fonts tried in turn for each character (matplotlib's font fallback), so names in any
+#: script draw legibly: DejaVu (the default look), then Noto for other scripts
+#: (Debian's fonts-noto-core) and Droid Sans Fallback for Chinese, Japanese and Korean
+#: (fonts-droid-fallback), whichever are installed. A character none of them has is
+#: drawn as a box, quietly.
+FALLBACK_FONTS = (
+    "DejaVu Sans", "Noto Sans", "Noto Sans Arabic", "Noto Sans Hebrew", "Noto Sans Armenian",
+    "Noto Sans Georgian", "Noto Sans Devanagari", "Noto Sans Bengali", "Noto Sans Gurmukhi",
+    "Noto Sans Gujarati", "Noto Sans Tamil", "Noto Sans Telugu", "Noto Sans Kannada",
+    "Noto Sans Malayalam", "Noto Sans Sinhala", "Noto Sans Thai", "Noto Sans Lao",
+    "Noto Sans Khmer", "Noto Sans Myanmar", "Noto Sans Ethiopic", "Noto Sans Syriac",
+    "Noto Sans Thaana", "Noto Sans Mongolian", "Noto Sans Cherokee", "Noto Sans Symbols",
+    "Noto Sans Symbols2", "Noto Sans Math", "Droid Sans Fallback",
+)
+#: Longest text drawn: longer titles and labels are cut with an ellipsis.
+MAX_TEXT = 150
+
+
+def _configure_fonts() -> None:
+    installed = {f.name for f in font_manager.fontManager.ttflist}
+    families = [f for f in FALLBACK_FONTS if f in installed]
+    if families:   # a list of families, not 'sans-serif': a generic name yields one font
+        mpl.rcParams["font.family"] = families
+    mpl.rcParams["text.parse_math"] = False   # a '$' in a name is a dollar, not TeX
+
+
+_configure_fonts()
+
+
+class ChartFigure(Figure):
+    """A figure that shows itself in IPython and Jupyter (``_repr_png_``) without pyplot: a
+    notebook activates its inline backend only once pyplot makes a figure, and a plain
+    ``Figure`` returned before that would show as ``<Figure size ...>``. Where the inline
+    backend is active its own display of figures takes precedence; either way, once."""
+
+    def _repr_png_(self) -> bytes:
+        buffer = io.BytesIO()
+        self.savefig(buffer, format="png")
+        return buffer.getvalue()
+
+
+def new_axes(ax: Axes | None, figsize: tuple[float, float]) -> tuple[Figure, Axes]:
+    """The figure and axes to draw on: the caller's ``ax``, or a new figure's single axes."""
+    if ax is not None:
+        return ax.figure, ax
+    fig = new_figure(None, figsize)
+    return fig, fig.subplots()
+
+
+def new_figure(fig: Figure | None, figsize: tuple[float, float], layout: str = "tight"
+               ) -> Figure:
+    """The caller's figure, or a new one laid out at every draw (tight by default), so it
+    looks the same inline in a notebook as saved."""
+    return fig if fig is not None else ChartFigure(figsize=figsize, layout=layout)
+
+
+def save_figure(fig: Figure, path: Path) -> Path:
+    """Write a chart to ``path`` (PNG): over-long texts cut, missing glyphs drawn as boxes
+    without warnings."""
+    for text in fig.findobj(Text):
+        content = text.get_text()
+        if len(content) > MAX_TEXT:
+            text.set_text(content[:MAX_TEXT - 1] + "…")
+    with warnings.catch_warnings():   # characters no installed font has: boxes, quietly
+        warnings.filterwarnings("ignore", message=r"Glyph \d+ .*missing from")
+        warnings.filterwarnings("ignore", message=r"Matplotlib currently does not support")
+        fig.savefig(path, dpi=120)
+    return path

@@ -1,0 +1,137 @@
+"""What the commands share: exit statuses, one-line errors, SIGTERM as Ctrl-C, the flags of
+limits and output folders, the constants a run takes, the checks before it and the
+progress bar.
+
+Bad input prints one clear line and exits with status 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import signal
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+from tqdm import tqdm
+
+from sim.run import job, limits
+from sim.run.job import SHIPPED_POSTERIOR, Constants
+from sim.run.limits import DEFAULT_MAX_HOURS
+from sim.run.outdir import prepare
+from sim.scenario.loading import ScenarioError
+from sim.scenario.schema import Scenario
+
+EXIT_BAD_INPUT = 2
+EXIT_FAILED = 1
+EXIT_INTERRUPTED = 130    # Ctrl-C (128 + SIGINT)
+EXIT_TERMINATED = 143     # SIGTERM (128 + SIGTERM)
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where the program is, so it stops like Ctrl-C (workers stopped,
+    finished chunks kept) but exits 143."""
+
+
+def _on_sigterm(signum, frame) -> None:
+    raise Terminated
+
+
+def interrupted_status(exc: BaseException) -> int:
+    return EXIT_TERMINATED if isinstance(exc, Terminated) else EXIT_INTERRUPTED
+
+
+@contextlib.contextmanager
+def sigterm_interrupts() -> Iterator[None]:
+    """SIGTERM raises ``Terminated`` where the program is, so every command stops on it as on
+    Ctrl-C (its own clean-up, a resume hint) and exits 143; the handler before is restored."""
+    previous = None
+    try:
+        previous = signal.signal(signal.SIGTERM, _on_sigterm)
+    except ValueError:      # not the main thread (a test calling main in a thread)
+        pass
+    try:
+        yield
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def program() -> str:
+    """How the user called us, for usage lines: ``run.py``, ``ceasefire`` or ``python -m sim``."""
+    name = Path(sys.argv[0]).name
+    return "python -m sim" if name == "__main__.py" else name or "ceasefire"
+
+
+def command_line(words: list[str] | None, command: str = "") -> str:
+    """The command as ``summary.md`` quotes it: ``python run.py [command] ...``."""
+    given = words if words is not None else sys.argv[1:]
+    return "python run.py " + (f"{command} " if command else "") + " ".join(given)
+
+
+def fail(message: str) -> int:
+    """One line on stderr, exit status 2."""
+    print(f"error: {message}", file=sys.stderr)
+    return EXIT_BAD_INPUT
+
+
+def add_limits(group: argparse._ArgumentGroup) -> None:
+    """--force and --max-hours (the main job's and ``run.py compare``'s)."""
+    group.add_argument("--force", action="store_true",
+                       help="replace another run's results in --out (never a folder that "
+                            "holds anything else)")
+    group.add_argument("--max-hours", type=float, default=DEFAULT_MAX_HOURS,
+                       help="refuse work estimated to take longer than this here (default "
+                            f"{DEFAULT_MAX_HOURS:g}); the estimate is printed with the refusal")
+
+
+def constants_of(args) -> Constants:
+    """The behavioural constants of the run: ``--posterior`` (default the shipped one) draw by
+    draw, or at its median with ``--point``."""
+    return job.constants(args.posterior or SHIPPED_POSTERIOR, args.point)
+
+
+def check_run(file, scenario: Scenario, compared: list[tuple[Path, Scenario]], worlds: int,
+              max_hours: float, out: Path) -> None:
+    """Refuse, before any work, a run beyond this machine's budget, scenarios that cannot
+    run side by side with ``scenario``, or an output folder that cannot be written (one
+    line each); say up front what a long run will take."""
+    estimate = limits.estimate(scenario, worlds)
+    limits.check(estimate, file, max_hours=max_hours)   # before the pilot
+    first = job.apart(scenario, [other for _, other in compared])
+    if first is not None:
+        raise ScenarioError(compared[first][0], "", (
+            f"cannot be compared with {file}: it does not share its actors, "
+            "regions, camps, time or de facto window (a counterfactual changes the "
+            "terms of the deal, not the conflict)"))
+    estimate = limits.refined(scenario, worlds)
+    limits.check(estimate, file, max_hours=max_hours)
+    prepare(out)
+    limits.check_disk(estimate, out)
+    announce(estimate)
+
+
+def announce(estimate: limits.Estimate, parallel: int = 1, cluster: bool = False) -> None:
+    """Say up front what a long run will take, so it is never a silent wait."""
+    if cluster or estimate.wall(parallel) < 60:
+        return
+    print(f"estimated: {limits.describe(estimate, parallel)} (--max-hours "
+          f"{DEFAULT_MAX_HOURS:g} is the default budget)", file=sys.stderr)
+
+
+class progress:
+    """A tqdm bar over replications (rate and time left), for runs above a threshold."""
+
+    def __init__(self, total: int, quiet: bool, threshold: int):
+        self.total, self.quiet, self.threshold, self.bar = total, quiet, threshold, None
+
+    def __enter__(self):
+        if not self.quiet and self.total > self.threshold:
+            self.bar = tqdm(total=self.total, unit="rep", file=sys.stderr, leave=False)
+        return self.bar.update if self.bar else None
+
+    def __exit__(self, *exc):
+        if self.bar:
+            self.bar.close()
+        return False
