@@ -36,8 +36,8 @@ from sim.analysis.comparison import compare as paired
 from sim.analysis.discovery import Discovery, discover
 from sim.analysis.global_sensitivity import indices
 from sim.analysis.points import point_table
-from sim.analysis.summary import Summary, draw_table, summarize
-from sim.calibration.posterior import Posterior
+from sim.analysis.summary import Summary, draw_table, summarize, typical
+from sim.model.model import CeasefireModel
 from sim.model.results import Results
 from sim.present.charts import scenario as charts
 from sim.present.charts.discovery import box_chart, peeling_chart
@@ -47,11 +47,12 @@ from sim.present.wording.story import render
 from sim.present.wording.summary import summary_lines
 from sim.present.wording.sweep import sensitivity_findings, sweep_findings
 from sim.run import job
-from sim.run import story as stories
 from sim.run.chunks import chunks
 from sim.run.experiment import batches, run_batch, run_compared
 from sim.run.job import DEFAULT_REPLICATIONS, DEFAULT_SEED, SHIPPED_POSTERIOR
+from sim.run.posterior import Posterior
 from sim.run.story import Story
+from sim.run.story import story as retell
 from sim.scenario.catalogue import find
 from sim.scenario.counterfactuals import counterfactuals_of
 from sim.scenario.loading import ScenarioError
@@ -63,7 +64,8 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-__all__ = ["Compared", "Run", "Sweep", "Told", "compare", "load_scenario", "run", "sweep"]
+__all__ = ["Compared", "Run", "Sweep", "Told", "compare", "from_file", "load_scenario", "run",
+           "sweep"]
 
 #: The charts of one run, by the name ``Run.plot`` takes; each draws on one axes except
 #: the last two, which draw two panels.
@@ -78,6 +80,17 @@ def load_scenario(path: str | Path, overrides: dict[str, Any] | None = None) -> 
     ``sim.scenario.loading.ScenarioError`` naming the file, the field and what was expected.
     """
     return _load(find(path), overrides)
+
+
+def from_file(scenario: str | Path, overrides: dict[str, Any] | None = None,
+              rng: int | None = None, replications: int = 1) -> CeasefireModel:
+    """A model of a scenario file (a path or a shipped scenario's name) with ``overrides``
+    (dotted paths, as ``--set``), seeded with ``rng``: what ``mesa.batch_run`` calls with
+    its keyword values (``batch_run(api.from_file, {"scenario": "kerry_lavrov",
+    "overrides": [{...}, {...}]}, rng=[1, 2], max_steps=14)``). At R = 1 it carries a
+    DataCollector of the day's records (``CeasefireModel.REPORTERS``)."""
+    return CeasefireModel(load_scenario(scenario, overrides), replications=replications,
+                          rng=rng)
 
 
 def _scenario(scenario: Scenario | str | Path) -> Scenario:
@@ -142,9 +155,9 @@ class Run:
         or ``"typical"``, the one whose collapse day is closest to the run's median. It
         reruns only that replication's block, with this run's seed and posterior draws."""
         picked = replication == "typical"
-        index = stories.typical(self.results) if picked else int(replication)
-        told = stories.story(self.scenario, index, self.seed, self.results.replications,
-                             posterior=self.posterior)
+        index = typical(self.results) if picked else int(replication)
+        told = retell(self.scenario, index, self.seed, self.results.replications,
+                      posterior=self.posterior)
         return Told(told, picked)
 
     def __str__(self) -> str:
@@ -287,7 +300,8 @@ def compare(base: Scenario | str | Path, *others: Scenario | str | Path,
 
 def sweep(file: str | Path, parameters: dict[str, dict] | None = None,
           design: str | dict = "grid", replications: int | None = None,
-          seed: int = DEFAULT_SEED, posterior: str | Path | Posterior | None = SHIPPED_POSTERIOR,
+          seed: int = DEFAULT_SEED,
+          posterior: str | Path | Posterior | None = SHIPPED_POSTERIOR,
           overrides: dict[str, Any] | None = None) -> Sweep:
     """Run a sweep here, serially, and summarise its points, as ``ceasefire SWEEP`` does
     (same seed, same rows; no store, so keep it small).

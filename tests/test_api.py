@@ -149,12 +149,13 @@ def test_one_world_carries_a_datacollector_and_an_ensemble_does_not():
 
 def test_batch_run_returns_a_row_per_run():
     """``mesa.batch_run`` builds the model from keyword values (a scenario's name and
-    overrides) and reads its DataCollector; it switches multiprocessing to 'spawn' for the
-    whole process, so the test puts the start method back."""
+    overrides, through ``api.from_file``) and reads its DataCollector; it switches
+    multiprocessing to 'spawn' for the whole process, so the test puts the start method
+    back."""
     from mesa import batch_run
     method = multiprocessing.get_start_method(allow_none=True)
     try:
-        rows = batch_run(CeasefireModel, parameters={
+        rows = batch_run(api.from_file, parameters={
             "scenario": "kerry_lavrov",
             "overrides": [{"mechanisms.penalties.strength": s} for s in (0.0, 3.0)]},
             rng=[1, 2], max_steps=7, display_progress=False)

@@ -24,11 +24,6 @@ MAX_LINES = 400
 ELSEWHERE = ("sim/agents/", "sim/model/", "sim/scenario/", "sim/present/docs.py")
 REBUILT = "agents/model/scenario are being rebuilt on another branch"
 
-#: Until this branch has untangled its imports (a later commit, which removes the mark:
-#: strict, so a fix cannot go unnoticed).
-UNTANGLED = pytest.mark.xfail(strict=True, reason="present/, run/, calibration/, analysis/ "
-                                                  "and api are untangled later on this branch")
-
 
 def _load_tool():
     spec = importlib.util.spec_from_file_location("check_imports", TOOL)
@@ -92,12 +87,10 @@ def test_no_cycle_at_all():
     assert CYCLES == []
 
 
-@UNTANGLED
 def test_our_functions_import_only_optional_extras():
     assert OUR_HIDDEN == []
 
 
-@UNTANGLED
 @pytest.mark.xfail(bool(HIDDEN) and not OUR_HIDDEN, reason=REBUILT, strict=False)
 def test_functions_import_only_optional_extras_anywhere():
     assert HIDDEN == []

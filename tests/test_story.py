@@ -6,12 +6,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from sim.analysis.summary import typical
 from sim.calibration.posterior import SHIPPED, load_posterior
 from sim.model.story import CLOSE
 from sim.present.cli import main
 from sim.present.wording.story import render
 from sim.run.experiment import run_scenario
-from sim.run.story import story, typical
+from sim.run.story import story
 from sim.scenario.loading import load_scenario
 from tests.conftest import REFERENCE, run
 

@@ -25,18 +25,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
+import pandas as pd
 
 from sim.analysis.summary import Z95, Interval, Summary
 from sim.analysis.uncertainty import (has_draws, interval, mean_across_draws,
                                       median_collapse_day, resamples, share_in_direction,
                                       statistic_across_draws)
 from sim.model.results import Results
-
-if TYPE_CHECKING:
-    import pandas as pd
 
 #: Share of posterior draws in which a difference must keep its direction to be robust.
 ROBUST_SHARE = 0.9
@@ -155,7 +152,6 @@ def comparison_table(comparisons: list[Comparison]) -> pd.DataFrame:
     """One row per counterfactual: survival at the truce's duration and median collapse day,
     base and counterfactual, their difference with its sampling and parameter intervals,
     the share of draws in its direction and whether the conclusion is robust."""
-    import pandas as pd   # only where tables are wanted
     return pd.DataFrame([{"name": c.name, "file": c.file, **_differences(c)}
                          for c in comparisons])
 
@@ -167,7 +163,6 @@ def scenario_table(summaries: list[Summary], files: list[str | Path],
     its main trigger, and, from the second row on, its paired difference to the first in
     the columns of ``comparison_table`` (empty on the reference's row), so a reader
     sees each scenario's level beside what it changes."""
-    import pandas as pd   # only where tables are wanted
     if len(comparisons) != len(summaries) - 1:
         raise ValueError("a comparison for every scenario but the first")
     rows = []

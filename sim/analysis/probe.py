@@ -19,6 +19,9 @@ from pathlib import Path
 
 import numpy as np
 
+from sim.run.experiment import run_blocks
+from sim.run.job import DEFAULT_REPLICATIONS, DEFAULT_SEED, constants
+from sim.run.seeding import block_seeds
 from sim.scenario.loading import load_scenario
 from sim.scenario.schema import Behaviour
 
@@ -63,8 +66,6 @@ def probe(path: str, replications: int, seed: int,
           centre: dict[str, float] | None = None) -> list[Probe]:
     """Each constant at x0.5 ... x1.5 of its value at ``centre`` (the posterior median;
     its declared default where ``centre`` gives none), the others held at ``centre``."""
-    from sim.run.experiment import run_blocks
-    from sim.run.seeding import block_seeds
     centre = centre or {}
     out = []
     for name, default, lo, hi in constants():
@@ -100,11 +101,10 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m sim.analysis.probe", description=__doc__.split(
         "\n\n")[0])
     ap.add_argument("scenario")
-    ap.add_argument("-r", "--replications", type=int, default=2000)
-    ap.add_argument("-s", "--seed", type=int, default=20160912)
+    ap.add_argument("-r", "--replications", type=int, default=DEFAULT_REPLICATIONS)
+    ap.add_argument("-s", "--seed", type=int, default=DEFAULT_SEED)
     ap.add_argument("--out", type=Path, default=None, help="write the table to this file")
     args = ap.parse_args(argv)
-    from sim.run.job import constants
     centre = constants().median() or {}
     probes = probe(args.scenario, args.replications, args.seed, centre)
     text = markdown(probes, load_scenario(args.scenario).name, args.replications, args.seed,

@@ -11,15 +11,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
+import pandas as pd
 
 from sim.analysis.uncertainty import (bootstrap_interval, has_draws, interval, mean_across_draws,
                                       median_collapse_day, statistic_across_draws)
 from sim.model.results import TRIGGERS, Results
 
 if TYPE_CHECKING:
-    import pandas as pd
-
-    from sim.calibration.posterior import Posterior
+    from sim.run.posterior import Posterior
 
 Z95 = 1.959963984540054
 
@@ -104,7 +103,6 @@ def draw_table(r: Results, posterior: Posterior | None = None) -> pd.DataFrame:
     median collapse day of its truces that collapsed, as observed (sampling noise and all),
     so that the parameter intervals can be redone; with the ``posterior`` the run used,
     the draw's constants too, so its outcomes can be set against them."""
-    import pandas as pd   # only where tables are wanted
     draws = np.arange(int(r.draw.max()) + 1)
     own = [r.draw == d for d in draws]
     table = {"draw": draws, "replications": [int(m.sum()) for m in own]}
@@ -220,3 +218,15 @@ def summarize(r: Results) -> Summary:
         violations=violations, civilian_harm=float(r.harm.mean()),
         aid_trucks=float(r.aid_delivered.mean()), convoys=convoys,
         fronts_holding=tuple(float(x) for x in r.holding_day.mean(0)))
+
+
+def typical(results: Results) -> int:
+    """The replication whose collapse day (formal or de facto) is closest to the median
+    collapse day of those that collapsed; ties go to the lowest replication index. If none
+    collapsed, the first replication (every one held)."""
+    days = results.collapse_day
+    median = median_collapse_day(days)
+    if np.isnan(median):
+        return int(results.replication[0])
+    distance = np.where(np.isnan(days), np.inf, np.abs(days - median))
+    return int(results.replication[np.argmin(distance)])

@@ -34,11 +34,11 @@ from pathlib import Path
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from sim.calibration.posterior import Posterior, with_behaviour
 from sim.calibration.ranks import rank_correlation
 from sim.calibration.spec import Calibration
-from sim.scenario.loading import ScenarioError
 from sim.run.experiment import MAX_WORLDS, run_blocks
+from sim.run.posterior import Posterior, with_behaviour
+from sim.scenario.loading import ScenarioError
 
 #: A pattern a simulation could not compute (no declaration to count the declarer or
 #: trigger of, no collapse to classify, no violence to climb from) counts as this many

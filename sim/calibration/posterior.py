@@ -1,129 +1,19 @@
-"""The posterior sample of the behavioural constants: reading it, checking it, applying it.
+"""The calibration's posterior sample, written (``write_posterior``) for every run to read.
 
-The calibration (``sim.calibration.abc``) writes an equally weighted sample of
-the constants under ``behaviour:`` (one row a draw, one column a dotted path)
-with a manifest beside it. Every run uses it by default: replication ``r`` takes
-draw ``r mod D`` (``D`` draws, at least ``REPLICATIONS_PER_DRAW`` replications
-each, so each draw's outcomes can be told apart), so its results carry the
-uncertainty of the constants as well as of chance. ``--point`` runs at the
-posterior median instead.
+Reading, checking and applying a posterior is the run layer's (``sim.run.posterior``),
+whose names are also here, where the calibration's users have found them.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
-from pydantic import ValidationError
+from sim.run.posterior import (REPLICATIONS_PER_DRAW, SHIPPED, Posterior, behaviour_paths,
+                               explicit_behaviour, load_posterior, with_behaviour)
 
-from sim import dotted
-from sim.scenario.loading import ScenarioError, read_text
-from sim.shipped import shipped
-from sim.scenario.schema import Behaviour, Scenario
-
-#: The shipped sample, written by ``python run.py calibrate calibration/calibration.yaml``
-#: (in a checkout or inside an installed wheel: ``sim.shipped``).
-SHIPPED = shipped("calibration/posterior.csv")
-
-#: A run spreads its replications over at most replications / this many draws.
-REPLICATIONS_PER_DRAW = 20
-
-
-@dataclass(frozen=True)
-class Posterior:
-    """Draws of behavioural constants: ``values[d, j]`` is constant ``paths[j]`` in draw d."""
-
-    paths: tuple[str, ...]       # 'behaviour.party.noise', ...
-    values: np.ndarray           # (D, P)
-    source: str = ""
-
-    @property
-    def size(self) -> int:
-        return len(self.values)
-
-    def draw(self, d: int) -> dict[str, float]:
-        return dict(zip(self.paths, (float(v) for v in self.values[d]), strict=True))
-
-    def median(self) -> dict[str, float]:
-        return dict(zip(self.paths, (float(v) for v in np.median(self.values, 0)), strict=True))
-
-    def used(self, replications: int) -> int:
-        """How many draws a run of ``replications`` uses (its first ones)."""
-        return max(1, min(self.size, replications // REPLICATIONS_PER_DRAW))
-
-    def scenarios(self, scenario: Scenario, draws: int) -> list[Scenario]:
-        """``scenario`` under each of the first ``draws`` draws; a constant the scenario sets
-        itself (a file or ``--set``: a what-if, never a shipped scenario) keeps its value."""
-        own = explicit_behaviour(scenario)
-        return [with_behaviour(scenario, {k: v for k, v in self.draw(d).items() if k not in own})
-                for d in range(draws)]
-
-    def at_median(self, scenario: Scenario) -> Scenario:
-        """``scenario`` at the posterior median of every constant it does not set itself."""
-        own = explicit_behaviour(scenario)
-        return with_behaviour(scenario, {k: v for k, v in self.median().items()
-                                         if k not in own})
-
-
-def explicit_behaviour(scenario: Scenario) -> set[str]:
-    """The behavioural constants a scenario sets itself (not left to their defaults)."""
-    b = scenario.behaviour
-    return {f"behaviour.{block}.{name}" for block in b.model_fields_set
-            for name in getattr(b, block).model_fields_set}
-
-
-def with_behaviour(scenario: Scenario, values: dict[str, float]) -> Scenario:
-    """``scenario`` with the given behavioural constants (dotted paths), validated."""
-    data = {"behaviour": scenario.behaviour.model_dump()}
-    for path, value in values.items():
-        dotted.assign(data, path, value)
-    return scenario.model_copy(update={"behaviour": Behaviour.model_validate(data["behaviour"])})
-
-
-def behaviour_paths() -> tuple[str, ...]:
-    """Every behavioural constant, as a dotted path."""
-    return tuple(f"behaviour.{block}.{name}"
-                 for block, info in Behaviour.model_fields.items()
-                 for name in info.annotation.model_fields)
-
-
-def load_posterior(path: str | Path) -> Posterior:
-    """Read a posterior sample (CSV: a header of ``behaviour.*`` paths, a row per draw);
-    any problem is a :class:`ScenarioError` naming the file, the column and what was
-    expected."""
-    path = Path(path)
-    lines = [ln for ln in read_text(path).splitlines() if ln.strip()]
-    if len(lines) < 2:
-        raise ScenarioError(path, "rows", "a header of behaviour.* paths and at least one draw")
-    paths = tuple(c.strip() for c in lines[0].split(","))
-    known = set(behaviour_paths())
-    for p in paths:
-        if p not in known:
-            raise ScenarioError(path, p, "a behavioural constant (behaviour.<block>.<name>); "
-                                "see docs/parameters.md")
-    if len(set(paths)) != len(paths):
-        raise ScenarioError(path, "header", "each constant once")
-    for d, ln in enumerate(lines[1:], start=2):
-        if ln.count(",") != len(paths) - 1:
-            raise ScenarioError(path, f"line {d}", f"{len(paths)} numbers, as in the header")
-    try:
-        values = np.array([[float(x) for x in ln.split(",")] for ln in lines[1:]])
-    except ValueError as exc:
-        raise ScenarioError(path, "rows", f"numbers only ({exc})") from None
-    for j, p in enumerate(paths):
-        if not np.all(np.isfinite(values[:, j])):
-            raise ScenarioError(path, p, "finite numbers")
-    for d in range(len(values)):
-        try:
-            with_behaviour(Scenario.model_construct(behaviour=Behaviour()),
-                           dict(zip(paths, values[d], strict=True)))
-        except ValidationError as exc:
-            err = exc.errors()[0]
-            raise ScenarioError(path, "behaviour." + ".".join(map(str, err["loc"])),
-                                f"{err['msg']} (draw {d + 1})") from None
-    return Posterior(paths=paths, values=values, source=str(path))
+__all__ = ["REPLICATIONS_PER_DRAW", "SHIPPED", "Posterior", "behaviour_paths",
+           "explicit_behaviour", "load_posterior", "with_behaviour", "write_posterior"]
 
 
 def write_posterior(path: Path, posterior: Posterior, manifest: dict) -> None:

@@ -25,13 +25,15 @@ import hashlib
 import inspect
 import json
 from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
 
 from pydantic import Field, ValidationError
 
 from sim import dotted
 from sim.calibration.patterns import STATISTICS, Pattern
-from sim.calibration.posterior import behaviour_paths
+from sim.run.experiment import run_scenario
+from sim.run.posterior import behaviour_paths
 from sim.scenario.fields import Strict
 from sim.scenario.loading import ScenarioError, explain, load_scenario, read_yaml
 from sim.scenario.schema import Scenario
@@ -202,7 +204,6 @@ def _dry_run(path: Path, scenarios: dict[str, Scenario], patterns: list[Pattern]
     """Compute every pattern on a two-replication run of its truce, so a wrong argument
     (an unknown actor or trigger, a day outside the run) is one line now, not a
     traceback in a worker after the screening."""
-    from sim.run.experiment import run_scenario
     runs = {name: run_scenario(sc, 2, 0, record_daily=False)
             for name, sc in scenarios.items() if any(p.truce == name for p in patterns)}
     for i, p in enumerate(patterns):
@@ -216,7 +217,6 @@ def _dry_run(path: Path, scenarios: dict[str, Scenario], patterns: list[Pattern]
 def _code_digest() -> str:
     """The model's code and pyabc's version: a calibration's stored work (screening,
     batches, generations) is reused only by the code that made it."""
-    from importlib import metadata
     digest = hashlib.sha256()
     root = Path(__file__).resolve().parents[1]
     for source in sorted(root.rglob("*.py")):

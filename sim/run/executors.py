@@ -25,6 +25,7 @@ import time
 from urllib.parse import urlsplit
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from itertools import islice
 from typing import Any
 
@@ -272,7 +273,6 @@ class DaskExecutor:
 def executor_failures() -> tuple[type[BaseException], ...]:
     """Failures of the machinery rather than of a chunk: a worker process died, or a Dask
     worker was lost more often than Dask retries."""
-    from concurrent.futures.process import BrokenProcessPool
     failures: tuple[type[BaseException], ...] = (BrokenProcessPool,)
     try:
         from distributed.scheduler import KilledWorker

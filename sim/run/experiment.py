@@ -19,10 +19,10 @@ import numpy as np
 import pandas as pd
 from threadpoolctl import threadpool_limits
 
-from sim.calibration.posterior import Posterior
 from sim.model.model import CeasefireModel
 from sim.model.results import Results
 from sim.run.chunks import block_size, chunks
+from sim.run.posterior import Posterior
 from sim.run.seeding import BLOCK, block_seeds
 from sim.scenario.schema import Scenario
 

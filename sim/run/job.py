@@ -26,10 +26,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sim.calibration.posterior import SHIPPED, Posterior, load_posterior
 from sim.model.model import frame
 from sim.run.outdir import (MANIFEST, FolderLock, OutputError, Staging, claim,
                             clean_leftovers, discard)
+from sim.run.posterior import SHIPPED, Posterior, load_posterior
 from sim.scenario.schema import Scenario
 
 if TYPE_CHECKING:

@@ -16,8 +16,8 @@ their tables was 200 MiB above the 180 MiB a process starts with (4 KiB a
 replication). Each figure is taken with a margin (a busy machine is 10-20 %
 slower).
 
-The constants are a first, import-free check (a billion replications is refused
-before the model is even loaded); ``refined`` then measures the scenario itself
+The constants are a first, cheap check (a billion replications is refused before
+anything is simulated); ``refined`` then measures the scenario itself
 with a short ``pilot`` (one block of the run's size, a dozen steps), because a
 scenario much larger than the reference costs far more per replication than its
 size suggests.
@@ -33,6 +33,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from threadpoolctl import threadpool_limits
+
+from sim.model.model import CeasefireModel
 from sim.run.seeding import BLOCK
 from sim.scenario.loading import ScenarioError
 
@@ -128,10 +131,6 @@ def pilot(scenario, replications: int, daily: bool = True) -> float:
     replication-step, 64 actors and 256 regions 115 times; at 50 replications only 2
     and 12 times). Takes milliseconds for the reference, about two seconds at most.
     """
-    from threadpoolctl import threadpool_limits
-
-    from sim.model.model import CeasefireModel
-
     size = min(replications, BLOCK)
     with threadpool_limits(1):
         model = CeasefireModel(scenario, replications=size, rng=0, record_daily=daily)

@@ -29,8 +29,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from sim.run.provenance import package_versions
 from sim.run.chunks import Chunk, chunks, describe, fingerprint
+from sim.run.outdir import claim
+from sim.run.provenance import package_versions
 from sim.scenario.sweep import SweepPlan
 
 MANIFEST = "manifest.json"
@@ -62,7 +63,6 @@ class ResultStore:
     def open(self) -> set[str]:
         """Create or reopen the store; return the keys of chunks already finished and
         verified (those failing verification are removed and listed in ``rejected``)."""
-        from sim.run.outdir import claim
         claim(self.folder, "sweep", self.fingerprint, force=False)   # never another run's
         self.folder.mkdir(parents=True, exist_ok=True)
         if not (self.folder / MANIFEST).exists():   # first, so the folder is never anonymous

@@ -5,7 +5,7 @@ block of the run that holds the replication (a replication's random numbers
 depend on its block's seed and size only, and under a posterior it runs under
 draw ``replication mod D``), telling the replication's events as they happen:
 its outcome is that of the main job's row for it (tested).
-``typical(results)`` picks the replication a reader should see first.
+``sim.analysis.summary.typical(results)`` picks the replication a reader should see first.
 ``sim.present.wording.story.render`` turns a story into plain text or Markdown.
 """
 
@@ -15,11 +15,9 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from sim.analysis.uncertainty import median_collapse_day
-from sim.calibration.posterior import Posterior
-from sim.model.results import Results
 from sim.model.story import Event, TellingModel
 from sim.run.experiment import draw_layout, finish, parameter_sets
+from sim.run.posterior import Posterior
 from sim.run.seeding import BLOCK, block_seeds
 from sim.scenario.schema import Scenario
 
@@ -65,15 +63,3 @@ def story(scenario: Scenario, replication: int, seed: int, replications: int,
                  initial_trust=model.teller.initial_trust, outcome=outcome,
                  duration_days=model.truce_days, horizon_days=model.n_days,
                  kinds=dict(zip(model.world.actors, model.world.kind, strict=True)))
-
-
-def typical(results: Results) -> int:
-    """The replication whose collapse day (formal or de facto) is closest to the median
-    collapse day of those that collapsed; ties go to the lowest replication index. If none
-    collapsed, the first replication (every one held)."""
-    days = results.collapse_day
-    median = median_collapse_day(days)
-    if np.isnan(median):
-        return int(results.replication[0])
-    distance = np.where(np.isnan(days), np.inf, np.abs(days - median))
-    return int(results.replication[np.argmin(distance)])

@@ -25,13 +25,13 @@ from matplotlib.patches import Patch
 from mesa.visualization import Slider, SolaraViz, make_plot_component
 
 from sim.agents.front import STATUSES
-from sim.calibration.posterior import REPLICATIONS_PER_DRAW
 from sim.present.app.model import (ENSEMBLE_REPLICATIONS, FIRST_SEED, REFERENCE,
                                    SCENARIO_ENV, VIOLENCE, TruceModel, ensemble, terms)
 from sim.present.app.story import status, today
 from sim.present.charts.backend import files_backend
 from sim.present.charts.figures import save_figure
 from sim.present.charts.scenario import survival_curve
+from sim.run.posterior import REPLICATIONS_PER_DRAW
 from sim.scenario.loading import load_scenario
 
 #: A panel whose text may outgrow its place in Mesa's grid scrolls instead of spilling over.

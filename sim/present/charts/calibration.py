@@ -11,8 +11,8 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import numpy as np
 
-from sim.calibration.posterior import Posterior
 from sim.calibration.spec import Calibration
+from sim.run.posterior import Posterior
 
 
 def short(path: str) -> str:

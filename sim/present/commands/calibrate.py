@@ -20,12 +20,13 @@ from pathlib import Path
 import numpy as np
 
 from sim.calibration.abc import PatternSimulator, calibrate, prior_sample
-from sim.calibration.posterior import load_posterior, write_posterior
+from sim.calibration.posterior import write_posterior
 from sim.calibration.spec import load_calibration
 from sim.present.charts.backend import files_backend
 from sim.present.commands.common import fail, interrupted_status
 from sim.present.wording.calibration import write_report
 from sim.run.executors import make_executor
+from sim.run.posterior import load_posterior
 from sim.run.provenance import package_versions
 from sim.scenario.loading import ScenarioError, read_text
 

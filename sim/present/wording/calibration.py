@@ -11,10 +11,10 @@ from pathlib import Path
 import numpy as np
 
 from sim.calibration.ranks import rank_correlation
-from sim.calibration.posterior import Posterior
 from sim.calibration.spec import Calibration
 from sim.present.charts.calibration import (constants_chart, correlation_chart, pattern_chart,
                                             short)
+from sim.run.posterior import Posterior
 
 #: Pairs of constants whose posterior rank correlation exceeds this are reported as traded
 #: off against each other (the data fix a combination, not each one).

@@ -12,12 +12,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sim.run import story as stories
+from sim.analysis.summary import typical
 from sim.run.story import Story
+from sim.run.story import story as retell
 from sim.scenario.loading import ScenarioError
 
 if TYPE_CHECKING:
-    from sim.calibration.posterior import Posterior
+    from sim.run.posterior import Posterior
     from sim.model.results import Results
     from sim.model.story import Event
     from sim.scenario.schema import Scenario
@@ -57,15 +58,15 @@ def tell(which: int | str, results: Results, scenario: Scenario, seed: int,
     results), written to ``story.md`` beside ``summary`` and linked from it; returns the
     file and the story's first lines in plain text, for the terminal."""
     picked = which == "typical"
-    index = stories.typical(results) if picked else int(which)
-    told = stories.story(scenario, index, seed, replications, posterior=posterior)
+    index = typical(results) if picked else int(which)
+    one = retell(scenario, index, seed, replications, posterior=posterior)
     path = summary.parent / "story.md"
-    path.write_text(render(told, markdown=True, typical=picked), encoding="utf-8")
+    path.write_text(render(one, markdown=True, typical=picked), encoding="utf-8")
     with summary.open("a", encoding="utf-8") as out:
         out.write(f"\n## The story of one run\n\n[Replication {index}]({path.name}) told "
                   "event by event: who did what where, how each side booked it, what each "
                   "came to believe.\n")
-    return path, render(told, typical=picked).splitlines()[:TERMINAL_LINES]
+    return path, render(one, typical=picked).splitlines()[:TERMINAL_LINES]
 
 
 def render(story: Story, markdown: bool = False, typical: bool = False) -> str:
