@@ -37,9 +37,9 @@ from pathlib import Path
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from sim.calibration.posterior import SHIPPED, load_posterior
 from sim.model.model import CeasefireModel
 from sim.run.experiment import run_blocks, run_scenario
+from sim.run.posterior import SHIPPED, load_posterior
 from sim.scenario.loading import load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
