@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.model.events import ACCIDENT, Acts
-from sim.model.sampling import choose, per_step, poisson_count
-from sim.scenario.fields import Strict, param
+from sim.core.events import ACCIDENT, Acts
+from sim.core.fields import Strict, param
+from sim.core.mechanism import Encodes, Mechanism
+from sim.core.sampling import choose, per_step, poisson_count
 
 
 class AccidentTerms(Strict):
@@ -35,23 +36,43 @@ class AirBehaviour(Strict):
         "separated) where the air force operates.", source="assumed", ge=0, le=20)
 
 
-class AirForce:
+class AirForce(Mechanism):
     """Mixin for agents with air power: draws misidentified strikes from ``<name>.accidents``
     (whether, per sub-step and world) and ``<name>.accident_details`` (keyed: where, and
     how the victims read it)."""
 
+    key, Terms = "accidents", AccidentTerms
+    behaviour_key, Behaviour = "air", AirBehaviour
+    phases = (("act", 3, "misidentified_strikes"),)
+    records = ("accidents",)
+    encodes = (
+        Encodes(
+            "accidents",
+            "the US says it misidentified the target",
+            ("AirForce.misidentified_strikes", "Monitoring.perceive"),
+            ("mechanisms.accidents.enabled", "behaviour.air.accident_rate",
+             "behaviour.air.collateral", "actors.<party>.air_power", "actors.<power>.air_power",
+             "mechanisms.jic.strike_tempo", "mechanisms.intelligence.precision_gain",
+             "behaviour.monitoring.accident_weight"),
+            "Air forces hit a party's forces by mistake, more where marbling is left and while "
+            "the JIC raises the strike tempo; the victims take it for an attack (weighty "
+            "evidence) unless a joint commission settles it.",
+            source="history"),
+    )
+
+
     index: int
 
-    def air_constants(self, sc, world) -> dict:
+    def air_constants(self, sc, theatre) -> dict:
         b = sc.behaviour.air
         a = sc.actors[self.name]
-        weights = world.front_weight[self.index] * (world.counterpart[self.index] >= 0)
+        weights = theatre.front_weight[self.index] * (theatre.counterpart[self.index] >= 0)
         intel = sc.mechanisms.intelligence
         precise = intel.enabled and intel.recipient == self.name
         return {
             "accident_rate": b.accident_rate * a.air_power * sc.mechanisms.accidents.enabled
             * (weights.sum() > 0),
-            "accident_marbling": b.collateral * float(weights @ world.marbling),
+            "accident_marbling": b.collateral * float(weights @ theatre.marbling),
             "accident_tempo": sc.mechanisms.jic.strike_tempo if sc.mechanisms.jic.enabled
             else 0.0,
             "precision": intel.precision_gain * intel.shared_level if precise else 0.0,
@@ -73,8 +94,8 @@ class AirForce:
             return
         n = poisson_count(u[hour, rep], rate[rep] * model.dt)
         detail = model.streams.at(f"{self.name}.accident_details", model.day, hour, rep, 2)
-        world = model.world
-        weights = world.front_weight[self.index] * (world.counterpart[self.index] >= 0)
+        theatre = model.theatre
+        weights = theatre.front_weight[self.index] * (theatre.counterpart[self.index] >= 0)
         front = choose(np.broadcast_to(weights, (len(rep), len(weights))), detail[:, 0])
-        acts.add(rep, self.index, world.counterpart[self.index, front], front, n, ACCIDENT,
+        acts.add(rep, self.index, theatre.counterpart[self.index, front], front, n, ACCIDENT,
                  detail[:, 1], 1.0, hour)

@@ -22,10 +22,11 @@ import numpy as np
 
 from sim.agents.base import CeasefireAgent
 from sim.agents.power import ExternalPower
-from sim.scenario.fields import Strict, param
+from sim.core.fields import Strict, param
+from sim.core.mechanism import Encodes
 
 if TYPE_CHECKING:
-    from sim.model.world import World
+    from sim.model.theatre import Theatre
     from sim.scenario.schema import Scenario
 
 
@@ -64,10 +65,39 @@ class JICBehaviour(Strict):
 class JointCenter(CeasefireAgent):
     """The US-Russian Joint Implementation Center."""
 
+    key, Terms = "jic", JICTerms
+    phases = (("decide", 1, "decide"),)
+    records = ("jic_start_day",)
+    encodes = (
+        Encodes(
+            "seven-day truce, then JIC",
+            "If the truce had held, the United States and Russia would have then worked "
+            "together to target Islamic extremist fighters",
+            ("JointCenter.decide", "ExternalPower.decide", "SpoilerFaction.plan",
+             "Monitoring.perceive", "AirForce.misidentified_strikes"),
+            ("time.duration_days", "mechanisms.jic.enabled", "mechanisms.jic.spoiler_suppression",
+             "mechanisms.jic.dispute_resolution", "mechanisms.jic.strike_tempo",
+             "actors.<power>.jic_value"),
+            "The truce survives if neither a formal nor a de facto collapse happens within "
+            "duration_days; the JIC, once started, suppresses spoiler attacks, resolves "
+            "disputes over incidents and raises the strike tempo; any collapse stops it."),
+        Encodes(
+            "the JIC's conditions",
+            "only after 7 continuous days of reduced violence plus humanitarian access",
+            ("JointCenter.decide", "ExternalPower.decide"),
+            ("mechanisms.jic.quiet_days", "behaviour.jic.quiet_share",
+             "behaviour.jic.access_share", "behaviour.power.jic_risk", "behaviour.power.noise"),
+            "The center counts days of reduced violence with convoys getting through (any other "
+            "day resets the clock); at quiet_days it starts if both powers judge the other "
+            "committed enough to join.",
+            source="history"),
+    )
+
+
     Behaviour = JICBehaviour
     behaviour_key = "jic"
 
-    def constants(self, sc: Scenario, world: World) -> dict:
+    def constants(self, sc: Scenario, theatre: Theatre) -> dict:
         m, b = sc.mechanisms.jic, self.behaviour(sc)
         return {"enabled": float(m.enabled), "quiet_days": m.quiet_days,
                 "quiet_share": b.quiet_share, "access_share": b.access_share}

@@ -31,7 +31,7 @@ from pydantic import Field, ValidationError
 
 from sim.calibration.patterns import STATISTICS, Pattern
 from sim.calibration.posterior import behaviour_paths
-from sim.scenario.fields import Strict
+from sim.core.fields import Strict
 from sim.scenario.loading import ScenarioError, explain, load_scenario, read_yaml
 from sim.scenario.schema import Scenario
 

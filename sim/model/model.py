@@ -19,32 +19,30 @@ import numpy as np
 from mesa import DataCollector, Model
 from mesa.discrete_space import Network
 
-from sim.agents.air import AirForce
-from sim.agents.base import CeasefireAgent, stack
+from sim.agents.base import CeasefireAgent
 from sim.agents.beliefs import Observer
 from sim.agents.convoys import AidConvoys
 from sim.agents.front import HOLDING, Front, assess
 from sim.agents.joint_center import JointCenter
 from sim.agents.monitoring import Monitoring
 from sim.agents.party import PartyFaction
-from sim.agents.power import ExternalPower
-from sim.agents.registry import CLASSES
-from sim.agents.spoiler import SpoilerFaction
-from sim.model.events import DELIBERATE, MISUSE, RETALIATION, Acts
+from sim.agents.registry import CLASSES, schedule, weighing
+from sim.core.events import DELIBERATE, MISUSE, RETALIATION, Acts
+from sim.core.stacking import stack
+from sim.core.streams import Streams
 from sim.model.results import TRIGGERS, Recorder, Results
-from sim.model.streams import Streams
-from sim.model.world import World
+from sim.model.theatre import Theatre
 from sim.scenario.schema import Scenario
 
 DISTRUST = TRIGGERS.index("distrust")
 
 
-def frame(scenario: Scenario, world: World | None = None) -> tuple:
+def frame(scenario: Scenario, theatre: Theatre | None = None) -> tuple:
     """What the parameter sets of one model share: the world's structure (actors, regions,
     camps), time and the de facto window; scenarios with equal frames can run side by
     side on common random numbers."""
-    world = World.of(scenario) if world is None else world
-    return (world.structure(), scenario.time, scenario.outcomes.de_facto_window_days)
+    theatre = Theatre.of(scenario) if theatre is None else theatre
+    return (theatre.structure(), scenario.time, scenario.outcomes.de_facto_window_days)
 
 
 class CeasefireModel(Model):
@@ -74,7 +72,7 @@ class CeasefireModel(Model):
        share of the pre-truce level over the window; convoys' access; every party
        revises its beliefs from the incidents it perceived.
 
-    Each agent draws from its own named random streams (``sim.model.streams``).
+    Each agent draws from its own named random streams (``sim.core.streams``).
 
     ``scenario`` is a loaded ``Scenario`` or a file (a path, or a shipped scenario's name)
     with optional ``overrides`` (dotted paths), so ``mesa.batch_run`` can build it from
@@ -118,10 +116,10 @@ class CeasefireModel(Model):
         super().__init__(rng=int(blocks[0][1]))
         self.scenarios = list(variants) if variants else [scenario]
         self.base = self.scenarios[0]
-        worlds = [World.of(s) for s in self.scenarios]
-        self.world = worlds[0]
-        for s, w in zip(self.scenarios[1:], worlds[1:], strict=True):
-            if frame(s, w) != frame(self.base, self.world):
+        theatres = [Theatre.of(s) for s in self.scenarios]
+        self.theatre = theatres[0]
+        for s, w in zip(self.scenarios[1:], theatres[1:], strict=True):
+            if frame(s, w) != frame(self.base, self.theatre):
                 raise ValueError(f"parameter set {s.name!r} differs from {self.base.name!r} "
                                  "in its actors, regions, camps, time or de facto window: "
                                  "run it separately")
@@ -145,25 +143,28 @@ class CeasefireModel(Model):
         self.truce_days = round(t.duration_days)
         self.n_days = round(t.horizon_days)
 
-        world = self.world
-        self.is_spoiler = np.array([k == "spoiler" for k in world.kind])
-        self._actors = [CLASSES[world.kind[i]](self, name, i)
-                        for i, name in enumerate(world.actors)]
+        theatre = self.theatre
+        self.is_spoiler = np.array([k == "spoiler" for k in theatre.kind])
+        #: the agent class of each role, and the mechanisms adding to each term of a
+        #: party's weighing (``sim.agents.registry``)
+        self.classes, self.weighing = CLASSES, weighing()
+        self._actors = [CLASSES[theatre.kind[i]](self, name, i)
+                        for i, name in enumerate(theatre.actors)]
         self.monitoring = Monitoring(self, "monitoring")
         self.jic = JointCenter(self, "jic")
         self.convoys = AidConvoys(self, "convoys")
         graph = nx.Graph()
-        graph.add_nodes_from(world.regions)
-        graph.add_edges_from((g, nb) for g in world.regions
+        graph.add_nodes_from(theatre.regions)
+        graph.add_edges_from((g, nb) for g in theatre.regions
                              for nb in self.base.regions[g].neighbours)
         self.network = Network(graph, layout=None, random=self.random)
-        self.fronts = [Front(self, g, i, self.network[g]) for i, g in enumerate(world.regions)]
+        self.fronts = [Front(self, g, i, self.network[g]) for i, g in enumerate(theatre.regions)]
 
         behaving = [*self._actors, self.monitoring, self.jic, self.convoys]
 
         def constants(of) -> SimpleNamespace:
             """``of(scenario, world)`` for every parameter set, stacked on the replication axis."""
-            per_set = [of(s, w) for s, w in zip(self.scenarios, worlds, strict=True)]
+            per_set = [of(s, w) for s, w in zip(self.scenarios, theatres, strict=True)]
             return SimpleNamespace(**{key: stack([c[key] for c in per_set], self.assign)
                                       for key in per_set[0]})
 
@@ -173,8 +174,12 @@ class CeasefireModel(Model):
         #: fronts where the parties fought before the truce, (G, 1) or (G, R)
         self.contested = self.k.war_level > 0
         self._observers = [a for a in self._actors if isinstance(a, Observer)]
-        self._air_forces = [a for a in self._actors if isinstance(a, AirForce)]
-        self._intermixed = [self._actors[i] for i in world.intermixed if i >= 0]
+        #: the day's calls, phase by phase, from the classes' declared phases
+        self._calls = {}
+        for phase, _, cls, method in schedule():
+            self._calls.setdefault(phase, []).extend(
+                getattr(agent, method) for agent in behaving if isinstance(agent, cls))
+        self._intermixed = [self._actors[i] for i in theatre.intermixed if i >= 0]
 
         # the truce as a whole, one value per world
         self.collapsed = np.zeros(R, bool)
@@ -183,8 +188,8 @@ class CeasefireModel(Model):
         self.trigger = np.full(R, -1)
         self.de_facto = np.zeros(R, bool)
         self.de_facto_day = np.full(R, -1)
-        self.front_status = np.zeros((world.n_regions, R), np.int8)
-        self.violence_today = np.zeros((world.n_regions, R))
+        self.front_status = np.zeros((theatre.n_regions, R), np.int8)
+        self.violence_today = np.zeros((theatre.n_regions, R))
         self._recent = np.zeros((round(self.base.outcomes.de_facto_window_days), R))
         self.separation = np.zeros(R)
         for agent in behaving:
@@ -203,18 +208,18 @@ class CeasefireModel(Model):
         return dict(self.REPORTERS)
 
     @staticmethod
-    def _constants(sc: Scenario, world: World) -> dict:
+    def _constants(sc: Scenario, theatre: Theatre) -> dict:
         """The model's own constants: war level by front, and the de facto threshold."""
-        fighting = [i for i, kind in enumerate(world.kind) if kind != "spoiler"]
-        war = sum(sc.actors[world.actors[i]].war_rate * world.front_weight[i] for i in fighting)
-        war = np.asarray(war, dtype=float) * np.ones(world.n_regions)
+        fighting = [i for i, kind in enumerate(theatre.kind) if kind != "spoiler"]
+        war = sum(sc.actors[theatre.actors[i]].war_rate * theatre.front_weight[i] for i in fighting)
+        war = np.asarray(war, dtype=float) * np.ones(theatre.n_regions)
         return {"war_level": war, "war_total": war.sum(),
                 "de_facto_share": sc.outcomes.de_facto_share,
                 "fraying_share": sc.behaviour.fronts.fraying_share,
                 "fighting_share": sc.behaviour.fronts.fighting_share,
                 "harm": sc.harm.lethality * np.array(
-                    [sc.actors[n].strength for n in world.actors])[:, None]
-                * world.civilians[None, :]}
+                    [sc.actors[n].strength for n in theatre.actors])[:, None]
+                * theatre.civilians[None, :]}
 
     # -- agents ---------------------------------------------------------------------
 
@@ -224,16 +229,11 @@ class CeasefireModel(Model):
 
     def actor(self, name: str) -> CeasefireAgent:
         """The agent of an actor, by name."""
-        return self._actors[self.world.index(name)]
+        return self._actors[self.theatre.index(name)]
 
     @property
     def parties(self) -> list[PartyFaction]:
         return list(self.agents_by_type.get(PartyFaction, []))
-
-    def _each(self, kind: type, method: str, *args) -> None:
-        """Every agent of a kind does ``method`` (Mesa's agent set), if there are any."""
-        if kind in self.agents_by_type:
-            self.agents_by_type[kind].do(method, *args)
 
     # -- running --------------------------------------------------------------------
 
@@ -248,12 +248,9 @@ class CeasefireModel(Model):
         by sub-step, their perception and the records (steps 5-7), the day's close (8)."""
         self._decide()
         acts = Acts()
-        for kind in (PartyFaction, ExternalPower, SpoilerFaction):
-            self._each(kind, "act", acts)
-        for agent in self._air_forces:
-            agent.misidentified_strikes(acts)
-        self._each(ExternalPower, "misuse", acts)
-        aid = self.convoys.run(acts)
+        for call in self._calls.get("act", ()):
+            call(acts)
+        aid = self.convoys.today
         done = acts.arrays()
         # Once a truce is declared over nobody books violations of it: perception runs on
         # the worlds whose truce still formally stands (attackers already set their war
@@ -273,13 +270,12 @@ class CeasefireModel(Model):
 
     def _decide(self) -> None:
         """Steps 1-4: powers, the joint center, the parties, declarations, the day's rates."""
-        self._each(ExternalPower, "decide")
-        self.jic.decide()
-        self._each(PartyFaction, "decide")
+        for call in self._calls.get("decide", ()):
+            call()
         if self.day > 0:
             self._declare()
-        for kind in (PartyFaction, ExternalPower, SpoilerFaction):
-            self._each(kind, "plan")
+        for call in self._calls.get("plan", ()):
+            call()
 
     def _close_day(self) -> None:
         """Step 8: the day's front status, de facto collapse, access and beliefs."""

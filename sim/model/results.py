@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.agents.base import at
-from sim.model.events import ACCIDENT, CAUSES, Tally
+from sim.core.events import ACCIDENT, CAUSES, Tally
+from sim.core.stacking import at
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -30,7 +30,7 @@ class Recorder:
 
     def __init__(self, model: CeasefireModel, daily: bool):
         self.model = m = model
-        w = m.world
+        w = m.theatre
         R, A, D, G = m.replications, w.n_actors, m.n_days, w.n_regions
         # per actor, actor-major while recording: (A, R)
         self.violations = np.zeros((A, R))      # acts breaking the truce
@@ -76,10 +76,10 @@ class Recorder:
         t["acts"].add(actor, rep, count)
         spoiler = m.is_spoiler[actor] & in_truce[rep]
         placed = front >= 0
-        world = self._world_today
-        world.add(np.zeros(placed.sum(), int), rep[placed], count[placed] * at(
+        theatre = self._world_today
+        theatre.add(np.zeros(placed.sum(), int), rep[placed], count[placed] * at(
             m.k.harm, rep[placed], actor[placed], front[placed]))
-        world.add(np.ones(spoiler.sum(), int), rep[spoiler], count[spoiler])
+        theatre.add(np.ones(spoiler.sum(), int), rep[spoiler], count[spoiler])
         booked = in_truce[seen.rep]
         t["reported"].add(seen.accused[booked], seen.rep[booked], seen.count[booked])
         t["booked"].add(seen.accused, seen.rep, seen.count)
@@ -110,7 +110,7 @@ class Recorder:
     def results(self, seeds: np.ndarray | None, first: int, block_size: int | None
                 ) -> Results:
         m = self.model
-        w, R = m.world, m.replications
+        w, R = m.theatre, m.replications
         daily = {}
         if self.daily:
             daily = {"acts_day": np.ascontiguousarray(self.acts_day.transpose(2, 0, 1)),

@@ -13,17 +13,9 @@ from typing import Any, Literal
 
 from pydantic import Field, create_model, field_validator, model_validator
 
-from sim.agents.air import AccidentTerms, AirBehaviour
-from sim.agents.beliefs import BeliefBehaviour, PrecedentTerms
-from sim.agents.convoys import ConvoyBehaviour, HumanitarianTerms
-from sim.agents.front import FrontBehaviour
-from sim.agents.joint_center import JICBehaviour, JICTerms
-from sim.agents.monitoring import MonitoringBehaviour, MonitoringTerms
-from sim.agents.party import PartyBehaviour, PartyParams, PenaltyTerms, SeparationTerms
-from sim.agents.power import (IntelligenceTerms, PatronPressureTerms, PowerBehaviour,
-                              PowerParams)
-from sim.agents.spoiler import SpoilerParams, SpoilerTerms
-from sim.scenario.fields import FieldProblems, Share, Strict, param
+from sim.agents.beliefs import PrecedentTerms
+from sim.agents.registry import CLASSES, behaviours, terms
+from sim.core.fields import FieldProblems, Share, Strict, param
 
 __all__ = ["Scenario", "Actor", "Region", "FieldProblems", "Strict", "Share"]
 
@@ -62,7 +54,7 @@ class Time(Strict):
 
 
 #: Which agent class reads an actor's fields, by kind.
-KIND_PARAMS = {"party": PartyParams, "spoiler": SpoilerParams, "power": PowerParams}
+KIND_PARAMS = {role: cls.Params for role, cls in CLASSES.items()}
 
 
 def _actor_fields() -> dict[str, Any]:
@@ -126,31 +118,28 @@ class Region(Strict):
         "spoilers into hits on the party.", source="fact", ge=0, le=1)
 
 
-class Mechanisms(Strict):
-    """The terms of the deal, one block per mechanism (DESIGN.md's table)."""
-
-    jic: JICTerms = JICTerms()
-    humanitarian: HumanitarianTerms = HumanitarianTerms()
-    penalties: PenaltyTerms = PenaltyTerms()
-    patron_pressure: PatronPressureTerms = PatronPressureTerms()
-    separation: SeparationTerms = SeparationTerms()
-    intelligence: IntelligenceTerms = IntelligenceTerms()
-    monitoring: MonitoringTerms = MonitoringTerms()
-    spoilers: SpoilerTerms = SpoilerTerms()
-    accidents: AccidentTerms = AccidentTerms()
+#: The order of the blocks in a scenario as it has always been dumped (run manifests keep
+#: their bytes); blocks of mechanisms added since follow in registry order.
+_TERMS_ORDER = ("jic", "humanitarian", "penalties", "patron_pressure", "separation",
+                "intelligence", "monitoring", "spoilers", "accidents")
+_BEHAVIOUR_ORDER = ("beliefs", "party", "power", "monitoring", "air", "jic", "convoys",
+                    "fronts")
 
 
-class Behaviour(Strict):
-    """Behavioural constants shared by every scenario (defaults: the agent classes')."""
+def _blocks(declared: dict[str, type], legacy: tuple[str, ...]) -> dict[str, Any]:
+    order = [k for k in legacy if k in declared] + [k for k in declared if k not in legacy]
+    return {key: (declared[key], declared[key]()) for key in order}
 
-    beliefs: BeliefBehaviour = BeliefBehaviour()
-    party: PartyBehaviour = PartyBehaviour()
-    power: PowerBehaviour = PowerBehaviour()
-    monitoring: MonitoringBehaviour = MonitoringBehaviour()
-    air: AirBehaviour = AirBehaviour()
-    jic: JICBehaviour = JICBehaviour()
-    convoys: ConvoyBehaviour = ConvoyBehaviour()
-    fronts: FrontBehaviour = FrontBehaviour()
+
+#: The terms of the deal, one block per mechanism, from the registry's declarations.
+Mechanisms = create_model("Mechanisms", __base__=Strict, **_blocks(terms(), _TERMS_ORDER))
+Mechanisms.__doc__ = "The terms of the deal, one block per mechanism (sim.agents.registry)."
+
+#: Behavioural constants shared by every scenario (defaults: the classes' declarations).
+Behaviour = create_model("Behaviour", __base__=Strict,
+                         **_blocks(behaviours(), _BEHAVIOUR_ORDER))
+Behaviour.__doc__ = ("Behavioural constants shared by every scenario (defaults: the "
+                     "mechanism classes' declarations).")
 
 
 class Outcomes(Strict):
