@@ -39,7 +39,7 @@ def test_beliefs_rise_when_the_other_side_looks_committed_and_fall_when_it_does_
     m = model(precedent=None)
     opp = m.actor("opposition")
     row = opp.slot[m.theatre.index("government")]
-    lam_c = opp.k.belief_gap[row, 0] / (np.exp(opp.k.belief_log_ratio[row, 0]) - 1)
+    lam_c = opp.belief_k.gap[row, 0] / (np.exp(opp.belief_k.log_ratio[row, 0]) - 1)
     assert (_day_of(opp, "government", 0.5 * lam_c) > 0).all()
     assert (_day_of(opp, "government", 10 * lam_c) < 0).all()
 

@@ -10,12 +10,17 @@ sharpens its targeting.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
+from sim.agents.intelligence import Intelligence
+from sim.agents.joint_center import JointCenter
 from sim.core.events import ACCIDENT, Acts
 from sim.core.fields import Strict, param
 from sim.core.mechanism import Encodes, Mechanism
 from sim.core.sampling import choose, per_step, poisson_count
+from sim.core.stacking import Compiled
 
 
 class AccidentTerms(Strict):
@@ -36,6 +41,16 @@ class AirBehaviour(Strict):
         "separated) where the air force operates.", source="assumed", ge=0, le=20)
 
 
+@dataclass(frozen=True)
+class AirArrays(Compiled):
+    """What an air force reads when it draws its misidentified strikes."""
+
+    rate: np.ndarray        # misidentified strikes a day, at its air power
+    marbling: np.ndarray    # extra strikes per unit of marbling left where it flies
+    tempo: np.ndarray       # extra tempo while the JIC works
+    precision: np.ndarray   # cut by intelligence shared with it while the JIC works
+
+
 class AirForce(Mechanism):
     """Mixin for agents with air power: draws misidentified strikes from ``<name>.accidents``
     (whether, per sub-step and world) and ``<name>.accident_details`` (keyed: where, and
@@ -44,6 +59,7 @@ class AirForce(Mechanism):
     key, Terms = "accidents", AccidentTerms
     behaviour_key, Behaviour = "air", AirBehaviour
     phases = (("act", 3, "misidentified_strikes"),)
+    compiles = (("air_k", "air_constants", AirArrays),)
     records = ("accidents",)
     encodes = (
         Encodes(
@@ -67,27 +83,24 @@ class AirForce(Mechanism):
         b = sc.behaviour.air
         a = sc.actors[self.name]
         weights = theatre.front_weight[self.index] * (theatre.counterpart[self.index] >= 0)
-        intel = sc.mechanisms.intelligence
-        precise = intel.enabled and intel.recipient == self.name
         return {
-            "accident_rate": b.accident_rate * a.air_power * sc.mechanisms.accidents.enabled
+            "rate": b.accident_rate * a.air_power * sc.mechanisms.accidents.enabled
             * (weights.sum() > 0),
-            "accident_marbling": b.collateral * float(weights @ theatre.marbling),
-            "accident_tempo": sc.mechanisms.jic.strike_tempo if sc.mechanisms.jic.enabled
-            else 0.0,
-            "precision": intel.precision_gain * intel.shared_level if precise else 0.0,
+            "marbling": b.collateral * float(weights @ theatre.marbling),
+            "tempo": JointCenter.term(sc, "strike_tempo"),
+            "precision": Intelligence.precision(sc, self.name),
         }
 
     def misidentified_strikes(self, acts: Acts) -> None:
         """The day's misidentified strikes (none drawn for an agent with no air power in
         any world)."""
-        model, k = self.model, self.k
-        if not np.any(k.accident_rate):
+        model, k = self.model, self.air_k
+        if not np.any(k.rate):
             return
         u = self.uniforms("accidents", model.substeps)
         jic = model.jic.active
-        rate = k.accident_rate * (1.0 + k.accident_marbling * (1.0 - model.separation)) \
-            * (1.0 + k.accident_tempo * jic) * (1.0 - k.precision * jic)
+        rate = k.rate * (1.0 + k.marbling * (1.0 - model.separation)) \
+            * (1.0 + k.tempo * jic) * (1.0 - k.precision * jic)
         rate = np.broadcast_to(rate, (model.replications,))
         hour, rep = np.nonzero(u < per_step(rate, model.dt))
         if not len(rep):

@@ -10,7 +10,6 @@ arithmetic serves both.
 
 from __future__ import annotations
 
-from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
@@ -34,9 +33,15 @@ class CeasefireAgent(Agent, Mechanism):
     def __init__(self, model: CeasefireModel, name: str):
         super().__init__(model)
         self.name = name
-        self.k = SimpleNamespace()
 
     # -- built once per model -------------------------------------------------------
+
+    @classmethod
+    def compiled(cls) -> list[tuple[str, str, type]]:
+        """Its namespaces of compiled constants, (attribute, method, typed arrays): each
+        class of its hierarchy declares its own (``compiles``), so a party's own constants
+        (``k``), its beliefs' (``belief_k``) and its air force's (``air_k``) never mix."""
+        return [entry for c in reversed(cls.__mro__) for entry in c.__dict__.get("compiles", ())]
 
     def constants(self, sc: Scenario, theatre: Theatre) -> dict[str, Any]:
         """Its constants for one parameter set (numbers or small arrays)."""

@@ -27,6 +27,7 @@ despite ceasefire agreements".
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated
 
 import numpy as np
@@ -34,6 +35,7 @@ import numpy as np
 from sim.agents.monitoring import Monitoring
 from sim.core.events import CAUSES, Tally
 from sim.core.sampling import logistic
+from sim.core.stacking import Compiled
 from pydantic import Field
 
 from sim.core.fields import Strict, param
@@ -74,10 +76,22 @@ def logit(p: np.ndarray | float) -> np.ndarray:
     return np.log(p) - np.log1p(-p)
 
 
+@dataclass(frozen=True)
+class BeliefArrays(Compiled):
+    """What an observer reads when it revises its beliefs, per party it trusts (rows)."""
+
+    log_ratio: np.ndarray   # evidence of one incident: log(lambda_u / lambda_c)
+    gap: np.ndarray         # lambda_u - lambda_c: what a quiet day is worth
+    initial: np.ndarray     # log-odds before the truce (prior, or the precedent's record)
+    prior: np.ndarray       # log-odds of the prior, where beliefs drift back to
+    drift: np.ndarray       # daily chance the other's intent is allowed to have changed
+
+
 class Observer(Mechanism):
     """Mixin for agents that hold beliefs about the parties of other camps."""
 
     behaviour_key, Behaviour = "beliefs", BeliefBehaviour
+    compiles = (("belief_k", "belief_constants", BeliefArrays),)
     records = ("final_trust",)
     encodes = (
         Encodes(
@@ -117,9 +131,8 @@ class Observer(Mechanism):
             gap.append(lam_u - lam_c)
             initial.append(logit(b.prior) if sc.precedent is None
                            else _read_precedent(sc, theatre, t, noise, classes))
-        return {"belief_log_ratio": np.array(log_ratio), "belief_gap": np.array(gap),
-                "belief_initial": np.array(initial), "belief_prior": logit(b.prior),
-                "belief_drift": b.drift_per_day}
+        return {"log_ratio": np.array(log_ratio), "gap": np.array(gap),
+                "initial": np.array(initial), "prior": logit(b.prior), "drift": b.drift_per_day}
 
     def reset_beliefs(self, replications: int) -> None:
         theatre = self.model.theatre
@@ -127,7 +140,7 @@ class Observer(Mechanism):
         self.slot = np.full(theatre.n_actors + 1, -1)        # last entry: "no actor" (-1)
         self.slot[self.trusted] = np.arange(len(self.trusted))
         R = replications
-        self.logodds = np.broadcast_to(self.k.belief_initial, (len(self.trusted), R)).copy()
+        self.logodds = np.broadcast_to(self.belief_k.initial, (len(self.trusted), R)).copy()
         self.evidence = Tally(len(self.trusted), R)         # today's, by trusted party
         self.cause_weight = Tally(len(CAUSES), R)           # today's, by cause
         self.last_causes = np.zeros((len(CAUSES), R))       # yesterday's: the last straw
@@ -157,10 +170,9 @@ class Observer(Mechanism):
         truce is declared over nobody perceives violations of it, and beliefs stay where
         they were (silence then is not evidence of commitment).
         """
-        k = self.k
-        revised = self.logodds + k.belief_gap - self.evidence.total() * k.belief_log_ratio
-        p = (1.0 - k.belief_drift) * logistic(revised) + k.belief_drift * logistic(
-            k.belief_prior)
+        k = self.belief_k
+        revised = self.logodds + k.gap - self.evidence.total() * k.log_ratio
+        p = (1.0 - k.drift) * logistic(revised) + k.drift * logistic(k.prior)
         self.logodds = np.where(self.model.collapsed, self.logodds, logit(p))
         self.last_causes = self.cause_weight.total()
 

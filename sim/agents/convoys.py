@@ -14,6 +14,7 @@ truce is worth to the besieged.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -24,6 +25,7 @@ from sim.core.events import BLOCKED_AID, Acts
 from sim.core.fields import Strict, param
 from sim.core.mechanism import Encodes, Mechanism
 from sim.core.sampling import per_step
+from sim.core.stacking import Compiled
 from sim.core.stacking import at
 
 if TYPE_CHECKING:
@@ -59,11 +61,23 @@ class ConvoyBehaviour(Strict):
         source="assumed", ge=0, le=1)
 
 
+@dataclass(frozen=True)
+class ConvoyArrays(Compiled):
+    """What the convoys read each day."""
+
+    p_convoy: np.ndarray               # chance a convoy sets out in a sub-step, per siege
+    trucks: np.ndarray                 # aid one convoy carries
+    obstruction: np.ndarray            # chance of being blocked, deterred by penalties
+    strike_risk: np.ndarray            # chance of being struck at the besieger's war tempo
+    blocked_when_fighting: np.ndarray  # chance of being blocked where the besieger fights
+
+
 class AidConvoys(CeasefireAgent, Mechanism):
     """Convoys to every besieged front (its own streams: whether one sets out, per sub-step,
     siege and world; keyed, whether it is blocked or struck)."""
 
     key, Terms = "humanitarian", HumanitarianTerms
+    compiles = (("k", "constants", ConvoyArrays),)
     phases = (("act", 5, "run"),)
     records = ("aid_delivered", "convoys")
     encodes = (

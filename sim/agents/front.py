@@ -40,6 +40,9 @@ class Front(FixedAgent, Mechanism):
     row of the model's ``front_status`` (one value per world)."""
 
     behaviour_key, Behaviour = "fronts", FrontBehaviour
+    #: No sentence of the article or the history: that fighting spreads along fronts is
+    #: the design's (DESIGN.md, "Fronts can fray"), and its size is calibrated.
+    encodes = ()
 
     def __init__(self, model: CeasefireModel, name: str, index: int, cell):
         super().__init__(model)

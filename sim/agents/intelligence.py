@@ -12,8 +12,13 @@ commitment (``ExternalPower.commitment``).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from sim.core.fields import Strict, param
 from sim.core.mechanism import Encodes, Mechanism
+
+if TYPE_CHECKING:
+    from sim.scenario.schema import Scenario
 
 
 class IntelligenceTerms(Strict):
@@ -65,3 +70,37 @@ class Intelligence(Mechanism):
             ("mechanisms.intelligence.domestic_opposition",),
             "Domestic resistance cuts what is actually shared and the provider's commitment."),
     )
+
+    @staticmethod
+    def shared(sc: Scenario) -> float:
+        """What is actually shared (0 where the deal asks for nothing)."""
+        return sc.mechanisms.intelligence.shared_level
+
+    @staticmethod
+    def receives(sc: Scenario, name: str) -> bool:
+        intel = sc.mechanisms.intelligence
+        return intel.enabled and intel.recipient == name
+
+    @staticmethod
+    def provides(sc: Scenario, name: str) -> bool:
+        intel = sc.mechanisms.intelligence
+        return intel.enabled and intel.provider == name
+
+    @staticmethod
+    def provider(sc: Scenario) -> str | None:
+        return sc.mechanisms.intelligence.provider
+
+    @classmethod
+    def precision(cls, sc: Scenario, name: str) -> float:
+        """How far shared intelligence cuts ``name``'s misidentified strikes while the JIC
+        works."""
+        intel = sc.mechanisms.intelligence
+        return intel.precision_gain * intel.shared_level if cls.receives(sc, name) else 0.0
+
+    @classmethod
+    def commitment(cls, sc: Scenario, name: str, commitment: float) -> float:
+        """A power's commitment, less what domestic opposition to sharing takes from the
+        provider. Article: "aversion to sharing information with a military adversary"."""
+        if cls.provides(sc, name):
+            commitment *= 1.0 - sc.mechanisms.intelligence.domestic_opposition
+        return commitment

@@ -16,14 +16,15 @@ intelligence flows. A formal or de facto collapse stops it.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from sim.agents.base import CeasefireAgent
-from sim.agents.power import ExternalPower
 from sim.core.fields import Strict, param
 from sim.core.mechanism import Encodes
+from sim.core.stacking import Compiled
 
 if TYPE_CHECKING:
     from sim.model.theatre import Theatre
@@ -62,10 +63,21 @@ class JICBehaviour(Strict):
         "access'.", source="assumed", ge=0, le=1)
 
 
+@dataclass(frozen=True)
+class JICArrays(Compiled):
+    """What the joint center reads each day."""
+
+    enabled: np.ndarray        # 1 if the deal has a joint center
+    quiet_days: np.ndarray     # days of reduced violence with access it waits for
+    quiet_share: np.ndarray    # violence below this share of war level is 'reduced'
+    access_share: np.ndarray   # share of convoys through that counts as access
+
+
 class JointCenter(CeasefireAgent):
     """The US-Russian Joint Implementation Center."""
 
     key, Terms = "jic", JICTerms
+    compiles = (("k", "constants", JICArrays),)
     phases = (("decide", 1, "decide"),)
     records = ("jic_start_day",)
     encodes = (
@@ -97,6 +109,19 @@ class JointCenter(CeasefireAgent):
     Behaviour = JICBehaviour
     behaviour_key = "jic"
 
+    @staticmethod
+    def offered(sc: Scenario) -> bool:
+        """Whether the deal has a joint center at all."""
+        return sc.mechanisms.jic.enabled
+
+    @staticmethod
+    def term(sc: Scenario, name: str) -> float:
+        """A term of the joint center's work (``spoiler_suppression``,
+        ``dispute_resolution``, ``strike_tempo``): 0 where the deal has no joint center.
+        The other classes read the JIC's terms through this, never the scenario's block."""
+        jic = sc.mechanisms.jic
+        return getattr(jic, name) if jic.enabled else 0.0
+
     def constants(self, sc: Scenario, theatre: Theatre) -> dict:
         m, b = sc.mechanisms.jic, self.behaviour(sc)
         return {"enabled": float(m.enabled), "quiet_days": m.quiet_days,
@@ -107,7 +132,8 @@ class JointCenter(CeasefireAgent):
         self.clock = np.zeros(R)            # days of reduced violence with access so far
         self.active = np.zeros(R, bool)
         self.start_day = np.full(R, -1)     # the day it started, -1: not (yet)
-        self.powers = [a for a in self.model.agents_by_type.get(ExternalPower, []) if a.others]
+        self.powers = [a for a in self.model.agents_by_type.get(self.model.classes["power"], [])
+                       if a.others]
 
     def decide(self) -> None:
         k, model = self.k, self.model

@@ -13,17 +13,20 @@ disputes (Fortna 2003).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from sim.agents.base import CeasefireAgent
+from sim.agents.joint_center import JointCenter
 from sim.core.stacking import at
 from sim.core.events import (ACCIDENT, BLOCKED_AID, DELIBERATE, MISATTRIBUTION, MISUSE,
                               RETALIATION, SPOILER, Perceived)
 from sim.core.fields import Strict, param
 from sim.core.mechanism import Encodes
 from sim.core.sampling import choose, per_step, poisson_count
+from sim.core.stacking import Compiled
 
 if TYPE_CHECKING:
     from sim.model.theatre import Theatre
@@ -70,10 +73,27 @@ class MonitoringBehaviour(Strict):
         "the recipient.", source="assumed", ge=0, le=20)
 
 
+@dataclass(frozen=True)
+class MonitoringArrays(Compiled):
+    """What the monitoring agent reads when it books the day's incidents."""
+
+    detection: np.ndarray           # chance a real violation is pinned on its author
+    misread: np.ndarray             # chance an unclear incident is booked against the other
+    ambiguous_per_step: np.ndarray  # unclear incidents booked a sub-step, per observer
+    contact_ambiguity: np.ndarray   # chance a spoiler attack passes for the counterpart's
+    marbling: np.ndarray            # (G,) intermixing by front
+    dispute_resolution: np.ndarray  # cut in misreadings while the JIC works
+    admit: np.ndarray               # chance a violation is verified and owned up to
+    accident_weight: np.ndarray     # weight of a misidentified strike as evidence
+    misuse_weight: np.ndarray       # weight of misused intelligence as evidence
+    aid_weight: np.ndarray          # weight of a blocked or struck convoy as evidence
+
+
 class Monitoring(CeasefireAgent):
     """Turns acts into incidents as each camp perceives them, and into public reports."""
 
     key, Terms = "monitoring", MonitoringTerms
+    compiles = (("k", "constants", MonitoringArrays),)
     records = ("reported", "admitted")
     encodes = (
         Encodes(
@@ -124,12 +144,11 @@ class Monitoring(CeasefireAgent):
 
     def constants(self, sc: Scenario, theatre: Theatre) -> dict:
         b = self.behaviour(sc)
-        jic = sc.mechanisms.jic
         return {"detection": self.detection(sc), "misread": self.misread(sc),
                 "ambiguous_per_step": b.ambiguous_per_day * self.misread(sc)
                 * sc.time.step_hours / 24,
                 "contact_ambiguity": b.contact_ambiguity, "marbling": theatre.marbling,
-                "dispute_resolution": jic.dispute_resolution if jic.enabled else 0.0,
+                "dispute_resolution": JointCenter.term(sc, "dispute_resolution"),
                 "admit": b.admission * self.verification(sc),
                 "accident_weight": b.accident_weight, "misuse_weight": b.misuse_weight,
                 "aid_weight": sc.behaviour.convoys.grievance}

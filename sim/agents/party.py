@@ -30,6 +30,7 @@ declared the truce over, citing "more than 300" rebel violations.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -40,10 +41,12 @@ from sim.agents.base import CeasefireAgent
 from sim.agents.beliefs import Observer
 from sim.agents.monitoring import Monitoring
 from sim.agents.patron import PatronPressure
+from sim.agents.separation import Separation
 from sim.core.events import Tally
 from sim.core.fields import Strict, param
 from sim.core.mechanism import Encodes
 from sim.core.sampling import logistic
+from sim.core.stacking import Compiled
 
 if TYPE_CHECKING:
     from sim.model.theatre import Theatre
@@ -113,10 +116,40 @@ class PartyBehaviour(Strict):
         source="assumed", gt=0, le=24)
 
 
+@dataclass(frozen=True)
+class PartyArrays(Compiled):
+    """What a party reads each day (``PartyFaction.constants``), in units of the daily gain
+    of fighting on a front at parity where they are values."""
+
+    war_rate: np.ndarray            # its attacks a day at war
+    front_weight: np.ndarray        # (G,) share of its fighting on each front
+    rogue_share: np.ndarray         # tempo of its undisciplined units
+    front_mix: np.ndarray           # (2, G) whose fire it faces: counterpart, its patron
+    gain: np.ndarray                # (G,) gain of fighting: its edge, sieges it presses
+    exploited: np.ndarray           # (G,) loss from holding while the other side fights
+    truce_value: np.ndarray         # what a front at peace is worth
+    aid_value: np.ndarray           # extra worth of aid reaching its besieged fronts
+    violation_cost: np.ndarray      # cost of fighting while the truce stands, as pinned
+    patron_leverage: np.ndarray     # its patron's leverage over it
+    patron_cost: np.ndarray         # cost of defying its patron's full pressure
+    declaration_cost: np.ndarray    # public cost of ending the truce, as not believed
+    pressure_gain: np.ndarray       # gain per spoiler attack on its forces
+    contagion: np.ndarray           # gain per neighbouring front at war
+    regroup: np.ndarray             # growth a day of the gain of fighting
+    retaliation: np.ndarray         # acts per perceived incident
+    forgive: np.ndarray             # daily survival of a grievance
+    noise: np.ndarray               # spread of its choices
+    revision_rate: np.ndarray       # how often a front's posture is revisited
+    declaration_rate: np.ndarray    # how often ending the truce is revisited
+    separation_rate: np.ndarray     # separation a day at its patron's full pull
+    separation_initial: np.ndarray  # separation at the start
+
+
 class PartyFaction(CeasefireAgent, Observer, Attacker, AirForce):
     """A faction party to the truce (government, opposition)."""
 
     phases = (("decide", 2, "decide"), ("plan", 0, "plan"), ("act", 0, "act"))
+    compiles = (("k", "constants", PartyArrays),)
     records = ("violations", "formal_day", "declarer", "trigger")
     encodes = (
         Encodes(
@@ -196,11 +229,8 @@ class PartyFaction(CeasefireAgent, Observer, Attacker, AirForce):
             "retaliation": b.retaliation, "forgive": np.exp(-1.0 / b.memory_days),
             "noise": b.noise, "revision_rate": b.revision_rate,
             "declaration_rate": b.declaration_rate,
-            "separation_rate": sc.mechanisms.separation.rate_per_day
-            if sc.mechanisms.separation.enabled and a.intermixed_with else 0.0,
-            "separation_initial": sc.mechanisms.separation.initial if a.intermixed_with
-            else 0.0,
-            **self.belief_constants(sc, theatre), **self.air_constants(sc, theatre),
+            "separation_rate": Separation.rate(sc, a),
+            "separation_initial": Separation.initial(sc, a),
         }
 
     def reset(self, replications: int) -> None:
@@ -294,11 +324,7 @@ class PartyFaction(CeasefireAgent, Observer, Attacker, AirForce):
         """Separation from the excluded faction it is intermixed with, at a pace set by its
         patron's leverage and willingness. Article: "the US was to persuade the opposition
         groups it backed to distance themselves from the Nusra forces"."""
-        if self.patron_agent is None:
-            return
-        effort = self.k.separation_rate * self.patron_agent.k.leverage \
-            * self.patron_agent.willingness
-        self.separation = self.separation + effort * (1.0 - self.separation)
+        Separation.advance(self)
 
     def plan(self) -> None:
         """The day's rates of acts on each front: war tempo where it fights; where it holds,

@@ -17,6 +17,7 @@ cooperation"; "aversion to sharing information with a military adversary".
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -25,10 +26,13 @@ from sim.agents.acts import Attacker
 from sim.agents.air import AirForce
 from sim.agents.base import CeasefireAgent
 from sim.agents.beliefs import Observer
+from sim.agents.intelligence import Intelligence
+from sim.agents.joint_center import JointCenter
 from sim.core.events import MISUSE, Acts
 from sim.core.fields import Strict, param
 from sim.core.mechanism import Encodes
 from sim.core.sampling import choose, logistic, per_step
+from sim.core.stacking import Compiled
 
 if TYPE_CHECKING:
     from sim.model.theatre import Theatre
@@ -59,10 +63,28 @@ class PowerBehaviour(Strict):
         le=20)
 
 
+@dataclass(frozen=True)
+class PowerArrays(Compiled):
+    """What a power reads each day (``ExternalPower.constants``)."""
+
+    leverage: np.ndarray       # over its clients
+    commitment: np.ndarray     # its own, less what domestic opposition takes
+    jic_value: np.ndarray      # worth of joint strikes (with shared intelligence)
+    jic_risk: np.ndarray       # cost of joining with an uncommitted partner
+    jic_pull: np.ndarray       # how far the JIC's promise raises its willingness
+    noise: np.ndarray          # spread of its JIC judgement
+    war_rate: np.ndarray       # its strikes a day at war
+    front_weight: np.ndarray   # (G,) share of its strikes on each front
+    strike_share: np.ndarray   # tempo an unwilling power keeps up
+    misuse: np.ndarray         # misuse of shared intelligence a day, if unwilling
+
+
 class ExternalPower(CeasefireAgent, Observer, Attacker, AirForce):
     """A power backing factions: guarantor of the truce, patron of its clients."""
 
-    phases = (("decide", 0, "decide"), ("plan", 1, "plan"), ("act", 1, "act"), ("act", 4, "misuse"))
+    phases = (("decide", 0, "decide"), ("plan", 1, "plan"), ("act", 1, "act"),
+              ("act", 4, "misuse"))
+    compiles = (("k", "constants", PowerArrays),)
     encodes = (
         Encodes(
             "Russian strikes on Aleppo",
@@ -94,11 +116,7 @@ class ExternalPower(CeasefireAgent, Observer, Attacker, AirForce):
     @staticmethod
     def commitment(sc: Scenario, name: str) -> float:
         """Its commitment to the truce, less what domestic opposition to sharing takes."""
-        c = sc.actors[name].commitment
-        intel = sc.mechanisms.intelligence
-        if intel.enabled and intel.provider == name:
-            c *= 1.0 - intel.domestic_opposition
-        return c
+        return Intelligence.commitment(sc, name, sc.actors[name].commitment)
 
     @staticmethod
     def committed_rate(sc: Scenario, name: str) -> float:
@@ -107,19 +125,16 @@ class ExternalPower(CeasefireAgent, Observer, Attacker, AirForce):
 
     def constants(self, sc: Scenario, theatre: Theatre) -> dict:
         a, b = sc.actors[self.name], self.behaviour(sc)
-        intel = sc.mechanisms.intelligence
-        jic = sc.mechanisms.jic.enabled
-        receives = intel.enabled and intel.recipient == self.name
-        provides = intel.enabled and intel.provider == self.name
-        value = a.jic_value * (1.0 + b.intel_value * intel.shared_level * receives)
-        risk = b.jic_risk * (1.0 + intel.shared_level * provides)
+        shared = Intelligence.shared(sc)
+        receives = Intelligence.receives(sc, self.name)
+        value = a.jic_value * (1.0 + b.intel_value * shared * receives)
+        risk = b.jic_risk * (1.0 + shared * Intelligence.provides(sc, self.name))
         return {
             "leverage": a.leverage, "commitment": self.commitment(sc, self.name),
-            "jic_value": value if jic else 0.0, "jic_risk": risk, "jic_pull": b.jic_pull,
+            "jic_value": value if JointCenter.offered(sc) else 0.0, "jic_risk": risk, "jic_pull": b.jic_pull,
             "noise": b.noise, "war_rate": a.war_rate,
             "front_weight": theatre.front_weight[self.index], "strike_share": b.strike_share,
-            "misuse": b.misuse_per_day * intel.shared_level * receives,
-            **self.belief_constants(sc, theatre), **self.air_constants(sc, theatre),
+            "misuse": b.misuse_per_day * shared * receives,
         }
 
     def reset(self, replications: int) -> None:
@@ -131,8 +146,8 @@ class ExternalPower(CeasefireAgent, Observer, Attacker, AirForce):
         self.others = [t for t in self.trusted if theatre.kind[t] == "power"]
         self.clients = [self.model.agent_of(c) for c in range(theatre.n_actors)
                         if theatre.patron[c] == self.index]
-        intel = self.model.base.mechanisms.intelligence
-        self.provider = theatre.index(intel.provider) if intel.provider else -1
+        provider = Intelligence.provider(self.model.base)
+        self.provider = theatre.index(provider) if provider else -1
 
     def belief_in_partner(self) -> np.ndarray:
         """Its belief that the other guarantor will deliver its side, (R,); 0 with none."""

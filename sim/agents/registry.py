@@ -11,6 +11,8 @@ the order of a sum: a party's weighing adds the contributions in this order.
 
 from __future__ import annotations
 
+import textwrap
+
 from sim.agents.air import AirForce
 from sim.agents.beliefs import Observer
 from sim.agents.convoys import AidConvoys
@@ -80,3 +82,23 @@ def schedule() -> list[tuple[str, int, type, str]]:
 def encoded():
     """Every sentence the model encodes (``Encodes``), class by class in registry order."""
     return tuple(e for c in MECHANISMS for e in declared(c, "encodes") or ())
+
+
+#: The model's own part of a phase no class declares calls for.
+MODEL_CALLS = {"declare": "CeasefireModel._declare",
+               "perceive": "Monitoring.perceive, Observer.absorb",
+               "record": "CeasefireModel._account", "close": "CeasefireModel._close_day"}
+
+
+def day_schedule(indent: int = 0) -> str:
+    """The day's order as a numbered list: each phase, what happens in it, and its calls."""
+    calls: dict[str, list[str]] = {}
+    for phase, _, cls, method in schedule():
+        calls.setdefault(phase, []).append(f"``{cls.__name__}.{method}``")
+    items = []
+    for number, (phase, text) in enumerate(PHASES, 1):
+        who = calls.get(phase) or [f"``{c.strip()}``" for c in MODEL_CALLS[phase].split(",")]
+        items.append(f"{number}. {text} Calls: {', '.join(who)}.")
+    pad = " " * indent
+    return ("\n" + pad).join(textwrap.fill(item, 88 - indent, subsequent_indent="   ")
+                             .replace("\n", "\n" + pad) for item in items)

@@ -10,8 +10,16 @@ The advance itself is the party's (``PartyFaction.separate``), each day.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+import numpy as np
+
 from sim.core.fields import Strict, param
 from sim.core.mechanism import Encodes, Mechanism
+
+if TYPE_CHECKING:
+    from sim.agents.party import PartyFaction
+    from sim.scenario.schema import Scenario
 
 
 class SeparationTerms(Strict):
@@ -42,3 +50,33 @@ class Separation(Mechanism):
             "not yet undone lets spoiler attacks pass for the party's and raises the rate of "
             "misidentified strikes."),
     )
+
+    @staticmethod
+    def rate(sc: Scenario, actor) -> float:
+        """Progress a day of a party intermixed with an excluded faction, at its patron's
+        full pull (0 for one that is not, or with separation switched off)."""
+        sep = sc.mechanisms.separation
+        return sep.rate_per_day if sep.enabled and actor.intermixed_with else 0.0
+
+    @staticmethod
+    def initial(sc: Scenario, actor) -> float:
+        return sc.mechanisms.separation.initial if actor.intermixed_with else 0.0
+
+    @staticmethod
+    def advance(party: PartyFaction) -> None:
+        """A day's separation from the excluded faction a party is intermixed with, at a pace
+        set by its patron's leverage and willingness. Article: "the US was to persuade the
+        opposition groups it backed to distance themselves from the Nusra forces"."""
+        patron = party.patron_agent
+        if patron is None:
+            return
+        effort = party.k.separation_rate * patron.k.leverage * patron.willingness
+        party.separation = party.separation + effort * (1.0 - party.separation)
+
+    @staticmethod
+    def mean(intermixed: list, replications: int) -> np.ndarray:
+        """How far marbled fighters are separated in each world, (R,): the mean over the
+        parties intermixed with an excluded faction."""
+        if not intermixed:
+            return np.zeros(replications)
+        return np.mean([p.separation for p in intermixed], axis=0)

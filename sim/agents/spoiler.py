@@ -12,15 +12,18 @@ The JIC's joint strikes suppress it (Stedman 1997: spoilers need custodians).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from sim.agents.acts import Attacker
 from sim.agents.base import CeasefireAgent
+from sim.agents.joint_center import JointCenter
 from sim.core.fields import Strict, param
 from sim.core.mechanism import Encodes, Mechanism
 from sim.core.sampling import choose
+from sim.core.stacking import Compiled
 
 if TYPE_CHECKING:
     from sim.model.theatre import Theatre
@@ -36,11 +39,22 @@ class SpoilerTerms(Strict):
         source="fact", ge=0, le=20)
 
 
+@dataclass(frozen=True)
+class SpoilerArrays(Compiled):
+    """What an excluded faction reads each day."""
+
+    war_rate: np.ndarray       # its attacks a day at war
+    attacks: np.ndarray        # (G,) its attacks a day under the truce, by front
+    war: np.ndarray            # (G,) its attacks a day at war, by front
+    suppression: np.ndarray    # cut by the JIC's joint strikes
+
+
 class SpoilerFaction(CeasefireAgent, Attacker, Mechanism):
     """An excluded faction (ISIS, Nusra)."""
 
     key, Terms = "spoilers", SpoilerTerms
     phases = (("plan", 2, "plan"), ("act", 2, "act"))
+    compiles = (("k", "constants", SpoilerArrays),)
     records = ("spoiler_attacks",)
     encodes = (
         Encodes(
@@ -66,12 +80,11 @@ class SpoilerFaction(CeasefireAgent, Attacker, Mechanism):
 
     def constants(self, sc: Scenario, theatre: Theatre) -> dict:
         a, s = sc.actors[self.name], sc.mechanisms.spoilers
-        jic = sc.mechanisms.jic
         return {"war_rate": a.war_rate,
                 "attacks": a.war_rate * theatre.front_weight[self.index]
                 * (s.activity if s.enabled else 0.0),
                 "war": a.war_rate * theatre.front_weight[self.index],
-                "suppression": jic.spoiler_suppression if jic.enabled else 0.0}
+                "suppression": JointCenter.term(sc, "spoiler_suppression")}
 
     def reset(self, replications: int) -> None:
         theatre = self.model.theatre

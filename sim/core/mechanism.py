@@ -39,7 +39,8 @@ PHASES: tuple[tuple[str, str], ...] = (
     ("decide", "Decisions: powers (willingness to press their clients, whether they would "
                "join the JIC now), the joint center (its quiet days, whether it starts), "
                "party factions (front by front: keep the truce, retaliate or abandon the "
-               "front; each weighs declaring the truce over)."),
+               "front; each weighs declaring the truce over, and separation from an "
+               "intermixed excluded faction advances with its patron's pull)."),
     ("declare", "If any party would declare the truce over, the one that weighs it most "
                 "declares it (formal collapse); the trigger is the cause that weighed most "
                 "in what it perceived the day before."),
@@ -55,7 +56,7 @@ PHASES: tuple[tuple[str, str], ...] = (
     ("close", "The day closes: each front's status from its violence (holding, fraying, "
               "fighting); de facto collapse if the parties' violence stayed above its share "
               "of the pre-truce level over the window; convoys' access; every party revises "
-              "its beliefs from the incidents it perceived; separation advances."),
+              "its beliefs from the incidents it perceived."),
 )
 
 #: The terms of a party's weighing a mechanism may contribute to.

@@ -7,6 +7,7 @@ same arithmetic serves both.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, fields
 from typing import Any
 
 import numpy as np
@@ -28,3 +29,22 @@ def at(constant: np.ndarray, rep: np.ndarray, *index: np.ndarray) -> np.ndarray:
     if constant.shape[-1] == 1:
         return constant[(*index, 0)] if index else constant[0]   # the same in every world
     return constant[(*index, rep)]
+
+
+@dataclass(frozen=True)
+class Compiled:
+    """What a class reads in the step loop, compiled once from the scenario when the model is
+    built and stacked over its parameter sets (:func:`stack`). A subclass names its fields
+    (each an array whose last axis is the replication axis, or of length 1); building it
+    from constants with a field missing or unknown is an error, so no two classes can
+    share, or overwrite, a name."""
+
+    @classmethod
+    def build(cls, per_set: list[dict[str, Any]], assign: np.ndarray) -> Compiled:
+        names = [f.name for f in fields(cls)]
+        for constants in per_set:
+            if set(constants) != set(names):
+                wrong = sorted(set(constants) ^ set(names))
+                raise TypeError(f"{cls.__name__} compiles {names}; the constants given "
+                                f"differ in {wrong}")
+        return cls(**{n: stack([c[n] for c in per_set], assign) for n in names})

@@ -11,8 +11,8 @@ draw per replication).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from types import SimpleNamespace
 
 import networkx as nx
 import numpy as np
@@ -26,9 +26,10 @@ from sim.agents.front import HOLDING, Front, assess
 from sim.agents.joint_center import JointCenter
 from sim.agents.monitoring import Monitoring
 from sim.agents.party import PartyFaction
-from sim.agents.registry import CLASSES, schedule, weighing
+from sim.agents.registry import CLASSES, day_schedule, schedule, weighing
+from sim.agents.separation import Separation
 from sim.core.events import DELIBERATE, MISUSE, RETALIATION, Acts
-from sim.core.stacking import stack
+from sim.core.stacking import Compiled
 from sim.core.streams import Streams
 from sim.model.results import TRIGGERS, Recorder, Results
 from sim.model.theatre import Theatre
@@ -45,32 +46,27 @@ def frame(scenario: Scenario, theatre: Theatre | None = None) -> tuple:
     return (theatre.structure(), scenario.time, scenario.outcomes.de_facto_window_days)
 
 
+@dataclass(frozen=True)
+class ModelArrays(Compiled):
+    """What the model itself reads each day."""
+
+    war_level: np.ndarray       # (G,) the parties' violence a day at war, by front
+    war_total: np.ndarray       # its sum
+    de_facto_share: np.ndarray  # violence back above this share ... (de facto collapse)
+    fraying_share: np.ndarray   # a front frays above this share of its war level
+    fighting_share: np.ndarray  # a front fights above this share
+    harm: np.ndarray            # (A, G) civilian harm of one attack
+
+
 class CeasefireModel(Model):
     """A truce between the parties of a scenario, with its guarantors and spoilers.
 
     One step is one day, the decision cycle; acts within it are drawn sub-step by
-    sub-step (``time.step_hours``, one hour by default) at the day's rates. In order:
+    sub-step (``time.step_hours``, one hour by default) at the day's rates. In order (the
+    phases of ``sim.core.mechanism.PHASES``, with the calls the classes of the registry
+    declare for each, in the order they declare):
 
-    1. Powers decide: willingness to press their clients, whether they would
-       join the JIC now.
-    2. The joint center counts its quiet days and starts if its conditions hold.
-    3. Party factions decide, front by front: keep the truce, retaliate, or
-       abandon the front; each weighs declaring the truce over. If any does,
-       the one that weighs it most declares it (formal collapse); the trigger is
-       the cause that weighed most in what it perceived the day before.
-    4. Everyone who fights sets the day's rates of acts on each front.
-    5. Acts, sub-step by sub-step: party factions, powers and spoilers act from
-       their rates; misidentified strikes; misuse of shared intelligence; aid
-       convoys.
-    6. Perception, while the truce formally stands: the monitoring agent books the
-       acts, and incidents of unclear origin, as each camp perceives them; each
-       party absorbs what its camp perceived (beliefs, grievances by front,
-       spoiler pressure).
-    7. Records.
-    8. The day closes: each front's status from its violence (holding, fraying,
-       fighting); de facto collapse if the parties' violence stayed above its
-       share of the pre-truce level over the window; convoys' access; every party
-       revises its beliefs from the incidents it perceived.
+    {schedule}
 
     Each agent draws from its own named random streams (``sim.core.streams``).
 
@@ -82,6 +78,8 @@ class CeasefireModel(Model):
     collected before the first day and after each (``REPORTERS``); an ensemble records its
     outcomes in ``Results`` instead, and has none, so the vectorised path pays nothing.
     """
+
+    __doc__ = __doc__.replace("{schedule}", day_schedule(indent=4))
 
     #: What the ``DataCollector`` of a one-world model records each day.
     REPORTERS = {
@@ -162,15 +160,16 @@ class CeasefireModel(Model):
 
         behaving = [*self._actors, self.monitoring, self.jic, self.convoys]
 
-        def constants(of) -> SimpleNamespace:
-            """``of(scenario, world)`` for every parameter set, stacked on the replication axis."""
-            per_set = [of(s, w) for s, w in zip(self.scenarios, theatres, strict=True)]
-            return SimpleNamespace(**{key: stack([c[key] for c in per_set], self.assign)
-                                      for key in per_set[0]})
+        def compile(arrays: type[Compiled], of) -> Compiled:
+            """``of(scenario, theatre)`` for every parameter set, stacked on the replication
+            axis as the typed ``arrays``."""
+            return arrays.build([of(s, w) for s, w in zip(self.scenarios, theatres,
+                                                          strict=True)], self.assign)
 
         for agent in behaving:
-            agent.k = constants(agent.constants)
-        self.k = constants(self._constants)
+            for attribute, method, arrays in agent.compiled():
+                setattr(agent, attribute, compile(arrays, getattr(agent, method)))
+        self.k = compile(ModelArrays, self._constants)
         #: fronts where the parties fought before the truce, (G, 1) or (G, R)
         self.contested = self.k.war_level > 0
         self._observers = [a for a in self._actors if isinstance(a, Observer)]
@@ -298,8 +297,7 @@ class CeasefireModel(Model):
     def _update_separation(self) -> None:
         """How far marbled fighters are separated in each world: the mean over the parties
         intermixed with an excluded faction."""
-        self.separation = np.mean([p.separation for p in self._intermixed], axis=0) \
-            if self._intermixed else np.zeros(self.replications)
+        self.separation = Separation.mean(self._intermixed, self.replications)
 
     def _declare(self) -> None:
         """Step 3: the party that weighs ending the truce most declares it over."""
