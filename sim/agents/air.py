@@ -58,7 +58,7 @@ class AirForce(Mechanism):
 
     key, Terms = "accidents", AccidentTerms
     behaviour_key, Behaviour = "air", AirBehaviour
-    phases = (("act", 3, "misidentified_strikes"),)
+    phases = (("act", 3, "misidentified_strikes"), ("record", 2, "record"))
     compiles = (("air_k", "air_constants", AirArrays),)
     records = ("accidents",)
     encodes = (
@@ -90,6 +90,13 @@ class AirForce(Mechanism):
             "tempo": JointCenter.term(sc, "strike_tempo"),
             "precision": Intelligence.precision(sc, self.name),
         }
+
+    @classmethod
+    def record(cls, recorder, acts: dict, seen) -> None:
+        """Misidentified strikes, by the air force that flew them (once for all of them)."""
+        acc = acts["cause"] == ACCIDENT
+        recorder.today["accidents"].add(acts["actor"][acc], acts["rep"][acc],
+                                        acts["count"][acc])
 
     def misidentified_strikes(self, acts: Acts) -> None:
         """The day's misidentified strikes (none drawn for an agent with no air power in

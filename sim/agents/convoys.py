@@ -78,7 +78,7 @@ class AidConvoys(CeasefireAgent, Mechanism):
 
     key, Terms = "humanitarian", HumanitarianTerms
     compiles = (("k", "constants", ConvoyArrays),)
-    phases = (("act", 5, "run"),)
+    phases = (("act", 5, "run"), ("record", 4, "record"))
     records = ("aid_delivered", "convoys")
     encodes = (
         Encodes(
@@ -157,6 +157,15 @@ class AidConvoys(CeasefireAgent, Mechanism):
         self.today = tuple(np.bincount(rep[x], minlength=R)
                            for x in (delivered, blocked, struck))
         return self.today
+
+    def record(self, recorder, acts: dict, seen) -> None:
+        """The day's convoys: delivered, blocked and struck, and the trucks of aid
+        delivered."""
+        delivered, blocked, struck = self.today
+        recorder.convoys += np.stack([delivered, blocked, struck])
+        recorder.aid_delivered += delivered * self.k.trucks
+        if recorder.daily:
+            recorder.aid_day[self.model.day] += delivered * self.k.trucks
 
     def new_day(self) -> None:
         """Yesterday's access, for the besieged party's weighing and the JIC's clock."""

@@ -94,6 +94,7 @@ class Monitoring(CeasefireAgent):
 
     key, Terms = "monitoring", MonitoringTerms
     compiles = (("k", "constants", MonitoringArrays),)
+    phases = (("record", 1, "record"),)
     records = ("reported", "admitted")
     encodes = (
         Encodes(
@@ -226,6 +227,16 @@ class Monitoring(CeasefireAgent):
         if ambiguous:
             parts.append(ambiguous)
         return Perceived.join([p for p in parts if len(p[0])])
+
+    def record(self, recorder, acts: dict, seen: Perceived) -> None:
+        """What each side booked against the other while the truce stands (``reported``),
+        all it booked (``booked``), and what the authors owned up to (``admitted``)."""
+        t = recorder.today
+        owned = self.admitted(acts, recorder.violation)
+        t["admitted"].add(acts["actor"][owned], acts["rep"][owned], acts["count"][owned])
+        booked = self.model.in_truce[seen.rep]
+        t["reported"].add(seen.accused[booked], seen.rep[booked], seen.count[booked])
+        t["booked"].add(seen.accused, seen.rep, seen.count)
 
     def admitted(self, acts: dict, violation: np.ndarray) -> np.ndarray:
         """Which of the step's violations their authors own up to: those independent

@@ -53,7 +53,7 @@ class SpoilerFaction(CeasefireAgent, Attacker, Mechanism):
     """An excluded faction (ISIS, Nusra)."""
 
     key, Terms = "spoilers", SpoilerTerms
-    phases = (("plan", 2, "plan"), ("act", 2, "act"))
+    phases = (("plan", 2, "plan"), ("act", 2, "act"), ("record", 3, "record"))
     compiles = (("k", "constants", SpoilerArrays),)
     records = ("spoiler_attacks",)
     encodes = (
@@ -100,6 +100,14 @@ class SpoilerFaction(CeasefireAgent, Attacker, Mechanism):
 
     def target_on(self, front: np.ndarray, u: np.ndarray) -> np.ndarray:
         return choose(self.targets[:, front].T, u)
+
+    @classmethod
+    def record(cls, recorder, acts: dict, seen) -> None:
+        """Attacks by excluded factions while the truce stands (once for all of them)."""
+        rep, actor = acts["rep"], acts["actor"]
+        spoiler = recorder.model.is_spoiler[actor] & recorder.model.in_truce[rep]
+        recorder.today["spoiler_attacks"].add(np.zeros(spoiler.sum(), int), rep[spoiler],
+                                              acts["count"][spoiler])
 
     @classmethod
     def fighting_gain(cls, party) -> np.ndarray:

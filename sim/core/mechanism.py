@@ -12,7 +12,10 @@ A mechanism (or an agent kind) is one class. It declares, as class attributes:
 - ``phases``: the phases of the day it acts in, as ``(phase, rank, method)``: in phase
   (:data:`PHASES`) the model calls that method of every agent of the class (in actor
   order), after those of lower rank;
-- ``records``: the results it records;
+- ``records``: the results it records: names of the built-in fields of ``Results``, or
+  :class:`Record` declarations, which the recorder allocates and the replication table
+  shows without another line of code; its ``record`` method (phase ``record``) adds the
+  day's counts to them (``recorder.today[name]``, a per-day tally);
 - its contributions to a party's weighing, as class methods taking the party and
   returning an array, or ``None`` where it adds nothing: ``truce_value`` (what keeping
   the truce is worth), ``violation_cost`` (what violating it costs while it stands),
@@ -52,7 +55,8 @@ PHASES: tuple[tuple[str, str], ...] = (
                  "the acts, and incidents of unclear origin, as each camp perceives them; "
                  "each party absorbs what its camp perceived (beliefs, grievances by front, "
                  "spoiler pressure)."),
-    ("record", "Records."),
+    ("record", "Records: the model's own (acts, violations, civilian harm), then each "
+               "mechanism's."),
     ("close", "The day closes: each front's status from its violence (holding, fraying, "
               "fighting); de facto collapse if the parties' violence stayed above its share "
               "of the pre-truce level over the window; convoys' access; every party revises "
@@ -80,6 +84,16 @@ class Encodes:
         return "article.txt" if self.source == "article" else "history.md"
 
 
+@dataclass(frozen=True)
+class Record:
+    """A result a mechanism records, summed over the run: one number per replication, or
+    one per actor and replication (``by_actor``)."""
+
+    name: str
+    meaning: str
+    by_actor: bool = False
+
+
 class Mechanism:
     """Declarations every mechanism class makes (see the module docstring)."""
 
@@ -89,7 +103,7 @@ class Mechanism:
     Behaviour: ClassVar[type[Strict] | None] = None
     encodes: ClassVar[tuple[Encodes, ...]] = ()
     phases: ClassVar[tuple[tuple[str, int, str], ...]] = ()
-    records: ClassVar[tuple[str, ...]] = ()
+    records: ClassVar[tuple[str | Record, ...]] = ()
 
     @classmethod
     def contributions(cls) -> tuple[str, ...]:

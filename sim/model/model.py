@@ -176,8 +176,11 @@ class CeasefireModel(Model):
         #: the day's calls, phase by phase, from the classes' declared phases
         self._calls = {}
         for phase, _, cls, method in schedule():
-            self._calls.setdefault(phase, []).extend(
-                getattr(agent, method) for agent in behaving if isinstance(agent, cls))
+            calls = self._calls.setdefault(phase, [])
+            if isinstance(cls.__dict__.get(method), classmethod):   # once for the class
+                calls.append(getattr(cls, method))
+            else:                                                   # each of its agents
+                calls.extend(getattr(a, method) for a in behaving if isinstance(a, cls))
         self._intermixed = [self._actors[i] for i in theatre.intermixed if i >= 0]
 
         # the truce as a whole, one value per world
@@ -249,7 +252,6 @@ class CeasefireModel(Model):
         acts = Acts()
         for call in self._calls.get("act", ()):
             call(acts)
-        aid = self.convoys.today
         done = acts.arrays()
         # Once a truce is declared over nobody books violations of it: perception runs on
         # the worlds whose truce still formally stands (attackers already set their war
@@ -260,7 +262,7 @@ class CeasefireModel(Model):
         seen = self.monitoring.perceive(live)
         for agent in self._observers:
             agent.absorb(live, seen)
-        self._account(done, seen, aid, acts.war())
+        self._account(done, seen, acts.war())
         self._close_day()
         self.day += 1
         self.running = self.day < self.n_days
@@ -326,7 +328,7 @@ class CeasefireModel(Model):
         """The parties' violence of the day before, as a share of the pre-truce level, (R,)."""
         return self._recent[-1]
 
-    def _account(self, acts: dict, seen, aid, war: tuple) -> None:
+    def _account(self, acts: dict, seen, war: tuple) -> None:
         """Step 7: the parties' violence by front, and the records."""
         fighting = ~self.is_spoiler[acts["actor"]]
         real = fighting & ((acts["cause"] == DELIBERATE) | (acts["cause"] == RETALIATION)) \
@@ -341,7 +343,9 @@ class CeasefireModel(Model):
             self.violence_today += np.bincount(
                 fronts * R + reps, counts,
                 minlength=self.violence_today.size).reshape(self.violence_today.shape)
-        self.recorder.step(acts, seen, aid, real, acts["cause"] == MISUSE, war)
+        self.recorder.step(acts, seen, real, acts["cause"] == MISUSE, war)
+        for call in self._calls.get("record", ()):
+            call(self.recorder, acts, seen)
 
     @property
     def in_truce(self) -> np.ndarray:

@@ -216,9 +216,9 @@ class TellingModel(CeasefireModel):
         super()._decide()
         self.teller.decided()
 
-    def _account(self, acts: dict, seen, aid, war: tuple) -> None:
-        super()._account(acts, seen, aid, war)
-        self.teller.acted(acts, seen, aid)
+    def _account(self, acts: dict, seen, war: tuple) -> None:
+        super()._account(acts, seen, war)
+        self.teller.acted(acts, seen, self.convoys.today)
 
     def _close_day(self) -> None:
         self.teller.closing()

@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 
 from sim.agents.registry import MECHANISMS, declared
-from sim.core.mechanism import CONTRIBUTIONS, PHASES, Encodes, Mechanism
+from sim.core.mechanism import CONTRIBUTIONS, PHASES, Encodes, Mechanism, Record
 from sim.core.stacking import Compiled
 from sim.model.model import CeasefireModel
 from sim.model.results import Results
@@ -105,9 +105,16 @@ class MechanismContract:
             assert callable(getattr(self.cls, method, None)), method
 
     def test_its_records_are_results(self):
+        """A name it records is a built-in field of ``Results``, or a ``Record`` it declares,
+        which the recorder allocates and the replication table shows."""
         fields = {f.name for f in dataclasses.fields(Results)}
-        for name in declared(self.cls, "records"):
-            assert name in fields, name
+        for record in declared(self.cls, "records"):
+            if isinstance(record, Record):
+                assert record.name not in fields and record.meaning, record
+            else:
+                assert record in fields, record
+        if any(phase == "record" for phase, _, _ in declared(self.cls, "phases")):
+            assert declared(self.cls, "records"), "it records something it names"
 
     # -- what it does on a model -------------------------------------------------------
 
