@@ -13,6 +13,8 @@ charts; this is the same machinery for interactive work, returning objects inste
     grid = api.sweep("kerry_lavrov", {"mechanisms.penalties.strength": {"values": [0, 2]}},
                      replications=50)
     grid.plot()            # the sweep's chart: a heat map, its indices, ...
+    scored = api.validate("truces", replications=400)   # the model against history
+    scored.table           # validation.csv; scored.summary(), scored.plot()
 
 A run uses what the main job uses: the shipped posterior of the behavioural
 constants, a draw per replication (``posterior=None`` for the hand-set defaults,
@@ -42,11 +44,13 @@ if TYPE_CHECKING:
     from sim.analysis.comparison import Comparison
     from sim.analysis.summary import Summary
     from sim.analysis.discovery import Discovery
+    from sim.present.validation import Validation
     from sim.model.results import Results
     from sim.run.story import Story
     from sim.scenario.sweep import SweepPlan
 
-__all__ = ["Compared", "Run", "Sweep", "Told", "compare", "load_scenario", "run", "sweep"]
+__all__ = ["Compared", "Run", "Sweep", "Told", "compare", "load_scenario", "run", "sweep",
+           "validate"]
 
 #: The charts of one run, by the name ``Run.plot`` takes; each draws on one axes except
 #: the last two, which draw two panels.
@@ -343,6 +347,29 @@ def sweep(file: str | Path, parameters: dict[str, dict] | None = None,
                           for p, g in table.groupby("point")), plan.parameters, plan.values,
                          [sc.time.horizon_days for sc in plan.scenarios])
     return Sweep(plan, points)
+
+
+def validate(corpus: str | Path = "truces", replications: int = 400, seed: int = DEFAULT_SEED,
+             posterior: str | Path | Posterior | None = "shipped", point: bool = False,
+             reference: str | Path | None = None) -> Validation:
+    """Score the model on every truce of a corpus against what happened, beside the base
+    rate and the survival regression (leave-one-out), as ``ceasefire validate CORPUS``
+    does (same seed and replications, same scores). Returns a ``Validation``: ``.table``
+    (``validation.csv``), ``.scores`` (``scores.csv``), ``.predictions``, ``.summary()``
+    (in words) and ``.plot()`` (``survival.png``). ``reference``: fit the yardstick on
+    that corpus instead. Needs lifelines (``pip install 'ceasefire-sim[validation]'``)."""
+    from sim.analysis.yardstick import INSTALL, available
+    from sim.present.validation import validate as scored
+    from sim.scenario.corpus import load_corpus
+    if not available():
+        raise ImportError(f"validate needs lifelines, an optional extra: {INSTALL}")
+    truces = load_corpus(corpus)
+    chosen = _posterior(posterior)
+    scenarios = [t.scenario for t in truces.truces]
+    if chosen is not None and point:
+        scenarios, chosen = [chosen.at_median(s) for s in scenarios], None
+    return scored(truces, replications, seed, chosen,
+                  load_corpus(reference) if reference is not None else None, scenarios)
 
 
 def _run_side_by_side(scenarios: list[Scenario], replications: int, seed: int,

@@ -67,7 +67,8 @@ def build_parser() -> argparse.ArgumentParser:
                "commands (each with --help): 'calibrate FILE' estimates the behavioural "
                "constants from the historical truces; 'compare A.yaml B.yaml ...' runs "
                "scenarios side by side against the first; 'discover SWEEP_OUTPUT' finds "
-               "where a sweep's truces survive (PRIM); 'app' serves the truce in a browser.")
+               "where a sweep's truces survive (PRIM); 'validate [TRUCES_DIR]' scores the "
+               "model against historical truces; 'app' serves the truce in a browser.")
     p.add_argument("scenario", nargs="?", help="scenario file (YAML), e.g. "
                    "scenarios/kerry_lavrov.yaml, or a shipped scenario's name, e.g. "
                    "kerry_lavrov (see: scenarios list)")
@@ -148,7 +149,8 @@ def files_backend() -> None:
 
 #: ``run.py WORD ...``: commands of their own, each a module with a ``main(argv)``.
 SUBCOMMANDS = {"calibrate": "sim.present.calibrate", "compare": "sim.present.compare",
-               "discover": "sim.present.discover", "app": "sim.present.app_command"}
+               "discover": "sim.present.discover", "app": "sim.present.app_command",
+               "validate": "sim.present.validate"}
 
 
 @contextlib.contextmanager

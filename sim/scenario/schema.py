@@ -9,9 +9,10 @@ set. Every parameter has a unit, range, default and source (``python run.py
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from datetime import date
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, create_model, field_validator, model_validator
+from pydantic import BeforeValidator, Field, create_model, field_validator, model_validator
 
 from sim.agents.beliefs import PrecedentTerms
 from sim.agents.registry import CLASSES, behaviours, terms
@@ -157,6 +158,39 @@ class Harm(Strict):
         "full strength, per thousand civilians in the region.", source="assumed", ge=0, le=10)
 
 
+#: A date as YAML gives it (2016-09-12 reads as a date) or as text ("2016-09").
+DateText = Annotated[str, BeforeValidator(lambda v: v.isoformat() if isinstance(v, date) else v)]
+
+
+class Source(Strict):
+    """A public report a value is taken from (``notes.sources``)."""
+
+    title: str = Field(description="What the source is: outlet, title or dataset.")
+    url: str = Field("", description="Where it can be read.")
+    published: DateText = Field("", description="When it was published (YYYY-MM-DD, or as precise "
+                           "as known).")
+
+
+class Gap(Strict):
+    """A fact the schema cannot express yet, and the parameter it would need."""
+
+    fact: str = Field(description="The fact, as the sources state it.")
+    source: list[str] = Field(default_factory=list, description="Keys of notes.sources.")
+    needs: str = Field(description="The parameter or mechanism that would express it.")
+
+
+class Notes(Strict):
+    """Provenance of a scenario written from public reporting: inert, never read by the model."""
+
+    began: DateText = Field("", description="When the truce took effect (YYYY-MM-DD).")
+    known_at: DateText = Field("", description="The scenario holds only what was known by this "
+                          "date (YYYY-MM-DD): the truce's start.")
+    sources: dict[str, Source] = Field(default_factory=dict, description="The sources values "
+                                       "cite by key ([S1] in a value's comment).")
+    gaps: list[Gap] = Field(default_factory=list, description="Facts the schema cannot "
+                            "express, each with what it would need.")
+
+
 class Scenario(Strict):
     name: str = Field(description="Short title shown in reports.")
     description: str = Field("", description="What the scenario represents and its sources.")
@@ -176,6 +210,9 @@ class Scenario(Strict):
     key_pairs: list[tuple[str, str]] = Field(
         default_factory=list, description="Belief pairs (observer, trusted), both parties of "
         "different camps, charted over time; empty: the pairs of the same kind.")
+    notes: Notes | None = Field(
+        None, exclude=True, description="Provenance: sources, the date the facts were known "
+        "at, and facts the schema cannot express (gaps). Never read by the model.")
 
     @model_validator(mode="after")
     def _names_resolve(self) -> Scenario:
