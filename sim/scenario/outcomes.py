@@ -26,7 +26,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StrictBool, ValidationError, field_validator, model_validator
 
-from sim.scenario.fields import FieldProblems, Strict
+from sim.core.fields import FieldProblems, Strict
 from sim.scenario.loading import explain, read_yaml
 from sim.scenario.schema import DateText, Source
 
