@@ -9,6 +9,11 @@ A mechanism (or an agent kind) is one class. It declares, as class attributes:
 - ``encodes``: the sentences of the article or of the history it encodes
   (:class:`Encodes`: the quote, the methods that encode it, the parameters they use,
   what it does);
+- ``compiles``: its constants for the step loop, as ``(attribute, method, arrays)``: the
+  model calls ``method(scenario, theatre)`` for every parameter set and stacks the result
+  on the replication axis as the typed ``arrays`` (``sim.core.stacking.Compiled``), on
+  each of its agents (``agent.<attribute>``) or, for a mechanism without agents, on the
+  model (``model.compiled[attribute]``);
 - ``phases``: the phases of the day it acts in, as ``(phase, rank, method)``: in phase
   (:data:`PHASES`) the model calls that method of every agent of the class (in actor
   order), after those of lower rank;

@@ -26,7 +26,7 @@ from sim.agents.front import HOLDING, Front, assess
 from sim.agents.joint_center import JointCenter
 from sim.agents.monitoring import Monitoring
 from sim.agents.party import PartyFaction
-from sim.agents.registry import CLASSES, day_schedule, schedule, weighing
+from sim.agents.registry import CLASSES, MECHANISMS, day_schedule, schedule, weighing
 from sim.agents.separation import Separation
 from sim.core.events import DELIBERATE, MISUSE, RETALIATION, Acts
 from sim.core.stacking import Compiled
@@ -170,6 +170,12 @@ class CeasefireModel(Model):
             for attribute, method, arrays in agent.compiled():
                 setattr(agent, attribute, compile(arrays, getattr(agent, method)))
         self.k = compile(ModelArrays, self._constants)
+        #: the compiled constants of mechanisms that have no agents (they live on the model)
+        self.compiled = {}
+        for cls in MECHANISMS:
+            if not any(isinstance(agent, cls) for agent in behaving):
+                for attribute, method, arrays in cls.__dict__.get("compiles", ()):
+                    self.compiled[attribute] = compile(arrays, getattr(cls, method))
         #: fronts where the parties fought before the truce, (G, 1) or (G, R)
         self.contested = self.k.war_level > 0
         self._observers = [a for a in self._actors if isinstance(a, Observer)]

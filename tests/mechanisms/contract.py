@@ -244,7 +244,7 @@ def _compiling(model: CeasefireModel) -> list:
 def _arrays(owner) -> list[np.ndarray]:
     """Every compiled array of an agent (all its namespaces) or of the model."""
     if isinstance(owner, CeasefireModel):
-        namespaces = [owner.k]
+        namespaces = [owner.k, *owner.compiled.values()]
     else:
         namespaces = [getattr(owner, attribute) for attribute, _, _ in type(owner).compiled()]
     return [np.asarray(getattr(ns, f.name)) for ns in namespaces
