@@ -9,16 +9,17 @@ truncated chunks, concurrent runs, signals) are in ``test_reliability_faults.py`
 
 from __future__ import annotations
 
+import functools
 import os
 import socket
 import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
 
 import pytest
 
+from conftest import cli as run_py
 from sim.run import limits
 from sim.run.outdir import FolderLock, OutputError, claim, prepare
 from sim.scenario.checks import semantic_problems
@@ -39,9 +40,8 @@ sweep:
 """
 
 
-def cli(*args, timeout=90) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, str(ROOT / "run.py"), *map(str, args), "-q"],
-                          cwd=ROOT, capture_output=True, text=True, timeout=timeout)
+#: ``run.py ARGS -q``; a refusal comes at once, so 90 s means it hung.
+cli = functools.partial(run_py, timeout=90)
 
 
 def refused(done: subprocess.CompletedProcess, *says: str) -> None:
