@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from conftest import cli
+from conftest import cli, run_main
 from sim.model.results import TRIGGERS
 from sim.present.cli import main
 from sim.scenario.counterfactuals import counterfactuals_of, load_counterfactual
@@ -118,10 +118,13 @@ def test_manifest_records_how_to_reproduce(reference_run):
     assert "mesa" in manifest["versions"]
 
 
-def test_default_output_folder_is_named_and_printed(tmp_path):
-    done = cli(UNSEEN, "-r", "50", "--no-charts", cwd=tmp_path)
-    assert done.returncode == 0, done.stderr
-    folder = re.search(r"Wrote (\S+)/", done.stdout).group(1)
+def test_default_output_folder_is_named_and_printed(tmp_path, monkeypatch, capsys):
+    """Without --out the run goes to output/<scenario>-<fingerprint> under the directory it
+    is started in (main() in-process, started in tmp_path, as run.py would be there)."""
+    monkeypatch.chdir(tmp_path)
+    code, stdout, stderr = run_main([UNSEEN, "-r", "50", "--no-charts", "-q"], capsys)
+    assert code == 0, stderr
+    folder = re.search(r"Wrote (\S+)/", stdout).group(1)
     assert (tmp_path / folder / "summary.md").exists()
     assert folder.startswith("output/unseen_conflict-")
 
