@@ -189,3 +189,13 @@ notes:
     assert set(found) == {"step_hours", "duration_days", "horizon_days", "presence", "[a, b]"}
     assert found["duration_days"].endswith("[S1]") and found["horizon_days"] == ""
     assert found["presence"] == ""
+
+
+@pytest.mark.parametrize("folder", sorted(p.name for p in TRUCES.iterdir() if p.is_dir()))
+def test_every_truce_builds_a_model_and_runs_a_day(folder):
+    """Whatever a truce's structure (no spoilers, no sieges, no patrons), its scenario runs."""
+    from sim.model.model import CeasefireModel
+    from sim.scenario.loading import load_scenario
+    model = CeasefireModel(load_scenario(TRUCES / folder / "scenario.yaml"), 3, rng=1)
+    model.step()
+    assert model.day == 1

@@ -172,8 +172,9 @@ class CeasefireModel(Model):
         self.k = compile(ModelArrays, self._constants)
         #: the compiled constants of mechanisms that have no agents (they live on the model)
         self.compiled = {}
-        for cls in MECHANISMS:
-            if not any(isinstance(agent, cls) for agent in behaving):
+        for cls in MECHANISMS:      # not an agent class, nor a part of one (a mixin)
+            if not issubclass(cls, CeasefireAgent) and not any(
+                    issubclass(kind, cls) for kind in CLASSES.values()):
                 for attribute, method, arrays in cls.__dict__.get("compiles", ()):
                     self.compiled[attribute] = compile(arrays, getattr(cls, method))
         #: fronts where the parties fought before the truce, (G, 1) or (G, R)
