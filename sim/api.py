@@ -13,6 +13,8 @@ charts; this is the same machinery for interactive work, returning objects inste
     grid = api.sweep("kerry_lavrov", {"mechanisms.penalties.strength": {"values": [0, 2]}},
                      replications=50)
     grid.plot()            # the sweep's chart: a heat map, its indices, ...
+    scored = api.validate("truces", replications=400)   # the model against history
+    scored.table           # validation.csv; scored.summary(), scored.plot()
 
 A run uses what the main job uses: the shipped posterior of the behavioural
 constants, a draw per replication (``posterior=None`` for the hand-set defaults,
@@ -36,12 +38,15 @@ from sim.analysis.comparison import compare as paired
 from sim.analysis.discovery import Discovery, discover
 from sim.analysis.global_sensitivity import indices
 from sim.analysis.points import point_table
+from sim.analysis import yardstick
 from sim.analysis.summary import Summary, draw_table, summarize, typical
 from sim.model.model import CeasefireModel
 from sim.model.results import Results
 from sim.present.charts import scenario as charts
 from sim.present.charts.discovery import box_chart, peeling_chart
 from sim.present.charts.sweep import sweep_figure
+from sim.present.validation import Validation
+from sim.present.validation import validate as scored
 from sim.present.wording.comparison import comparison_lines
 from sim.present.wording.story import render
 from sim.present.wording.summary import summary_lines
@@ -54,6 +59,7 @@ from sim.run.posterior import Posterior
 from sim.run.story import Story
 from sim.run.story import story as retell
 from sim.scenario.catalogue import find
+from sim.scenario.corpus import load_corpus
 from sim.scenario.counterfactuals import counterfactuals_of
 from sim.scenario.loading import ScenarioError
 from sim.scenario.loading import load_scenario as _load
@@ -65,7 +71,7 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 __all__ = ["Compared", "Run", "Sweep", "Told", "compare", "from_file", "load_scenario", "run",
-           "sweep"]
+           "sweep", "validate"]
 
 #: The charts of one run, by the name ``Run.plot`` takes; each draws on one axes except
 #: the last two, which draw two panels.
@@ -331,6 +337,24 @@ def sweep(file: str | Path, parameters: dict[str, dict] | None = None,
                           for p, g in table.groupby("point")), plan.parameters, plan.values,
                          [sc.time.horizon_days for sc in plan.scenarios])
     return Sweep(plan, points)
+
+
+def validate(corpus: str | Path = "truces", replications: int = 400, seed: int = DEFAULT_SEED,
+             posterior: str | Path | Posterior | None = "shipped", point: bool = False,
+             reference: str | Path | None = None) -> Validation:
+    """Score the model on every truce of a corpus against what happened, beside the base
+    rate and the survival regression (leave-one-out), as ``ceasefire validate CORPUS``
+    does (same seed and replications, same scores). Returns a ``Validation``: ``.table``
+    (``validation.csv``), ``.scores`` (``scores.csv``), ``.predictions``, ``.summary()``
+    (in words) and ``.plot()`` (``survival.png``). ``reference``: fit the yardstick on
+    that corpus instead. Needs lifelines (``pip install 'ceasefire-sim[validation]'``)."""
+    if not yardstick.available():
+        raise ImportError(f"validate needs lifelines, an optional extra: {yardstick.INSTALL}")
+    truces = load_corpus(corpus)
+    chosen = job.constants(posterior, point)
+    scenarios = chosen.apply([t.scenario for t in truces.truces])
+    return scored(truces, replications, seed, chosen.draws,
+                  load_corpus(reference) if reference is not None else None, scenarios)
 
 
 def _run_side_by_side(scenarios: list[Scenario], replications: int, seed: int,

@@ -1,8 +1,11 @@
-"""Shared helpers: paths and cached scenario runs (a run is deterministic given its inputs)."""
+"""Shared helpers: paths, cached scenario runs (a run is deterministic given its inputs),
+and the command line run for real (:func:`cli`, a subprocess) or in-process (:func:`run_main`)."""
 
 from __future__ import annotations
 
 import functools
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -37,3 +40,36 @@ def run(path: Path, replications: int, seed: int, daily: bool = False,
 @pytest.fixture(scope="session")
 def root() -> Path:
     return ROOT
+
+
+def command(*args, quiet: bool = True) -> list[str]:
+    """``python run.py ARGS [-q]`` with this interpreter, as :func:`cli` runs it (for Popen)."""
+    return [sys.executable, str(ROOT / "run.py"), *map(str, args), *(["-q"] if quiet else [])]
+
+
+def cli(*args, quiet: bool = True, cwd: Path = ROOT, timeout: float = 600
+        ) -> subprocess.CompletedProcess:
+    """``python run.py ARGS [-q]`` as a user runs it: a subprocess of this interpreter in
+    ``cwd`` (the repository unless told), inheriting this environment, output captured as
+    text. Costs seconds of imports per call: for what only a real process shows (the exit
+    status the shell sees, no traceback, signals, a working directory); else :func:`run_main`."""
+    return subprocess.run(command(*args, quiet=quiet), cwd=cwd, capture_output=True, text=True,
+                          timeout=timeout)
+
+
+def run_main(argv, capsys) -> tuple[int, str, str]:
+    """The command line in-process, ``sim.present.cli.main(argv)``: (exit status, stdout,
+    stderr). A ``SystemExit`` (argparse's usage errors, ``--help``) gives its status as the
+    interpreter would: None is 0, a message is printed to stderr with status 1. Output
+    before the call is discarded, so what is returned is the command's own."""
+    from sim.present.cli import main
+    capsys.readouterr()
+    try:
+        code = main([str(a) for a in argv])
+    except SystemExit as exc:
+        code = exc.code
+        if code is not None and not isinstance(code, int):
+            print(code, file=sys.stderr)
+            code = 1
+    captured = capsys.readouterr()
+    return (0 if code is None else code), captured.out, captured.err

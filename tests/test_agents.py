@@ -28,7 +28,7 @@ def model(**overrides) -> CeasefireModel:
 # -- beliefs ---------------------------------------------------------------------------
 
 def _day_of(observer, trusted: str, incidents: float) -> np.ndarray:
-    row = observer.slot[observer.model.world.index(trusted)]
+    row = observer.slot[observer.model.theatre.index(trusted)]
     before = observer.trust_in(trusted).copy()
     observer.evidence.add(np.full(R, row), np.arange(R), np.full(R, incidents))
     observer.update_beliefs()
@@ -38,8 +38,8 @@ def _day_of(observer, trusted: str, incidents: float) -> np.ndarray:
 def test_beliefs_rise_when_the_other_side_looks_committed_and_fall_when_it_does_not():
     m = model(precedent=None)
     opp = m.actor("opposition")
-    row = opp.slot[m.world.index("government")]
-    lam_c = opp.k.belief_gap[row, 0] / (np.exp(opp.k.belief_log_ratio[row, 0]) - 1)
+    row = opp.slot[m.theatre.index("government")]
+    lam_c = opp.belief_k.gap[row, 0] / (np.exp(opp.belief_k.log_ratio[row, 0]) - 1)
     assert (_day_of(opp, "government", 0.5 * lam_c) > 0).all()
     assert (_day_of(opp, "government", 10 * lam_c) < 0).all()
 
@@ -96,7 +96,7 @@ def test_a_besieger_weighs_fighting_more_on_the_fronts_it_besieges():
     gov = m.actor("government")
     _set_trust(gov, 0.5)
     delta = gov.weigh().mean(1)
-    sieges = m.world.siege_region[m.world.besieger == gov.index]
+    sieges = m.theatre.siege_region[m.theatre.besieger == gov.index]
     others = [g for g in np.flatnonzero(gov.fronts) if g not in sieges]
     gain = gov.k.gain[:, 0]
     assert (gain[sieges][:, None] > gain[others][None, :]).all()
@@ -122,7 +122,7 @@ def test_a_power_restrains_more_the_more_it_values_the_jic_and_trusts_its_partne
     """Article: "This mutually shared goal was meant to be the key to ensuring cooperation"."""
     m = model()
     russia = m.actor("russia")
-    us = m.world.index("united_states")
+    us = m.theatre.index("united_states")
     willingness = []
     for trust in (0.1, 0.9):
         russia.logodds[russia.slot[us]] = np.log(trust / (1 - trust))
@@ -169,12 +169,12 @@ def test_verification_raises_detection_and_cuts_misreading():
 
 
 def test_a_besieger_fighting_on_the_front_blocks_the_convoys():
-    from sim.model.events import Acts
+    from sim.core.events import Acts
     m = model(mechanisms__humanitarian__obstruction=0.0, mechanisms__humanitarian__convoys_per_day=24)
     gov = m.actor("government")
     delivered = blocked = 0
     for fighting in (0.0, 1.0):
-        gov.posture[m.world.siege_region] = fighting
+        gov.posture[m.theatre.siege_region] = fighting
         out = [m.convoys.run(Acts()) for _ in range(24)]
         delivered = sum(o[0].sum() for o in out)
         blocked = sum(o[1].sum() for o in out)
@@ -196,17 +196,17 @@ def test_fronts_are_holding_fraying_or_fighting_by_their_violence():
 def test_spoiler_attacks_pass_for_the_other_side_only_where_fighters_are_intermixed():
     """Article: the US was to persuade the opposition "to distance themselves from the Nusra
     forces"; separated, Nusra's attacks can no longer pass for the opposition's."""
-    from sim.model.events import SPOILER, Acts
+    from sim.core.events import SPOILER, Acts
     booked = []
     for separation in (0.0, 1.0):
         m = model(behaviour__monitoring__bias=1.0, mechanisms__separation__initial=separation)
         m.jic.active[:] = False
-        nusra, gov = m.world.index("nusra"), m.world.index("government")
-        idlib = m.world.regions.index("idlib")
+        nusra, gov = m.theatre.index("nusra"), m.theatre.index("government")
+        idlib = m.theatre.regions.index("idlib")
         acts = Acts()
         reps = np.arange(R)
         acts.add(reps, nusra, gov, idlib, 1, SPOILER, np.full(R, 0.01), 1.0, 0)
         seen = m.monitoring.perceive(acts.arrays())
         booked.append(int(((seen.cause == SPOILER)
-                           & (seen.accused == m.world.index("opposition"))).sum()))
+                           & (seen.accused == m.theatre.index("opposition"))).sum()))
     assert booked[0] == R and booked[1] == 0

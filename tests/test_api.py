@@ -132,7 +132,7 @@ def test_compare_defaults_to_the_counterfactuals():
 
 
 def test_one_world_carries_a_datacollector_and_an_ensemble_does_not():
-    model = CeasefireModel("kerry_lavrov", rng=3)
+    model = api.from_file("kerry_lavrov", rng=3)
     while model.running:
         model.step()
     days = model.datacollector.get_model_vars_dataframe()
@@ -144,7 +144,7 @@ def test_one_world_carries_a_datacollector_and_an_ensemble_does_not():
     np.testing.assert_allclose(days["fronts_holding"].iloc[1:], r.holding_day[0])
     assert days["declared_over"].iloc[-1] == (r.formal_day[0] >= 0)
     assert days["standing"].iloc[-1] == np.isnan(r.collapse_day[0])
-    assert CeasefireModel("kerry_lavrov", replications=4, rng=3).datacollector is None
+    assert api.from_file("kerry_lavrov", replications=4, rng=3).datacollector is None
 
 
 def test_batch_run_returns_a_row_per_run():
@@ -167,6 +167,9 @@ def test_batch_run_returns_a_row_per_run():
     assert (table["day"] == 7).all()
 
 
-def test_a_loaded_scenario_takes_no_overrides():
-    with pytest.raises(ValueError, match="a loaded Scenario is final"):
-        CeasefireModel(api.load_scenario("kerry_lavrov"), overrides={"x": 1})
+def test_the_model_reads_no_files():
+    """The model takes a loaded Scenario only; a file's name is the API's to load."""
+    with pytest.raises(TypeError, match="api.from_file"):
+        CeasefireModel("kerry_lavrov")
+    model = api.from_file("kerry_lavrov", {"mechanisms.penalties.strength": 2.0}, rng=3)
+    assert model.scenarios[0].mechanisms.penalties.strength == 2.0

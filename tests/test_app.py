@@ -84,7 +84,7 @@ def test_status_and_story_follow_the_truce_to_its_end():
     assert (f"Declared over at the start of day {formal + 1} " in text) == (formal >= 0)
     assert (f"Collapsed de facto at the end of day {de_facto}:" in text) == (de_facto >= 0)
     if formal >= 0:
-        assert model.world.actors[model.declarer[0]] in text
+        assert model.theatre.actors[model.declarer[0]] in text
         # the story tells the declaration on the day it came, and stops there
         assert "declares the truce over" in told[formal]
         assert all("nothing more" in day for day in told[formal + 1:])

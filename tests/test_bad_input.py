@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import copy
 import subprocess
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +30,7 @@ from typing import Any
 import pytest
 import yaml
 
+from conftest import command
 from sim.present.cli import main
 from sim.scenario.loading import ScenarioError, load_scenario, parse_value
 
@@ -532,7 +532,7 @@ def real_runs(tmp_path_factory) -> dict[str, tuple[Path, int, str, str]]:
         tmp = tmp_path_factory.mktemp(case.id)
         argv = cli_args(case, build(case, tmp), tmp / "out")
         started[case.id] = tmp, subprocess.Popen(
-            [sys.executable, "run.py", *argv], cwd=REPO, text=True,
+            command(*argv, quiet=False), cwd=REPO, text=True,   # cli_args has --quiet
             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     runs = {}
     for case_id, (tmp, proc) in started.items():

@@ -3,7 +3,7 @@
 Same seed and replications give byte-identical tables, in one process and
 across processes; another seed gives other results; a replication's numbers
 depend on the root seed and its block, not on the total run; each agent draws
-from its own named stream (``sim.model.streams``), so switching one mechanism
+from its own named stream (``sim.core.streams``), so switching one mechanism
 off leaves the other agents' numbers as they were; and parameter sets stacked
 on the replication axis (``variants``, sweep chunks) give exactly the rows of a
 separate run of each set.
@@ -23,7 +23,7 @@ import pytest
 
 from sim.model.model import CeasefireModel
 from sim.model.results import Results
-from sim.model.streams import Streams, stream_seed
+from sim.core.streams import Streams, stream_seed
 from sim.run.chunks import block_size
 from sim.run.chunks import chunks as chunks_of
 from sim.calibration.posterior import SHIPPED, load_posterior

@@ -1,16 +1,16 @@
 """The documentation cannot drift from the code.
 
 - docs/mechanisms.md, docs/parameters.md and docs/ODD.md equal what
-  ``sim.present.docs`` generates (refresh: ``uv run python -m sim.present.docs``);
-- every mechanism's quote is verbatim in its source (shared/article.txt or
-  shared/history.md, typographic apostrophes and all) and, with typographic
+  ``sim.docs`` generates (refresh: ``uv run python -m sim.docs``);
+- every mechanism's quote is verbatim in its source (docs/sources/article.txt or
+  docs/sources/history.md, typographic apostrophes and all) and, with typographic
   quotes made plain, in the docstring of the first method that encodes it, or of
   its class or module; every method named exists, defined in that class;
 - every parameter a mechanism names is a row of the parameter table, and every
   row has a description and, where numeric, a unit and a source;
 - the ODD's process section is the numbered order of CeasefireModel's docstring.
 
-Tests that read ../shared skip when it is not beside the repository.
+The sources are copied into the repository (docs/sources), so no test skips.
 """
 
 from __future__ import annotations
@@ -20,15 +20,13 @@ import re
 import pytest
 
 from sim.model.model import CeasefireModel
-from sim.present.docs import (DOCS, MECHANISMS, SHARED, SUBMODELS, agent_classes, submodel_rows,
-                              docstrings_of, mechanisms_markdown, normalise, odd_markdown,
-                              parameters_markdown, resolve, schedule, schedule_items)
+from sim.core.mechanism import PHASES
+from sim.docs.introspect import submodel_rows
+from sim.docs.mechanisms import (DOCS, MECHANISMS, SOURCES, agent_classes, docstrings_of,
+                                 mechanisms_markdown, normalise, parameters_markdown, resolve)
+from sim.docs.odd import SUBMODELS, odd_markdown, schedule, schedule_items
 from sim.scenario.parameters import parameter_rows, parameter_table
 from sim.scenario.schema import Behaviour
-
-needs_shared = pytest.mark.skipif(
-    not ((SHARED / "article.txt").exists() and (SHARED / "history.md").exists()),
-    reason="shared/ sources not beside the repository")
 
 #: Quotes the code's docstrings do not carry yet, with the method that should carry them.
 #: Strict: once the docstring carries the quote, the test passes and this entry must go.
@@ -58,7 +56,6 @@ def test_parameters_md_is_current():
     assert parameter_table() in parameters_markdown()       # what --describe prints
 
 
-@needs_shared
 def test_odd_md_is_current():
     assert (DOCS / "ODD.md").read_text(encoding="utf-8") == odd_markdown()
 
@@ -76,10 +73,9 @@ def test_mechanisms_cover_the_design_table_and_history():
     assert len(names) == len(MECHANISMS), "mechanism names must be unique"
 
 
-@needs_shared
 @pytest.mark.parametrize("mechanism", MECHANISMS, ids=ids)
 def test_each_quote_is_verbatim_in_its_source(mechanism):
-    text = (SHARED / mechanism.source_file).read_text(encoding="utf-8")
+    text = (SOURCES / mechanism.source_file).read_text(encoding="utf-8")
     assert " ".join(mechanism.quote.split()) in " ".join(text.split())   # quotes as there
 
 
@@ -163,19 +159,19 @@ def test_schedule_is_the_model_docstring_numbered_order():
     doc = " ".join(CeasefireModel.__doc__.split())
     items = schedule_items(schedule())
     assert [int(i.split(".")[0]) for i in items] == list(range(1, len(items) + 1))
-    assert len(items) >= 8
+    assert len(items) == len(PHASES)          # one item per phase of the day
+    for (phase, text), item in zip(PHASES, items, strict=True):
+        assert " ".join(text.split()) in item, phase
     for item in items:
         assert item in doc
 
 
-@needs_shared
 def test_odd_process_section_equals_the_model_docstring():
     section = _process_section((DOCS / "ODD.md").read_text(encoding="utf-8"))
     assert schedule() in section
     assert schedule_items(section) == schedule_items(schedule())
 
 
-@needs_shared
 def test_odd_has_every_section_of_the_protocol():
     odd = (DOCS / "ODD.md").read_text(encoding="utf-8")
     for heading in ("## 1. Purpose and patterns", "## 2. Entities, state variables and scales",

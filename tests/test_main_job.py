@@ -5,14 +5,13 @@ from __future__ import annotations
 import ast
 import json
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
+from conftest import cli, run_main
 from sim.model.results import TRIGGERS
 from sim.present.cli import main
 from sim.scenario.counterfactuals import counterfactuals_of, load_counterfactual
@@ -27,16 +26,11 @@ OUTCOME_COLUMNS = (
 UNSEEN = Path(__file__).parent / "data" / "unseen_conflict.yaml"
 
 
-def run_cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "run.py", *args], cwd=ROOT, capture_output=True,
-                          text=True, timeout=300)
-
-
 @pytest.fixture(scope="module")
 def reference_run(tmp_path_factory):
     out = tmp_path_factory.mktemp("reference")
-    done = run_cli("scenarios/kerry_lavrov.yaml", "--replications", "400", "--seed", "5",
-                   "--out", str(out), "-q")
+    done = cli("scenarios/kerry_lavrov.yaml", "--replications", "400", "--seed", "5",
+               "--out", out)
     assert done.returncode == 0, done.stderr
     return out, done.stdout
 
@@ -124,19 +118,20 @@ def test_manifest_records_how_to_reproduce(reference_run):
     assert "mesa" in manifest["versions"]
 
 
-def test_default_output_folder_is_named_and_printed(tmp_path):
-    done = subprocess.run([sys.executable, str(ROOT / "run.py"), str(UNSEEN), "-r", "50",
-                           "--no-charts", "-q"], cwd=tmp_path, capture_output=True, text=True,
-                          timeout=300)
-    assert done.returncode == 0, done.stderr
-    folder = re.search(r"Wrote (\S+)/", done.stdout).group(1)
+def test_default_output_folder_is_named_and_printed(tmp_path, monkeypatch, capsys):
+    """Without --out the run goes to output/<scenario>-<fingerprint> under the directory it
+    is started in (main() in-process, started in tmp_path, as run.py would be there)."""
+    monkeypatch.chdir(tmp_path)
+    code, stdout, stderr = run_main([UNSEEN, "-r", "50", "--no-charts", "-q"], capsys)
+    assert code == 0, stderr
+    folder = re.search(r"Wrote (\S+)/", stdout).group(1)
     assert (tmp_path / folder / "summary.md").exists()
     assert folder.startswith("output/unseen_conflict-")
 
 
 @pytest.mark.slow   # a run.py subprocess: imports, a run, charts
 def test_an_unseen_scenario_runs_end_to_end(tmp_path):
-    done = run_cli(str(UNSEEN), "-r", "200", "--out", str(tmp_path), "-q")
+    done = cli(UNSEEN, "-r", "200", "--out", tmp_path)
     assert done.returncode == 0, done.stderr
     table = pd.read_csv(tmp_path / "replications.csv")
     assert set(table["declared_by"].dropna()) <= {"north", "south", "ankara", "tehran"}
@@ -145,10 +140,10 @@ def test_an_unseen_scenario_runs_end_to_end(tmp_path):
 
 @pytest.mark.slow   # a run.py subprocess: imports, a run, charts
 def test_set_overrides_change_the_result(tmp_path):
-    base = run_cli("scenarios/kerry_lavrov.yaml", "-r", "300", "--out", str(tmp_path / "a"),
-                   "--no-charts", "-q")
-    strict = run_cli("scenarios/kerry_lavrov.yaml", "-r", "300", "--out", str(tmp_path / "b"),
-                     "--no-charts", "-q", "--set", "mechanisms.penalties.strength=5")
+    base = cli("scenarios/kerry_lavrov.yaml", "-r", "300", "--out", tmp_path / "a",
+               "--no-charts")
+    strict = cli("scenarios/kerry_lavrov.yaml", "-r", "300", "--out", tmp_path / "b",
+                 "--no-charts", "--set", "mechanisms.penalties.strength=5")
     assert base.returncode == strict.returncode == 0
     a = pd.read_csv(tmp_path / "a" / "replications.csv")["survived"].mean()
     b = pd.read_csv(tmp_path / "b" / "replications.csv")["survived"].mean()

@@ -203,7 +203,7 @@ def check_step(m: CeasefireModel, before: dict[str, np.ndarray], step: int) -> N
                           before["de_facto_day"][before["de_facto"]])
     assert np.array_equal(m.de_facto, m.de_facto_day >= 0)
     declarer = m.declarer[m.collapsed]
-    assert all(m.world.kind[d] == "party" for d in declarer), f"a non-party declared {where}"
+    assert all(m.theatre.kind[d] == "party" for d in declarer), f"a non-party declared {where}"
     assert np.all((m.trigger[m.collapsed] >= 0) & (m.trigger[m.collapsed] < len(TRIGGERS)))
     assert np.all((m.collapse_day[m.collapsed] >= 1) & (m.collapse_day[m.collapsed] <= m.day))
 

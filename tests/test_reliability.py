@@ -5,20 +5,26 @@ the machine, output folders that cannot or must not be written, scheduler addres
 that are malformed or not Dask: each ends at once with one line and a non-zero exit,
 and leaves the output folder as it was. Faults during a run (killed coordinators,
 truncated chunks, concurrent runs, signals) are in ``test_reliability_faults.py``.
+
+The refusals run the command line's ``main()`` in-process (:func:`main_in_thread`): the
+status and the stderr that ``run.py`` would give, without seconds of imports per case.
+One test runs the real ``run.py`` in a subprocess, to check that the shell sees the same
+status and no traceback end to end.
 """
 
 from __future__ import annotations
 
+import functools
 import os
 import socket
-import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
 
 import pytest
 
+from conftest import cli as run_py
+from conftest import run_main
 from sim.run import limits
 from sim.run.outdir import FolderLock, OutputError, claim, prepare
 from sim.scenario.checks import semantic_problems
@@ -38,20 +44,45 @@ sweep:
   replications: 100
 """
 
+#: Seconds a refusal may take before it counts as hung (the subprocesses' old timeout).
+HUNG = 90
 
-def cli(*args, timeout=90) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, str(ROOT / "run.py"), *map(str, args), "-q"],
-                          cwd=ROOT, capture_output=True, text=True, timeout=timeout)
+#: ``run.py ARGS -q`` in a subprocess.
+cli = functools.partial(run_py, timeout=HUNG)
 
 
-def refused(done: subprocess.CompletedProcess, *says: str) -> None:
+def refused(code: int, stderr: str, *says: str) -> None:
     """Exit 2, one line on stderr starting 'error:', naming what it should."""
-    assert done.returncode == 2, (done.returncode, done.stderr)
-    assert "Traceback" not in done.stderr
-    lines = done.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("error: "), done.stderr
+    assert code == 2, (code, stderr)
+    assert "Traceback" not in stderr
+    lines = stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), stderr
     for text in says:
         assert text in lines[0], lines[0]
+
+
+def main_in_thread(capsys, *args) -> tuple[int, str]:
+    """``main([*ARGS, "-q"])`` in this process, as ``cli`` would run it: (status, stderr).
+
+    In a daemon thread, so that a refusal that never comes (a read of /dev/zero, a fifo no
+    one writes, a server that never answers) fails the test after ``HUNG`` seconds as the
+    subprocess's timeout did, instead of hanging the suite."""
+    result: list = []
+
+    def target():
+        try:
+            result.append(run_main([*map(str, args), "-q"], capsys))
+        except BaseException as exc:      # re-raised in the test's thread
+            result.append(exc)
+
+    worker = threading.Thread(target=target, daemon=True)
+    worker.start()
+    worker.join(HUNG)
+    assert not worker.is_alive(), f"main{args} still running after {HUNG} s: it hung"
+    if isinstance(result[0], BaseException):
+        raise result[0]
+    code, _out, err = result[0]
+    return code, err
 
 
 def child(tmp_path: Path, body: str, name: str = "bad.yaml", parent: Path = UNSEEN) -> Path:
@@ -101,14 +132,25 @@ def test_shipped_scenarios_pass_the_semantic_checks():
             assert semantic_problems(load_scenario(path)) == []
 
 
-def test_a_boolean_override_is_refused_on_the_command_line():
-    refused(cli(REFERENCE, "--set", "mechanisms.penalties.strength=true", "-o", "/nonexistent"),
+def test_a_boolean_override_is_refused_on_the_command_line(capsys):
+    refused(*main_in_thread(capsys, REFERENCE, "--set", "mechanisms.penalties.strength=true",
+                            "-o", "/nonexistent"),
             "command line: mechanisms.penalties.strength: expected a number")
+
+
+def test_the_real_command_refuses_with_status_2_and_no_traceback():
+    """The one refusal through a real ``run.py`` process (the others run ``main()``
+    in-process): the status the shell sees is main's 2, and stderr is the one line, with
+    nothing else (a traceback, an import's warning) around it."""
+    done = cli(REFERENCE, "--set", "mechanisms.penalties.strength=true", "-o", "/nonexistent")
+    refused(done.returncode, done.stderr,
+            "command line: mechanisms.penalties.strength: expected a number")
+    assert done.stdout == ""
 
 
 # -- files that are not scenarios -------------------------------------------------------
 
-def test_dev_zero_a_fifo_a_huge_file_and_a_directory_are_refused_at_once(tmp_path):
+def test_dev_zero_a_fifo_a_huge_file_and_a_directory_are_refused_at_once(tmp_path, capsys):
     fifo = tmp_path / "fifo.yaml"
     os.mkfifo(fifo)
     huge = tmp_path / "huge.yaml"
@@ -118,16 +160,16 @@ def test_dev_zero_a_fifo_a_huge_file_and_a_directory_are_refused_at_once(tmp_pat
                        (huge, "larger than 1024 KiB"), (tmp_path, "is a directory"),
                        (folder_parent, "is a directory")):
         started = time.monotonic()
-        refused(cli(path, "-o", tmp_path / "out"), says)
+        refused(*main_in_thread(capsys, path, "-o", tmp_path / "out"), says)
         assert time.monotonic() - started < 20
     assert not (tmp_path / "out").exists()
 
 
 # -- limits ---------------------------------------------------------------------------
 
-def test_work_beyond_the_machine_is_refused_with_the_estimate(tmp_path):
-    done = cli(REFERENCE, "-r", "1000000000", "-o", tmp_path / "out")
-    refused(done, "replication-steps", "hours", "--max-hours", "fewer replications")
+def test_work_beyond_the_machine_is_refused_with_the_estimate(tmp_path, capsys):
+    done = main_in_thread(capsys, REFERENCE, "-r", "1000000000", "-o", tmp_path / "out")
+    refused(*done, "replication-steps", "hours", "--max-hours", "fewer replications")
     assert not (tmp_path / "out").exists()
 
 
@@ -180,38 +222,38 @@ def test_memory_beyond_what_is_available_is_refused(monkeypatch):
     limits.check(limits.estimate(scenario, 2000), "x")
 
 
-def test_a_million_point_sweep_is_refused_before_any_point_is_built(tmp_path):
+def test_a_million_point_sweep_is_refused_before_any_point_is_built(tmp_path, capsys):
     sweep = tmp_path / "grid.yaml"
     sweep.write_text(SWEEP.replace("{values: [0, 2]}", "{range: [0, 5], steps: 1000}\n"
                                    "    mechanisms.monitoring.verification: "
                                    "{range: [0, 1], steps: 1000}"), encoding="utf-8")
     started = time.monotonic()
-    refused(cli(sweep, "-o", tmp_path / "out"), "1,000,000 points")
+    refused(*main_in_thread(capsys, sweep, "-o", tmp_path / "out"), "1,000,000 points")
     assert time.monotonic() - started < 20
     assert not (tmp_path / "out").exists()
 
 
-def test_a_sweep_beyond_the_budget_names_the_ways_forward(tmp_path):
+def test_a_sweep_beyond_the_budget_names_the_ways_forward(tmp_path, capsys):
     sweep = tmp_path / "big.yaml"
     values = ", ".join(str(v) for v in range(20))     # 20 points x 10^6 replications
     sweep.write_text(SWEEP.replace("replications: 100", "replications: 1000000")
                      .replace("time: {horizon_days: 8}\n", "").replace("[0, 2]", f"[{values}]"),
                      encoding="utf-8")
-    refused(cli(sweep, "-o", tmp_path / "out"), "--scheduler", "--workers")
+    refused(*main_in_thread(capsys, sweep, "-o", tmp_path / "out"), "--scheduler", "--workers")
 
 
 # -- output folders -------------------------------------------------------------------
 
-def test_an_out_that_is_a_file_or_under_a_file_is_refused_before_work(tmp_path):
+def test_an_out_that_is_a_file_or_under_a_file_is_refused_before_work(tmp_path, capsys):
     sweep = tmp_path / "s.yaml"
     sweep.write_text(SWEEP, encoding="utf-8")
     a_file = tmp_path / "file"
     a_file.write_text("keep", encoding="utf-8")
     for target in (REFERENCE, sweep):
-        refused(cli(target, "-r" if target == REFERENCE else "--seed", "10", "-o", a_file),
-                "is a file")
-        refused(cli(target, "-r" if target == REFERENCE else "--seed", "10",
-                    "-o", a_file / "sub"), "which is a file")
+        flag = "-r" if target == REFERENCE else "--seed"
+        refused(*main_in_thread(capsys, target, flag, "10", "-o", a_file), "is a file")
+        refused(*main_in_thread(capsys, target, flag, "10", "-o", a_file / "sub"),
+                "which is a file")
     assert a_file.read_text(encoding="utf-8") == "keep"
 
 
@@ -250,10 +292,11 @@ def test_a_second_lock_on_a_folder_is_refused_and_a_dead_holders_lock_is_taken(t
 
 @pytest.mark.parametrize("address", ["notanaddress", "tcp://[::1", "http://127.0.0.1:80",
                                      "tcp://host:99999", "tcp://host:1/path"])
-def test_malformed_scheduler_addresses_are_refused_before_connecting(tmp_path, address):
+def test_malformed_scheduler_addresses_are_refused_before_connecting(tmp_path, address, capsys):
     sweep = tmp_path / "s.yaml"
     sweep.write_text(SWEEP, encoding="utf-8")
-    refused(cli(sweep, "--scheduler", address, "-o", tmp_path / "out"), "--scheduler")
+    refused(*main_in_thread(capsys, sweep, "--scheduler", address, "-o", tmp_path / "out"),
+            "--scheduler")
     assert not (tmp_path / "out").exists()
 
 
@@ -287,18 +330,19 @@ class _Server:
     (b"HTTP/1.1 400 Bad Request\r\n\r\n", "not a Dask scheduler"),  # 3 EiB as a length
     (b"\x05\x00\x00\x00\x00\x00\x00\x00hello", "not a Dask scheduler"),
 ], ids=["silent", "http", "garbage"])
-def test_a_non_dask_server_is_refused_within_the_connect_timeout(tmp_path, greeting, says):
+def test_a_non_dask_server_is_refused_within_the_connect_timeout(tmp_path, greeting, says,
+                                                                capsys):
     server = _Server(greeting)
     sweep = tmp_path / "s.yaml"
     sweep.write_text(SWEEP, encoding="utf-8")
     try:
         started = time.monotonic()
-        done = cli(sweep, "--scheduler", f"tcp://127.0.0.1:{server.port}",
-                   "--connect-timeout", "2", "-o", tmp_path / "out")
+        done = main_in_thread(capsys, sweep, "--scheduler", f"tcp://127.0.0.1:{server.port}",
+                              "--connect-timeout", "2", "-o", tmp_path / "out")
         took = time.monotonic() - started
     finally:
         server.close()
-    refused(done, says)
+    refused(*done, says)
     assert took < 30
     assert not (tmp_path / "out").exists()
     assert not list(tmp_path.glob(".out*"))     # no lock or staging left beside it

@@ -9,17 +9,20 @@ a full disk, another run's folder, and names in any script on the charts.
 from __future__ import annotations
 
 import errno
+import functools
 import os
 import shutil
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pandas as pd
 import psutil
 import pytest
+
+from conftest import cli as run_py
+from conftest import command
 
 ROOT = Path(__file__).resolve().parents[1]
 REFERENCE = ROOT / "scenarios" / "kerry_lavrov.yaml"
@@ -40,13 +43,8 @@ sweep:
 """
 
 
-def command(*args) -> list[str]:
-    return [sys.executable, str(ROOT / "run.py"), *map(str, args), "-q"]
-
-
-def cli(*args, timeout=90) -> subprocess.CompletedProcess:
-    return subprocess.run(command(*args), cwd=ROOT, capture_output=True, text=True,
-                          timeout=timeout)
+#: ``run.py ARGS -q``; every fault here ends within 90 s or it hung.
+cli = functools.partial(run_py, timeout=90)
 
 
 def start(*args) -> subprocess.Popen:

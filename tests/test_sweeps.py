@@ -10,12 +10,13 @@ import json
 import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pandas as pd
 import pytest
+
+from conftest import cli, command
 
 ROOT = Path(__file__).resolve().parents[1]
 REFERENCE = ROOT / "scenarios" / "kerry_lavrov.yaml"
@@ -30,11 +31,6 @@ sweep:
     mechanisms.monitoring.verification: {{range: [0, 0.8], steps: 3}}
   replications: 300
 """
-
-
-def cli(*args, cwd=ROOT, timeout=600) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, str(ROOT / "run.py"), *map(str, args), "-q"],
-                          cwd=cwd, capture_output=True, text=True, timeout=timeout)
 
 
 def all_rows(folder: Path) -> pd.DataFrame:
@@ -132,8 +128,7 @@ def test_a_killed_sweep_resumes_to_exactly_the_uninterrupted_rows(tmp_path):
     assert whole.returncode == 0, whole.stderr
 
     out = tmp_path / "killed"
-    proc = subprocess.Popen([sys.executable, str(ROOT / "run.py"), str(sweep), "--out",
-                             str(out), "--seed", "4", "--no-charts", "-q"], cwd=ROOT,
+    proc = subprocess.Popen(command(sweep, "--out", out, "--seed", 4, "--no-charts"), cwd=ROOT,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 300
     while time.monotonic() < deadline and proc.poll() is None:
@@ -210,8 +205,7 @@ def bad_runs(tmp_path_factory) -> dict[str, tuple[Path, Path, subprocess.Complet
         tmp = tmp_path_factory.mktemp(case)
         path = tmp / "bad.yaml"
         path.write_text(text, encoding="utf-8")
-        args = [sys.executable, str(ROOT / "run.py"), str(path), "--out", str(tmp / "out"),
-                "-q"]
+        args = command(path, "--out", tmp / "out")
         started[case] = path, tmp / "out", args, subprocess.Popen(
             args, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     runs = {}

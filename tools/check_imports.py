@@ -1,7 +1,8 @@
 """The imports between the modules of ``sim``: cycles, floors that loop, imports hidden in
 functions.
 
-    uv run python tools/check_imports.py          # a report; exit 1 if any cycle
+    uv run python tools/check_imports.py          # a report; exit 1 if a cycle or a floor
+                                                  # imported from below
     uv run python tools/check_imports.py --json   # the same, as JSON
 
 Every module of ``sim/`` is parsed with ``ast`` (nothing is imported). An import of a
@@ -18,7 +19,10 @@ module of ``sim`` is an edge of the graph, at module level or inside a function;
   inside a function is for a library that may be missing, nothing else (``EXEMPT``
   names the few others, and why);
 - modules loaded by name (``importlib.import_module``: a string naming a module of
-  ``sim`` in a module that calls it): edges of the graph too, listed apart.
+  ``sim`` in a module that calls it): edges of the graph too, listed apart;
+- imports that go up a floor: the package is built in floors (``FLOORS``, lowest first),
+  and a module imports only from its own floor and those below (``import sim`` itself,
+  the package's lazy front door, is on no floor).
 
 Also ``--lines``: the largest modules and their lines.
 """
@@ -44,6 +48,27 @@ EXEMPT = {("sim", "__getattr__"): "PEP 562: ``import sim`` stays cheap (tested);
                                   "loads on first use"}
 
 
+#: The floors of the package, lowest first: a module's floor is that of the longest prefix
+#: of its name listed here.
+FLOORS = (("sim.core", "sim.dotted", "sim.shipped"),        # what every layer uses
+          ("sim.agents",),                                 # the mechanisms and the registry
+          ("sim.scenario",),                               # the schema assembled from them
+          ("sim.model",),                                  # the model of a scenario
+          ("sim.run",),                                    # replications, jobs, folders
+          ("sim.calibration", "sim.analysis"),             # what runs are for
+          ("sim.present", "sim.api", "sim.docs", "sim.__main__"))  # what a user reads
+
+
+def floor_number(module: str) -> int | None:
+    """The floor of a module (``FLOORS``), None for ``sim`` itself."""
+    best, number = "", None
+    for i, prefixes in enumerate(FLOORS):
+        for prefix in prefixes:
+            if (module == prefix or module.startswith(prefix + ".")) and len(prefix) > len(best):
+                best, number = prefix, i
+    return number
+
+
 @dataclass(frozen=True)
 class Import:
     source: str          # the importing module, sim.x.y
@@ -65,6 +90,7 @@ class Report:
     cycles: list[list[str]] = field(default_factory=list)
     floor_loops: list[list[str]] = field(default_factory=list)
     hidden: list[Import] = field(default_factory=list)
+    upward: list[Import] = field(default_factory=list)
 
 
 def module_name(path: Path, root: Path = ROOT) -> str:
@@ -216,7 +242,14 @@ def analyse(package: Path = PACKAGE) -> Report:
     report.floor_loops = [c for c in strongly_connected(floors) if len(c) > 1]
     report.hidden = [i for i in imports if i.function is not None and not i.typing_only
                      and not optional(i.target) and (i.source, i.function) not in EXEMPT]
+    report.upward = [i for i in imports if not i.typing_only and i.internal
+                     and i.target in modules and _goes_up(i)]
     return report
+
+
+def _goes_up(i: Import) -> bool:
+    here, there = floor_number(i.source), floor_number(i.target)
+    return here is not None and there is not None and there > here
 
 
 def path_of(module: str, report: Report) -> str:
@@ -274,6 +307,9 @@ def render(report: Report) -> str:
     lines.append(f"imports inside functions that are not optional extras: {len(report.hidden)}")
     for i in report.hidden:
         lines.append(f"  {path_of(i.source, report)}:{i.line} {i.function}: {i.target}")
+    lines.append(f"imports that go up a floor: {len(report.upward)}")
+    for i in report.upward:
+        lines.append(f"  {path_of(i.source, report)}:{i.line}: {i.target}")
     by_name = [i for i in report.imports if i.by_name]
     if by_name:
         lines.append(f"modules loaded by name (importlib): {len(by_name)}")
@@ -296,6 +332,8 @@ def main(argv: list[str]) -> int:
             "cycles": report.cycles, "floor_loops": report.floor_loops,
             "hidden": [{"file": path_of(i.source, report), "line": i.line,
                         "function": i.function, "import": i.target} for i in report.hidden],
+            "upward": [{"file": path_of(i.source, report), "line": i.line, "import": i.target}
+                       for i in report.upward],
         }, indent=1))
     else:
         print(render(report))
@@ -303,7 +341,7 @@ def main(argv: list[str]) -> int:
         print("largest modules:")
         for path, n in line_counts(report)[:10]:
             print(f"  {n:5d} {path}")
-    return 1 if report.cycles else 0
+    return 1 if report.cycles or report.upward else 0
 
 
 if __name__ == "__main__":

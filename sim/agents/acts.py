@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.model.events import DELIBERATE, RETALIATION, SPOILER, Acts
-from sim.model.sampling import per_step, pick, poisson_count
+from sim.core.events import DELIBERATE, RETALIATION, SPOILER, Acts
+from sim.core.sampling import per_step, pick, poisson_count
 
 
 class Attacker:
@@ -33,7 +33,7 @@ class Attacker:
 
     def target_on(self, front: np.ndarray, u: np.ndarray) -> np.ndarray:
         """Whom an act on ``front`` hits: the counterpart there."""
-        return self.model.world.counterpart[self.index, front]
+        return self.model.theatre.counterpart[self.index, front]
 
     def act(self, acts: Acts) -> None:
         """The day's acts. An agent that can never act (no war tempo in any world) draws
@@ -59,7 +59,7 @@ class Attacker:
         share = self.retaliating[front, rep] / np.maximum(self.rate[front, rep], 1e-300)
         why = u[2, hour, rep]
         cause = np.where(why < share, RETALIATION,
-                         SPOILER if self.model.world.kind[self.index] == "spoiler"
+                         SPOILER if self.model.theatre.kind[self.index] == "spoiler"
                          else DELIBERATE)
         acts.add(rep, self.index, self.target_on(front, why), front, n, cause,
                  u[3, hour, rep], u[4, hour, rep], hour)

@@ -10,37 +10,40 @@ arithmetic serves both.
 
 from __future__ import annotations
 
-from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 from mesa import Agent
 
-from sim.scenario.fields import Strict
+from sim.core.fields import Strict
+from sim.core.mechanism import Mechanism
 
 if TYPE_CHECKING:
     from sim.model.model import CeasefireModel
-    from sim.model.world import World
+    from sim.model.theatre import Theatre
     from sim.scenario.schema import Scenario
 
 
-class CeasefireAgent(Agent):
+class CeasefireAgent(Agent, Mechanism):
     """An actor or institution of the truce, vectorised over the replication axis."""
 
     #: What a scenario says of it (an actor's fields), if it is an actor.
     Params: ClassVar[type[Strict] | None] = None
-    #: Its behavioural constants (shared by every scenario), a block of ``behaviour:``.
-    Behaviour: ClassVar[type[Strict] | None] = None
-    behaviour_key: ClassVar[str] = ""
 
     def __init__(self, model: CeasefireModel, name: str):
         super().__init__(model)
         self.name = name
-        self.k = SimpleNamespace()
 
     # -- built once per model -------------------------------------------------------
 
-    def constants(self, sc: Scenario, world: World) -> dict[str, Any]:
+    @classmethod
+    def compiled(cls) -> list[tuple[str, str, type]]:
+        """Its namespaces of compiled constants, (attribute, method, typed arrays): each
+        class of its hierarchy declares its own (``compiles``), so a party's own constants
+        (``k``), its beliefs' (``belief_k``) and its air force's (``air_k``) never mix."""
+        return [entry for c in reversed(cls.__mro__) for entry in c.__dict__.get("compiles", ())]
+
+    def constants(self, sc: Scenario, theatre: Theatre) -> dict[str, Any]:
         """Its constants for one parameter set (numbers or small arrays)."""
         return {}
 
@@ -58,21 +61,3 @@ class CeasefireAgent(Agent):
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.name!r})"
-
-
-def stack(values: list[Any], assign: np.ndarray) -> np.ndarray:
-    """One constant over parameter sets: trailing axis 1 if all equal, else one entry
-    per replication (``assign``: each replication's parameter set)."""
-    arrays = [np.asarray(v, dtype=float) for v in values]
-    if all(np.array_equal(arrays[0], a) for a in arrays[1:]):
-        return arrays[0][..., None]
-    return np.stack(arrays, axis=-1)[..., assign]
-
-
-def at(constant: np.ndarray, rep: np.ndarray, *index: np.ndarray) -> np.ndarray:
-    """A stacked constant read for sparse events: ``constant[*index, rep]``, where its last
-    axis is the replication axis, or ``constant[*index, 0]`` where it is the same for all."""
-    constant = np.asarray(constant)
-    if constant.shape[-1] == 1:
-        return constant[(*index, 0)] if index else constant[0]   # the same in every world
-    return constant[(*index, rep)]

@@ -27,19 +27,23 @@ despite ceasefire agreements".
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated
 
 import numpy as np
 
-from sim.model.events import CAUSES, Tally
-from sim.model.sampling import logistic
+from sim.agents.monitoring import Monitoring
+from sim.core.events import CAUSES, Tally
+from sim.core.sampling import logistic
+from sim.core.stacking import Compiled
 from pydantic import Field
 
-from sim.scenario.fields import Strict, param
+from sim.core.fields import Strict, param
+from sim.core.mechanism import Encodes, Mechanism
 
 if TYPE_CHECKING:
-    from sim.model.events import Perceived
-    from sim.model.world import World
+    from sim.core.events import Perceived
+    from sim.model.theatre import Theatre
     from sim.scenario.schema import Scenario
 
 
@@ -72,36 +76,71 @@ def logit(p: np.ndarray | float) -> np.ndarray:
     return np.log(p) - np.log1p(-p)
 
 
-class Observer:
+@dataclass(frozen=True)
+class BeliefArrays(Compiled):
+    """What an observer reads when it revises its beliefs, per party it trusts (rows)."""
+
+    log_ratio: np.ndarray   # evidence of one incident: log(lambda_u / lambda_c)
+    gap: np.ndarray         # lambda_u - lambda_c: what a quiet day is worth
+    initial: np.ndarray     # log-odds before the truce (prior, or the precedent's record)
+    prior: np.ndarray       # log-odds of the prior, where beliefs drift back to
+    drift: np.ndarray       # daily chance the other's intent is allowed to have changed
+
+
+class Observer(Mechanism):
     """Mixin for agents that hold beliefs about the parties of other camps."""
+
+    behaviour_key, Behaviour = "beliefs", BeliefBehaviour
+    compiles = (("belief_k", "belief_constants", BeliefArrays),)
+    records = ("final_trust",)
+    encodes = (
+        Encodes(
+            "gaps of trust",
+            "gaps of trust",
+            ("Observer.update_beliefs", "Observer.absorb", "ExternalPower.decide"),
+            ("behaviour.beliefs.prior", "behaviour.beliefs.drift_per_day",
+             "behaviour.beliefs.uncommitted_share", "mechanisms.monitoring.verification"),
+            "Trust is each party's belief that another is committed: a daily Bayesian update "
+            "from the incidents booked against it, read with a likelihood that knows the "
+            "observer's own monitoring noise, drifting back towards the prior."),
+        Encodes(
+            "precedent of February",
+            "In February of 2016, similar agreements failed, as Russia continued air strikes "
+            "despite ceasefire agreements",
+            ("Observer.belief_constants",),
+            ("precedent", "precedent.verification", "precedent.violence_share",
+             "behaviour.beliefs.precedent_days", "behaviour.beliefs.prior"),
+            "Initial beliefs: the prior, updated by precedent_days of the preceding truce's "
+            "record, read with that truce's monitoring."),
+    )
+
 
     index: int
 
-    def belief_constants(self, sc: Scenario, world: World) -> dict:
+    def belief_constants(self, sc: Scenario, theatre: Theatre) -> dict:
         """Per trusted party: the log-likelihood ratio of one incident, the rate gap, and
         the initial log-odds from the precedent."""
-        from sim.agents.monitoring import Monitoring
         b = sc.behaviour.beliefs
-        trusted = world.pairs[world.pairs[:, 0] == self.index, 1]
+        classes = self.model.classes
+        trusted = theatre.pairs[theatre.pairs[:, 0] == self.index, 1]
         noise = Monitoring.false_rate(sc)
         log_ratio, gap, initial = [], [], []
         for t in trusted:
-            lam_c, lam_u = _hypotheses(sc, world, t, Monitoring.detection(sc), noise)
+            lam_c, lam_u = _hypotheses(sc, theatre, t, Monitoring.detection(sc), noise, classes)
             log_ratio.append(np.log(lam_u / lam_c))
             gap.append(lam_u - lam_c)
             initial.append(logit(b.prior) if sc.precedent is None
-                           else _read_precedent(sc, world, t, noise))
-        return {"belief_log_ratio": np.array(log_ratio), "belief_gap": np.array(gap),
-                "belief_initial": np.array(initial), "belief_prior": logit(b.prior),
-                "belief_drift": b.drift_per_day}
+                           else _read_precedent(sc, theatre, t, noise, classes))
+        return {"log_ratio": np.array(log_ratio), "gap": np.array(gap),
+                "initial": np.array(initial), "prior": logit(b.prior), "drift": b.drift_per_day}
 
     def reset_beliefs(self, replications: int) -> None:
-        world = self.model.world
-        self.trusted = world.pairs[world.pairs[:, 0] == self.index, 1]
-        self.slot = np.full(world.n_actors + 1, -1)        # last entry: "no actor" (-1)
+        theatre = self.model.theatre
+        self.trusted = theatre.pairs[theatre.pairs[:, 0] == self.index, 1]
+        self.slot = np.full(theatre.n_actors + 1, -1)        # last entry: "no actor" (-1)
         self.slot[self.trusted] = np.arange(len(self.trusted))
         R = replications
-        self.logodds = np.broadcast_to(self.k.belief_initial, (len(self.trusted), R)).copy()
+        self.logodds = np.broadcast_to(self.belief_k.initial, (len(self.trusted), R)).copy()
         self.evidence = Tally(len(self.trusted), R)         # today's, by trusted party
         self.cause_weight = Tally(len(CAUSES), R)           # today's, by cause
         self.last_causes = np.zeros((len(CAUSES), R))       # yesterday's: the last straw
@@ -110,11 +149,11 @@ class Observer:
         """Book the incidents its camp perceived today against the parties it tracks: the
         accused itself and, for a client's incidents, its patron. Returns which incidents
         its camp perceived."""
-        mine = seen.camp == self.model.world.camp[self.index]
+        mine = seen.camp == self.model.theatre.camp[self.index]
         if not mine.any():
             return mine
         rep, accused, weight = seen.rep[mine], seen.accused[mine], seen.weight[mine]
-        patron = self.model.world.patron[accused]
+        patron = self.model.theatre.patron[accused]
         for who in (accused, patron):
             row = self.slot[who]
             ok = row >= 0
@@ -131,51 +170,49 @@ class Observer:
         truce is declared over nobody perceives violations of it, and beliefs stay where
         they were (silence then is not evidence of commitment).
         """
-        k = self.k
-        revised = self.logodds + k.belief_gap - self.evidence.total() * k.belief_log_ratio
-        p = (1.0 - k.belief_drift) * logistic(revised) + k.belief_drift * logistic(
-            k.belief_prior)
+        k = self.belief_k
+        revised = self.logodds + k.gap - self.evidence.total() * k.log_ratio
+        p = (1.0 - k.drift) * logistic(revised) + k.drift * logistic(k.prior)
         self.logodds = np.where(self.model.collapsed, self.logodds, logit(p))
         self.last_causes = self.cause_weight.total()
 
     def trust_in(self, actor: int | str) -> np.ndarray:
         """Its belief that ``actor`` is committed, (R,)."""
         if isinstance(actor, str):
-            actor = self.model.world.index(actor)
+            actor = self.model.theatre.index(actor)
         row = self.slot[actor]
         if row < 0:
             raise ValueError(f"{self.name} holds no belief about actor {actor}")
         return logistic(self.logodds[row])
 
 
-def _camp(world: World, t: int) -> list[int]:
+def _camp(theatre: Theatre, t: int) -> list[int]:
     """A trusted party and the clients it answers for."""
-    return [t] + [c for c in range(world.n_actors) if world.patron[c] == t]
+    return [t] + [c for c in range(theatre.n_actors) if theatre.patron[c] == t]
 
 
-def _hypotheses(sc: Scenario, world: World, t: int, detection: float, noise: float
-                ) -> tuple[float, float]:
+def _hypotheses(sc: Scenario, theatre: Theatre, t: int, detection: float, noise: float,
+                classes: dict) -> tuple[float, float]:
     """Incidents a day an observer expects to book against ``t`` (with its clients) if it
     is committed (undisciplined units, detected, plus the noise it allows for) and if it is
     not (its uncommitted tempo on top)."""
-    from sim.agents.registry import CLASSES
-    members = _camp(world, t)
-    committed = sum(CLASSES[world.kind[m]].committed_rate(sc, world.actors[m])
+    members = _camp(theatre, t)
+    committed = sum(classes[theatre.kind[m]].committed_rate(sc, theatre.actors[m])
                     for m in members)
-    war = sum(sc.actors[world.actors[m]].war_rate for m in members)
+    war = sum(sc.actors[theatre.actors[m]].war_rate for m in members)
     lam_c = max(detection * committed + noise, QUIET)
     return lam_c, lam_c + detection * sc.behaviour.beliefs.uncommitted_share * war
 
 
-def _read_precedent(sc: Scenario, world: World, t: int, noise: float) -> float:
+def _read_precedent(sc: Scenario, theatre: Theatre, t: int, noise: float, classes: dict
+                    ) -> float:
     """Initial log-odds: the prior, updated by ``precedent_days`` days of the precedent's
     record of ``t`` (and its clients), read with the monitoring of that time."""
-    from sim.agents.monitoring import Monitoring
     b, pre = sc.behaviour.beliefs, sc.precedent
     detection = Monitoring.detection(sc, verification=pre.verification)
-    lam_c, lam_u = _hypotheses(sc, world, t, detection, noise)
-    violence = sum(pre.violence_share.get(world.actors[m], 0.0)
-                   * sc.actors[world.actors[m]].war_rate for m in _camp(world, t))
+    lam_c, lam_u = _hypotheses(sc, theatre, t, detection, noise, classes)
+    violence = sum(pre.violence_share.get(theatre.actors[m], 0.0)
+                   * sc.actors[theatre.actors[m]].war_rate for m in _camp(theatre, t))
     seen = detection * violence + noise          # incidents a day in its record, as perceived
     per_day = (lam_u - lam_c) - seen * np.log(lam_u / lam_c)
     return float(logit(b.prior) + b.precedent_days * per_day)

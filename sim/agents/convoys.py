@@ -14,17 +14,22 @@ truce is worth to the besieged.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.agents.base import CeasefireAgent, at
-from sim.model.events import BLOCKED_AID, Acts
-from sim.model.sampling import per_step
-from sim.scenario.fields import Strict, param
+from sim.agents.base import CeasefireAgent
+from sim.agents.monitoring import Monitoring
+from sim.core.events import BLOCKED_AID, Acts
+from sim.core.fields import Strict, param
+from sim.core.mechanism import Encodes, Mechanism
+from sim.core.sampling import per_step
+from sim.core.stacking import Compiled
+from sim.core.stacking import at
 
 if TYPE_CHECKING:
-    from sim.model.world import World
+    from sim.model.theatre import Theatre
     from sim.scenario.schema import Scenario
 
 
@@ -56,55 +61,88 @@ class ConvoyBehaviour(Strict):
         source="assumed", ge=0, le=1)
 
 
-class AidConvoys(CeasefireAgent):
+@dataclass(frozen=True)
+class ConvoyArrays(Compiled):
+    """What the convoys read each day."""
+
+    p_convoy: np.ndarray               # chance a convoy sets out in a sub-step, per siege
+    trucks: np.ndarray                 # aid one convoy carries
+    obstruction: np.ndarray            # chance of being blocked, deterred by penalties
+    strike_risk: np.ndarray            # chance of being struck at the besieger's war tempo
+    blocked_when_fighting: np.ndarray  # chance of being blocked where the besieger fights
+
+
+class AidConvoys(CeasefireAgent, Mechanism):
     """Convoys to every besieged front (its own streams: whether one sets out, per sub-step,
     siege and world; keyed, whether it is blocked or struck)."""
+
+    key, Terms = "humanitarian", HumanitarianTerms
+    compiles = (("k", "constants", ConvoyArrays),)
+    phases = (("act", 5, "run"), ("record", 4, "record"))
+    records = ("aid_delivered", "convoys")
+    encodes = (
+        Encodes(
+            "humanitarian access",
+            "unhindered humanitarian access to all regions",
+            ("AidConvoys.run", "AidConvoys.new_day", "PartyFaction.weigh"),
+            ("mechanisms.humanitarian.enabled", "mechanisms.humanitarian.convoys_per_day",
+             "mechanisms.humanitarian.trucks_per_convoy", "mechanisms.humanitarian.obstruction",
+             "mechanisms.humanitarian.strike_risk", "regions.<region>.besieged_by",
+             "behaviour.convoys.grievance", "behaviour.convoys.blocked_when_fighting",
+             "behaviour.party.aid_value"),
+            "Convoys set out for each besieged front; the besieger blocks them as far as its "
+            "patron and penalties leave room (nearly always once it fights there), or strikes "
+            "them as its violence rises; blocked and struck convoys are violations booked "
+            "against it; aid that arrives adds to what the truce is worth to the besieged."),
+    )
+
 
     Behaviour = ConvoyBehaviour
     behaviour_key = "convoys"
 
-    def constants(self, sc: Scenario, world: World) -> dict:
-        from sim.agents.monitoring import Monitoring
+    def constants(self, sc: Scenario, theatre: Theatre) -> dict:
         h, b = sc.mechanisms.humanitarian, self.behaviour(sc)
-        pen = sc.mechanisms.penalties
-        deterrence = 1.0 / (1.0 + (pen.strength if pen.enabled else 0.0)
-                            * Monitoring.detection(sc))
+        pinned = 0.0                 # what the deal adds to a violation pinned on its author
+        for mechanism in self.model.weighing["pinned_cost"]:
+            pinned = pinned + mechanism.pinned_cost(sc)
+        deterrence = 1.0 / (1.0 + pinned * Monitoring.detection(sc))
         return {"p_convoy": per_step(h.convoys_per_day, sc.time.step_hours / 24)
                 * h.enabled, "trucks": h.trucks_per_convoy,
                 "obstruction": h.obstruction * deterrence, "strike_risk": h.strike_risk,
                 "blocked_when_fighting": b.blocked_when_fighting}
 
     def reset(self, replications: int) -> None:
-        world, R = self.model.world, replications
-        B = len(world.siege_region)
+        theatre, R = self.model.theatre, replications
+        B = len(theatre.siege_region)
         self.sent = np.zeros((B, R))
         self.through = np.zeros((B, R))
         self.access = np.ones((B, R))       # share of yesterday's convoys that got through
-        self.besiegers = [self.model.agent_of(b) for b in world.besieger]
+        self.besiegers = [self.model.agent_of(b) for b in theatre.besieger]
         # each besieger's war tempo on its siege's front, (B, R): the scale of its violence
         self._war = np.array([np.broadcast_to(b.k.war_rate * b.k.front_weight[g], (R,))
-                              for b, g in zip(self.besiegers, world.siege_region, strict=True)
+                              for b, g in zip(self.besiegers, theatre.siege_region, strict=True)
                               ]).reshape(len(self.besiegers), R)
 
     def run(self, acts: Acts) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The day's convoys: (delivered, blocked, struck) counts per world."""
-        model, world, k = self.model, self.model.world, self.k
-        B, R, H = len(world.siege_region), model.replications, model.substeps
+        model, theatre, k = self.model, self.model.theatre, self.k
+        B, R, H = len(theatre.siege_region), model.replications, model.substeps
         if not B:
             zero = np.zeros(R, np.int64)
-            return zero, zero, zero
+            self.today = (zero, zero, zero)
+            return self.today
         u = self.uniforms("convoys", H * B).reshape(H, B, R)
         hour, siege, rep = np.nonzero(u < k.p_convoy)
         fate = model.streams.at("convoys.fate", model.day, hour, rep, 2, row=siege)
-        region = world.siege_region[siege]
-        fighting = np.array([b.posture[g] for b, g in zip(self.besiegers, world.siege_region,
+        region = theatre.siege_region[siege]
+        fighting = np.array([b.posture[g] for b, g in zip(self.besiegers, theatre.siege_region,
                                                           strict=True)])  # (B, R)
         pull = np.array([b.pull() for b in self.besiegers])                 # (B, R)
         fights = fighting[siege, rep] > 0
         p_block = np.where(fights | model.collapsed[rep], at(k.blocked_when_fighting, rep),
                            at(k.obstruction, rep) * (1.0 - pull[siege, rep]))
         blocked = fate[:, 0] < p_block
-        rates = np.array([b.rate[g] for b, g in zip(self.besiegers, world.siege_region,
+        rates = np.array([b.rate[g] for b, g in zip(self.besiegers, theatre.siege_region,
                                                     strict=True)])         # (B, R)
         violence = rates[siege, rep] / np.maximum(self._war[siege, rep], 1e-12)
         struck = ~blocked & (fate[:, 1] < np.minimum(
@@ -114,15 +152,39 @@ class AidConvoys(CeasefireAgent):
         self.through += np.bincount(siege[delivered] * R + rep[delivered],
                                     minlength=B * R).reshape(B, R)
         bad = blocked | struck
-        acts.add(rep[bad], world.besieger[siege[bad]], world.besieged[siege[bad]],
+        acts.add(rep[bad], theatre.besieger[siege[bad]], theatre.besieged[siege[bad]],
                  region[bad], 1, BLOCKED_AID, 0.0, 1.0, hour[bad])
-        return tuple(np.bincount(rep[x], minlength=R) for x in (delivered, blocked, struck))
+        self.today = tuple(np.bincount(rep[x], minlength=R)
+                           for x in (delivered, blocked, struck))
+        return self.today
+
+    def record(self, recorder, acts: dict, seen) -> None:
+        """The day's convoys: delivered, blocked and struck, and the trucks of aid
+        delivered."""
+        delivered, blocked, struck = self.today
+        recorder.convoys += np.stack([delivered, blocked, struck])
+        recorder.aid_delivered += delivered * self.k.trucks
+        if recorder.daily:
+            recorder.aid_day[self.model.day] += delivered * self.k.trucks
 
     def new_day(self) -> None:
         """Yesterday's access, for the besieged party's weighing and the JIC's clock."""
         self.access = np.where(self.sent > 0, self.through / np.maximum(self.sent, 1), 1.0)
         self.sent[:] = 0.0
         self.through[:] = 0.0
+
+    @classmethod
+    def aid_received(cls, party) -> np.ndarray:
+        """Share of yesterday's convoys to a party's besieged fronts that got through, (R,)."""
+        if not len(party.besieged_sieges):
+            return np.zeros(party.model.replications)
+        return party.model.convoys.access[party.besieged_sieges].mean(0)
+
+    @classmethod
+    def truce_value(cls, party) -> np.ndarray:
+        """Aid reaching its besieged fronts adds to what the truce is worth to a party.
+        Article: "unhindered humanitarian access to all regions"."""
+        return party.k.aid_value * cls.aid_received(party)
 
     def access_ok(self, share: np.ndarray) -> np.ndarray:
         """Whether yesterday every besieged front got its share of convoys through, (R,)."""

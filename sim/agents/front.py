@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 from mesa.discrete_space import FixedAgent
 
-from sim.scenario.fields import Strict, param
+from sim.core.fields import Strict, param
+from sim.core.mechanism import Mechanism
 
 if TYPE_CHECKING:
     from sim.model.model import CeasefireModel
@@ -34,9 +35,14 @@ class FrontBehaviour(Strict):
         "this share of its pre-truce level.", source="assumed", ge=0, le=2)
 
 
-class Front(FixedAgent):
+class Front(FixedAgent, Mechanism):
     """A region: its civilians, siege and marbling come from the scenario; its status is its
     row of the model's ``front_status`` (one value per world)."""
+
+    behaviour_key, Behaviour = "fronts", FrontBehaviour
+    #: No sentence of the article or the history: that fighting spreads along fronts is
+    #: the design's (DESIGN.md, "Fronts can fray"), and its size is calibrated.
+    encodes = ()
 
     def __init__(self, model: CeasefireModel, name: str, index: int, cell):
         super().__init__(model)
@@ -54,6 +60,13 @@ class Front(FixedAgent):
 
     def __repr__(self) -> str:
         return f"Front({self.name!r})"
+
+    @classmethod
+    def fighting_gain(cls, party) -> np.ndarray:
+        """Fighting spreads along the network: a party gains more from fighting on a front
+        the more of its neighbours already fight."""
+        model = party.model
+        return party.k.contagion * (model.theatre.adjacency @ (model.front_status == FIGHTING))
 
 
 def assess(violence: np.ndarray, war_level: np.ndarray, fraying: np.ndarray | float,

@@ -16,16 +16,18 @@ intelligence flows. A formal or de facto collapse stops it.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from sim.agents.base import CeasefireAgent
-from sim.agents.power import ExternalPower
-from sim.scenario.fields import Strict, param
+from sim.core.fields import Strict, param
+from sim.core.mechanism import Encodes
+from sim.core.stacking import Compiled
 
 if TYPE_CHECKING:
-    from sim.model.world import World
+    from sim.model.theatre import Theatre
     from sim.scenario.schema import Scenario
 
 
@@ -61,13 +63,66 @@ class JICBehaviour(Strict):
         "access'.", source="assumed", ge=0, le=1)
 
 
+@dataclass(frozen=True)
+class JICArrays(Compiled):
+    """What the joint center reads each day."""
+
+    enabled: np.ndarray        # 1 if the deal has a joint center
+    quiet_days: np.ndarray     # days of reduced violence with access it waits for
+    quiet_share: np.ndarray    # violence below this share of war level is 'reduced'
+    access_share: np.ndarray   # share of convoys through that counts as access
+
+
 class JointCenter(CeasefireAgent):
     """The US-Russian Joint Implementation Center."""
+
+    key, Terms = "jic", JICTerms
+    compiles = (("k", "constants", JICArrays),)
+    phases = (("decide", 1, "decide"),)
+    records = ("jic_start_day",)
+    encodes = (
+        Encodes(
+            "seven-day truce, then JIC",
+            "If the truce had held, the United States and Russia would have then worked "
+            "together to target Islamic extremist fighters",
+            ("JointCenter.decide", "ExternalPower.decide", "SpoilerFaction.plan",
+             "Monitoring.perceive", "AirForce.misidentified_strikes"),
+            ("time.duration_days", "mechanisms.jic.enabled", "mechanisms.jic.spoiler_suppression",
+             "mechanisms.jic.dispute_resolution", "mechanisms.jic.strike_tempo",
+             "actors.<power>.jic_value"),
+            "The truce survives if neither a formal nor a de facto collapse happens within "
+            "duration_days; the JIC, once started, suppresses spoiler attacks, resolves "
+            "disputes over incidents and raises the strike tempo; any collapse stops it."),
+        Encodes(
+            "the JIC's conditions",
+            "only after 7 continuous days of reduced violence plus humanitarian access",
+            ("JointCenter.decide", "ExternalPower.decide"),
+            ("mechanisms.jic.quiet_days", "behaviour.jic.quiet_share",
+             "behaviour.jic.access_share", "behaviour.power.jic_risk", "behaviour.power.noise"),
+            "The center counts days of reduced violence with convoys getting through (any other "
+            "day resets the clock); at quiet_days it starts if both powers judge the other "
+            "committed enough to join.",
+            source="history"),
+    )
+
 
     Behaviour = JICBehaviour
     behaviour_key = "jic"
 
-    def constants(self, sc: Scenario, world: World) -> dict:
+    @staticmethod
+    def offered(sc: Scenario) -> bool:
+        """Whether the deal has a joint center at all."""
+        return sc.mechanisms.jic.enabled
+
+    @staticmethod
+    def term(sc: Scenario, name: str) -> float:
+        """A term of the joint center's work (``spoiler_suppression``,
+        ``dispute_resolution``, ``strike_tempo``): 0 where the deal has no joint center.
+        The other classes read the JIC's terms through this, never the scenario's block."""
+        jic = sc.mechanisms.jic
+        return getattr(jic, name) if jic.enabled else 0.0
+
+    def constants(self, sc: Scenario, theatre: Theatre) -> dict:
         m, b = sc.mechanisms.jic, self.behaviour(sc)
         return {"enabled": float(m.enabled), "quiet_days": m.quiet_days,
                 "quiet_share": b.quiet_share, "access_share": b.access_share}
@@ -77,7 +132,8 @@ class JointCenter(CeasefireAgent):
         self.clock = np.zeros(R)            # days of reduced violence with access so far
         self.active = np.zeros(R, bool)
         self.start_day = np.full(R, -1)     # the day it started, -1: not (yet)
-        self.powers = [a for a in self.model.agents_by_type.get(ExternalPower, []) if a.others]
+        self.powers = [a for a in self.model.agents_by_type.get(self.model.classes["power"], [])
+                       if a.others]
 
     def decide(self) -> None:
         k, model = self.k, self.model

@@ -13,18 +13,23 @@ disputes (Fortna 2003).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.agents.base import CeasefireAgent, at
-from sim.model.events import (ACCIDENT, BLOCKED_AID, DELIBERATE, MISATTRIBUTION, MISUSE,
+from sim.agents.base import CeasefireAgent
+from sim.agents.joint_center import JointCenter
+from sim.core.stacking import at
+from sim.core.events import (ACCIDENT, BLOCKED_AID, DELIBERATE, MISATTRIBUTION, MISUSE,
                               RETALIATION, SPOILER, Perceived)
-from sim.model.sampling import choose, per_step, poisson_count
-from sim.scenario.fields import Strict, param
+from sim.core.fields import Strict, param
+from sim.core.mechanism import Encodes
+from sim.core.sampling import choose, per_step, poisson_count
+from sim.core.stacking import Compiled
 
 if TYPE_CHECKING:
-    from sim.model.world import World
+    from sim.model.theatre import Theatre
     from sim.scenario.schema import Scenario
 
 
@@ -68,8 +73,44 @@ class MonitoringBehaviour(Strict):
         "the recipient.", source="assumed", ge=0, le=20)
 
 
+@dataclass(frozen=True)
+class MonitoringArrays(Compiled):
+    """What the monitoring agent reads when it books the day's incidents."""
+
+    detection: np.ndarray           # chance a real violation is pinned on its author
+    misread: np.ndarray             # chance an unclear incident is booked against the other
+    ambiguous_per_step: np.ndarray  # unclear incidents booked a sub-step, per observer
+    contact_ambiguity: np.ndarray   # chance a spoiler attack passes for the counterpart's
+    marbling: np.ndarray            # (G,) intermixing by front
+    dispute_resolution: np.ndarray  # cut in misreadings while the JIC works
+    admit: np.ndarray               # chance a violation is verified and owned up to
+    accident_weight: np.ndarray     # weight of a misidentified strike as evidence
+    misuse_weight: np.ndarray       # weight of misused intelligence as evidence
+    aid_weight: np.ndarray          # weight of a blocked or struck convoy as evidence
+
+
 class Monitoring(CeasefireAgent):
     """Turns acts into incidents as each camp perceives them, and into public reports."""
+
+    key, Terms = "monitoring", MonitoringTerms
+    compiles = (("k", "constants", MonitoringArrays),)
+    phases = (("record", 1, "record"),)
+    records = ("reported", "admitted")
+    encodes = (
+        Encodes(
+            "mutual blame",
+            "Both sides ardently claim that the other failed to uphold their side of the bargain",
+            ("Monitoring.perceive", "Monitoring.ambiguous", "Monitoring.admitted"),
+            ("mechanisms.monitoring.enabled", "mechanisms.monitoring.verification",
+             "behaviour.monitoring.detection_base", "behaviour.monitoring.bias",
+             "behaviour.monitoring.ambiguous_per_day", "behaviour.monitoring.admission",
+             "mechanisms.jic.dispute_resolution"),
+            "Each camp books incidents against the other: real violations as far as they are "
+            "detected, incidents of unclear origin and misread spoiler attacks with "
+            "self-serving bias; verification pins violations on their authors and cuts the "
+            "bias."),
+    )
+
 
     Behaviour = MonitoringBehaviour
     behaviour_key = "monitoring"
@@ -102,21 +143,20 @@ class Monitoring(CeasefireAgent):
         b = sc.behaviour.monitoring
         return float(b.ambiguous_per_day * cls.misread(sc) * (1.0 - b.bias))
 
-    def constants(self, sc: Scenario, world: World) -> dict:
+    def constants(self, sc: Scenario, theatre: Theatre) -> dict:
         b = self.behaviour(sc)
-        jic = sc.mechanisms.jic
         return {"detection": self.detection(sc), "misread": self.misread(sc),
                 "ambiguous_per_step": b.ambiguous_per_day * self.misread(sc)
                 * sc.time.step_hours / 24,
-                "contact_ambiguity": b.contact_ambiguity, "marbling": world.marbling,
-                "dispute_resolution": jic.dispute_resolution if jic.enabled else 0.0,
+                "contact_ambiguity": b.contact_ambiguity, "marbling": theatre.marbling,
+                "dispute_resolution": JointCenter.term(sc, "dispute_resolution"),
                 "admit": b.admission * self.verification(sc),
                 "accident_weight": b.accident_weight, "misuse_weight": b.misuse_weight,
                 "aid_weight": sc.behaviour.convoys.grievance}
 
     def reset(self, replications: int) -> None:
-        world = self.model.world
-        self.observers = np.flatnonzero(world.ground & (world.counterpart >= 0).any(1))
+        theatre = self.model.theatre
+        self.observers = np.flatnonzero(theatre.ground & (theatre.counterpart >= 0).any(1))
 
     # -- each step ------------------------------------------------------------------
 
@@ -124,7 +164,7 @@ class Monitoring(CeasefireAgent):
         """Incidents of unclear origin each party faction meets on its fronts, booked against
         its counterpart there (its own streams: whether, per sub-step, observer and world;
         keyed, on which front)."""
-        model, world, k = self.model, self.model.world, self.k
+        model, theatre, k = self.model, self.model.theatre, self.k
         H = model.substeps
         u = self.uniforms("ambiguous", H * len(self.observers)).reshape(
             H, len(self.observers), -1)
@@ -136,17 +176,17 @@ class Monitoring(CeasefireAgent):
             return ()
         observer = self.observers[row]
         n = poisson_count(u[hour, row, rep], mean[rep])
-        weights = world.front_weight[observer] * (world.counterpart[observer] >= 0)
+        weights = theatre.front_weight[observer] * (theatre.counterpart[observer] >= 0)
         where = model.streams.at("monitoring.ambiguous_fronts", model.day, hour, rep, 1,
                                  row=row)
         front = choose(weights, where[:, 0])
-        accused = world.counterpart[observer, front]
-        return (rep, world.camp[observer], accused, front, n.astype(float),
+        accused = theatre.counterpart[observer, front]
+        return (rep, theatre.camp[observer], accused, front, n.astype(float),
                 np.full(len(rep), MISATTRIBUTION), n)
 
     def perceive(self, acts: dict) -> Perceived:
         """The step's acts as the victims' camps book them, plus the ambiguous incidents."""
-        model, world, k = self.model, self.model.world, self.k
+        model, theatre, k = self.model, self.model.theatre, self.k
         rep, actor, target, front = acts["rep"], acts["actor"], acts["target"], acts["front"]
         count, cause, fate = acts["count"].astype(float), acts["cause"], acts["fate"]
         jic = model.jic.active[rep]
@@ -157,36 +197,46 @@ class Monitoring(CeasefireAgent):
         # Real violations by parties: pinned on their author as far as detection goes.
         real = ~spoiler & ((cause == DELIBERATE) | (cause == RETALIATION))
         seen = real & (fate < at(k.detection, rep))
-        parts.append(_booked(seen, rep, world.camp[target], actor, front, count, cause, count))
+        parts.append(_booked(seen, rep, theatre.camp[target], actor, front, count, cause, count))
         # Misidentified strikes: taken for attacks unless a joint commission settles them.
         acc = (cause == ACCIDENT) & (fate < resolve)
-        parts.append(_booked(acc, rep, world.camp[target], actor, front,
+        parts.append(_booked(acc, rep, theatre.camp[target], actor, front,
                              count * at(k.accident_weight, rep), cause, count))
         # Blocked or struck convoys, misused intelligence: plain to the victims.
         aid = cause == BLOCKED_AID
-        parts.append(_booked(aid, rep, world.camp[target], actor, front,
+        parts.append(_booked(aid, rep, theatre.camp[target], actor, front,
                              count * at(k.aid_weight, rep), cause, count))
         mis = cause == MISUSE
-        parts.append(_booked(mis, rep, world.camp[target], actor, front,
+        parts.append(_booked(mis, rep, theatre.camp[target], actor, front,
                              count * at(k.misuse_weight, rep), cause, count))
 
         # Spoiler attacks: read as the counterpart's where they could pass for it.
         if spoiler.any():
             s_rep, s_front, s_target = rep[spoiler], front[spoiler], target[spoiler]
-            mixed = world.intermixed[actor[spoiler]]
-            blamed = np.where(mixed >= 0, mixed, world.counterpart[s_target, s_front])
-            other = (blamed >= 0) & (world.camp[np.maximum(blamed, 0)] != world.camp[s_target])
+            mixed = theatre.intermixed[actor[spoiler]]
+            blamed = np.where(mixed >= 0, mixed, theatre.counterpart[s_target, s_front])
+            other = (blamed >= 0) & (theatre.camp[np.maximum(blamed, 0)] != theatre.camp[s_target])
             separation = model.separation[s_rep]
             p_marbled = at(k.marbling, s_rep, s_front) * (1.0 - separation)
             p = np.where(mixed >= 0, p_marbled, at(k.contact_ambiguity, s_rep))
             p = p * at(k.misread, s_rep) * resolve[spoiler]
             misread = other & (fate[spoiler] < p)
-            parts.append(_booked(misread, s_rep, world.camp[s_target], blamed, s_front,
+            parts.append(_booked(misread, s_rep, theatre.camp[s_target], blamed, s_front,
                                  count[spoiler], SPOILER, count[spoiler]))
         ambiguous = self.ambiguous()
         if ambiguous:
             parts.append(ambiguous)
         return Perceived.join([p for p in parts if len(p[0])])
+
+    def record(self, recorder, acts: dict, seen: Perceived) -> None:
+        """What each side booked against the other while the truce stands (``reported``),
+        all it booked (``booked``), and what the authors owned up to (``admitted``)."""
+        t = recorder.today
+        owned = self.admitted(acts, recorder.violation)
+        t["admitted"].add(acts["actor"][owned], acts["rep"][owned], acts["count"][owned])
+        booked = self.model.in_truce[seen.rep]
+        t["reported"].add(seen.accused[booked], seen.rep[booked], seen.count[booked])
+        t["booked"].add(seen.accused, seen.rep, seen.count)
 
     def admitted(self, acts: dict, violation: np.ndarray) -> np.ndarray:
         """Which of the step's violations their authors own up to: those independent

@@ -30,6 +30,7 @@ declared the truce over, citing "more than 300" rebel violations.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -38,12 +39,17 @@ from sim.agents.acts import Attacker
 from sim.agents.air import AirForce
 from sim.agents.base import CeasefireAgent
 from sim.agents.beliefs import Observer
-from sim.model.events import Tally
-from sim.model.sampling import logistic
-from sim.scenario.fields import Strict, param
+from sim.agents.monitoring import Monitoring
+from sim.agents.patron import PatronPressure
+from sim.agents.separation import Separation
+from sim.core.events import Tally
+from sim.core.fields import Strict, param
+from sim.core.mechanism import Encodes
+from sim.core.sampling import logistic
+from sim.core.stacking import Compiled
 
 if TYPE_CHECKING:
-    from sim.model.world import World
+    from sim.model.theatre import Theatre
     from sim.scenario.schema import Scenario
 
 
@@ -110,8 +116,63 @@ class PartyBehaviour(Strict):
         source="assumed", gt=0, le=24)
 
 
+@dataclass(frozen=True)
+class PartyArrays(Compiled):
+    """What a party reads each day (``PartyFaction.constants``), in units of the daily gain
+    of fighting on a front at parity where they are values."""
+
+    war_rate: np.ndarray            # its attacks a day at war
+    front_weight: np.ndarray        # (G,) share of its fighting on each front
+    rogue_share: np.ndarray         # tempo of its undisciplined units
+    front_mix: np.ndarray           # (2, G) whose fire it faces: counterpart, its patron
+    gain: np.ndarray                # (G,) gain of fighting: its edge, sieges it presses
+    exploited: np.ndarray           # (G,) loss from holding while the other side fights
+    truce_value: np.ndarray         # what a front at peace is worth
+    aid_value: np.ndarray           # extra worth of aid reaching its besieged fronts
+    violation_cost: np.ndarray      # cost of fighting while the truce stands, as pinned
+    patron_leverage: np.ndarray     # its patron's leverage over it
+    patron_cost: np.ndarray         # cost of defying its patron's full pressure
+    declaration_cost: np.ndarray    # public cost of ending the truce, as not believed
+    pressure_gain: np.ndarray       # gain per spoiler attack on its forces
+    contagion: np.ndarray           # gain per neighbouring front at war
+    regroup: np.ndarray             # growth a day of the gain of fighting
+    retaliation: np.ndarray         # acts per perceived incident
+    forgive: np.ndarray             # daily survival of a grievance
+    noise: np.ndarray               # spread of its choices
+    revision_rate: np.ndarray       # how often a front's posture is revisited
+    declaration_rate: np.ndarray    # how often ending the truce is revisited
+    separation_rate: np.ndarray     # separation a day at its patron's full pull
+    separation_initial: np.ndarray  # separation at the start
+
+
 class PartyFaction(CeasefireAgent, Observer, Attacker, AirForce):
     """A faction party to the truce (government, opposition)."""
+
+    phases = (("decide", 2, "decide"), ("plan", 0, "plan"), ("act", 0, "act"))
+    compiles = (("k", "constants", PartyArrays),)
+    records = ("violations", "formal_day", "declarer", "trigger")
+    encodes = (
+        Encodes(
+            "retaliation with forgiveness",
+            "strict tit-for-tat retaliation locks into cycles of punishment",
+            ("PartyFaction.plan", "PartyFaction.weigh"),
+            ("behaviour.party.retaliation", "behaviour.party.memory_days"),
+            "On fronts it holds, a party answers the incidents it perceived there in "
+            "proportion; grievances decay (forgiveness), so a cycle can end.",
+            source="history"),
+        Encodes(
+            "formal declaration",
+            "citing \"more than 300\" rebel violations",
+            ("PartyFaction.decide", "CeasefireModel._declare"),
+            ("behaviour.party.declaration_cost", "behaviour.party.declaration_rate",
+             "behaviour.monitoring.bias", "mechanisms.monitoring.verification"),
+            "A party fighting on some front weighs ending the truce over all its fronts against "
+            "the public cost of doing so, which shrinks as far as self-serving accounts of the "
+            "other's violations are believed (bias without verification); of those that would, "
+            "the one that weighs it most declares it.",
+            source="history"),
+    )
+
 
     Behaviour = PartyBehaviour
     behaviour_key = "party"
@@ -127,40 +188,38 @@ class PartyFaction(CeasefireAgent, Observer, Attacker, AirForce):
         a = sc.actors[name]
         return sc.behaviour.party.rogue_share * (1.0 - a.discipline) * a.war_rate
 
-    def _front_mix(self, sc: Scenario, world: World) -> np.ndarray:
+    def _front_mix(self, sc: Scenario, theatre: Theatre) -> np.ndarray:
         """Whose fire it faces on each front, (2, G): the shares of the counterpart there and
         of the counterpart's patron, by their war tempo on that front."""
-        foe = np.maximum(world.counterpart[self.index], 0)
-        tracked = set(world.pairs[world.pairs[:, 0] == self.index, 1].tolist())
-        tempo = np.array([[sc.actors[world.actors[a]].war_rate * world.front_weight[a, g]
+        foe = np.maximum(theatre.counterpart[self.index], 0)
+        tracked = set(theatre.pairs[theatre.pairs[:, 0] == self.index, 1].tolist())
+        tempo = np.array([[sc.actors[theatre.actors[a]].war_rate * theatre.front_weight[a, g]
                            if a in tracked else 0.0 for g, a in enumerate(who)]
-                          for who in (foe, world.patron[foe])])
+                          for who in (foe, theatre.patron[foe])])
         tempo[0] = np.where(tempo.sum(0) > 0, tempo[0], 1.0)
         return tempo / tempo.sum(0)
 
-    def constants(self, sc: Scenario, world: World) -> dict:
+    def constants(self, sc: Scenario, theatre: Theatre) -> dict:
         a, b, i = sc.actors[self.name], self.behaviour(sc), self.index
-        from sim.agents.monitoring import Monitoring
-        cp = world.counterpart[i]
-        strength = np.array([sc.actors[n].strength for n in world.actors])
+        cp = theatre.counterpart[i]
+        strength = np.array([sc.actors[n].strength for n in theatre.actors])
         mine = strength[i]
         theirs = np.where(cp >= 0, strength[np.maximum(cp, 0)], 0.0)
         edge = np.where(cp >= 0, 2.0 * mine / np.maximum(mine + theirs, 1e-9), 0.0)
-        besieging = np.isin(np.arange(world.n_regions), world.siege_region[world.besieger == i])
-        pen = sc.mechanisms.penalties
+        besieging = np.isin(np.arange(theatre.n_regions), theatre.siege_region[theatre.besieger == i])
         detection = Monitoring.detection(sc)
-        patron = world.patron[i]
-        pressure_on = sc.mechanisms.patron_pressure.enabled and patron >= 0
+        pinned = b.blame_cost          # a violation pinned on it: blame, and what the deal adds
+        for mechanism in self.model.weighing["pinned_cost"]:
+            pinned = pinned + mechanism.pinned_cost(sc)
         return {
-            "war_rate": a.war_rate, "front_weight": world.front_weight[i],
+            "war_rate": a.war_rate, "front_weight": theatre.front_weight[i],
             "rogue_share": b.rogue_share * (1.0 - a.discipline),
-            "front_mix": self._front_mix(sc, world),
+            "front_mix": self._front_mix(sc, theatre),
             "gain": b.gain * edge + b.siege_gain * besieging,
             "exploited": b.exploitation * (2.0 - edge),
             "truce_value": b.truce_value, "aid_value": b.aid_value,
-            "violation_cost": (b.blame_cost + (pen.strength if pen.enabled else 0.0))
-            * detection,
-            "patron_leverage": sc.actors[world.actors[patron]].leverage if pressure_on else 0.0,
+            "violation_cost": pinned * detection,
+            "patron_leverage": PatronPressure.leverage(sc, theatre, i),
             "patron_cost": b.patron_cost,
             # the blame for ending it sticks as far as its account of the other's violations
             # is not believed: self-serving readings make a declaration cheap
@@ -170,16 +229,13 @@ class PartyFaction(CeasefireAgent, Observer, Attacker, AirForce):
             "retaliation": b.retaliation, "forgive": np.exp(-1.0 / b.memory_days),
             "noise": b.noise, "revision_rate": b.revision_rate,
             "declaration_rate": b.declaration_rate,
-            "separation_rate": sc.mechanisms.separation.rate_per_day
-            if sc.mechanisms.separation.enabled and a.intermixed_with else 0.0,
-            "separation_initial": sc.mechanisms.separation.initial if a.intermixed_with
-            else 0.0,
-            **self.belief_constants(sc, world), **self.air_constants(sc, world),
+            "separation_rate": Separation.rate(sc, a),
+            "separation_initial": Separation.initial(sc, a),
         }
 
     def reset(self, replications: int) -> None:
-        world, G, R = self.model.world, self.model.world.n_regions, replications
-        self.fronts = world.counterpart[self.index] >= 0            # (G,) where it faces one
+        theatre, G, R = self.model.theatre, self.model.theatre.n_regions, replications
+        self.fronts = theatre.counterpart[self.index] >= 0            # (G,) where it faces one
         self.posture = np.zeros((G, R))                             # 1: fighting there
         self.grievance = np.zeros((G, R))                           # decayed perceived incidents
         self.pressure = np.zeros((G, R))                            # decayed spoiler attacks
@@ -189,12 +245,12 @@ class PartyFaction(CeasefireAgent, Observer, Attacker, AirForce):
         self.separation = np.broadcast_to(self.k.separation_initial, (R,)).astype(float)
         self.urge = np.zeros(R)                                     # national weighing, for
         self.reset_beliefs(R)                                       # the declaration
-        self.besieged_sieges = np.flatnonzero(world.besieged == self.index)
-        self.patron_agent = self.model.agent_of(world.patron[self.index]) \
-            if world.patron[self.index] >= 0 else None
+        self.besieged_sieges = np.flatnonzero(theatre.besieged == self.index)
+        self.patron_agent = self.model.agent_of(theatre.patron[self.index]) \
+            if theatre.patron[self.index] >= 0 else None
         # the belief rows of the counterpart on each front and of its patron, (2, G)
-        foe = np.maximum(world.counterpart[self.index], 0)
-        self._front_rows = np.maximum(self.slot[np.stack([foe, world.patron[foe]])], 0)
+        foe = np.maximum(theatre.counterpart[self.index], 0)
+        self._front_rows = np.maximum(self.slot[np.stack([foe, theatre.patron[foe]])], 0)
 
     # -- what it perceives ---------------------------------------------------------
 
@@ -208,10 +264,8 @@ class PartyFaction(CeasefireAgent, Observer, Attacker, AirForce):
     # -- each day -------------------------------------------------------------------
 
     def pull(self) -> np.ndarray:
-        """Its patron's pressure on it: leverage x the patron's willingness to use it, (R,)."""
-        if self.patron_agent is None:
-            return np.zeros(self.model.replications)
-        return self.k.patron_leverage * self.patron_agent.willingness
+        """Its patron's pressure on it, (R,) (``PatronPressure.pull``)."""
+        return PatronPressure.pull(self)
 
     def trust_by_front(self) -> np.ndarray:
         """Its belief that the fire it faces on each front will be held, (G, R): its beliefs
@@ -229,21 +283,23 @@ class PartyFaction(CeasefireAgent, Observer, Attacker, AirForce):
         self.pressure = self.pressure * self.k.forgive + self.hit_today.total()
 
     def weigh(self) -> np.ndarray:
-        """How much more fighting than keeping the truce is worth on each front, (G, R)."""
-        k, model = self.k, self.model
+        """How much more fighting than keeping the truce is worth on each front, (G, R):
+        its own terms (its edge and sieges, growing as the pause lets it regroup; the cost
+        of violations pinned on it; the truce's own worth; the risk of being exploited),
+        plus what each mechanism of the registry contributes (``Mechanism.fighting_gain``,
+        ``violation_cost``, ``truce_value``), in registry order."""
+        k, weighing = self.k, self.model.weighing
         p = self.trust_by_front()
-        fighting_nearby = model.world.adjacency @ (model.front_status == 2)
-        gain = k.gain * (1.0 + k.regroup * model.day) + k.pressure_gain * self.pressure \
-            + k.contagion * fighting_nearby
-        cost = k.violation_cost + k.patron_cost * self.pull()
-        value = k.truce_value + k.aid_value * self.aid_received()
+        gain = k.gain * (1.0 + k.regroup * self.model.day)
+        for mechanism in weighing["fighting_gain"]:
+            gain = gain + mechanism.fighting_gain(self)
+        cost = k.violation_cost
+        for mechanism in weighing["violation_cost"]:
+            cost = cost + mechanism.violation_cost(self)
+        value = k.truce_value
+        for mechanism in weighing["truce_value"]:
+            value = value + mechanism.truce_value(self)
         return gain - cost - p * value + (1.0 - p) * k.exploited
-
-    def aid_received(self) -> np.ndarray:
-        """Share of yesterday's convoys to its besieged fronts that got through, (R,)."""
-        if not len(self.besieged_sieges):
-            return np.zeros(self.model.replications)
-        return self.model.convoys.access[self.besieged_sieges].mean(0)
 
     def decide(self) -> None:
         """Revise its posture on each front, then weigh declaring the truce over."""
@@ -268,11 +324,7 @@ class PartyFaction(CeasefireAgent, Observer, Attacker, AirForce):
         """Separation from the excluded faction it is intermixed with, at a pace set by its
         patron's leverage and willingness. Article: "the US was to persuade the opposition
         groups it backed to distance themselves from the Nusra forces"."""
-        if self.patron_agent is None:
-            return
-        effort = self.k.separation_rate * self.patron_agent.k.leverage \
-            * self.patron_agent.willingness
-        self.separation = self.separation + effort * (1.0 - self.separation)
+        Separation.advance(self)
 
     def plan(self) -> None:
         """The day's rates of acts on each front: war tempo where it fights; where it holds,
@@ -307,27 +359,6 @@ class PartyParams(Strict):
         None, "", "An excluded faction whose fighters are intermixed ('marbled') with its "
         "own. Article: 'the US was to persuade the opposition groups it backed to distance "
         "themselves from the Nusra forces'.", source="fact")
-
-
-class PenaltyTerms(Strict):
-    """``mechanisms.penalties``: explicit penalties for violations."""
-
-    enabled: bool = param(True, "", "Switch penalties on or off.")
-    strength: float = param(
-        0.0, "value/day", "Cost to a party of a violation pinned on it, in units of a day's "
-        "gain of fighting on a front. Article: 'contained no explicit penalties'.",
-        source="the deal", ge=0, le=100)
-
-
-class SeparationTerms(Strict):
-    """``mechanisms.separation``: separating party fighters from excluded ones."""
-
-    enabled: bool = param(True, "", "Switch separation efforts on or off.")
-    initial: float = param(0.0, "share", "Share of marbling undone at the start.",
-                           source="fact", ge=0, le=1)
-    rate_per_day: float = param(
-        0.05, "share/day", "Progress per day at its patron's full leverage and willingness.",
-        source="the deal", ge=0, le=1)
 
 
 PartyFaction.Params = PartyParams

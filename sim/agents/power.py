@@ -17,6 +17,7 @@ cooperation"; "aversion to sharing information with a military adversary".
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -25,38 +26,17 @@ from sim.agents.acts import Attacker
 from sim.agents.air import AirForce
 from sim.agents.base import CeasefireAgent
 from sim.agents.beliefs import Observer
-from sim.model.events import MISUSE, Acts
-from sim.model.sampling import choose, logistic, per_step
-from sim.scenario.fields import Strict, param
+from sim.agents.intelligence import Intelligence
+from sim.agents.joint_center import JointCenter
+from sim.core.events import MISUSE, Acts
+from sim.core.fields import Strict, param
+from sim.core.mechanism import Encodes
+from sim.core.sampling import choose, logistic, per_step
+from sim.core.stacking import Compiled
 
 if TYPE_CHECKING:
-    from sim.model.world import World
+    from sim.model.theatre import Theatre
     from sim.scenario.schema import Scenario
-
-
-class IntelligenceTerms(Strict):
-    """``mechanisms.intelligence``: the deal's intelligence sharing, once the JIC works."""
-
-    enabled: bool = param(True, "", "Switch intelligence sharing on or off.")
-    provider: str | None = param(None, "", "Power that shares intelligence.",
-                                 source="the deal")
-    recipient: str | None = param(None, "", "Power that receives it.", source="the deal")
-    level: float = param(
-        1.0, "share", "How much the deal requires to be shared. Article: 'requirement that "
-        "the United States share intelligence with Russia'.", source="the deal", ge=0, le=1)
-    precision_gain: float = param(
-        0.5, "share", "Fraction by which shared intelligence cuts the recipient's "
-        "misidentified strikes.", source="assumed", ge=0, le=1)
-    domestic_opposition: float = param(
-        0.0, "share", "Provider's domestic resistance: cuts what is actually shared and the "
-        "provider's commitment. Article: 'aversion to sharing information with a military "
-        "adversary'.", source="fact", ge=0, le=1)
-
-    @property
-    def shared_level(self) -> float:
-        """What is actually shared."""
-        active = self.enabled and self.provider is not None and self.recipient is not None
-        return self.level * (1.0 - self.domestic_opposition) if active else 0.0
 
 
 class PowerBehaviour(Strict):
@@ -83,8 +63,48 @@ class PowerBehaviour(Strict):
         le=20)
 
 
+@dataclass(frozen=True)
+class PowerArrays(Compiled):
+    """What a power reads each day (``ExternalPower.constants``)."""
+
+    leverage: np.ndarray       # over its clients
+    commitment: np.ndarray     # its own, less what domestic opposition takes
+    jic_value: np.ndarray      # worth of joint strikes (with shared intelligence)
+    jic_risk: np.ndarray       # cost of joining with an uncommitted partner
+    jic_pull: np.ndarray       # how far the JIC's promise raises its willingness
+    noise: np.ndarray          # spread of its JIC judgement
+    war_rate: np.ndarray       # its strikes a day at war
+    front_weight: np.ndarray   # (G,) share of its strikes on each front
+    strike_share: np.ndarray   # tempo an unwilling power keeps up
+    misuse: np.ndarray         # misuse of shared intelligence a day, if unwilling
+
+
 class ExternalPower(CeasefireAgent, Observer, Attacker, AirForce):
     """A power backing factions: guarantor of the truce, patron of its clients."""
+
+    phases = (("decide", 0, "decide"), ("plan", 1, "plan"), ("act", 1, "act"),
+              ("act", 4, "misuse"))
+    compiles = (("k", "constants", PowerArrays),)
+    encodes = (
+        Encodes(
+            "Russian strikes on Aleppo",
+            "Russia proved unwilling to maintain the ceasefire, instead launching attacks on "
+            "Aleppo",
+            ("ExternalPower.plan", "ExternalPower.decide"),
+            ("actors.<power>.commitment", "actors.<power>.war_rate",
+             "behaviour.power.strike_share"),
+            "The patron itself can violate: its air force keeps up a share of its war tempo, "
+            "and flies support where its clients fight, as far as it is unwilling."),
+        Encodes(
+            "the JIC's promise",
+            "the possibility of gaining U.S. help in fighting ISIS and Nusra was not enough to "
+            "secure Moscow’s cooperation",
+            ("ExternalPower.decide",),
+            ("actors.<power>.jic_value", "behaviour.power.jic_pull"),
+            "The value a power puts on joint strikes, as far as it believes its partner will "
+            "deliver, raises its willingness to restrain its clients and itself."),
+    )
+
 
     Behaviour = PowerBehaviour
     behaviour_key = "power"
@@ -96,45 +116,38 @@ class ExternalPower(CeasefireAgent, Observer, Attacker, AirForce):
     @staticmethod
     def commitment(sc: Scenario, name: str) -> float:
         """Its commitment to the truce, less what domestic opposition to sharing takes."""
-        c = sc.actors[name].commitment
-        intel = sc.mechanisms.intelligence
-        if intel.enabled and intel.provider == name:
-            c *= 1.0 - intel.domestic_opposition
-        return c
+        return Intelligence.commitment(sc, name, sc.actors[name].commitment)
 
     @staticmethod
     def committed_rate(sc: Scenario, name: str) -> float:
         """Its strikes per day when fully committed: none."""
         return 0.0
 
-    def constants(self, sc: Scenario, world: World) -> dict:
+    def constants(self, sc: Scenario, theatre: Theatre) -> dict:
         a, b = sc.actors[self.name], self.behaviour(sc)
-        intel = sc.mechanisms.intelligence
-        jic = sc.mechanisms.jic.enabled
-        receives = intel.enabled and intel.recipient == self.name
-        provides = intel.enabled and intel.provider == self.name
-        value = a.jic_value * (1.0 + b.intel_value * intel.shared_level * receives)
-        risk = b.jic_risk * (1.0 + intel.shared_level * provides)
+        shared = Intelligence.shared(sc)
+        receives = Intelligence.receives(sc, self.name)
+        value = a.jic_value * (1.0 + b.intel_value * shared * receives)
+        risk = b.jic_risk * (1.0 + shared * Intelligence.provides(sc, self.name))
         return {
             "leverage": a.leverage, "commitment": self.commitment(sc, self.name),
-            "jic_value": value if jic else 0.0, "jic_risk": risk, "jic_pull": b.jic_pull,
+            "jic_value": value if JointCenter.offered(sc) else 0.0, "jic_risk": risk, "jic_pull": b.jic_pull,
             "noise": b.noise, "war_rate": a.war_rate,
-            "front_weight": world.front_weight[self.index], "strike_share": b.strike_share,
-            "misuse": b.misuse_per_day * intel.shared_level * receives,
-            **self.belief_constants(sc, world), **self.air_constants(sc, world),
+            "front_weight": theatre.front_weight[self.index], "strike_share": b.strike_share,
+            "misuse": b.misuse_per_day * shared * receives,
         }
 
     def reset(self, replications: int) -> None:
-        world, R = self.model.world, replications
+        theatre, R = self.model.theatre, replications
         self.willingness = np.broadcast_to(self.k.commitment, (R,)).astype(float)
         self.joins = np.zeros(R, bool)
-        self.rate = np.zeros((world.n_regions, R))
+        self.rate = np.zeros((theatre.n_regions, R))
         self.reset_beliefs(R)
-        self.others = [t for t in self.trusted if world.kind[t] == "power"]
-        self.clients = [self.model.agent_of(c) for c in range(world.n_actors)
-                        if world.patron[c] == self.index]
-        intel = self.model.base.mechanisms.intelligence
-        self.provider = world.index(intel.provider) if intel.provider else -1
+        self.others = [t for t in self.trusted if theatre.kind[t] == "power"]
+        self.clients = [self.model.agent_of(c) for c in range(theatre.n_actors)
+                        if theatre.patron[c] == self.index]
+        provider = Intelligence.provider(self.model.base)
+        self.provider = theatre.index(provider) if provider else -1
 
     def belief_in_partner(self) -> np.ndarray:
         """Its belief that the other guarantor will deliver its side, (R,); 0 with none."""
@@ -177,16 +190,16 @@ class ExternalPower(CeasefireAgent, Observer, Attacker, AirForce):
         """
         if self.provider < 0 or not np.any(self.k.misuse):
             return
-        model, world = self.model, self.model.world
+        model, theatre = self.model, self.model.theatre
         u = self.uniforms("misuse", model.substeps)
         rate = np.broadcast_to(self.k.misuse * (1.0 - self.willingness) * model.jic.active,
                                (model.replications,))
         hour, rep = np.nonzero(u < per_step(rate, model.dt))
         if not len(rep):
             return
-        victims = world.counterpart[self.index]
-        weights = world.front_weight[self.index] * (victims >= 0) * (
-            world.patron[np.maximum(victims, 0)] == self.provider)
+        victims = theatre.counterpart[self.index]
+        weights = theatre.front_weight[self.index] * (victims >= 0) * (
+            theatre.patron[np.maximum(victims, 0)] == self.provider)
         if not weights.any():
             return
         detail = model.streams.at(f"{self.name}.misuse_details", model.day, hour, rep, 3)
@@ -217,12 +230,6 @@ class PowerParams(Strict):
         0.0, "share", "Value it puts on joint strikes against the excluded factions. Article: "
         "'the possibility of gaining U.S. help in fighting ISIS and Nusra was not enough to "
         "secure Moscow's cooperation'.", source="fact", ge=0, le=1)
-
-
-class PatronPressureTerms(Strict):
-    """``mechanisms.patron_pressure``: patrons restraining their clients."""
-
-    enabled: bool = param(True, "", "Switch patron pressure on or off.")
 
 
 ExternalPower.Params = PowerParams

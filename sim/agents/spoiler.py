@@ -12,17 +12,21 @@ The JIC's joint strikes suppress it (Stedman 1997: spoilers need custodians).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from sim.agents.acts import Attacker
 from sim.agents.base import CeasefireAgent
-from sim.model.sampling import choose
-from sim.scenario.fields import Strict, param
+from sim.agents.joint_center import JointCenter
+from sim.core.fields import Strict, param
+from sim.core.mechanism import Encodes, Mechanism
+from sim.core.sampling import choose
+from sim.core.stacking import Compiled
 
 if TYPE_CHECKING:
-    from sim.model.world import World
+    from sim.model.theatre import Theatre
     from sim.scenario.schema import Scenario
 
 
@@ -35,8 +39,36 @@ class SpoilerTerms(Strict):
         source="fact", ge=0, le=20)
 
 
-class SpoilerFaction(CeasefireAgent, Attacker):
+@dataclass(frozen=True)
+class SpoilerArrays(Compiled):
+    """What an excluded faction reads each day."""
+
+    war_rate: np.ndarray       # its attacks a day at war
+    attacks: np.ndarray        # (G,) its attacks a day under the truce, by front
+    war: np.ndarray            # (G,) its attacks a day at war, by front
+    suppression: np.ndarray    # cut by the JIC's joint strikes
+
+
+class SpoilerFaction(CeasefireAgent, Attacker, Mechanism):
     """An excluded faction (ISIS, Nusra)."""
+
+    key, Terms = "spoilers", SpoilerTerms
+    phases = (("plan", 2, "plan"), ("act", 2, "act"), ("record", 3, "record"))
+    compiles = (("k", "constants", SpoilerArrays),)
+    records = ("spoiler_attacks",)
+    encodes = (
+        Encodes(
+            "spoilers",
+            "united in their opposition of both ISIS and the Nusra front",
+            ("SpoilerFaction.plan", "Monitoring.perceive", "PartyFaction.weigh"),
+            ("mechanisms.spoilers.enabled", "mechanisms.spoilers.activity",
+             "actors.<spoiler>.war_rate", "mechanisms.jic.spoiler_suppression",
+             "behaviour.monitoring.contact_ambiguity", "behaviour.party.pressure_gain"),
+            "Excluded factions attack the parties they meet throughout (less once the JIC "
+            "works); their attacks press the forces hit to fight and may be booked against the "
+            "other side."),
+    )
+
 
     def __init__(self, model, name: str, index: int):
         super().__init__(model, name)
@@ -46,20 +78,19 @@ class SpoilerFaction(CeasefireAgent, Attacker):
     def committed_rate(sc: Scenario, name: str) -> float:
         return 0.0
 
-    def constants(self, sc: Scenario, world: World) -> dict:
+    def constants(self, sc: Scenario, theatre: Theatre) -> dict:
         a, s = sc.actors[self.name], sc.mechanisms.spoilers
-        jic = sc.mechanisms.jic
         return {"war_rate": a.war_rate,
-                "attacks": a.war_rate * world.front_weight[self.index]
+                "attacks": a.war_rate * theatre.front_weight[self.index]
                 * (s.activity if s.enabled else 0.0),
-                "war": a.war_rate * world.front_weight[self.index],
-                "suppression": jic.spoiler_suppression if jic.enabled else 0.0}
+                "war": a.war_rate * theatre.front_weight[self.index],
+                "suppression": JointCenter.term(sc, "spoiler_suppression")}
 
     def reset(self, replications: int) -> None:
-        world = self.model.world
-        self.rate = np.zeros((world.n_regions, replications))
+        theatre = self.model.theatre
+        self.rate = np.zeros((theatre.n_regions, replications))
         # whom it hits on each front: the party factions there, by presence
-        self.targets = world.presence * world.ground[:, None]          # (A, G)
+        self.targets = theatre.presence * theatre.ground[:, None]          # (A, G)
 
     def plan(self) -> None:
         k, model = self.k, self.model
@@ -69,6 +100,20 @@ class SpoilerFaction(CeasefireAgent, Attacker):
 
     def target_on(self, front: np.ndarray, u: np.ndarray) -> np.ndarray:
         return choose(self.targets[:, front].T, u)
+
+    @classmethod
+    def record(cls, recorder, acts: dict, seen) -> None:
+        """Attacks by excluded factions while the truce stands (once for all of them)."""
+        rep, actor = acts["rep"], acts["actor"]
+        spoiler = recorder.model.is_spoiler[actor] & recorder.model.in_truce[rep]
+        recorder.today["spoiler_attacks"].add(np.zeros(spoiler.sum(), int), rep[spoiler],
+                                              acts["count"][spoiler])
+
+    @classmethod
+    def fighting_gain(cls, party) -> np.ndarray:
+        """Spoiler attacks on a party's forces press it to fight back on that front (per
+        attack, decaying: ``PartyFaction.remember``)."""
+        return party.k.pressure_gain * party.pressure
 
 
 class SpoilerParams(Strict):

@@ -20,7 +20,8 @@ from pathlib import Path
 import numpy as np
 
 from sim.run.experiment import run_blocks
-from sim.run.job import DEFAULT_REPLICATIONS, DEFAULT_SEED, constants
+from sim.run import job
+from sim.run.job import DEFAULT_REPLICATIONS, DEFAULT_SEED
 from sim.run.seeding import block_seeds
 from sim.scenario.loading import load_scenario
 from sim.scenario.schema import Behaviour
@@ -105,7 +106,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("-s", "--seed", type=int, default=DEFAULT_SEED)
     ap.add_argument("--out", type=Path, default=None, help="write the table to this file")
     args = ap.parse_args(argv)
-    centre = constants().median() or {}
+    centre = job.constants().median() or {}
     probes = probe(args.scenario, args.replications, args.seed, centre)
     text = markdown(probes, load_scenario(args.scenario).name, args.replications, args.seed,
                     "the posterior median of calibration/posterior.csv" if centre

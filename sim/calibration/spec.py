@@ -34,7 +34,7 @@ from sim import dotted
 from sim.calibration.patterns import STATISTICS, Pattern
 from sim.run.experiment import run_scenario
 from sim.run.posterior import behaviour_paths
-from sim.scenario.fields import Strict
+from sim.core.fields import Strict
 from sim.scenario.loading import ScenarioError, explain, load_scenario, read_yaml
 from sim.scenario.schema import Scenario
 

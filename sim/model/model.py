@@ -11,79 +11,73 @@ draw per replication).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
-from types import SimpleNamespace
+from dataclasses import dataclass
 
 import networkx as nx
 import numpy as np
 from mesa import DataCollector, Model
 from mesa.discrete_space import Network
 
-from sim.agents.air import AirForce
-from sim.agents.base import CeasefireAgent, stack
+from sim.agents.base import CeasefireAgent
 from sim.agents.beliefs import Observer
 from sim.agents.convoys import AidConvoys
 from sim.agents.front import HOLDING, Front, assess
 from sim.agents.joint_center import JointCenter
 from sim.agents.monitoring import Monitoring
 from sim.agents.party import PartyFaction
-from sim.agents.power import ExternalPower
-from sim.agents.registry import CLASSES
-from sim.agents.spoiler import SpoilerFaction
-from sim.model.events import DELIBERATE, MISUSE, RETALIATION, Acts
+from sim.agents.registry import CLASSES, MECHANISMS, day_schedule, schedule, weighing
+from sim.agents.separation import Separation
+from sim.core.events import DELIBERATE, MISUSE, RETALIATION, Acts
+from sim.core.stacking import Compiled
+from sim.core.streams import Streams
 from sim.model.results import TRIGGERS, Recorder, Results
-from sim.model.streams import Streams
-from sim.model.world import World
+from sim.model.theatre import Theatre
 from sim.scenario.schema import Scenario
 
 DISTRUST = TRIGGERS.index("distrust")
 
 
-def frame(scenario: Scenario, world: World | None = None) -> tuple:
+def frame(scenario: Scenario, theatre: Theatre | None = None) -> tuple:
     """What the parameter sets of one model share: the world's structure (actors, regions,
     camps), time and the de facto window; scenarios with equal frames can run side by
     side on common random numbers."""
-    world = World.of(scenario) if world is None else world
-    return (world.structure(), scenario.time, scenario.outcomes.de_facto_window_days)
+    theatre = Theatre.of(scenario) if theatre is None else theatre
+    return (theatre.structure(), scenario.time, scenario.outcomes.de_facto_window_days)
+
+
+@dataclass(frozen=True)
+class ModelArrays(Compiled):
+    """What the model itself reads each day."""
+
+    war_level: np.ndarray       # (G,) the parties' violence a day at war, by front
+    war_total: np.ndarray       # its sum
+    de_facto_share: np.ndarray  # violence back above this share ... (de facto collapse)
+    fraying_share: np.ndarray   # a front frays above this share of its war level
+    fighting_share: np.ndarray  # a front fights above this share
+    harm: np.ndarray            # (A, G) civilian harm of one attack
 
 
 class CeasefireModel(Model):
     """A truce between the parties of a scenario, with its guarantors and spoilers.
 
     One step is one day, the decision cycle; acts within it are drawn sub-step by
-    sub-step (``time.step_hours``, one hour by default) at the day's rates. In order:
+    sub-step (``time.step_hours``, one hour by default) at the day's rates. In order (the
+    phases of ``sim.core.mechanism.PHASES``, with the calls the classes of the registry
+    declare for each, in the order they declare):
 
-    1. Powers decide: willingness to press their clients, whether they would
-       join the JIC now.
-    2. The joint center counts its quiet days and starts if its conditions hold.
-    3. Party factions decide, front by front: keep the truce, retaliate, or
-       abandon the front; each weighs declaring the truce over. If any does,
-       the one that weighs it most declares it (formal collapse); the trigger is
-       the cause that weighed most in what it perceived the day before.
-    4. Everyone who fights sets the day's rates of acts on each front.
-    5. Acts, sub-step by sub-step: party factions, powers and spoilers act from
-       their rates; misidentified strikes; misuse of shared intelligence; aid
-       convoys.
-    6. Perception, while the truce formally stands: the monitoring agent books the
-       acts, and incidents of unclear origin, as each camp perceives them; each
-       party absorbs what its camp perceived (beliefs, grievances by front,
-       spoiler pressure).
-    7. Records.
-    8. The day closes: each front's status from its violence (holding, fraying,
-       fighting); de facto collapse if the parties' violence stayed above its
-       share of the pre-truce level over the window; convoys' access; every party
-       revises its beliefs from the incidents it perceived.
+    {schedule}
 
-    Each agent draws from its own named random streams (``sim.model.streams``).
+    Each agent draws from its own named random streams (``sim.core.streams``).
 
-    ``scenario`` is a loaded ``Scenario`` or a file (a path, or a shipped scenario's name)
-    with optional ``overrides`` (dotted paths), so ``mesa.batch_run`` can build it from
-    keyword values: ``batch_run(CeasefireModel, {"scenario": "kerry_lavrov",
-    "overrides": [{...}, {...}]}, rng=[1, 2], max_steps=14)``. A model of one world
+    ``scenario`` is a loaded ``Scenario`` (the model reads no files: ``sim.api.from_file``
+    builds a model from a file's name and overrides, which is what ``mesa.batch_run``
+    calls with its keyword values). A model of one world
     (R = 1) carries a Mesa ``DataCollector`` (``datacollector``) with the day's state,
     collected before the first day and after each (``REPORTERS``); an ensemble records its
     outcomes in ``Results`` instead, and has none, so the vectorised path pays nothing.
     """
+
+    __doc__ = __doc__.replace("{schedule}", day_schedule(indent=4))
 
     #: What the ``DataCollector`` of a one-world model records each day.
     REPORTERS = {
@@ -98,17 +92,14 @@ class CeasefireModel(Model):
         "jic_active": lambda m: bool(m.jic.active[0]),
     }
 
-    def __init__(self, scenario: Scenario | str | Path, replications: int = 1,
-                 rng: int | None = None, *, overrides: dict | None = None,
+    def __init__(self, scenario: Scenario, replications: int = 1, rng: int | None = None, *,
                  variants: Sequence[Scenario] | None = None,
                  blocks: Sequence[tuple[int, int]] | None = None, record_daily: bool = True,
                  layout: np.ndarray | None = None):
         if not isinstance(scenario, Scenario):
-            from sim.scenario.catalogue import find
-            from sim.scenario.loading import load_scenario
-            scenario = load_scenario(find(scenario), overrides)
-        elif overrides:
-            raise ValueError("overrides apply to a scenario file; a loaded Scenario is final")
+            raise TypeError(f"CeasefireModel takes a loaded Scenario, got "
+                            f"{type(scenario).__name__}; for a file or a shipped scenario's "
+                            "name use sim.api.from_file (or sim.api.load_scenario)")
         if blocks is None:
             if replications < 1:
                 raise ValueError(f"replications must be at least 1 (got {replications})")
@@ -118,10 +109,10 @@ class CeasefireModel(Model):
         super().__init__(rng=int(blocks[0][1]))
         self.scenarios = list(variants) if variants else [scenario]
         self.base = self.scenarios[0]
-        worlds = [World.of(s) for s in self.scenarios]
-        self.world = worlds[0]
-        for s, w in zip(self.scenarios[1:], worlds[1:], strict=True):
-            if frame(s, w) != frame(self.base, self.world):
+        theatres = [Theatre.of(s) for s in self.scenarios]
+        self.theatre = theatres[0]
+        for s, w in zip(self.scenarios[1:], theatres[1:], strict=True):
+            if frame(s, w) != frame(self.base, self.theatre):
                 raise ValueError(f"parameter set {s.name!r} differs from {self.base.name!r} "
                                  "in its actors, regions, camps, time or de facto window: "
                                  "run it separately")
@@ -145,36 +136,54 @@ class CeasefireModel(Model):
         self.truce_days = round(t.duration_days)
         self.n_days = round(t.horizon_days)
 
-        world = self.world
-        self.is_spoiler = np.array([k == "spoiler" for k in world.kind])
-        self._actors = [CLASSES[world.kind[i]](self, name, i)
-                        for i, name in enumerate(world.actors)]
+        theatre = self.theatre
+        self.is_spoiler = np.array([k == "spoiler" for k in theatre.kind])
+        #: the agent class of each role, and the mechanisms adding to each term of a
+        #: party's weighing (``sim.agents.registry``)
+        self.classes, self.weighing = CLASSES, weighing()
+        self._actors = [CLASSES[theatre.kind[i]](self, name, i)
+                        for i, name in enumerate(theatre.actors)]
         self.monitoring = Monitoring(self, "monitoring")
         self.jic = JointCenter(self, "jic")
         self.convoys = AidConvoys(self, "convoys")
         graph = nx.Graph()
-        graph.add_nodes_from(world.regions)
-        graph.add_edges_from((g, nb) for g in world.regions
+        graph.add_nodes_from(theatre.regions)
+        graph.add_edges_from((g, nb) for g in theatre.regions
                              for nb in self.base.regions[g].neighbours)
         self.network = Network(graph, layout=None, random=self.random)
-        self.fronts = [Front(self, g, i, self.network[g]) for i, g in enumerate(world.regions)]
+        self.fronts = [Front(self, g, i, self.network[g]) for i, g in enumerate(theatre.regions)]
 
         behaving = [*self._actors, self.monitoring, self.jic, self.convoys]
 
-        def constants(of) -> SimpleNamespace:
-            """``of(scenario, world)`` for every parameter set, stacked on the replication axis."""
-            per_set = [of(s, w) for s, w in zip(self.scenarios, worlds, strict=True)]
-            return SimpleNamespace(**{key: stack([c[key] for c in per_set], self.assign)
-                                      for key in per_set[0]})
+        def compile(arrays: type[Compiled], of) -> Compiled:
+            """``of(scenario, theatre)`` for every parameter set, stacked on the replication
+            axis as the typed ``arrays``."""
+            return arrays.build([of(s, w) for s, w in zip(self.scenarios, theatres,
+                                                          strict=True)], self.assign)
 
         for agent in behaving:
-            agent.k = constants(agent.constants)
-        self.k = constants(self._constants)
+            for attribute, method, arrays in agent.compiled():
+                setattr(agent, attribute, compile(arrays, getattr(agent, method)))
+        self.k = compile(ModelArrays, self._constants)
+        #: the compiled constants of mechanisms that have no agents (they live on the model)
+        self.compiled = {}
+        for cls in MECHANISMS:      # not an agent class, nor a part of one (a mixin)
+            if not issubclass(cls, CeasefireAgent) and not any(
+                    issubclass(kind, cls) for kind in CLASSES.values()):
+                for attribute, method, arrays in cls.__dict__.get("compiles", ()):
+                    self.compiled[attribute] = compile(arrays, getattr(cls, method))
         #: fronts where the parties fought before the truce, (G, 1) or (G, R)
         self.contested = self.k.war_level > 0
         self._observers = [a for a in self._actors if isinstance(a, Observer)]
-        self._air_forces = [a for a in self._actors if isinstance(a, AirForce)]
-        self._intermixed = [self._actors[i] for i in world.intermixed if i >= 0]
+        #: the day's calls, phase by phase, from the classes' declared phases
+        self._calls = {}
+        for phase, _, cls, method in schedule():
+            calls = self._calls.setdefault(phase, [])
+            if isinstance(cls.__dict__.get(method), classmethod):   # once for the class
+                calls.append(getattr(cls, method))
+            else:                                                   # each of its agents
+                calls.extend(getattr(a, method) for a in behaving if isinstance(a, cls))
+        self._intermixed = [self._actors[i] for i in theatre.intermixed if i >= 0]
 
         # the truce as a whole, one value per world
         self.collapsed = np.zeros(R, bool)
@@ -183,8 +192,8 @@ class CeasefireModel(Model):
         self.trigger = np.full(R, -1)
         self.de_facto = np.zeros(R, bool)
         self.de_facto_day = np.full(R, -1)
-        self.front_status = np.zeros((world.n_regions, R), np.int8)
-        self.violence_today = np.zeros((world.n_regions, R))
+        self.front_status = np.zeros((theatre.n_regions, R), np.int8)
+        self.violence_today = np.zeros((theatre.n_regions, R))
         self._recent = np.zeros((round(self.base.outcomes.de_facto_window_days), R))
         self.separation = np.zeros(R)
         for agent in behaving:
@@ -203,18 +212,18 @@ class CeasefireModel(Model):
         return dict(self.REPORTERS)
 
     @staticmethod
-    def _constants(sc: Scenario, world: World) -> dict:
+    def _constants(sc: Scenario, theatre: Theatre) -> dict:
         """The model's own constants: war level by front, and the de facto threshold."""
-        fighting = [i for i, kind in enumerate(world.kind) if kind != "spoiler"]
-        war = sum(sc.actors[world.actors[i]].war_rate * world.front_weight[i] for i in fighting)
-        war = np.asarray(war, dtype=float) * np.ones(world.n_regions)
+        fighting = [i for i, kind in enumerate(theatre.kind) if kind != "spoiler"]
+        war = sum(sc.actors[theatre.actors[i]].war_rate * theatre.front_weight[i] for i in fighting)
+        war = np.asarray(war, dtype=float) * np.ones(theatre.n_regions)
         return {"war_level": war, "war_total": war.sum(),
                 "de_facto_share": sc.outcomes.de_facto_share,
                 "fraying_share": sc.behaviour.fronts.fraying_share,
                 "fighting_share": sc.behaviour.fronts.fighting_share,
                 "harm": sc.harm.lethality * np.array(
-                    [sc.actors[n].strength for n in world.actors])[:, None]
-                * world.civilians[None, :]}
+                    [sc.actors[n].strength for n in theatre.actors])[:, None]
+                * theatre.civilians[None, :]}
 
     # -- agents ---------------------------------------------------------------------
 
@@ -224,16 +233,11 @@ class CeasefireModel(Model):
 
     def actor(self, name: str) -> CeasefireAgent:
         """The agent of an actor, by name."""
-        return self._actors[self.world.index(name)]
+        return self._actors[self.theatre.index(name)]
 
     @property
     def parties(self) -> list[PartyFaction]:
         return list(self.agents_by_type.get(PartyFaction, []))
-
-    def _each(self, kind: type, method: str, *args) -> None:
-        """Every agent of a kind does ``method`` (Mesa's agent set), if there are any."""
-        if kind in self.agents_by_type:
-            self.agents_by_type[kind].do(method, *args)
 
     # -- running --------------------------------------------------------------------
 
@@ -248,12 +252,8 @@ class CeasefireModel(Model):
         by sub-step, their perception and the records (steps 5-7), the day's close (8)."""
         self._decide()
         acts = Acts()
-        for kind in (PartyFaction, ExternalPower, SpoilerFaction):
-            self._each(kind, "act", acts)
-        for agent in self._air_forces:
-            agent.misidentified_strikes(acts)
-        self._each(ExternalPower, "misuse", acts)
-        aid = self.convoys.run(acts)
+        for call in self._calls.get("act", ()):
+            call(acts)
         done = acts.arrays()
         # Once a truce is declared over nobody books violations of it: perception runs on
         # the worlds whose truce still formally stands (attackers already set their war
@@ -264,7 +264,7 @@ class CeasefireModel(Model):
         seen = self.monitoring.perceive(live)
         for agent in self._observers:
             agent.absorb(live, seen)
-        self._account(done, seen, aid, acts.war())
+        self._account(done, seen, acts.war())
         self._close_day()
         self.day += 1
         self.running = self.day < self.n_days
@@ -273,13 +273,12 @@ class CeasefireModel(Model):
 
     def _decide(self) -> None:
         """Steps 1-4: powers, the joint center, the parties, declarations, the day's rates."""
-        self._each(ExternalPower, "decide")
-        self.jic.decide()
-        self._each(PartyFaction, "decide")
+        for call in self._calls.get("decide", ()):
+            call()
         if self.day > 0:
             self._declare()
-        for kind in (PartyFaction, ExternalPower, SpoilerFaction):
-            self._each(kind, "plan")
+        for call in self._calls.get("plan", ()):
+            call()
 
     def _close_day(self) -> None:
         """Step 8: the day's front status, de facto collapse, access and beliefs."""
@@ -302,8 +301,7 @@ class CeasefireModel(Model):
     def _update_separation(self) -> None:
         """How far marbled fighters are separated in each world: the mean over the parties
         intermixed with an excluded faction."""
-        self.separation = np.mean([p.separation for p in self._intermixed], axis=0) \
-            if self._intermixed else np.zeros(self.replications)
+        self.separation = Separation.mean(self._intermixed, self.replications)
 
     def _declare(self) -> None:
         """Step 3: the party that weighs ending the truce most declares it over."""
@@ -332,7 +330,7 @@ class CeasefireModel(Model):
         """The parties' violence of the day before, as a share of the pre-truce level, (R,)."""
         return self._recent[-1]
 
-    def _account(self, acts: dict, seen, aid, war: tuple) -> None:
+    def _account(self, acts: dict, seen, war: tuple) -> None:
         """Step 7: the parties' violence by front, and the records."""
         fighting = ~self.is_spoiler[acts["actor"]]
         real = fighting & ((acts["cause"] == DELIBERATE) | (acts["cause"] == RETALIATION)) \
@@ -347,7 +345,9 @@ class CeasefireModel(Model):
             self.violence_today += np.bincount(
                 fronts * R + reps, counts,
                 minlength=self.violence_today.size).reshape(self.violence_today.shape)
-        self.recorder.step(acts, seen, aid, real, acts["cause"] == MISUSE, war)
+        self.recorder.step(acts, seen, real, acts["cause"] == MISUSE, war)
+        for call in self._calls.get("record", ()):
+            call(self.recorder, acts, seen)
 
     @property
     def in_truce(self) -> np.ndarray:

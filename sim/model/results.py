@@ -6,17 +6,18 @@ analysis and presentation layers read (they never touch a model).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING
 
 import numpy as np
+import pandas as pd
 
-from sim.agents.base import at
-from sim.model.events import ACCIDENT, CAUSES, Tally
+from sim.agents.registry import MECHANISMS
+from sim.core.events import CAUSES, Tally
+from sim.core.mechanism import Record
+from sim.core.stacking import at
 
 if TYPE_CHECKING:
-    import pandas as pd
-
     from sim.model.model import CeasefireModel
 
 TRIGGERS = (*CAUSES, "distrust")
@@ -27,10 +28,12 @@ class Recorder:
     day (``close_day``); per-day arrays only when asked for."""
 
     COUNTS = ("violations", "reported", "admitted", "accidents", "acts", "booked")
+    #: Built-in results summed once a day from a tally of one row per world.
+    WORLD_COUNTS = ("spoiler_attacks",)
 
     def __init__(self, model: CeasefireModel, daily: bool):
         self.model = m = model
-        w = m.world
+        w = m.theatre
         R, A, D, G = m.replications, w.n_actors, m.n_days, w.n_regions
         # per actor, actor-major while recording: (A, R)
         self.violations = np.zeros((A, R))      # acts breaking the truce
@@ -41,8 +44,16 @@ class Recorder:
         self.harm = np.zeros(R)
         self.aid_delivered = np.zeros(R)
         self.convoys = np.zeros((3, R))         # delivered, blocked, struck
-        self._today = {name: Tally(A, R) for name in self.COUNTS}
-        self._world_today = Tally(3, R)         # harm, spoiler attacks, aid trucks
+        #: the day's tallies, by record: what the mechanisms' ``record`` methods add to
+        self.today = {name: Tally(A, R) for name in self.COUNTS}
+        self.today |= {name: Tally(1, R) for name in self.WORLD_COUNTS}
+        self._harm_today = Tally(1, R)
+        #: results that mechanisms declare (``Record``), beyond the built-in ones
+        self.declared = [r for c in MECHANISMS for r in c.__dict__.get("records", ())
+                         if isinstance(r, Record)]
+        self.extra = {r.name: np.zeros((A, R) if r.by_actor else (1, R))
+                      for r in self.declared}
+        self.today |= {r.name: Tally(A if r.by_actor else 1, R) for r in self.declared}
         pairs = [(w.index(a), w.index(b)) for a, b in m.base.key_pairs] or [
             (int(o), int(t)) for o, t in w.pairs
             if (w.kind[o] == "power") == (w.kind[t] == "power")]
@@ -58,44 +69,36 @@ class Recorder:
             self.trust_day = np.zeros((D, len(pairs), R), np.float32)
             self.status_day = np.zeros((D, G, R), np.int8)
 
-    def step(self, acts: dict, seen, aid, real: np.ndarray, misuse: np.ndarray,
+    def step(self, acts: dict, seen, real: np.ndarray, misuse: np.ndarray,
              war: tuple) -> None:
-        m, t = self.model, self._today
+        """The model's own records of the day's acts (every act, the violations of the
+        truce, civilian harm); each mechanism then adds its own (its ``record`` method,
+        which ``CeasefireModel`` calls in phase ``record``)."""
+        m, t = self.model, self.today
         w_rep, w_actor, w_front, w_count = war
         t["acts"].add(w_actor, w_rep, w_count)
-        self._world_today.add(np.zeros(len(w_rep), int), w_rep,
-                              w_count * at(m.k.harm, w_rep, w_actor, w_front))
+        self._harm_today.add(np.zeros(len(w_rep), int), w_rep,
+                             w_count * at(m.k.harm, w_rep, w_actor, w_front))
         rep, actor, count, front = acts["rep"], acts["actor"], acts["count"], acts["front"]
-        in_truce = m.in_truce
-        violation = (real | misuse) & in_truce[rep]
+        violation = (real | misuse) & m.in_truce[rep]
         t["violations"].add(actor[violation], rep[violation], count[violation])
-        owned = m.monitoring.admitted(acts, violation)
-        t["admitted"].add(actor[owned], rep[owned], count[owned])
-        acc = acts["cause"] == ACCIDENT
-        t["accidents"].add(actor[acc], rep[acc], count[acc])
         t["acts"].add(actor, rep, count)
-        spoiler = m.is_spoiler[actor] & in_truce[rep]
         placed = front >= 0
-        world = self._world_today
-        world.add(np.zeros(placed.sum(), int), rep[placed], count[placed] * at(
+        self._harm_today.add(np.zeros(placed.sum(), int), rep[placed], count[placed] * at(
             m.k.harm, rep[placed], actor[placed], front[placed]))
-        world.add(np.ones(spoiler.sum(), int), rep[spoiler], count[spoiler])
-        booked = in_truce[seen.rep]
-        t["reported"].add(seen.accused[booked], seen.rep[booked], seen.count[booked])
-        t["booked"].add(seen.accused, seen.rep, seen.count)
-        delivered, blocked, struck = aid
-        self.convoys += np.stack([delivered, blocked, struck])
-        self.aid_delivered += delivered * m.convoys.k.trucks
-        if self.daily:
-            self.aid_day[m.day] += delivered * m.convoys.k.trucks
+        #: today's violations of the truce, for the mechanisms' records (admissions)
+        self.violation = violation
 
     def close_day(self, day: int) -> None:
-        m, t = self.model, self._today
+        m, t = self.model, self.today
         for name in ("violations", "reported", "admitted", "accidents"):
             getattr(self, name).__iadd__(t[name].total())
-        harm, spoilers, _ = self._world_today.total()
+        (harm,) = self._harm_today.total()
         self.harm += harm
+        (spoilers,) = t["spoiler_attacks"].total()
         self.spoiler_attacks += spoilers
+        for name, total in self.extra.items():
+            total += t[name].total()
         acts, booked = t["acts"].total(), t["booked"].total()
         self.violence_day[day] = m.violence_yesterday()
         self.holding_day[day] = m.holding_share()
@@ -110,7 +113,7 @@ class Recorder:
     def results(self, seeds: np.ndarray | None, first: int, block_size: int | None
                 ) -> Results:
         m = self.model
-        w, R = m.world, m.replications
+        w, R = m.theatre, m.replications
         daily = {}
         if self.daily:
             daily = {"acts_day": np.ascontiguousarray(self.acts_day.transpose(2, 0, 1)),
@@ -142,7 +145,10 @@ class Recorder:
             final_trust=np.stack([m.agent_of(o).trust_in(t) for o, t in self.key_pairs],
                                  axis=1) if self.key_pairs else np.zeros((R, 0)),
             violence_day=np.ascontiguousarray(self.violence_day.T),
-            holding_day=np.ascontiguousarray(self.holding_day.T), **daily)
+            holding_day=np.ascontiguousarray(self.holding_day.T),
+            extra={r.name: np.ascontiguousarray(self.extra[r.name].T if r.by_actor
+                                                else self.extra[r.name][0])
+                   for r in self.declared}, **daily)
 
     def remember_initial_trust(self) -> None:
         """Beliefs of the key pairs before the truce (the start of the trust chart)."""
@@ -197,6 +203,8 @@ class Results:
     trust_day: np.ndarray | None = None      # (R, D, Q)
     status_day: np.ndarray | None = None     # (R, D, G) 0 holding, 1 fraying, 2 fighting
     draw: np.ndarray | None = None           # (R,) posterior draw of its constants, -1 none
+    #: what mechanisms record beyond these (``Record``): name -> (R,) or (R, A)
+    extra: dict[str, np.ndarray] = field(default_factory=dict)
 
     @property
     def replications(self) -> int:
@@ -235,7 +243,9 @@ class Results:
         """The results of some replications only."""
         return Results(**{f.name: getattr(self, f.name)[which]
                           if isinstance(getattr(self, f.name), np.ndarray)
-                          else getattr(self, f.name) for f in fields(Results)})
+                          else {k: v[which] for k, v in self.extra.items()}
+                          if f.name == "extra" else getattr(self, f.name)
+                          for f in fields(Results)})
 
     @staticmethod
     def concatenate(parts: list[Results]) -> Results:
@@ -245,12 +255,12 @@ class Results:
         for f in fields(Results):
             values = [getattr(p, f.name) for p in parts]
             joined[f.name] = np.concatenate(values) if isinstance(values[0], np.ndarray) \
-                else getattr(first, f.name)
+                else {k: np.concatenate([v[k] for v in values]) for k in values[0]} \
+                if f.name == "extra" else getattr(first, f.name)
         return Results(**joined)
 
     def replication_table(self) -> pd.DataFrame:
         """One row per replication: what happened and the counts behind it."""
-        import pandas as pd   # only where tables are wanted: a model run does not need it
         names = np.array(self.actors + ("",), dtype=object)
         triggers = np.array(TRIGGERS + ("",), dtype=object)
         table = {
@@ -286,11 +296,15 @@ class Results:
             table[f"accidents_{a}"] = self.accidents[:, i]
         for p, (a, b) in enumerate(self.key_pairs):
             table[f"final_trust_{a}_in_{b}"] = self.final_trust[:, p]
+        for name, values in self.extra.items():      # what mechanisms declare they record
+            if values.ndim == 1:
+                table[name] = values
+            else:
+                table.update({f"{name}_{a}": values[:, i] for i, a in enumerate(self.actors)})
         return pd.DataFrame(table)
 
     def daily_table(self) -> pd.DataFrame:
         """Per-day series over replications (long format: day, series, actor, mean, p10, p90)."""
-        import pandas as pd
         if self.acts_day is None:
             raise ValueError("this run did not record per-day series")
         D = self.acts_day.shape[1]

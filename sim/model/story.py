@@ -23,9 +23,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from sim.agents.base import at
 from sim.agents.front import STATUSES
-from sim.model.events import (ACCIDENT, BLOCKED_AID, CAUSES, DELIBERATE, MISATTRIBUTION,
+from sim.core.stacking import at
+from sim.core.events import (ACCIDENT, BLOCKED_AID, CAUSES, DELIBERATE, MISATTRIBUTION,
                               MISUSE, RETALIATION, SPOILER)
 from sim.model.model import CeasefireModel
 from sim.model.results import TRIGGERS
@@ -57,7 +57,7 @@ class Teller:
 
     def __init__(self, model: CeasefireModel, w: int):
         self.model, self.w = model, w
-        world = model.world
+        theatre = model.theatre
         self.events: list[Event] = []
         self.parties = list(model.parties)
         self.posture = {p.name: p.posture[:, w].copy() for p in self.parties}
@@ -65,12 +65,12 @@ class Teller:
         self.pairs = model.recorder.key_pairs
         self.trust = [float(model.agent_of(o).trust_in(t)[w]) for o, t in self.pairs]
         #: each key pair's belief before the truce: (observer, trusted, belief)
-        self.initial_trust = [(world.actors[o], world.actors[t], v)
+        self.initial_trust = [(theatre.actors[o], theatre.actors[t], v)
                               for (o, t), v in zip(self.pairs, self.trust, strict=True)]
         # a camp is named after its party faction on the ground (whose forces meet the
         # incidents), the first one where it has several
-        self.camp_name = {int(world.camp[i]): world.actors[i]
-                          for i in reversed(range(world.n_actors)) if world.ground[i]}
+        self.camp_name = {int(theatre.camp[i]): theatre.actors[i]
+                          for i in reversed(range(theatre.n_actors)) if theatre.ground[i]}
         self.ended = False
 
     def _add(self, hour: int, kind: str, **what) -> None:
@@ -82,7 +82,7 @@ class Teller:
         """The day's decisions, at 00:00: a declaration (which ends the story), the JIC
         starting, fronts a party abandons or returns to."""
         m, w = self.model, self.w
-        names, regions = m.world.actors, m.world.regions
+        names, regions = m.theatre.actors, m.theatre.regions
         if m.collapse_day[w] == m.day:       # declared over today (with its declarer)
             self._add(0, "declared", actor=names[m.declarer[w]],
                       detail={"trigger": TRIGGERS[m.trigger[w]]})
@@ -106,8 +106,8 @@ class Teller:
         that got through and incidents of unclear origin (booked incidents carry no hour)."""
         if self.ended:
             return
-        m, w, world = self.model, self.w, self.model.world
-        names, regions = world.actors, world.regions
+        m, w, theatre = self.model, self.w, self.model.theatre
+        names, regions = theatre.actors, theatre.regions
         mine = acts["rep"] == w
         act = {key: column[mine] for key, column in acts.items()}
         booked = seen.rep == w
@@ -118,7 +118,7 @@ class Teller:
         convoy_fate = "struck" if not blocked else "blocked" if not struck \
             else "blocked or struck"
         told = []
-        matched = _match(act, inc, world.camp[act["target"]])
+        matched = _match(act, inc, theatre.camp[act["target"]])
         for j in range(len(act["rep"])):
             actor, target = int(act["actor"][j]), int(act["target"][j])
             cause, front, hour = int(act["cause"][j]), int(act["front"][j]), int(act["hour"][j])
@@ -126,7 +126,7 @@ class Teller:
             kind = {ACCIDENT: "misidentified_strike", MISUSE: "intelligence_misuse",
                     BLOCKED_AID: "convoy"}.get(cause, "attack")
             detail = {"cause": CAUSES[cause], "booked_against": against,
-                      "booked_by": self.camp_name.get(int(world.camp[target]), "")}
+                      "booked_by": self.camp_name.get(int(theatre.camp[target]), "")}
             if cause == BLOCKED_AID:    # the day's counts tell blocked from struck
                 detail["fate"] = convoy_fate
             told.append((hour, kind, dict(actor=names[actor], target=names[target],
@@ -135,9 +135,9 @@ class Teller:
         for hour, kind, what in sorted(told, key=lambda x: x[0]):
             self._add(hour, kind, **what)
         convoys = m.convoys
-        for b, g in enumerate(world.siege_region):
+        for b, g in enumerate(theatre.siege_region):
             if convoys.through[b, w] > 0:
-                self._add(CLOSE, "convoys_delivered", actor=names[world.besieged[b]],
+                self._add(CLOSE, "convoys_delivered", actor=names[theatre.besieged[b]],
                           front=regions[g], count=int(convoys.through[b, w]),
                           detail={"trucks": float(at(convoys.k.trucks, w))})
         unclear = inc["cause"] == MISATTRIBUTION    # the day's, by camp, front and accused
@@ -161,16 +161,16 @@ class Teller:
         collapse on the ground (which ends the story)."""
         if self.ended:
             return
-        m, w, world = self.model, self.w, self.model.world
+        m, w, theatre = self.model, self.w, self.model.theatre
         status = m.front_status[:, w]
         for g in np.flatnonzero(status != self.status):
-            self._add(CLOSE, "front", front=world.regions[g],
+            self._add(CLOSE, "front", front=theatre.regions[g],
                       detail={"status": STATUSES[status[g]],
                               "violence": float(self._violence[g])})
         self.status = status.copy()
         trust = [float(m.agent_of(o).trust_in(t)[w]) for o, t in self.pairs]
         self._add(CLOSE, "beliefs", detail={"pairs": [
-            (world.actors[o], world.actors[t], now, now - before)
+            (theatre.actors[o], theatre.actors[t], now, now - before)
             for (o, t), now, before in zip(self.pairs, trust, self.trust, strict=True)]})
         self.trust = trust
         if m.de_facto_day[w] == m.day + 1:
@@ -216,9 +216,9 @@ class TellingModel(CeasefireModel):
         super()._decide()
         self.teller.decided()
 
-    def _account(self, acts: dict, seen, aid, war: tuple) -> None:
-        super()._account(acts, seen, aid, war)
-        self.teller.acted(acts, seen, aid)
+    def _account(self, acts: dict, seen, war: tuple) -> None:
+        super()._account(acts, seen, war)
+        self.teller.acted(acts, seen, self.convoys.today)
 
     def _close_day(self) -> None:
         self.teller.closing()

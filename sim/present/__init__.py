@@ -2,10 +2,15 @@
 
 - ``cli``: the command line (``ceasefire``, ``python run.py``, ``python -m sim``), a thin
   table of ``commands``, one module each: the main job (``main``) and sweep files
-  (``sweep``), ``compare``, ``discover``, ``calibrate``, ``app``, ``scenarios``;
+  (``sweep``), ``compare``, ``discover``, ``calibrate``, ``validate``, ``app``,
+  ``scenarios``;
 - ``app``: the browser app (Mesa's SolaraViz page, its model, its words);
-- ``charts``: the figures (one scenario's, a sweep's, discovery's, the calibration's);
+- ``validation``: the validation end to end (run every truce, fit the yardstick, score),
+  for ``validate`` and ``api.validate``;
+- ``charts``: the figures (one scenario's, a sweep's, discovery's, the calibration's, the
+  validation's);
 - ``wording``: the answers in words (summaries, comparisons, sweeps, stories, discovery,
-  the calibration's report);
-- ``docs``: the generated documentation (``python -m sim.present.docs``).
+  the calibration's report, the validation's).
+
+The generated documentation is ``sim.docs`` (``python -m sim.docs``).
 """

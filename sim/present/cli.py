@@ -23,7 +23,8 @@ MAIN = "sim.present.commands.main"
 SUBCOMMANDS = {"calibrate": "sim.present.commands.calibrate",
                "compare": "sim.present.commands.compare",
                "discover": "sim.present.commands.discover",
-               "app": "sim.present.commands.app"}
+               "app": "sim.present.commands.app",
+               "validate": "sim.present.commands.validate"}
 LISTING = {"scenarios": "sim.present.commands.scenarios"}
 
 

@@ -126,7 +126,7 @@ def read_manifest(out: Path) -> dict | None:
 
 
 def kind_of(manifest: dict) -> str:
-    if manifest.get("kind") in ("scenario", "sweep", "compare"):
+    if manifest.get("kind") in ("scenario", "sweep", "compare", "validate"):
         return manifest["kind"]
     return "sweep" if "sweep" in manifest else "scenario"
 
@@ -149,7 +149,7 @@ def claim(out: Path, kind: str, fingerprint: str, force: bool) -> str:
     name = (manifest.get("sweep") or {}).get("name") if other == "sweep" else \
         (manifest.get("scenario") or {}).get("name")
     what = f"a sweep ({name!r})" if other == "sweep" else "a comparison" if other == "compare" \
-        else f"a scenario run ({name!r})"
+        else "a validation" if other == "validate" else f"a scenario run ({name!r})"
     raise OutputError(out, f"the folder holds another run's results, {what} of a "
                            "different sweep, scenario or seed (fingerprint "
                            f"{manifest.get('fingerprint')}, this run {fingerprint}); choose "

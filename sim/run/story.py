@@ -62,4 +62,4 @@ def story(scenario: Scenario, replication: int, seed: int, replications: int,
                  replications=replications, events=model.teller.events,
                  initial_trust=model.teller.initial_trust, outcome=outcome,
                  duration_days=model.truce_days, horizon_days=model.n_days,
-                 kinds=dict(zip(model.world.actors, model.world.kind, strict=True)))
+                 kinds=dict(zip(model.theatre.actors, model.theatre.kind, strict=True)))

@@ -19,6 +19,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from sim.scenario.schema import Scenario
+
 #: Longest scenario name: it is a title in reports and charts, not a document.
 MAX_NAME = 200
 #: Longest actor or region name (legends, table columns).
@@ -102,7 +104,6 @@ def type_problems(data: Any, model: type[BaseModel] | None = None,
                   prefix: str = "") -> list[tuple[str, str]]:
     """Booleans in raw scenario data where the schema wants a number, as (field, message)."""
     if model is None:
-        from sim.scenario.schema import Scenario
         model = Scenario
     problems: list[tuple[str, str]] = []
     if not isinstance(data, dict):

@@ -18,6 +18,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from sim.scenario.checks import semantic_problems, type_problems
 from sim.scenario.schema import FieldProblems, Scenario
 
 Origins = dict[tuple[str, ...], Path]
@@ -263,7 +264,6 @@ def load_scenario(path: str | Path, overrides: dict[str, Any] | None = None) -> 
 def validate(data: dict, path: Path, origins: Origins) -> Scenario:
     """Validate merged scenario data: numbers are numbers (not booleans), the schema, then
     the checks of the scenario as a whole (``sim.scenario.checks``)."""
-    from sim.scenario.checks import semantic_problems, type_problems
     problems = type_problems(data)
     if not problems:
         try:

@@ -9,7 +9,7 @@ role: ``actors.<party>.*`` (a faction party to the truce), ``actors.<spoiler>.*`
 fields every actor has (``actors.<actor>.*``).
 
 ``python run.py --describe`` prints :func:`parameter_table`; ``docs/parameters.md``
-holds it (``python -m sim.present.docs`` writes it, a test keeps it current).
+holds it (``python -m sim.docs`` writes it, a test keeps it current).
 """
 
 from __future__ import annotations

@@ -9,21 +9,14 @@ set. Every parameter has a unit, range, default and source (``python run.py
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from datetime import date
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, create_model, field_validator, model_validator
+from pydantic import BeforeValidator, Field, create_model, field_validator, model_validator
 
-from sim.agents.air import AccidentTerms, AirBehaviour
-from sim.agents.beliefs import BeliefBehaviour, PrecedentTerms
-from sim.agents.convoys import ConvoyBehaviour, HumanitarianTerms
-from sim.agents.front import FrontBehaviour
-from sim.agents.joint_center import JICBehaviour, JICTerms
-from sim.agents.monitoring import MonitoringBehaviour, MonitoringTerms
-from sim.agents.party import PartyBehaviour, PartyParams, PenaltyTerms, SeparationTerms
-from sim.agents.power import (IntelligenceTerms, PatronPressureTerms, PowerBehaviour,
-                              PowerParams)
-from sim.agents.spoiler import SpoilerParams, SpoilerTerms
-from sim.scenario.fields import FieldProblems, Share, Strict, param
+from sim.agents.beliefs import PrecedentTerms
+from sim.agents.registry import CLASSES, behaviours, terms
+from sim.core.fields import FieldProblems, Share, Strict, param
 
 __all__ = ["Scenario", "Actor", "Region", "FieldProblems", "Strict", "Share"]
 
@@ -62,7 +55,7 @@ class Time(Strict):
 
 
 #: Which agent class reads an actor's fields, by kind.
-KIND_PARAMS = {"party": PartyParams, "spoiler": SpoilerParams, "power": PowerParams}
+KIND_PARAMS = {role: cls.Params for role, cls in CLASSES.items()}
 
 
 def _actor_fields() -> dict[str, Any]:
@@ -126,31 +119,28 @@ class Region(Strict):
         "spoilers into hits on the party.", source="fact", ge=0, le=1)
 
 
-class Mechanisms(Strict):
-    """The terms of the deal, one block per mechanism (DESIGN.md's table)."""
-
-    jic: JICTerms = JICTerms()
-    humanitarian: HumanitarianTerms = HumanitarianTerms()
-    penalties: PenaltyTerms = PenaltyTerms()
-    patron_pressure: PatronPressureTerms = PatronPressureTerms()
-    separation: SeparationTerms = SeparationTerms()
-    intelligence: IntelligenceTerms = IntelligenceTerms()
-    monitoring: MonitoringTerms = MonitoringTerms()
-    spoilers: SpoilerTerms = SpoilerTerms()
-    accidents: AccidentTerms = AccidentTerms()
+#: The order of the blocks in a scenario as it has always been dumped (run manifests keep
+#: their bytes); blocks of mechanisms added since follow in registry order.
+_TERMS_ORDER = ("jic", "humanitarian", "penalties", "patron_pressure", "separation",
+                "intelligence", "monitoring", "spoilers", "accidents")
+_BEHAVIOUR_ORDER = ("beliefs", "party", "power", "monitoring", "air", "jic", "convoys",
+                    "fronts")
 
 
-class Behaviour(Strict):
-    """Behavioural constants shared by every scenario (defaults: the agent classes')."""
+def _blocks(declared: dict[str, type], legacy: tuple[str, ...]) -> dict[str, Any]:
+    order = [k for k in legacy if k in declared] + [k for k in declared if k not in legacy]
+    return {key: (declared[key], declared[key]()) for key in order}
 
-    beliefs: BeliefBehaviour = BeliefBehaviour()
-    party: PartyBehaviour = PartyBehaviour()
-    power: PowerBehaviour = PowerBehaviour()
-    monitoring: MonitoringBehaviour = MonitoringBehaviour()
-    air: AirBehaviour = AirBehaviour()
-    jic: JICBehaviour = JICBehaviour()
-    convoys: ConvoyBehaviour = ConvoyBehaviour()
-    fronts: FrontBehaviour = FrontBehaviour()
+
+#: The terms of the deal, one block per mechanism, from the registry's declarations.
+Mechanisms = create_model("Mechanisms", __base__=Strict, **_blocks(terms(), _TERMS_ORDER))
+Mechanisms.__doc__ = "The terms of the deal, one block per mechanism (sim.agents.registry)."
+
+#: Behavioural constants shared by every scenario (defaults: the classes' declarations).
+Behaviour = create_model("Behaviour", __base__=Strict,
+                         **_blocks(behaviours(), _BEHAVIOUR_ORDER))
+Behaviour.__doc__ = ("Behavioural constants shared by every scenario (defaults: the "
+                     "mechanism classes' declarations).")
 
 
 class Outcomes(Strict):
@@ -166,6 +156,39 @@ class Harm(Strict):
     lethality: float = param(
         0.0005, "casualties per attack per 1,000 civilians", "Civilian harm of one attack at "
         "full strength, per thousand civilians in the region.", source="assumed", ge=0, le=10)
+
+
+#: A date as YAML gives it (2016-09-12 reads as a date) or as text ("2016-09").
+DateText = Annotated[str, BeforeValidator(lambda v: v.isoformat() if isinstance(v, date) else v)]
+
+
+class Source(Strict):
+    """A public report a value is taken from (``notes.sources``)."""
+
+    title: str = Field(description="What the source is: outlet, title or dataset.")
+    url: str = Field("", description="Where it can be read.")
+    published: DateText = Field("", description="When it was published (YYYY-MM-DD, or as precise "
+                           "as known).")
+
+
+class Gap(Strict):
+    """A fact the schema cannot express yet, and the parameter it would need."""
+
+    fact: str = Field(description="The fact, as the sources state it.")
+    source: list[str] = Field(default_factory=list, description="Keys of notes.sources.")
+    needs: str = Field(description="The parameter or mechanism that would express it.")
+
+
+class Notes(Strict):
+    """Provenance of a scenario written from public reporting: inert, never read by the model."""
+
+    began: DateText = Field("", description="When the truce took effect (YYYY-MM-DD).")
+    known_at: DateText = Field("", description="The scenario holds only what was known by this "
+                          "date (YYYY-MM-DD): the truce's start.")
+    sources: dict[str, Source] = Field(default_factory=dict, description="The sources values "
+                                       "cite by key ([S1] in a value's comment).")
+    gaps: list[Gap] = Field(default_factory=list, description="Facts the schema cannot "
+                            "express, each with what it would need.")
 
 
 class Scenario(Strict):
@@ -187,6 +210,9 @@ class Scenario(Strict):
     key_pairs: list[tuple[str, str]] = Field(
         default_factory=list, description="Belief pairs (observer, trusted), both parties of "
         "different camps, charted over time; empty: the pairs of the same kind.")
+    notes: Notes | None = Field(
+        None, exclude=True, description="Provenance: sources, the date the facts were known "
+        "at, and facts the schema cannot express (gaps). Never read by the model.")
 
     @model_validator(mode="after")
     def _names_resolve(self) -> Scenario:

@@ -152,7 +152,7 @@ class TruceModel(TellingModel):
     def reporters(self) -> dict:
         """The model's own day-by-day records, and each key pair's belief (the page plots
         them)."""
-        names = self.world.actors
+        names = self.theatre.actors
         self.pairs = [(f"{names[o]} trusts {names[t]}", o, t) for o, t in self.recorder.key_pairs]
         return {**super().reporters(),
                 **{label: (lambda m, o=o, t=t: float(m.agent_of(o).trust_in(t)[0]))

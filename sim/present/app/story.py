@@ -26,7 +26,7 @@ def status(model: CeasefireModel) -> str:
     formal, de_facto = int(m.collapse_day[0]), int(m.de_facto_day[0])
     if formal >= 0:
         lines.append(f"Declared over at the start of day {formal + 1} (collapse day {formal}) "
-                     f"by {m.world.actors[m.declarer[0]]}; trigger: "
+                     f"by {m.theatre.actors[m.declarer[0]]}; trigger: "
                      f"{TRIGGERS[m.trigger[0]].replace('_', ' ')}.")
     if de_facto >= 0:
         lines.append(f"Collapsed de facto at the end of day {de_facto}: the parties' violence "
@@ -48,7 +48,7 @@ def today(model: TruceModel) -> str:
     m = model
     if m.day == 0:
         return "Nothing yet: press Step to run the first day."
-    kinds = dict(zip(m.world.actors, m.world.kind, strict=True))
+    kinds = dict(zip(m.theatre.actors, m.theatre.kind, strict=True))
     lines = day_lines(m.teller.events, kinds, m.day)
     return f"Day {m.day}:\n" + ("\n".join(lines) if lines else "  nothing more: the story "
                                 "stops at the truce's first collapse")

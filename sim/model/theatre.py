@@ -17,7 +17,7 @@ from sim.scenario.schema import Scenario
 
 
 @dataclass(frozen=True)
-class World:
+class Theatre:
     actors: tuple[str, ...]
     regions: tuple[str, ...]
     kind: tuple[str, ...]           # per actor: "party", "spoiler" or "power"
@@ -63,7 +63,7 @@ class World:
                 self.intermixed.tobytes())
 
     @classmethod
-    def of(cls, sc: Scenario) -> World:
+    def of(cls, sc: Scenario) -> Theatre:
         names, regions = tuple(sc.actors), tuple(sc.regions)
         ix = {n: i for i, n in enumerate(names)}
         acts = [sc.actors[n] for n in names]
