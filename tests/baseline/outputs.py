@@ -8,8 +8,12 @@ Runs, as a user would, the main job (default replications, its counterfactuals a
 story of its typical run), a grid sweep, a Latin-hypercube sweep with its scenario
 discovery, a comparison and the calibration report (from the shipped posterior), each
 into a fresh folder; then records the SHA-256 of every file they wrote. A manifest's
-run time (``seconds``) and the folder it was written to are the only things taken out
-before hashing: they differ from run to run by nature.
+run time (``seconds``), the folder it was written to and the folder the repository was
+cloned into are the only things taken out before hashing: they differ from run to run, and
+from clone to clone, by nature. A run's ``fingerprint`` (the hash that names its default
+output folder) hashes the paths of its files, so it too is taken out; everything it hashes
+is in the manifest beside it, and is compared. A Parquet file is compared by its schema and
+its rows, with the same paths taken out.
 """
 
 from __future__ import annotations
@@ -41,12 +45,22 @@ COMMANDS = {
 }
 
 
+def _placeless(text: str, out: Path) -> str:
+    return text.replace(str(out), "<OUT>").replace(str(ROOT), "<ROOT>")
+
+
 def _normalised(path: Path, out: Path) -> bytes:
+    if path.suffix == ".parquet":
+        import pyarrow.parquet as pq
+        table = pq.read_table(path)
+        rows = table.to_pandas().to_csv(index=False, float_format=repr)
+        return _placeless(f"{table.schema}\n{rows}", out).encode("utf-8")
     data = path.read_bytes()
     if path.suffix in (".json", ".md", ".csv", ".txt"):
-        text = data.decode("utf-8").replace(str(out), "<OUT>")
+        text = _placeless(data.decode("utf-8"), out)
         if path.suffix == ".json":
             text = re.sub(r'"seconds": [0-9.eE+-]+', '"seconds": 0', text)
+            text = re.sub(r'"fingerprint": "[0-9a-f]+"', '"fingerprint": "<FP>"', text)
         data = text.encode("utf-8")
     return data
 
