@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from sim.calibration.posterior import SHIPPED, load_posterior
+from sim.run.posterior import SHIPPED, load_posterior
 from sim.run.experiment import run_scenario
 from sim.scenario.loading import load_scenario
 from sim.model.results import Results

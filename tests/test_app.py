@@ -96,7 +96,7 @@ def test_status_and_story_follow_the_truce_to_its_end():
 
 
 def test_behaviour_is_the_posterior_median():
-    from sim.calibration.posterior import SHIPPED, load_posterior
+    from sim.run.posterior import SHIPPED, load_posterior
     scenario = load_scenario(REFERENCE)
     assert TruceModel(seed=1).base == load_posterior(SHIPPED).at_median(scenario)
 

@@ -9,8 +9,7 @@ import pytest
 import yaml
 
 from conftest import REFERENCE, ROOT
-from sim.calibration.posterior import (Posterior, behaviour_paths, load_posterior,
-                                       with_behaviour)
+from sim.run.posterior import Posterior, behaviour_paths, load_posterior, with_behaviour
 from sim.calibration.spec import load_calibration
 from sim.present.cli import main
 from sim.run.experiment import run_compared, run_scenario

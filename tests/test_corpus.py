@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from sim.calibration.posterior import explicit_behaviour
+from sim.run.posterior import explicit_behaviour
 from sim.scenario.corpus import OUTCOME_FILE, SCENARIO_FILE, load_truce
 from sim.scenario.loading import load_scenario
 from sim.scenario.outcomes import load_outcome

@@ -26,7 +26,7 @@ from sim.model.results import Results
 from sim.core.streams import Streams, stream_seed
 from sim.run.chunks import block_size
 from sim.run.chunks import chunks as chunks_of
-from sim.calibration.posterior import SHIPPED, load_posterior
+from sim.run.posterior import SHIPPED, load_posterior
 from sim.run.experiment import run_batch, run_blocks, run_scenario
 from sim.run.seeding import BLOCK, block_seeds
 from sim.scenario.loading import load_scenario

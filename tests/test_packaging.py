@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from sim import shipped as shipped_module
-from sim.calibration.posterior import SHIPPED
+from sim.run.posterior import SHIPPED
 from sim.present.cli import main
 from sim.scenario.catalogue import entries, find
 

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from sim.analysis.summary import typical
-from sim.calibration.posterior import SHIPPED, load_posterior
+from sim.run.posterior import SHIPPED, load_posterior
 from sim.model.story import CLOSE
 from sim.present.cli import main
 from sim.present.wording.story import render

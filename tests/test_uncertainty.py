@@ -18,7 +18,7 @@ from sim.analysis.summary import summarize, survival_across_draws
 from sim.analysis.uncertainty import (QUANTILES, draw_means, interval, mean_across_draws,
                                       median_collapse_day, share_in_direction,
                                       statistic_across_draws)
-from sim.calibration.posterior import Posterior
+from sim.run.posterior import Posterior
 from sim.present.wording.comparison import comparison_sentence, verdict
 from sim.run.experiment import run_compared, run_scenario
 from sim.scenario.loading import load_scenario

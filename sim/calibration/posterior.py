@@ -1,7 +1,6 @@
 """The calibration's posterior sample, written (``write_posterior``) for every run to read.
 
-Reading, checking and applying a posterior is the run layer's (``sim.run.posterior``),
-whose names are also here, where the calibration's users have found them.
+Reading, checking and applying a posterior is the run layer's (``sim.run.posterior``).
 """
 
 from __future__ import annotations
@@ -9,11 +8,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from sim.run.posterior import (REPLICATIONS_PER_DRAW, SHIPPED, Posterior, behaviour_paths,
-                               explicit_behaviour, load_posterior, with_behaviour)
-
-__all__ = ["REPLICATIONS_PER_DRAW", "SHIPPED", "Posterior", "behaviour_paths",
-           "explicit_behaviour", "load_posterior", "with_behaviour", "write_posterior"]
+from sim.run.posterior import Posterior
 
 
 def write_posterior(path: Path, posterior: Posterior, manifest: dict) -> None:
