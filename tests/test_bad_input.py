@@ -330,6 +330,41 @@ NAMES = [
       "'government' must be an excluded faction"),
 ]
 
+#: The reference's regions, to empty or replace them all.
+REFERENCE_REGIONS = list(yaml.safe_load(REFERENCE.read_text(encoding="utf-8"))["regions"])
+
+# Structures the model cannot simulate (sim.scenario.checks.structure_problems): each
+# validated field by field and crashed the run before it was refused.
+STRUCTURE = [
+    C("siege-by-excluded-faction", child("regions:\n  idlib:\n    besieged_by: nusra\n"),
+      "bad.yaml", "regions.idlib.besieged_by", "'nusra' is an excluded faction",
+      "laid by a party faction"),
+    C("siege-by-power", child("regions:\n  idlib:\n    besieged_by: russia\n"),
+      "bad.yaml", "regions.idlib.besieged_by", "'russia' is an external power",
+      "laid by a party faction"),
+    C("siege-without-a-foe-inside", child("regions:\n  raqqa:\n    besieged_by: government\n"),
+      "bad.yaml", "regions.raqqa.besieged_by", "needs a party faction of another camp present"),
+    C("shared-patron", child("actors:\n  opposition:\n    patron: russia\n"), "bad.yaml",
+      "actors.opposition.patron", "'russia' also backs 'government'",
+      "monitoring would have no observers", "another patron"),
+    C("nobody-present", edited({f"regions.{g}.presence": {} for g in REFERENCE_REGIONS}),
+      "bad.yaml", "regions", "no region has party factions of two camps present",
+      "'russia': ['government']", "'united_states': ['opposition']"),
+    C("disconnected-map", edited({"regions": {
+        "west": {"presence": {"government": 0.8, "russia": 0.3}, "neighbours": ["east"]},
+        "east": {"presence": {"opposition": 0.7, "nusra": 0.3}}}}),
+      "bad.yaml", "regions", "no region has party factions of two camps present"),
+    C("faction-against-a-power", edited({"actors.opposition.party": False,
+                                         "actors.opposition.intermixed_with": DELETE,
+                                         "actors.opposition.discipline": DELETE}),
+      "bad.yaml", "actors", "party factions (kind: faction, party: true) of two camps",
+      "got 'government' (camp 'russia')"),
+    C("party-faction-without-a-front",
+      child("actors:\n  kurds: {kind: faction, party: true}\n"
+            "regions:\n  raqqa:\n    presence: {kurds: 0.5}\n"),
+      "bad.yaml", "actors.kurds", "meets no party faction of another camp", "no front"),
+]
+
 EXTENDS = [
     C("extends-missing-file", "extends: nowhere.yaml\nname: x\n", "bad.yaml", "extends",
       "file 'nowhere.yaml' not found"),
@@ -419,7 +454,7 @@ COMMAND_LINE = [
 #: Cases that fail because of a bug in sim/ (strict xfail: fixing the bug flags the test).
 KNOWN_BUGS: dict[str, str] = {}
 
-CASES = YAML_AND_FILES + UNKNOWN_KEYS + WRONG_TYPES + WRONG_KIND + OUT_OF_RANGE + NAMES + EXTENDS + COMMAND_LINE
+CASES = YAML_AND_FILES + UNKNOWN_KEYS + WRONG_TYPES + WRONG_KIND + OUT_OF_RANGE + NAMES + STRUCTURE + EXTENDS + COMMAND_LINE
 LOADER_CASES = [c for c in CASES if not c.cli_only]
 
 
@@ -431,7 +466,8 @@ def params(cases: list[Case]) -> list:
 # Run for real in a subprocess: a missing file, a refused YAML tag and a schema error
 # inherited through extends (each start of run.py costs about 3 s of imports, so the
 # other cases run main() in-process).
-REAL_CLI = ["missing-file", "python-tag-not-executed", "error-inherited-from-parent"]
+REAL_CLI = ["missing-file", "python-tag-not-executed", "error-inherited-from-parent",
+            "shared-patron"]
 
 
 def test_case_ids_are_unique():
@@ -541,7 +577,7 @@ def real_runs(tmp_path_factory) -> dict[str, tuple[Path, int, str, str]]:
     return runs
 
 
-@pytest.mark.slow    # the fixture starts three run.py processes
+@pytest.mark.slow    # the fixture starts four run.py processes
 @pytest.mark.parametrize("case_id", REAL_CLI)
 def test_real_cli_exits_2_without_traceback(case_id, real_runs):
     case = next(c for c in CASES if c.id == case_id)

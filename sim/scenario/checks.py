@@ -5,7 +5,10 @@ whole, and whether it stays within what a run can meaningfully do.
 scenario is sound. It reads only the parts of a validated scenario that describe who
 is who (actors' kind, party, patron, intermixed_with; regions' neighbours,
 besieged_by, presence; the intelligence provider and recipient), plus the name and
-the step length, so it does not depend on how the model uses them.
+the step length, so it does not depend on how the model uses them. Its last part,
+``structure_problems``, refuses what the model cannot simulate (no front, a party
+faction without one, a siege laid by an excluded faction or a power): a scenario that
+passes runs (``tests/test_structures.py``, over random structures).
 
 ``type_problems(data)`` looks at the raw data before validation for booleans given
 where the schema expects a number (pydantic would read ``true`` as 1.0).
@@ -97,7 +100,82 @@ def semantic_problems(data: Any) -> list[tuple[str, str]]:
         if not any(camp(other) != camp(name) for other in parties):
             problems.append((f"actors.{name}.party", f"{name!r} (camp {camp(name)!r}) has no "
                              "counterpart: no party of another camp is in the truce"))
+    return problems + structure_problems(data)
+
+
+def structure_problems(data: Any) -> list[tuple[str, str]]:
+    """What the model cannot simulate in who meets whom, as (field path, message).
+
+    The truce is kept or broken on fronts: a region where party factions of two camps
+    (a power and the factions it backs are one camp) are both present. Each party
+    faction fights, and is watched by, the party factions of other camps it meets there
+    (``sim.model.theatre``); monitoring's observers are the party factions that have such
+    a front. So the scenario needs at least one front, and every party faction one of
+    its own (else nothing it does can keep or break the truce); a siege is laid by a
+    party faction, whose convoys the truce's access terms govern (an excluded faction or
+    a power has no such choice in the model).
+    """
+    actors, regions = data.actors, data.regions
+    problems: list[tuple[str, str]] = []
+
+    def camp(name: str) -> str:
+        return actors[name].patron or name
+
+    ground = [n for n, a in actors.items() if a.role == "party"]
+    present = {g: {n for n, share in r.presence.items() if share > 0 and n in ground}
+               for g, r in regions.items()}
+    fronts = {n: sorted(g for g, here in present.items() if n in here
+                        and any(camp(o) != camp(n) for o in here)) for n in ground}
+    if not any(fronts.values()):
+        problems.append(_no_front(actors, ground, camp))
+
+    for name, region in regions.items():
+        besieger = region.besieged_by
+        if besieger is None or besieger not in actors:
+            continue
+        if besieger not in ground:
+            what = ("an external power" if actors[besieger].kind == "power"
+                    else "an excluded faction (party: false)")
+            problems.append((f"regions.{name}.besieged_by", f"{besieger!r} is {what}; a "
+                             "siege is laid by a party faction (kind: faction, party: true), "
+                             "whose convoys the truce's access terms govern"))
+        elif not any(camp(a) != camp(besieger) for a in present[name]):
+            problems.append((f"regions.{name}.besieged_by", "a besieged region needs a "
+                             "party faction of another camp present (in 'presence')"))
+
+    if any(fronts.values()):
+        for name, where in fronts.items():
+            if not where:
+                problems.append((f"actors.{name}", f"party faction {name!r} meets no party "
+                                 "faction of another camp in any region (presence > 0): it "
+                                 "has no front, so nothing it does can keep or break the "
+                                 "truce; give it presence where it faces one, or make it "
+                                 "party: false"))
     return problems
+
+
+def _no_front(actors: dict, ground: list[str], camp) -> tuple[str, str]:
+    """Why no region holds party factions of two camps: a shared patron, too few camps on
+    the ground, or camps that never meet."""
+    camps: dict[str, list[str]] = {}
+    for name in ground:
+        camps.setdefault(camp(name), []).append(name)
+    consequence = ("no front has party factions of two camps, and monitoring would have no "
+                   "observers")
+    if len(ground) >= 2 and len(camps) == 1:
+        patron = camp(ground[0])
+        second = next(n for n in ground[1:] if actors[n].patron == patron)
+        first = next(n for n in ground if n != second)
+        return (f"actors.{second}.patron", f"{patron!r} also backs {first!r}: factions with "
+                f"one patron are one camp, so {consequence}; give one of them another "
+                "patron, or none")
+    if len(camps) < 2:
+        listed = ", ".join(f"{n!r} (camp {camp(n)!r})" for n in ground) or "none"
+        return ("actors", f"the truce needs party factions (kind: faction, party: true) of "
+                f"two camps, forces on the ground that can keep or break it; got {listed}")
+    listed = "; ".join(f"{c!r}: {sorted(names)}" for c, names in sorted(camps.items()))
+    return ("regions", f"{consequence}: no region has party factions of two camps present "
+            f"(presence > 0) together; party factions by camp: {listed}")
 
 
 def type_problems(data: Any, model: type[BaseModel] | None = None,

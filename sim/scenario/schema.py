@@ -242,12 +242,6 @@ class Scenario(Strict):
             need(r.neighbours, regions, f"regions.{name}.neighbours", "region")
             need(r.besieged_by, actors, f"regions.{name}.besieged_by", "actor")
             need(list(r.presence), actors, f"regions.{name}.presence", "actor")
-            if r.besieged_by in self.actors and not any(
-                    self.actors[a].role == "party" and share > 0
-                    and camp(a) != camp(r.besieged_by)
-                    for a, share in r.presence.items() if a in self.actors):
-                problems.append((f"regions.{name}.besieged_by", "a besieged region needs a "
-                                 "party faction of another camp present (in 'presence')"))
         intel = self.mechanisms.intelligence
         need(intel.provider, actors, "mechanisms.intelligence.provider", "actor")
         need(intel.recipient, actors, "mechanisms.intelligence.recipient", "actor")
