@@ -414,6 +414,48 @@ EXTENDS = [
       "bad.yaml", "time.horizon_days", "must be at least duration_days (7.0), got 3.0"),
 ]
 
+# Removing (null) and renaming (rename:) through extends (sim.scenario.names).
+NAMES_THROUGH_EXTENDS = [
+    C("removed-actor-still-a-patron", child("actors:\n  united_states: null\n"), "bad.yaml",
+      "actors.opposition.patron", "names 'united_states', which this file removes",
+      "(actors.united_states: null)"),
+    C("removed-actor-still-besieging", child("actors:\n  government: null\n"), "bad.yaml",
+      "regions.aleppo_east.besieged_by", "names 'government', which this file removes"),
+    C("removed-actor-in-key-pairs",
+      child("key_pairs: [[government, opposition]]\nactors:\n  government: null\n"
+            "regions:\n  aleppo_east: {besieged_by: null}\n"
+            "  damascus_ghouta: {besieged_by: null}\n"),
+      "bad.yaml", "key_pairs.0.0", "names 'government', which this file removes"),
+    C("remove-what-is-not-there", child("regions:\n  atlantis: null\n"), "bad.yaml",
+      "regions.atlantis", "null removes an entry of the file it extends",
+      "which has no 'atlantis'", "'aleppo_east'"),
+    C("remove-without-extends", "name: alone\nactors:\n  a: null\n", "bad.yaml", "actors.a",
+      "this file extends none"),
+    C("rename-without-extends", "name: alone\nrename:\n  actors: {a: b}\n", "bad.yaml",
+      "rename", "this file extends none"),
+    C("rename-unknown-name", child("rename:\n  actors: {usa: turkey}\n"), "bad.yaml",
+      "rename.actors.usa", "has no actor 'usa'", "'united_states'"),
+    C("rename-onto-an-existing-name", child("rename:\n  regions: {raqqa: idlib}\n"),
+      "bad.yaml", "rename.regions.raqqa", "'idlib' is already a region"),
+    C("rename-two-onto-one", child("rename:\n  actors: {russia: x, united_states: x}\n"),
+      "bad.yaml", "rename.actors.united_states", "'russia' is renamed 'x' too"),
+    C("rename-unknown-kind", child("rename:\n  factions: {nusra: hts}\n"), "bad.yaml",
+      "rename.factions", "expected one of ['actors', 'regions']"),
+    C("rename-not-a-mapping", child("rename: [united_states, turkey]\n"), "bad.yaml",
+      "rename", "expected a mapping"),
+    C("rename-to-nothing", child("rename:\n  actors: {united_states: null}\n"), "bad.yaml",
+      "rename.actors.united_states", "expected the new name, got None"),
+    C("renamed-child-uses-the-old-name",
+      child("rename:\n  actors: {united_states: turkey}\nactors:\n  united_states: "
+            "{leverage: 0.5}\n"), "bad.yaml", "actors.united_states",
+      "names 'united_states', which this file renames 'turkey' (rename.actors)",
+      "use the new name"),
+    C("renamed-child-refers-to-the-old-name",
+      child("rename:\n  actors: {united_states: turkey}\nactors:\n  government: "
+            "{patron: united_states}\n"), "bad.yaml", "actors.government.patron",
+      "names 'united_states', which this file renames 'turkey'"),
+]
+
 COMMAND_LINE = [
     C("set-unknown-field", child(""), "command line", "mechanisms.penalties.strenght",
       "unknown field", "did you mean 'strength'?", sets=("mechanisms.penalties.strenght=2",)),
@@ -454,7 +496,7 @@ COMMAND_LINE = [
 #: Cases that fail because of a bug in sim/ (strict xfail: fixing the bug flags the test).
 KNOWN_BUGS: dict[str, str] = {}
 
-CASES = YAML_AND_FILES + UNKNOWN_KEYS + WRONG_TYPES + WRONG_KIND + OUT_OF_RANGE + NAMES + STRUCTURE + EXTENDS + COMMAND_LINE
+CASES = YAML_AND_FILES + UNKNOWN_KEYS + WRONG_TYPES + WRONG_KIND + OUT_OF_RANGE + NAMES + STRUCTURE + EXTENDS + NAMES_THROUGH_EXTENDS + COMMAND_LINE
 LOADER_CASES = [c for c in CASES if not c.cli_only]
 
 

@@ -1,4 +1,5 @@
-"""Reading scenario files: safe YAML, ``extends:``, dotted-path overrides, clear errors.
+"""Reading scenario files: safe YAML, ``extends:`` (with ``rename:`` and null removals,
+``sim.scenario.names``), dotted-path overrides, clear errors.
 
 Every failure raises :class:`ScenarioError`, which names the file, the field
 path and what was expected; the CLI prints it and exits non-zero without a
@@ -18,19 +19,12 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from sim.scenario import names
 from sim.scenario.checks import semantic_problems, type_problems
+from sim.scenario.errors import ScenarioError
 from sim.scenario.schema import FieldProblems, Scenario
 
 Origins = dict[tuple[str, ...], Path]
-
-
-class ScenarioError(Exception):
-    """A scenario that cannot be used: which file, which field, what was expected."""
-
-    def __init__(self, file: Path | str, field: str, expected: str):
-        self.file, self.field, self.expected = str(file), field, expected
-        where = f"{self.file}: {field}" if field else self.file
-        super().__init__(f"{where}: {expected}")
 
 
 class _DuplicateKeyError(yaml.constructor.ConstructorError):
@@ -184,6 +178,7 @@ def resolve_extends(path: Path, chain: tuple[Path, ...] = ()) -> tuple[dict, Ori
     parent = data.pop("extends", None)
     origins: Origins = {}
     if parent is None:
+        names.unused(data, path)
         _record(data, path, origins)
         return data, origins
     if not isinstance(parent, str) or not parent:
@@ -196,7 +191,12 @@ def resolve_extends(path: Path, chain: tuple[Path, ...] = ()) -> tuple[dict, Ori
         raise ScenarioError(path, "extends", f"file {parent!r} not found "
                                              f"(looked for {parent_path})")
     base, origins = resolve_extends(parent_path, (*chain, path))
-    return deep_merge(base, data, path, origins), origins
+    if "rename" in data:                  # the parent's names, before this file's values
+        base = names.rename(base, data.pop("rename"), data, path, origins)
+    gone = names.remove(base, data, path, origins)     # its null entries
+    merged = deep_merge(base, data, path, origins)
+    names.dangling(merged, gone, path)
+    return merged, origins
 
 
 def parse_value(text: str) -> Any:
