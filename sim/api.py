@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from sim import dotted
-from sim.analysis.comparison import Comparison, comparison_table
+from sim.analysis.comparison import Comparison, comparison_table, with_pairing
 from sim.analysis.comparison import compare as paired
 from sim.analysis.discovery import Discovery, discover
 from sim.analysis.global_sensitivity import indices
@@ -55,6 +55,7 @@ from sim.run import job
 from sim.run.chunks import chunks
 from sim.run.experiment import batches, run_batch, run_compared
 from sim.run.job import DEFAULT_REPLICATIONS, DEFAULT_SEED, SHIPPED_POSTERIOR
+from sim.run.pairing import refusal
 from sim.run.posterior import Posterior
 from sim.run.story import Story
 from sim.run.story import story as retell
@@ -291,7 +292,9 @@ def compare(base: Scenario | str | Path, *others: Scenario | str | Path,
     survival and median collapse day, with both intervals and whether it is robust (as
     ``ceasefire SCENARIO --compare FILE ...``). Given no others, a scenario file's own
     counterfactuals (``counterfactuals/`` beside it). The others must share the base's
-    actors, regions, camps and time (``ValueError`` otherwise)."""
+    time and de facto window (``ValueError`` otherwise); one that differs in the
+    conflict's facts runs in a model of its own on the same seed, its streams paired by
+    name, and its comparison says so (``Comparison.apart``)."""
     if not others and not isinstance(base, Scenario):
         others = tuple(counterfactuals_of(find(base)))
     scenarios = [_scenario(s) for s in (base, *others)]
@@ -300,7 +303,8 @@ def compare(base: Scenario | str | Path, *others: Scenario | str | Path,
               else changes(runs[0].scenario, r.scenario),
               "" if isinstance(given, Scenario) else str(find(given)))
              for r, given in zip(runs[1:], others, strict=True)]
-    comparisons = paired(runs[0].results, named)
+    comparisons, _ = with_pairing(paired(runs[0].results, named), scenarios[0], scenarios[1:],
+                                  seed)
     return Compared(runs[0], tuple(runs[1:]), tuple(comparisons))
 
 
@@ -364,11 +368,11 @@ def _run_side_by_side(scenarios: list[Scenario], replications: int, seed: int,
     posterior's draws or at its median."""
     chosen = job.constants(posterior, point)
     scenarios = chosen.apply(scenarios)
-    first = job.apart(scenarios[0], scenarios[1:])
-    if first is not None:
-        raise ValueError(f"{scenarios[1 + first].name!r} cannot run side by side with "
-                         f"{scenarios[0].name!r}: it does not share its actors, regions, "
-                         "camps, time or de facto window")
+    refused = job.apart(scenarios[0], scenarios[1:])
+    if refused is not None:
+        first, fields = refused
+        field, message = refusal(fields, repr(scenarios[0].name))
+        raise ValueError(f"{scenarios[1 + first].name!r}: {field}: {message}")
     results = run_compared(scenarios, replications, seed, record_daily=daily,
                            posterior=chosen.draws)
     return [Run(s, r, seed, chosen.draws) for s, r in zip(scenarios, results, strict=True)]

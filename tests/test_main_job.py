@@ -221,7 +221,7 @@ def test_set_applies_to_a_counterfactual_beneath_its_own_values():
 
 
 @pytest.mark.parametrize("compare, field", [
-    (str(UNSEEN), "cannot be compared with"),               # other actors and regions
+    (str(UNSEEN), ": time.step_hours: 2 here, 1 in"),        # another time: named
     ("scenarios/counterfactuals/nope.yaml", "file not found"),
 ])
 def test_a_compare_file_that_cannot_be_compared_is_one_line_and_exit_2(tmp_path, capsys,

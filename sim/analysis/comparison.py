@@ -23,7 +23,7 @@ condition keeps a difference that chance alone could make from passing as robust
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -34,6 +34,8 @@ from sim.analysis.uncertainty import (has_draws, interval, mean_across_draws,
                                       median_collapse_day, resamples, share_in_direction,
                                       statistic_across_draws)
 from sim.model.results import Results
+from sim.run.pairing import pairing
+from sim.scenario.schema import Scenario
 
 #: Share of posterior draws in which a difference must keep its direction to be robust.
 ROBUST_SHARE = 0.9
@@ -80,6 +82,8 @@ class Comparison:
     file: str                          # '' for a scenario built in memory (``sim.api``)
     survival: Effect                   # survival at the truce's duration
     median_collapse_day: Effect | None  # None when either has no collapse
+    apart: str = ""                    # how it was paired when it ran in a model of its own
+                                       # (``sim.run.pairing``); empty: side by side
 
     @property
     def label(self) -> str:
@@ -200,3 +204,18 @@ def _columns(prefix: str, e: Effect | None) -> dict:
         values = [e.base, e.counterfactual, e.difference, *e.sampling, low, high,
                   e.in_direction, e.robust]
     return {f"{prefix}_{k}": v for k, v in zip(COLUMNS, values, strict=True)}
+
+
+def with_pairing(comparisons: list[Comparison], base: Scenario, others: list[Scenario],
+                 seed: int) -> tuple[list[Comparison], dict[int, dict]]:
+    """The comparisons, each that ran in a model of its own (it differs in the conflict's
+    facts) saying so and which streams are paired by name (``sim.run.pairing``); and, by
+    index, what a manifest records of those."""
+    out, own = [], {}
+    for i, (c, other) in enumerate(zip(comparisons, others, strict=True)):
+        p = pairing(base, other, seed)
+        if not p.together:
+            own[i] = {"differs": list(p.differs), "streams_paired": list(p.paired),
+                      "streams_not_paired": list(p.unpaired)}
+        out.append(replace(c, apart=p.note()))
+    return out, own

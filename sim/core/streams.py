@@ -49,6 +49,15 @@ class Streams:
         """The streams drawn from so far."""
         return list(self._generators) + list(self._keys)
 
+    def drawn(self) -> dict[str, tuple[int, ...]]:
+        """Each stream drawn from so far and the row counts of its draws (a keyed stream:
+        none): two runs whose streams of one name were drawn with the same rows got the
+        same numbers from them (``sim.run.pairing``)."""
+        rows: dict[str, tuple[int, ...]] = {}
+        for name, count in self._buffers:
+            rows[name] = (*rows.get(name, ()), count)
+        return {**rows, **{name: () for name in self._keys}}
+
     @property
     def replications(self) -> int:
         return self.base * self.sets

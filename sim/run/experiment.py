@@ -22,6 +22,7 @@ from threadpoolctl import threadpool_limits
 from sim.model.model import CeasefireModel
 from sim.model.results import Results
 from sim.run.chunks import block_size, chunks
+from sim.run.pairing import shares_model
 from sim.run.posterior import Posterior
 from sim.run.seeding import BLOCK, block_seeds
 from sim.scenario.schema import Scenario
@@ -105,9 +106,31 @@ def run_compared(scenarios: list[Scenario], replications: int, seed: int,
     """All replications of each scenario, side by side in one model per group of blocks:
     replication r of every scenario runs on the same random numbers and, with a
     posterior, under the same draw (r mod the draws used), so the differences between
-    them are the scenarios' (common random numbers and parameters, paired)."""
+    them are the scenarios' (common random numbers and parameters, paired).
+
+    A scenario that differs from the first in the conflict's facts (``sim.run.pairing``)
+    runs in models of its own on the same seed, blocks and draws: its streams are paired
+    with the first's by name. The caller has refused scenarios that cannot be compared
+    (``pairing.incomparable``)."""
     if replications < 1:
         raise ValueError(f"replications must be at least 1 (got {replications})")
+    apart = [i for i, sc in enumerate(scenarios[1:], 1) if not shares_model(scenarios[0], sc)]
+    if apart:
+        together = [i for i in range(len(scenarios)) if i not in apart]
+        runs = dict(zip(together, _side_by_side([scenarios[i] for i in together],
+                                                replications, seed, progress, record_daily,
+                                                posterior), strict=True))
+        for i in apart:
+            runs[i] = _side_by_side([scenarios[i]], replications, seed, progress,
+                                    record_daily, posterior)[0]
+        return [runs[i] for i in range(len(scenarios))]
+    return _side_by_side(scenarios, replications, seed, progress, record_daily, posterior)
+
+
+def _side_by_side(scenarios: list[Scenario], replications: int, seed: int,
+                  progress: Callable[[float], None] | None, record_daily: bool,
+                  posterior: Posterior | None) -> list[Results]:
+    """``run_compared`` for scenarios that share one model."""
     variants, draws = parameter_sets(scenarios, replications, posterior)
     parts: list[list[Results]] = [[] for _ in scenarios]
     for group in iter_groups(replications, seed):

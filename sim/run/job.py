@@ -4,8 +4,8 @@
 - where the behavioural constants come from: ``constants`` chooses, in one place, the
   posterior's draws, its median (``point``) or the hand-set defaults, and says so for the
   manifest and the summary (``Constants``);
-- whether scenarios can run side by side (``apart``: the same actors, regions, camps,
-  time and de facto window);
+- whether scenarios can be compared (``apart``: the same time and de facto window; those
+  that differ in the conflict's facts run apart, paired by stream name: ``pairing``);
 - a run's fingerprint, its output folder (``folder``: locked, claimed, staged; or
   ``locked`` for a sweep's store, resumed in place; ``written_into`` for files added to a
   finished folder), its manifest and its tables in CSV and Parquet.
@@ -26,9 +26,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sim.model.model import frame
 from sim.run.outdir import (MANIFEST, FolderLock, OutputError, Staging, claim,
                             clean_leftovers, discard)
+from sim.run.pairing import incomparable
 from sim.run.posterior import SHIPPED, Posterior, load_posterior
 from sim.scenario.schema import Scenario
 
@@ -110,12 +110,14 @@ def constants(posterior: str | Path | Posterior | None = SHIPPED_POSTERIOR,
                                      "sha256": digest})
 
 
-def apart(base: Scenario, others: list[Scenario]) -> int | None:
-    """The index in ``others`` of the first that cannot run side by side with ``base`` (in
-    one model, paired): it does not share its actors, regions, camps, time or de facto
-    window. None if all can."""
-    shared = frame(base)
-    return next((i for i, other in enumerate(others) if frame(other) != shared), None)
+def apart(base: Scenario, others: list[Scenario]
+          ) -> tuple[int, list[tuple[str, float, float]]] | None:
+    """The index in ``others`` of the first that cannot be compared with ``base`` at all
+    (its time or de facto window differ), with the differing fields (field, its value, the
+    base's);
+    None if all can. Those that differ in the conflict's facts run in models of their own,
+    paired by stream name (``sim.run.pairing``)."""
+    return incomparable(base, others)
 
 
 def fingerprint(identity: list) -> str:

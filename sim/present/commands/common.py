@@ -20,6 +20,7 @@ from sim.run import job, limits
 from sim.run.job import SHIPPED_POSTERIOR, Constants
 from sim.run.limits import DEFAULT_MAX_HOURS
 from sim.run.outdir import prepare
+from sim.run.pairing import refusal
 from sim.scenario.loading import ScenarioError
 from sim.scenario.schema import Scenario
 
@@ -99,12 +100,10 @@ def check_run(file, scenario: Scenario, compared: list[tuple[Path, Scenario]], w
     line each); say up front what a long run will take."""
     estimate = limits.estimate(scenario, worlds)
     limits.check(estimate, file, max_hours=max_hours)   # before the pilot
-    first = job.apart(scenario, [other for _, other in compared])
-    if first is not None:
-        raise ScenarioError(compared[first][0], "", (
-            f"cannot be compared with {file}: it does not share its actors, "
-            "regions, camps, time or de facto window (a counterfactual changes the "
-            "terms of the deal, not the conflict)"))
+    refused = job.apart(scenario, [other for _, other in compared])
+    if refused is not None:
+        first, fields = refused
+        raise ScenarioError(compared[first][0], *refusal(fields, str(file)))
     estimate = limits.refined(scenario, worlds)
     limits.check(estimate, file, max_hours=max_hours)
     prepare(out)
@@ -135,3 +134,4 @@ class progress:
         if self.bar:
             self.bar.close()
         return False
+

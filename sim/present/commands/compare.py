@@ -18,7 +18,7 @@ import sys
 import time
 from pathlib import Path
 
-from sim.analysis.comparison import compare, scenario_table
+from sim.analysis.comparison import compare, scenario_table, with_pairing
 from sim.analysis.summary import summarize
 from sim.present.charts.backend import files_backend
 from sim.present.charts.figures import save_figure
@@ -49,7 +49,9 @@ def build_parser() -> argparse.ArgumentParser:
                "scenarios/counterfactuals/*.yaml")
     p.add_argument("files", nargs="*", type=Path, metavar="FILE",
                    help="scenario files (YAML): the reference first, then those compared "
-                        "with it; all must share actors, regions, camps and time")
+                        "with it; all must share their time and de facto window (one "
+                        "that differs in the conflict's facts runs in a model of its own, "
+                        "its streams paired by name)")
     p.add_argument("-r", "--replications", type=int, default=DEFAULT_REPLICATIONS,
                    help=f"replications of each scenario (default {DEFAULT_REPLICATIONS})")
     p.add_argument("-s", "--seed", type=int, default=DEFAULT_SEED,
@@ -128,14 +130,18 @@ def _run(args, argv, scenarios, chosen: Constants, manifest: dict, out: Path,
                                record_daily=False, posterior=chosen.draws)
     elapsed = time.perf_counter() - started
     summaries = [summarize(r) for r in results]
-    comparisons = compare(results[0], [(r, sc.name, f) for r, sc, f in
-                                       zip(results[1:], scenarios[1:], files[1:], strict=True)])
+    comparisons, own = with_pairing(
+        compare(results[0], [(r, sc.name, f) for r, sc, f in
+                             zip(results[1:], scenarios[1:], files[1:], strict=True)]),
+        scenarios[0], scenarios[1:], args.seed)
     best, second = most_helpful(comparisons)
     ranking = None
     if second is not None:   # the best against the next best, paired like the rest
         ranking = compare(results[1 + comparisons.index(second)],
                           [(results[1 + comparisons.index(best)], best.name, best.file)])[0]
     manifest |= {"seconds": round(elapsed, 3), "constants": chosen.manifest(args.replications)}
+    if own:     # the files that ran in a model of their own, paired by stream name
+        manifest["own_models"] = {str(files[1 + i]): v for i, v in own.items()}
     command = command_line(argv, "compare")
     try:
         tables = job.write_tables({"comparison": scenario_table(summaries, files, comparisons)},
@@ -182,7 +188,9 @@ def _write_markdown(summaries, files, comparisons, ranking, charts: dict[str, Pa
            best_change(comparisons, ranking, reference, s0.duration_days), "",
            " ".join(in_short(comparisons)), "",
            "## The scenarios", "", f"{s0.replications} replications each, the same random "
-           "numbers and posterior draws, so the differences to the first are paired.", ""]
+           "numbers and posterior draws, so the differences to the first are paired"
+           + (" (by stream name for those that differ in the conflict's facts, below)."
+              if any(c.apart for c in comparisons) else "."), ""]
     out += scenarios_markdown(summaries, files, comparisons) + [""]
     out += comparison_markdown(comparisons, s0.duration_days, against=reference)
     out += [how_sure(s0), ""]

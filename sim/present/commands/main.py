@@ -16,7 +16,7 @@ import time
 from importlib.metadata import version
 from pathlib import Path
 
-from sim.analysis.comparison import compare, comparison_table
+from sim.analysis.comparison import compare, comparison_table, with_pairing
 from sim.analysis.summary import draw_table, summarize
 from sim.present.charts.backend import files_backend
 from sim.present.charts.figures import save_figure
@@ -90,9 +90,10 @@ def build_parser() -> argparse.ArgumentParser:
                               "the scenario whose 'extends:' is the scenario file is compared "
                               "(for scenarios/kerry_lavrov.yaml, the six in "
                               "scenarios/counterfactuals/); all run side by side with it "
-                              "(same replications, seed and posterior draws: paired), and "
-                              "--set applies to them too except where a file sets the value "
-                              "itself")
+                              "(same replications, seed and posterior draws: paired; one that "
+                              "differs in the conflict's facts, such as a siege, in a model "
+                              "of its own, its streams paired by name), and --set applies to "
+                              "them too except where a file sets the value itself")
     compare.add_argument("--no-compare", action="store_true",
                          help="run the scenario alone, without its counterfactuals")
     p.add_argument("--story", metavar="N|typical", default=None,
@@ -217,8 +218,10 @@ def _run_main(args, argv, scenario, resolved, overrides, fingerprint, out: Path,
                                         posterior=chosen.draws)
     elapsed = time.perf_counter() - started
     summary = summarize(results)
-    comparisons = compare(results, [(r, sc.name, file)
-                                    for r, (file, sc) in zip(others, compared, strict=True)])
+    comparisons, own = with_pairing(
+        compare(results, [(r, sc.name, file)
+                          for r, (file, sc) in zip(others, compared, strict=True)]),
+        scenario, [sc for _, sc in compared], args.seed)
 
     command = command_line(argv)
     try:
@@ -235,7 +238,9 @@ def _run_main(args, argv, scenario, resolved, overrides, fingerprint, out: Path,
             "fingerprint": fingerprint, "seconds": round(elapsed, 3),
             "versions": package_versions(), "scenario": resolved,
             "constants": chosen.manifest(args.replications),
-            "compared": [{"file": str(file), "name": sc.name} for file, sc in compared],
+            "compared": [{"file": str(file), "name": sc.name,
+                          **({"own_model": own[i]} if i in own else {})}
+                         for i, (file, sc) in enumerate(compared)],
         }
         job.write_manifest(stage, manifest)
         charts = {}

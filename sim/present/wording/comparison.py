@@ -67,6 +67,8 @@ def comparison_sentence(c: Comparison, duration_days: float) -> str:
                   f"({points(s.difference)} points; sampling {span(s.sampling, points)}"
                   f"{_across(s, points, 'across the constants’ posterior')})")
     text = f"**{c.name}** (`{c.label}`) {change}; {_robustness(s)}"
+    if c.apart:
+        text += f" {c.apart}."
     m = c.median_collapse_day
     if m is not None:
         unit = "day" if abs(m.difference) == 1 else "days"
@@ -109,10 +111,16 @@ def comparison_markdown(comparisons: list[Comparison], duration_days: float,
     else:
         how = ("This run has no posterior draws, so parameter uncertainty is not included "
                "and no conclusion can be called robust to the behavioural constants.")
+    apart = (" Those that differ in the conflict's facts (a siege, a presence, an actor) "
+             "cannot share its model: each ran in a model of its own on the same seed, "
+             "blocks and posterior draws, and every random stream is named after its agent "
+             "and process, so the streams both draw alike are paired by name (each such "
+             "sentence says how many)." if any(c.apart for c in comparisons) else "")
     out = [f"## {TITLE}", "",
            f"Each counterfactual ran side by side with {against}: replication r of each "
-           "has the same random numbers and the same constants, so differences are paired. "
-           f"Differences in survival are in percentage points, intervals 95%. {how}", ""]
+           "has the same random numbers and the same constants, so differences are paired."
+           f"{apart} Differences in survival are in percentage points, intervals 95%. {how}",
+           ""]
     out += [f"- {comparison_sentence(c, duration_days)}" for c in comparisons]
     out += ["", "**In short.** " + " ".join(in_short(comparisons)), "",
             "Table: [comparison.csv](comparison.csv) / "
@@ -135,7 +143,8 @@ def comparison_lines(comparisons: list[Comparison], duration_days: float,
                 f"{span(s.sampling, points)}{_across(s, points, 'parameters')}")
         if s.in_direction is not None and s.direction:
             text += f"; in {100 * s.in_direction:.0f}% of draws"
-        lines.append(f"{text}: {verdict(s)}")
+        own = " (own model: streams paired by name)" if c.apart else ""
+        lines.append(f"{text}: {verdict(s)}{own}")
     lines += ["  " + line for line in in_short(comparisons, lambda c: c.short)]
     return lines
 
