@@ -94,11 +94,18 @@ def _mappings(data: Any, pattern: tuple[str, ...]):
             yield path, container[key]
 
 
-def _rename_origins(origins: Origins, prefix: tuple[str, ...], old: str, new: str) -> None:
-    depth = len(prefix)
-    for key in list(origins):
-        if key[:depth] == prefix and len(key) > depth and key[depth] == old:
-            origins[(*prefix, new, *key[depth + 1:])] = origins.pop(key)
+def _rename_origins(origins: Origins, mappings: set[tuple[str, ...]],
+                    table: dict[str, str]) -> None:
+    """Who set what, under the new names: one pass (keys keep their order)."""
+    depths = sorted({len(m) for m in mappings})
+    renamed: Origins = {}
+    for key, origin in origins.items():
+        for depth in depths:
+            if len(key) > depth and key[:depth] in mappings and key[depth] in table:
+                key = (*key[:depth], table[key[depth]], *key[depth + 1:])
+        renamed[key] = origin
+    origins.clear()
+    origins.update(renamed)
 
 
 def rename(base: dict, spec: Any, child: dict, path: Path, origins: Origins) -> dict:
@@ -118,7 +125,7 @@ def rename(base: dict, spec: Any, child: dict, path: Path, origins: Origins) -> 
             where = f"{field}.{old}"
             if old not in existing:
                 raise ScenarioError(path, where, f"the file it extends has no {kind[:-1]} "
-                                    f"{old!r}; its {kind}: {sorted(existing)}")
+                                    f"{old!r}; its {kind}: {sorted(map(str, existing))}")
             if not isinstance(new, str) or not new:
                 raise ScenarioError(path, where, f"expected the new name, got {new!r}")
         staying = set(existing) - set(table)
@@ -155,15 +162,16 @@ def _rename(data: dict, kind: str, table: dict[str, str], origins: Origins) -> d
     swap renamed twice would undo itself)."""
     refs = REFERENCES[kind]
     done: set[int] = set()
+    wheres: set[tuple[str, ...]] = set()
     for pattern in refs["keys"]:
         for where, mapping in list(_mappings(data, pattern)):
-            for old, new in table.items():
-                _rename_origins(origins, where, old, new)
+            wheres.add(where)
             if id(mapping) not in done:
                 done.add(id(mapping))
                 renamed = {table.get(k, k): v for k, v in mapping.items()}   # order kept
                 mapping.clear()
                 mapping.update(renamed)
+    _rename_origins(origins, wheres, table)
     seen: set[tuple[int, Any]] = set()
     for pattern in refs["values"]:
         for _, container, key in list(_nodes(data, pattern)):
@@ -174,7 +182,7 @@ def _rename(data: dict, kind: str, table: dict[str, str], origins: Origins) -> d
     return data
 
 
-def removals(data: dict) -> list[tuple[str, ...]]:
+def removals(data: dict) -> list[tuple[Any, ...]]:
     """The entries a file removes: the paths its ``null`` values give in mappings of named
     entries (``actors.isis``, ``regions.raqqa.presence.russia``), where null is no value."""
     found = []
@@ -185,7 +193,7 @@ def removals(data: dict) -> list[tuple[str, ...]]:
             return
         seen.add(id(node))
         for key, value in node.items():
-            path = (*at, str(key))
+            path = (*at, key)
             if value is None and _entry_of_a_named_mapping(path):
                 found.append(path)
             else:
@@ -194,7 +202,7 @@ def removals(data: dict) -> list[tuple[str, ...]]:
     return found
 
 
-def _entry_of_a_named_mapping(path: tuple[str, ...]) -> bool:
+def _entry_of_a_named_mapping(path: tuple[Any, ...]) -> bool:
     """Whether ``path`` is an entry of a mapping keyed by user names, whose values cannot be
     null (so null there can only mean: remove it)."""
     annotation: Any = Scenario
@@ -231,19 +239,20 @@ def remove(base: dict, child: dict, path: Path, origins: Origins) -> list[tuple[
     a removed actor leaves the mappings keyed by it, a removed region the neighbours lists.
     Returns the (kind, name) of the actors and regions removed."""
     gone: list[tuple[str, str]] = []
+    dropped: list[tuple[str, ...]] = []
     for where in removals(child):
         parent, node = child, base
         for key in where[:-1]:
             parent = parent[key]
             node = node.get(key) if isinstance(node, dict) else None
         del parent[where[-1]]
-        field = ".".join(where)
+        field = ".".join(map(str, where))
         if not isinstance(node, dict) or where[-1] not in node:
-            have = sorted(node) if isinstance(node, dict) else []
+            have = sorted(map(str, node)) if isinstance(node, dict) else []
             raise ScenarioError(path, field, f"null removes an entry of the file it extends, "
                                 f"which has no {where[-1]!r} here (it has: {have})")
         del node[where[-1]]
-        _drop_origins(origins, where)
+        dropped.append(tuple(map(str, where)))
         if len(where) == 2 and where[0] in REFERENCES:
             gone.append((where[0], where[1]))
     for kind, name in gone:
@@ -251,16 +260,19 @@ def remove(base: dict, child: dict, path: Path, origins: Origins) -> list[tuple[
             for at, mapping in _mappings(base, pattern):
                 if name in mapping:
                     del mapping[name]
-                    _drop_origins(origins, (*at, name))
+                    dropped.append((*at, name))
         if kind == "regions":
             for _, container, key in list(_nodes(base, ("regions", "*", "neighbours"))):
                 if isinstance(container[key], list):
                     container[key] = [n for n in container[key] if n != name]
+    _drop_origins(origins, set(dropped))
     return gone
 
 
-def _drop_origins(origins: Origins, prefix: tuple[str, ...]) -> None:
-    for key in [k for k in origins if k[:len(prefix)] == prefix]:
+def _drop_origins(origins: Origins, prefixes: set[tuple[str, ...]]) -> None:
+    """Forget who set what inside the removed entries: one pass."""
+    depths = sorted({len(p) for p in prefixes})
+    for key in [k for k in origins if any(k[:d] in prefixes for d in depths)]:
         del origins[key]
 
 
@@ -285,6 +297,6 @@ def unused(data: dict, path: Path) -> None:
                             "this file extends none (add 'extends:')")
     found = removals(data)
     if found:
-        raise ScenarioError(path, ".".join(found[0]), "null removes an entry of the file "
-                            "this one extends; this file extends none (add 'extends:', or "
-                            "leave the entry out)")
+        raise ScenarioError(path, ".".join(map(str, found[0])), "null removes an entry of "
+                            "the file this one extends; this file extends none (add "
+                            "'extends:', or leave the entry out)")
