@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from pydantic.fields import FieldInfo
+
 #: ``get``'s default: the path must be there.
 REQUIRED: Any = object()
 
@@ -55,8 +57,27 @@ def leaves(data: Any, prefix: str = "") -> dict[str, Any]:
 
 def field(model: Any, path: str) -> Any:
     """The declaration (pydantic ``FieldInfo``) of ``path`` in a schema: each key a field of
-    the model before it, whose annotation is the next model."""
-    *outer, last = keys(path)
-    for key in outer:
-        model = model.model_fields[key].annotation
-    return model.model_fields[last]
+    the model before it, whose annotation is the next model; where that is a mapping of
+    names (``actors``, ``regions``, a region's ``presence``), the key is a name and the
+    declaration that of the mapping's values; an optional model (``X | None``) is its
+    model."""
+    info = None
+    for key in keys(path):
+        if getattr(model, "__origin__", None) is dict:   # a name: the values' declaration
+            value = model.__args__[1]
+            info = FieldInfo.from_annotation(value)
+            model = _model_of(value)
+        else:
+            info = model.model_fields[key]
+            model = _model_of(info.annotation)
+    return info
+
+
+def _model_of(annotation: Any) -> Any:
+    """The model of an annotation: itself, or the one non-None member of ``X | None``."""
+    args = getattr(annotation, "__args__", ())
+    if getattr(annotation, "__origin__", None) is not dict and type(None) in args:
+        members = [a for a in args if a is not type(None)]
+        if len(members) == 1:
+            return members[0]
+    return annotation

@@ -174,7 +174,8 @@ def test_the_page_in_a_real_browser(browser_paths, served_app):
         options.add_argument(arg)
     browser = webdriver.Chrome(service=Service(driver_path), options=options)
     try:
-        wait = WebDriverWait(browser, 30)
+        wait = WebDriverWait(browser, 90)   # returns as soon as the page shows it; generous
+        # because a loaded machine (a shared CI runner) can take tens of seconds per rerun
         browser.get(served_app)
 
         def page() -> str:

@@ -22,6 +22,7 @@ MAIN = "sim.present.commands.main"
 #: except ``scenarios``, which only lists.
 SUBCOMMANDS = {"calibrate": "sim.present.commands.calibrate",
                "compare": "sim.present.commands.compare",
+               "explain": "sim.present.commands.explain",
                "discover": "sim.present.commands.discover",
                "app": "sim.present.commands.app",
                "validate": "sim.present.commands.validate"}

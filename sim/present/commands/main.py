@@ -55,7 +55,9 @@ def build_parser() -> argparse.ArgumentParser:
                "commands (each with --help): 'calibrate FILE' estimates the behavioural "
                "constants from the historical truces; 'compare A.yaml B.yaml ...' runs "
                "scenarios side by side against the first; 'discover SWEEP_OUTPUT' finds "
-               "where a sweep's truces survive (PRIM); 'app' serves the truce in a browser.")
+               "where a sweep's truces survive (PRIM); 'explain FILE' ranks what a "
+               "scenario's survival hangs on, value by value; 'validate [TRUCES_DIR]' scores "
+               "the model against historical truces; 'app' serves the truce in a browser.")
     p.add_argument("scenario", nargs="?", help="scenario file (YAML), e.g. "
                    "scenarios/kerry_lavrov.yaml, or a shipped scenario's name, e.g. "
                    "kerry_lavrov (see: scenarios list)")
