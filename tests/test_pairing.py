@@ -17,6 +17,8 @@ import pytest
 
 from conftest import run_main
 from sim import api
+from sim.analysis import probe
+from sim.run import job
 from sim.run.experiment import run_compared, run_scenario
 from sim.run.pairing import differences, incomparable, pairing, shares_model
 from sim.scenario.counterfactuals import counterfactuals_of
@@ -134,3 +136,16 @@ def test_the_api_compares_a_fact_and_refuses_a_time_naming_the_field():
     with pytest.raises(ValueError, match=r"time\.duration_days: 10 here, 7 in"):
         api.compare(BASE, load_scenario(REFERENCE, {"time.duration_days": 10}),
                     replications=40, posterior=None)
+
+
+def test_explain_runs_a_scaled_presence_in_a_model_of_its_own():
+    """A presence scaled keeps the structure but not the geometry the model reads from its
+    first scenario (who a spoiler hits, where a stray strike falls), so each variant runs
+    apart, marked alone; a term scaled shares the base's model."""
+    chosen = job.constants(point=True)
+    planned = probe.plan(REFERENCE, ["regions.idlib.presence.opposition",
+                                     "mechanisms.humanitarian.obstruction"], chosen)
+    probed = {p.path: p for p in probe.run(planned, 20, 3, chosen)}
+    assert probed["regions.idlib.presence.opposition"].alone == (0.5, 0.9, 1.1, 1.5)
+    term = probed["mechanisms.humanitarian.obstruction"]
+    assert term.alone == () and sum(e is not None for e in term.effects) >= 3

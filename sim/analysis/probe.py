@@ -13,8 +13,9 @@ value's, not sampling noise (``sim.analysis.comparison``).
 - ``plan(file, paths, ...)``: every variant, validated before anything runs;
   ``run(plan, ...)``: the probes, ranked by the largest move.
 
-A variant whose structure differs from the scenario's (a presence scaled to zero, a
-share past a threshold of the map) cannot share its model; it runs alone on the same
+A variant whose structure or geometry differs from the scenario's (any presence
+scaled: the model reads presences and front weights from its first scenario,
+``sim.run.pairing.shares_model``) cannot share its model; it runs alone on the same
 seeds and draws, its streams paired by name (``sim.core.streams``), and is marked so.
 """
 
@@ -28,8 +29,8 @@ import numpy as np
 
 from sim import dotted
 from sim.analysis.comparison import Comparison, compare
-from sim.run import job
 from sim.run.experiment import run_compared
+from sim.run.pairing import shares_model
 from sim.run.job import Constants
 from sim.scenario.loading import load_scenario
 from sim.scenario.schema import KIND_PARAMS, Behaviour, Scenario
@@ -166,7 +167,7 @@ def run(planned: Plan, replications: int, seed: int, constants: Constants,
     """Run a plan's variants beside its base and rank the probes by the largest move at
     ±10%, then at ±50%."""
     base, variants = planned.base, planned.variants
-    alone = [job.apart(base, [v]) is not None for v in variants]
+    alone = [not shares_model(base, v) for v in variants]
     together = [i for i, a in enumerate(alone) if not a]
     results = run_compared([base, *(variants[i] for i in together)], replications, seed,
                            progress=progress, record_daily=False, posterior=constants.draws)

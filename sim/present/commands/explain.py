@@ -154,8 +154,8 @@ def _write(args, argv, base, probes, chosen, manifest, out: Path, staging, elaps
                  f"range: 'at bound'), {args.replications} replications each, paired with "
                  "the unchanged scenario (the same seeds and draws): the change of survival "
                  f"to day {duration:g}, in points. '(alone)': a variant whose structure "
-                 "differs ran in a model of its own on the same seeds, its random streams "
-                 "paired by name.", "", *markdown(probes), ""]
+                 "or presences differ ran in a model of its own on the same seeds, its "
+                 "random streams paired by name.", "", *markdown(probes), ""]
         if zero:
             lines += [f"Not probed, at zero (a factor cannot move them; a sweep can): "
                       f"{', '.join(f'`{p}`' for p in zero)}.", ""]
