@@ -173,3 +173,8 @@ def test_the_model_reads_no_files():
         CeasefireModel("kerry_lavrov")
     model = api.from_file("kerry_lavrov", {"mechanisms.penalties.strength": 2.0}, rng=3)
     assert model.scenarios[0].mechanisms.penalties.strength == 2.0
+
+
+def test_a_summary_reads_as_plain_numbers(run):
+    """Its repr, as a notebook shows it, has Python floats only: no ``np.float64(...)``."""
+    assert "np." not in repr(run.summary())

@@ -32,7 +32,7 @@ def wilson_interval(successes: int, n: int, z: float = Z95) -> tuple[float, floa
     centre = (p + z * z / (2 * n)) / denom
     half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
     # the interval contains the estimate, even where rounding puts a bound a hair past it
-    return (max(0.0, min(p, centre - half)), min(1.0, max(p, centre + half)))
+    return (float(max(0.0, min(p, centre - half))), float(min(1.0, max(p, centre + half))))
 
 
 @dataclass(frozen=True)
