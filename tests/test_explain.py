@@ -42,7 +42,8 @@ def test_the_same_scenario_beside_itself_differs_by_exactly_nothing():
     chosen = job.constants(point=False)
     base = chosen.apply([load_scenario(REFERENCE)])[0]
     twin = probe.Plan(base, (("actors.russia.commitment", 0.35, ((0.5, 0),)),), (base,))
-    (probed,) = probe.run(twin, 60, 7, chosen)
+    survival, (probed,) = probe.run(twin, 60, 7, chosen)
+    assert survival == probed.effects[0].survival.base
     assert probed.effects[0].survival.difference == 0.0
     assert probed.effects[0].survival.sampling == (0.0, 0.0)
 
@@ -55,7 +56,7 @@ def test_russias_commitment_matters_and_the_trucks_of_a_convoy_do_not():
     chosen = job.constants(point=True)
     planned = probe.plan(REFERENCE, ["actors.russia.commitment",
                                      "mechanisms.humanitarian.trucks_per_convoy"], chosen)
-    ranked = probe.run(planned, 200, 5, chosen)
+    _, ranked = probe.run(planned, 200, 5, chosen)
     assert [p.path for p in ranked][0] == "actors.russia.commitment"
     commitment, trucks = ranked
     halved, raised = commitment.effects[0].survival, commitment.effects[3].survival

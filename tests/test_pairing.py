@@ -145,7 +145,7 @@ def test_explain_runs_a_scaled_presence_in_a_model_of_its_own():
     chosen = job.constants(point=True)
     planned = probe.plan(REFERENCE, ["regions.idlib.presence.opposition",
                                      "mechanisms.humanitarian.obstruction"], chosen)
-    probed = {p.path: p for p in probe.run(planned, 20, 3, chosen)}
+    probed = {p.path: p for p in probe.run(planned, 20, 3, chosen)[1]}
     assert probed["regions.idlib.presence.opposition"].alone == (0.5, 0.9, 1.1, 1.5)
     term = probed["mechanisms.humanitarian.obstruction"]
     assert term.alone == () and sum(e is not None for e in term.effects) >= 3

@@ -163,9 +163,9 @@ def plan(file: str | Path, paths: list[str], constants: Constants,
 
 
 def run(planned: Plan, replications: int, seed: int, constants: Constants,
-        progress: Callable[[float], None] | None = None) -> list[Probed]:
-    """Run a plan's variants beside its base and rank the probes by the largest move at
-    ±10%, then at ±50%."""
+        progress: Callable[[float], None] | None = None) -> tuple[float, list[Probed]]:
+    """Run a plan's variants beside its base: the base's survival to its duration, and the
+    probes ranked by the largest move at ±10%, then at ±50%."""
     base, variants = planned.base, planned.variants
     alone = [not shares_model(base, v) for v in variants]
     together = [i for i, a in enumerate(alone) if not a]
@@ -175,13 +175,14 @@ def run(planned: Plan, replications: int, seed: int, constants: Constants,
     for i in (i for i, a in enumerate(alone) if a):   # a structure of its own: same seeds
         ran[i] = run_compared([variants[i]], replications, seed, record_daily=False,
                               posterior=constants.draws)[0]
+    labels = {i: f"{path} x{factor:g}" for path, _, todo in planned.paths for factor, i in todo}
+    effects = compare(results[0], [(ran[i], labels[i], "") for i in range(len(variants))])
     out = []
     for path, value, todo in planned.paths:
-        effects = {factor: compare(results[0], [(ran[i], f"{path} x{factor:g}", "")])[0]
-                   for factor, i in todo}
+        by_factor = {factor: effects[i] for factor, i in todo}
         out.append(Probed(path, "constant" if path.startswith("behaviour.") else "fact",
                           value, tuple(_scaled(value, path, f) for f in FACTORS),
-                          tuple(effects.get(f) for f in FACTORS),
+                          tuple(by_factor.get(f) for f in FACTORS),
                           tuple(f for f, i in todo if alone[i])))
     out.sort(key=lambda p: (-p.move_10, -p.move_50, p.path))
-    return out
+    return float(results[0].survived.mean()), out

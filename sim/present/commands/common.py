@@ -11,7 +11,7 @@ import argparse
 import contextlib
 import signal
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from tqdm import tqdm
@@ -85,6 +85,49 @@ def add_limits(group: argparse._ArgumentGroup) -> None:
     group.add_argument("--max-hours", type=float, default=DEFAULT_MAX_HOURS,
                        help="refuse work estimated to take longer than this here (default "
                             f"{DEFAULT_MAX_HOURS:g}); the estimate is printed with the refusal")
+
+
+def add_output_flags(p: argparse.ArgumentParser, posterior: str) -> None:
+    """The flags every command that simulates shares after its own: ``--posterior`` (its
+    help ending with ``posterior``, what a draw is to this command), ``--point``,
+    ``--no-charts``, ``-q`` and the limits."""
+    p.add_argument("--posterior", type=Path, default=None, metavar="FILE",
+                   help="posterior sample of the behavioural constants (default: the shipped "
+                        f"calibration/posterior.csv); {posterior}")
+    p.add_argument("--point", action="store_true",
+                   help="run at the posterior median instead: no parameter uncertainty")
+    p.add_argument("--no-charts", action="store_true", help="write tables and summary only")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    add_limits(p.add_argument_group("limits and output folders"))
+
+
+def bad_flags(args, least: int = 1, why: str = "") -> str | None:
+    """What is wrong with the flags every command that simulates shares (replications at
+    least ``least``, ``why`` said after it; a seed; the time budget), or None."""
+    if args.replications < least:
+        return f"--replications must be at least {least} (got {args.replications}){why}"
+    if args.seed < 0:
+        return f"--seed must be a non-negative integer (got {args.seed})"
+    if not 0 < args.max_hours < 1e6:
+        return f"--max-hours must be positive (got {args.max_hours:g})"
+    return None
+
+
+def guarded(body: Callable[[], int], memory: str = "use fewer replications (-r)") -> int:
+    """Run a command's ``body``: bad input is one line and exit 2, running out of memory one
+    line (``memory``: what to do instead) and exit 1, an interruption before anything was
+    written one line and 130 (143 on SIGTERM)."""
+    try:
+        return body()
+    except ScenarioError as exc:
+        return fail(str(exc))
+    except MemoryError:
+        print(f"error: ran out of memory; {memory}", file=sys.stderr)
+        return EXIT_FAILED
+    except KeyboardInterrupt as exc:
+        print("\ninterrupted before any result was written; run the same command again",
+              file=sys.stderr)
+        return interrupted_status(exc)
 
 
 def constants_of(args) -> Constants:

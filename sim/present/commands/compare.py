@@ -23,8 +23,8 @@ from sim.analysis.summary import summarize
 from sim.present.charts.backend import files_backend
 from sim.present.charts.figures import save_figure
 from sim.present.charts.scenario import comparison_forest, survival_by_scenario
-from sim.present.commands.common import (EXIT_FAILED, add_limits, check_run, command_line,
-                                         constants_of, fail, interrupted_status, progress)
+from sim.present.commands.common import (EXIT_FAILED, add_output_flags, bad_flags, check_run,
+                                         command_line, constants_of, fail, guarded, progress)
 from sim.present.wording.comparison import (best_change, best_change_line, comparison_lines,
                                             comparison_markdown, in_short, most_helpful,
                                             scenario_lines, scenarios_markdown)
@@ -60,15 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--out", type=Path, default=None,
                    help="output folder (default: output/compare-<fingerprint>, after the "
                         "scenarios, seed and replications)")
-    p.add_argument("--posterior", type=Path, default=None, metavar="FILE",
-                   help="posterior sample of the behavioural constants (default: the shipped "
-                        "calibration/posterior.csv); replication r of every scenario runs "
-                        "under the same draw")
-    p.add_argument("--point", action="store_true",
-                   help="run at the posterior median instead: no parameter uncertainty")
-    p.add_argument("--no-charts", action="store_true", help="write tables and summary only")
-    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
-    add_limits(p.add_argument_group("limits and output folders"))
+    add_output_flags(p, "replication r of every scenario runs under the same draw")
     return p
 
 
@@ -78,23 +70,10 @@ def main(argv: list[str]) -> int:
         return fail("compare: expected at least two scenario files, the reference first "
                     "(e.g. python run.py compare scenarios/kerry_lavrov.yaml "
                     "scenarios/counterfactuals/*.yaml)")
-    if args.replications < 1:
-        return fail(f"--replications must be at least 1 (got {args.replications})")
-    if args.seed < 0:
-        return fail(f"--seed must be a non-negative integer (got {args.seed})")
-    if not 0 < args.max_hours < 1e6:
-        return fail(f"--max-hours must be positive (got {args.max_hours:g})")
-    try:
-        return _main(args, argv)
-    except ScenarioError as exc:
-        return fail(str(exc))
-    except MemoryError:
-        print("error: ran out of memory; use fewer replications (-r)", file=sys.stderr)
-        return EXIT_FAILED
-    except KeyboardInterrupt as exc:
-        print("\ninterrupted before any result was written; run the same command again",
-              file=sys.stderr)
-        return interrupted_status(exc)
+    bad = bad_flags(args)
+    if bad:
+        return fail(bad)
+    return guarded(lambda: _main(args, argv))
 
 
 def _main(args, argv: list[str]) -> int:

@@ -22,8 +22,8 @@ from sim.analysis import probe
 from sim.present.charts.backend import files_backend
 from sim.present.charts.figures import save_figure
 from sim.present.charts.probe import tornado
-from sim.present.commands.common import (EXIT_FAILED, add_limits, check_run, command_line,
-                                         constants_of, fail, interrupted_status, progress)
+from sim.present.commands.common import (EXIT_FAILED, add_output_flags, bad_flags, check_run,
+                                         command_line, constants_of, fail, guarded, progress)
 from sim.present.commands.main import parse_overrides
 from sim.present.wording.probe import findings, markdown, probe_table
 from sim.present.wording.summary import write_summary
@@ -59,38 +59,16 @@ def build_parser() -> argparse.ArgumentParser:
                         "e.g. --only actors.russia")
     p.add_argument("--constants", action="store_true",
                    help="probe the behavioural constants too (at the posterior median)")
-    p.add_argument("--posterior", type=Path, default=None, metavar="FILE",
-                   help="posterior sample of the behavioural constants (default: the shipped "
-                        "one); every variant runs under the same draws")
-    p.add_argument("--point", action="store_true",
-                   help="run at the posterior median instead: no parameter uncertainty")
-    p.add_argument("--no-charts", action="store_true", help="write tables and summary only")
-    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
-    add_limits(p.add_argument_group("limits and output folders"))
+    add_output_flags(p, "every variant runs under the same draws")
     return p
 
 
 def main(argv: list[str]) -> int:
     args = build_parser().parse_args(argv)
-    if args.replications < 2:
-        return fail(f"--replications must be at least 2 (got {args.replications}): a "
-                    "paired interval needs two")
-    if args.seed < 0:
-        return fail(f"--seed must be a non-negative integer (got {args.seed})")
-    if not 0 < args.max_hours < 1e6:
-        return fail(f"--max-hours must be positive (got {args.max_hours:g})")
-    try:
-        return _main(args, argv)
-    except ScenarioError as exc:
-        return fail(str(exc))
-    except MemoryError:
-        print("error: ran out of memory; use fewer replications (-r) or --only",
-              file=sys.stderr)
-        return EXIT_FAILED
-    except KeyboardInterrupt as exc:
-        print("\ninterrupted before any result was written; run the same command again",
-              file=sys.stderr)
-        return interrupted_status(exc)
+    bad = bad_flags(args, least=2, why=": a paired interval needs two")
+    if bad:
+        return fail(bad)
+    return guarded(lambda: _main(args, argv), "use fewer replications (-r) or --only")
 
 
 def _main(args, argv: list[str]) -> int:
@@ -119,7 +97,8 @@ def _main(args, argv: list[str]) -> int:
     with job.folder(out, "explain", fingerprint, args.force) as staging:
         started = time.perf_counter()
         with progress(args.replications * planned.worlds, args.quiet, 5000) as advance:
-            probes = probe.run(planned, args.replications, args.seed, chosen, advance)
+            survival, probes = probe.run(planned, args.replications, args.seed, chosen,
+                                         advance)
         elapsed = time.perf_counter() - started
         manifest = {"kind": "explain", "scenario_file": args.scenario, "overrides": overrides,
                     "paths": paths, "factors": list(probe.FACTORS), "seed": args.seed,
@@ -128,13 +107,13 @@ def _main(args, argv: list[str]) -> int:
                     "versions": package_versions(),
                     "constants": chosen.manifest(args.replications),
                     "scenario": scenario.model_dump(mode="json")}
-        return _write(args, argv, planned.base, probes, chosen, manifest, out, staging,
-                      elapsed)
+        return _write(args, argv, planned.base, survival, probes, chosen, manifest, out,
+                      staging, elapsed)
 
 
-def _write(args, argv, base, probes, chosen, manifest, out: Path, staging, elapsed) -> int:
+def _write(args, argv, base, survival: float, probes, chosen, manifest, out: Path, staging,
+           elapsed) -> int:
     stage = staging.path
-    survival = _base_survival(probes)
     duration = base.time.duration_days
     try:
         tables = job.write_tables({"explain": probe_table(probes)}, stage)
@@ -173,10 +152,3 @@ def _write(args, argv, base, probes, chosen, manifest, out: Path, staging, elaps
           f"{'s' if len(charts) != 1 else ''})")
     return 0
 
-
-def _base_survival(probes) -> float:
-    for p in probes:
-        for e in p.effects:
-            if e is not None:
-                return e.survival.base
-    return float("nan")

@@ -23,8 +23,8 @@ from sim.present.charts.figures import save_figure
 from sim.present.charts.scenario import all_charts, comparison_forest
 from sim.present.commands import sweep
 from sim.present.commands.common import (EXIT_FAILED, add_limits, check_run, command_line,
-                                         constants_of, fail, interrupted_status, program,
-                                         progress, sigterm_interrupts)
+                                         constants_of, fail, guarded, program, progress,
+                                         sigterm_interrupts)
 from sim.present.wording.comparison import comparison_lines
 from sim.present.wording.story import choice, tell
 from sim.present.wording.summary import summary_lines, write_markdown
@@ -147,19 +147,9 @@ def main(argv: list[str] | None = None) -> int:
                     f"(got {args.connect_timeout:g})")
     if not 0 < args.max_hours < 1e6:
         return fail(f"--max-hours must be positive (got {args.max_hours:g})")
-    try:
-        with sigterm_interrupts():
-            return _main(args, argv)
-    except ScenarioError as exc:
-        return fail(str(exc))
-    except MemoryError:
-        print("error: ran out of memory; use fewer replications (-r) or a sweep on a Dask "
-              "cluster", file=sys.stderr)
-        return EXIT_FAILED
-    except KeyboardInterrupt as exc:
-        print("\ninterrupted before any result was written; run the same command again",
-              file=sys.stderr)
-        return interrupted_status(exc)
+    with sigterm_interrupts():
+        return guarded(lambda: _main(args, argv),
+                       "use fewer replications (-r) or a sweep on a Dask cluster")
 
 
 def _main(args, argv) -> int:

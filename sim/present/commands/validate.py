@@ -23,8 +23,8 @@ from sim.analysis.predictive import SMOOTHING
 from sim.analysis import yardstick
 from sim.present.charts.backend import files_backend
 from sim.present.charts.figures import save_figure
-from sim.present.commands.common import (EXIT_FAILED, add_limits, command_line, constants_of,
-                                         fail, interrupted_status, progress)
+from sim.present.commands.common import (EXIT_FAILED, add_output_flags, bad_flags,
+                                         command_line, constants_of, fail, guarded, progress)
 from sim.present.validation import validate
 from sim.present.wording.summary import write_summary
 from sim.present.wording.validation import in_short, summary_lines
@@ -59,36 +59,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--reference", type=Path, default=None, metavar="DIR",
                    help="fit the yardstick on this corpus instead (e.g. truces/ when "
                         "scoring held-out truces); a truce of both is left out of its own fit")
-    p.add_argument("--posterior", type=Path, default=None, metavar="FILE",
-                   help="posterior sample of the behavioural constants (default: the shipped "
-                        "calibration/posterior.csv); replication r under draw r mod D")
-    p.add_argument("--point", action="store_true",
-                   help="run at the posterior median instead: no parameter uncertainty")
-    p.add_argument("--no-charts", action="store_true", help="write tables and summary only")
-    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
-    add_limits(p.add_argument_group("limits and output folders"))
+    add_output_flags(p, "replication r under draw r mod D")
     return p
 
 
 def main(argv: list[str]) -> int:
     args = build_parser().parse_args(argv)
-    if args.replications < 1:
-        return fail(f"--replications must be at least 1 (got {args.replications})")
-    if args.seed < 0:
-        return fail(f"--seed must be a non-negative integer (got {args.seed})")
-    if not 0 < args.max_hours < 1e6:
-        return fail(f"--max-hours must be positive (got {args.max_hours:g})")
-    try:
-        return _main(args, argv)
-    except ScenarioError as exc:
-        return fail(str(exc))
-    except MemoryError:
-        print("error: ran out of memory; use fewer replications (-r)", file=sys.stderr)
-        return EXIT_FAILED
-    except KeyboardInterrupt as exc:
-        print("\ninterrupted before any result was written; run the same command again",
-              file=sys.stderr)
-        return interrupted_status(exc)
+    bad = bad_flags(args)
+    if bad:
+        return fail(bad)
+    return guarded(lambda: _main(args, argv))
 
 
 def _main(args, argv: list[str]) -> int:
