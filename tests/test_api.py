@@ -17,6 +17,7 @@ from matplotlib.figure import Figure
 
 from sim import api
 from sim.model.model import CeasefireModel
+from sim.model.results import TRIGGERS
 from sim.present.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -49,6 +50,16 @@ def test_a_run_equals_the_main_job(run, tmp_path):
     assert len(run.daily()) > 0 and set(run.daily()["series"]) >= {"truce_holding", "trust"}
 
 
+def test_what_does_not_apply_is_missing_not_blank(run):
+    """No collapse, nobody declared, no trigger: missing values, as the CSV reads back, so
+    a groupby has no blank group to patch by hand."""
+    table = run.to_frame()
+    for column in ("collapse", "declared_by", "trigger"):
+        assert "" not in set(table[column].dropna()), column
+    assert table["trigger"].isna().equals(table["formal_collapse_day"].isna())
+    assert set(table.groupby("trigger").size().index) <= set(TRIGGERS)
+
+
 def test_summary_has_both_intervals_and_draws_their_constants(run):
     s = run.summary()
     assert s.replications == 100 and s.draws == 5 and s.p_survive_ci[0] < s.p_survive
@@ -70,6 +81,9 @@ def test_point_and_no_posterior_have_no_draws():
 def test_overrides_change_the_scenario():
     sc = api.load_scenario("kerry_lavrov", {"mechanisms.penalties.strength": 2})
     assert sc.mechanisms.penalties.strength == 2
+    # its charts and reports must not carry the unchanged truce's title
+    assert sc.name == "Kerry–Lavrov truce, September 2016, with mechanisms.penalties.strength = 2"
+    assert api.load_scenario("kerry_lavrov", {"name": "Mine"}).name == "Mine"
     assert api.load_scenario(ROOT / "scenarios" / "kerry_lavrov.yaml") == \
         api.load_scenario("kerry_lavrov")
 
@@ -120,9 +134,13 @@ def test_compare_is_paired_and_refuses_other_conflicts():
 
 
 def test_a_scenario_changed_in_memory_is_named_by_its_change():
-    changed = api.load_scenario("kerry_lavrov", {"mechanisms.penalties.strength": 2})
-    c = api.compare("kerry_lavrov", changed, replications=20, seed=5, point=True)
-    assert c.comparisons[0].name == "mechanisms.penalties.strength=2.0"
+    base = api.load_scenario("kerry_lavrov")
+    changed = base.model_copy(update={"mechanisms": base.mechanisms.model_copy(
+        update={"penalties": base.mechanisms.penalties.model_copy(update={"strength": 2.0})})})
+    loaded = api.load_scenario("kerry_lavrov", {"mechanisms.penalties.strength": 2})
+    c = api.compare("kerry_lavrov", changed, loaded, replications=20, seed=5, point=True)
+    assert c.comparisons[0].name == "mechanisms.penalties.strength=2.0"     # kept its name
+    assert c.comparisons[1].name == loaded.name                            # named by loading
     assert "  mechanisms.penalties.strength=2.0 " in str(c) and isinstance(c.plot(), Figure)
 
 

@@ -261,8 +261,11 @@ class Results:
 
     def replication_table(self) -> pd.DataFrame:
         """One row per replication: what happened and the counts behind it."""
-        names = np.array(self.actors + ("",), dtype=object)
-        triggers = np.array(TRIGGERS + ("",), dtype=object)
+        # what does not apply (no collapse, nobody declared) is missing, as in the CSV
+        # read back, so that a groupby has no blank group
+        names = np.array(self.actors + (None,), dtype=object)
+        triggers = np.array(TRIGGERS + (None,), dtype=object)
+        kind = self.kind_of_collapse
         table = {
             "replication": self.replication,
             # under a posterior, a replication's parameter set is its draw
@@ -273,7 +276,7 @@ class Results:
             "survived": self.survived,
             "survived_to_horizon": self.survived_to(self.horizon_days),
             "collapse_day": self.collapse_day,
-            "collapse": self.kind_of_collapse,
+            "collapse": np.where(kind == "", None, kind.astype(object)),
             "formal_collapse_day": np.where(self.formal_day >= 0, self.formal_day, np.nan),
             "de_facto_collapse_day": np.where(self.de_facto_day >= 0, self.de_facto_day,
                                               np.nan),

@@ -258,7 +258,16 @@ def load_scenario(path: str | Path, overrides: dict[str, Any] | None = None) -> 
     data, origins = resolve_extends(path)
     if overrides:
         data = apply_overrides(data, overrides, "command line", origins)
+        if "name" not in overrides and isinstance(data.get("name"), str):
+            data["name"] = renamed(data["name"], overrides)
     return validate(data, path, origins)
+
+
+def renamed(name: str, overrides: dict[str, Any]) -> str:
+    """A scenario's name with the overrides it was loaded with, so that charts, reports
+    and tables of a changed scenario never carry the unchanged one's title."""
+    changes = "; ".join(f"{path} = {value}" for path, value in overrides.items())
+    return f"{name}, with {changes}"
 
 
 def validate(data: dict, path: Path, origins: Origins) -> Scenario:
