@@ -13,10 +13,12 @@ import subprocess
 import time
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from conftest import cli, command
+from sim.present.charts.sweep import AT_MEDIAN, sweep_figure
 
 ROOT = Path(__file__).resolve().parents[1]
 REFERENCE = ROOT / "scenarios" / "kerry_lavrov.yaml"
@@ -64,6 +66,7 @@ def test_serial_sweep_writes_points_charts_and_words(serial):
     assert (serial / "heatmap.png").read_bytes().startswith(b"\x89PNG")
     summary = (serial / "summary.md").read_text(encoding="utf-8")
     assert "Where survival reaches 50% along `mechanisms.penalties.strength`" in summary
+    assert "no parameter uncertainty" in summary      # the summary says what is not in it
     rows = all_rows(serial)
     assert len(rows) == 6 * 300
     assert not rows.duplicated(["point", "replication"]).any()
@@ -168,6 +171,8 @@ def test_manifest_records_plan_chunks_and_versions(serial):
     assert manifest["sweep"]["points"] == 6 and manifest["sweep"]["seed"] == 9
     assert len(manifest["chunks"]) == 6
     assert manifest["base_scenario"]["time"]["horizon_days"] == 8
+    # a sweep runs the constants at the posterior median: its manifest says so
+    assert manifest["sweep"]["constants"].startswith("the posterior median")
     assert "mesa" in manifest["versions"]
 
 
@@ -292,3 +297,19 @@ def test_the_shipped_sweeps_are_valid():
     for path in sorted((ROOT / "scenarios" / "sweeps").glob("*.yaml")):
         plan = load_sweep(path, seed=1)
         assert len(plan.scenarios) >= 2, path.name
+
+
+def test_every_sweep_chart_says_it_has_no_parameter_uncertainty():
+    """The chart a sweep draws says in its title that the constants are at the posterior
+    median, whatever the sweep's shape (a line, a heat map, slices, sensitivity)."""
+    rng = np.random.default_rng(1)
+    grid = pd.DataFrame([(a, b, c) for a in (0, 1) for b in (0, 1) for c in (0, 1)],
+                        columns=["x", "y", "z"])
+    grid["p_survive"] = rng.uniform(size=len(grid))
+    grid["p_survive_low"], grid["p_survive_high"] = grid["p_survive"] - .1, grid["p_survive"] + .1
+    for params, is_grid in ((("x",), True), (("x", "y"), True), (("x", "y", "z"), True),
+                            (("x", "y"), False)):
+        _, _, fig = sweep_figure(grid, params, (0,) * len(params), is_grid, "T")
+        titles = [fig._suptitle.get_text() if fig._suptitle else ""] + \
+            [ax.get_title() for ax in fig.axes]
+        assert any(AT_MEDIAN in t for t in titles), params

@@ -167,6 +167,8 @@ class SweepPlan:
     #: the file's replications per point when the command line set others (a quick trial)
     file_replications: int | None = None
     kind: str = "grid"              # grid, latin_hypercube, sobol or morris
+    #: where the behavioural constants come from, in words (the manifest says it)
+    constants: str = "as the scenario file sets them"
 
     @property
     def base_values(self) -> tuple[float, ...]:
@@ -193,7 +195,8 @@ class SweepPlan:
                       if self.file_replications is not None else {})
         return {"file": self.file, "name": self.name, "parameters": list(self.parameters),
                 "design": self.design, "points": len(self.scenarios),
-                "replications": self.replications, "seed": self.seed, **overridden}
+                "replications": self.replications, "seed": self.seed,
+                "constants": self.constants, **overridden}
 
 
 def is_sweep_file(path: str | Path) -> bool:
@@ -267,7 +270,9 @@ def load_sweep(path: str | Path, seed: int, overrides: dict[str, Any] | None = N
                      scenarios=tuple(scenarios), replications=per_point, seed=seed,
                      grid_shape=shape, global_design=global_design(spec),
                      file_replications=spec.replications if per_point != spec.replications
-                     else None, kind=spec.design.kind)
+                     else None, kind=spec.design.kind,
+                     **({"constants": "the posterior median, at every point (no parameter "
+                                      "uncertainty)"} if behaviour else {}))
 
 
 def point_count(spec: SweepSpec) -> int:

@@ -27,6 +27,12 @@ from sim.present.charts.figures import new_axes, new_figure, save_figure
 CMAP = "RdYlGn"
 
 
+#: What every sweep's chart and summary says of its constants: a sweep runs them at the
+#: posterior median, so its intervals are the replications' noise alone (the main job's
+#: parameter interval is not in them, and a point's survival differs from the main job's).
+AT_MEDIAN = "behaviour at the posterior median: no parameter uncertainty in these intervals"
+
+
 def axis_label(path: str) -> str:
     return path.split(".", 1)[-1] if path.startswith("mechanisms.") else path
 
@@ -189,8 +195,8 @@ def sweep_figure(points: pd.DataFrame, params: tuple[str, ...], reference: tuple
     its title, its file name in the sweep's folder, and the figure."""
     if indices is not None:
         return ("Global sensitivity", "sensitivity.png",
-                sensitivity_bars(indices, points, f"{name}: which parameters matter"))
-    fig_title = f"{name}: where the truce survives"
+                sensitivity_bars(indices, points, f"{name}: which parameters matter\n{AT_MEDIAN}"))
+    fig_title = f"{name}: where the truce survives\n{AT_MEDIAN}"
     if len(params) == 1:
         return ("Survival against the parameter", "survival.png",
                 survival_line(points, params[0], reference[0], fig_title))

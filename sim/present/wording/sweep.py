@@ -10,6 +10,7 @@ import numpy as np
 
 from sim.analysis.global_sensitivity import OUTPUTS, noise_share, outputs
 from sim.analysis.points import rank_correlations
+from sim.present.charts.sweep import AT_MEDIAN
 from sim.present.wording.summary import write_summary
 
 if TYPE_CHECKING:
@@ -110,6 +111,9 @@ def write_sweep_markdown(name: str, plan_info: dict, findings: list[str],
            f"{plan_info['points']} points x {plan_info['replications']} replications "
            f"(seed {plan_info['seed']}). All points share their random numbers "
            "(common random numbers), so differences between points are the terms, not noise.",
+           "",
+           f"Constants: every point runs the {AT_MEDIAN} (the main job draws them from the "
+           "posterior, so its survival of the same terms, and its interval, differ).",
            ""]
     if "replications_in_file" in plan_info:
         out += [f"Replications per point set on the command line (`-r "
