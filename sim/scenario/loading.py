@@ -20,7 +20,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from sim.scenario import names
-from sim.scenario.checks import semantic_problems, type_problems
+from sim.scenario.checks import MAX_NAME, semantic_problems, type_problems
 from sim.scenario.errors import ScenarioError
 from sim.scenario.schema import FieldProblems, Scenario
 
@@ -267,7 +267,9 @@ def renamed(name: str, overrides: dict[str, Any]) -> str:
     """A scenario's name with the overrides it was loaded with, so that charts, reports
     and tables of a changed scenario never carry the unchanged one's title."""
     changes = "; ".join(f"{path} = {value}" for path, value in overrides.items())
-    return f"{name}, with {changes}"
+    full = f"{name}, with {changes}"
+    return full if len(full) <= MAX_NAME else \
+        f"{name}, with {len(overrides)} changes"[:MAX_NAME]
 
 
 def validate(data: dict, path: Path, origins: Origins) -> Scenario:
