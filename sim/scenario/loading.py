@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from sim.dotted import model_of
 from sim.scenario import names
 from sim.scenario.checks import semantic_problems, type_problems
 from sim.scenario.errors import ScenarioError
@@ -248,7 +249,7 @@ def _is_schema_block(keys: list[str]) -> bool:
         field = model.model_fields.get(key)
         if field is None:
             return False
-        model = field.annotation
+        model = model_of(field.annotation)      # an optional block (X | None) is its block
     return isinstance(model, type) and issubclass(model, BaseModel)
 
 
