@@ -121,6 +121,7 @@ class Calibration:
     patterns: tuple[Pattern, ...]
     priors: tuple[Prior, ...]          # the constants estimated
     fixed: dict[str, str]              # constants held at their defaults, and why
+    inert: tuple[str, ...]             # constants no calibrated truce can act on (defaults)
     search: SearchSpec
     fingerprint: str
     default_why: str                   # the reason for priors by the default rule
@@ -177,9 +178,10 @@ def load_calibration(path: str | Path) -> Calibration:
                 raise ScenarioError(path, f"{where}.{p}", "a constant either fixed or given "
                                     "a prior, not both")
     priors = []
-    inert = unwritten_behaviours(scenarios.values())
+    unwritten = unwritten_behaviours(scenarios.values())
+    inert = tuple(p for p in known if p.split(".")[1] in unwritten)
     for p in known:
-        if p in spec.priors.fixed or p.split(".")[1] in inert:
+        if p in spec.priors.fixed or p in inert:
             continue
         default, low, high, strict = _bounds(p)
         if p in spec.priors.set:
@@ -199,7 +201,7 @@ def load_calibration(path: str | Path) -> Calibration:
     return Calibration(path=path, scenarios=scenarios,
                        replications={k: t.replications for k, t in spec.truces.items()},
                        patterns=tuple(patterns), priors=tuple(priors),
-                       fixed=dict(spec.priors.fixed), search=spec.search,
+                       fixed=dict(spec.priors.fixed), inert=inert, search=spec.search,
                        default_why=spec.priors.default.why,
                        fingerprint=hashlib.sha256(text.encode()).hexdigest()[:16])
 

@@ -128,12 +128,18 @@ _BEHAVIOUR_ORDER = ("beliefs", "party", "power", "monitoring", "air", "jic", "co
                     "fronts")
 
 
+def _first_line(block: type) -> str:
+    return (block.__doc__ or "").strip().splitlines()[0]
+
+
 def _blocks(declared: dict[str, type], legacy: tuple[str, ...],
             absent: set[str] = frozenset()) -> dict[str, Any]:
     """Each block with its defaults; a block in ``absent`` is none unless written (and,
     none, left out of a resolved scenario, so adding one changes no run's manifest)."""
     order = [k for k in legacy if k in declared] + [k for k in declared if k not in legacy]
-    return {key: (declared[key] | None, Field(None, exclude_if=lambda v: v is None))
+    return {key: (declared[key] | None, Field(
+        None, exclude_if=lambda v: v is None, description=_first_line(declared[key]) +
+        " Absent unless a scenario writes it; absent, the mechanism does nothing."))
             if key in absent else (declared[key], declared[key]()) for key in order}
 
 
