@@ -205,7 +205,7 @@ class Monitoring(CeasefireAgent):
         detection = at(k.detection, rep)
         missed = on_fronts(model, ("missed",), rep, front)
         if missed is not None:      # observers or patrols where it happened
-            detection = 1.0 - (1.0 - detection) * missed
+            detection = np.where(missed < 1.0, 1.0 - (1.0 - detection) * missed, detection)
         disputed = on_fronts(model, ("disputed",), rep, front)
         if disputed is not None:    # observers or a joint commission settle disputes
             resolve = resolve * disputed

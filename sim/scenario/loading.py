@@ -241,7 +241,8 @@ def apply_overrides(data: dict, overrides: dict[str, Any], origin: str,
 
 
 def _is_schema_block(keys: list[str]) -> bool:
-    """Whether a dotted prefix names a fixed block of the schema (not a user-named entry)."""
+    """Whether a dotted prefix names a fixed block of the schema (not a user-named entry),
+    or a mapping of names a block declares (``mechanisms.observers.presence``)."""
     model: Any = Scenario
     for key in keys:
         if not (isinstance(model, type) and issubclass(model, BaseModel)):
@@ -250,7 +251,8 @@ def _is_schema_block(keys: list[str]) -> bool:
         if field is None:
             return False
         model = model_of(field.annotation)      # an optional block (X | None) is its block
-    return isinstance(model, type) and issubclass(model, BaseModel)
+    return isinstance(model, type) and issubclass(model, BaseModel) \
+        or typing.get_origin(model) is dict
 
 
 def load_scenario(path: str | Path, overrides: dict[str, Any] | None = None) -> Scenario:
