@@ -10,6 +10,7 @@ from ground import region, watch
 from sim.agents.area import DealArea
 from sim.model.model import CeasefireModel
 from sim.run.experiment import run_scenario
+from sim.run.story import story
 
 INSIDE = ["aleppo_east", "aleppo_west", "hama", "homs", "damascus_ghouta", "daraa"]
 AREA = {"mechanisms.area.regions": INSIDE}     # idlib and latakia outside
@@ -44,3 +45,14 @@ class TestDealArea(MechanismContract):
             r = run_scenario(reference(overrides), 200, 11, record_daily=False)
             return r.violations.sum()
         assert violations(AREA) < 0.9 * violations({})
+
+
+def test_the_story_tells_no_front_outside_the_area_abandoned():
+    """Fronts outside the area are at war from the start: the story of a run does not tell
+    a party abandoning them (it tells what changes inside the truce)."""
+    told = story(reference(AREA), 0, 11, 20)
+    outside = {"idlib", "latakia"}
+    moves = [e for e in told.events if e.kind in ("abandons", "returns")]
+    assert not [e for e in moves if e.front in outside]
+    inside = story(reference(), 0, 11, 20)     # without an area they are told
+    assert [e for e in inside.events if e.kind == "abandons" and e.front in outside]
