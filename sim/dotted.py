@@ -66,14 +66,14 @@ def field(model: Any, path: str) -> Any:
         if getattr(model, "__origin__", None) is dict:   # a name: the values' declaration
             value = model.__args__[1]
             info = FieldInfo.from_annotation(value)
-            model = _model_of(value)
+            model = model_of(value)
         else:
             info = model.model_fields[key]
-            model = _model_of(info.annotation)
+            model = model_of(info.annotation)
     return info
 
 
-def _model_of(annotation: Any) -> Any:
+def model_of(annotation: Any) -> Any:
     """The model of an annotation: itself, or the one non-None member of ``X | None``."""
     args = getattr(annotation, "__args__", ())
     if getattr(annotation, "__origin__", None) is not dict and type(None) in args:

@@ -81,7 +81,8 @@ def test_the_shipped_posterior_is_valid_and_covers_the_estimated_constants():
     post = load_posterior(ROOT / "calibration" / "posterior.csv")
     cal = load_calibration(ROOT / "calibration" / "calibration.yaml")
     assert set(post.paths) == {p.path for p in cal.priors}
-    assert set(post.paths) | set(cal.fixed) == set(behaviour_paths())
+    assert set(post.paths) | set(cal.fixed) | set(cal.inert) == set(behaviour_paths())
+    assert all(p.split(".")[1] in ("observers", "buffers", "patrols") for p in cal.inert)
     for p in cal.priors:       # every draw inside its prior's support
         x = post.values[:, post.paths.index(p.path)]
         assert np.all((x >= p.low) & (x <= p.high)), p.path

@@ -50,6 +50,8 @@ RISING = {   # path: (low, high)
     "actors.russia.jic_value": (0.0, 1.0),          # Russia restrains more for the JIC
     "mechanisms.jic.enabled": (False, True),
     "mechanisms.patron_pressure.enabled": (False, True),
+    "mechanisms.commission.resolution": (0.0, 0.5),   # a joint commission (Fortna 2003)
+    "mechanisms.observers.presence.idlib": (0.0, 1.0),   # observers (Mattes and Savun 2010)
 }
 FALLING = {
     "mechanisms.spoilers.activity": (0.0, 2.0),

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from sim.agents.base import on_fronts
 from sim.agents.intelligence import Intelligence
 from sim.agents.joint_center import JointCenter
 from sim.core.events import ACCIDENT, Acts
@@ -117,5 +118,11 @@ class AirForce(Mechanism):
         theatre = model.theatre
         weights = theatre.front_weight[self.index] * (theatre.counterpart[self.index] >= 0)
         front = choose(np.broadcast_to(weights, (len(rep), len(weights))), detail[:, 0])
+        kept = on_fronts(model, ("contact",), rep, front)
+        if kept is not None:        # fewer where the forces meet less (buffers, patrols)
+            keep = model.streams.at(f"{self.name}.accidents_kept", model.day, hour, rep,
+                                    1)[:, 0] < kept
+            hour, rep, n, front, detail = hour[keep], rep[keep], n[keep], front[keep], \
+                detail[keep]
         acts.add(rep, self.index, theatre.counterpart[self.index, front], front, n, ACCIDENT,
                  detail[:, 1], 1.0, hour)

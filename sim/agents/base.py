@@ -17,11 +17,31 @@ from mesa import Agent
 
 from sim.core.fields import Strict
 from sim.core.mechanism import Mechanism
+from sim.core.stacking import at
 
 if TYPE_CHECKING:
     from sim.model.model import CeasefireModel
     from sim.model.theatre import Theatre
     from sim.scenario.schema import Scenario
+
+
+def named_fronts(theatre: Theatre, names) -> np.ndarray:
+    """1 on the fronts (regions) named, 0 elsewhere, (G,)."""
+    return np.array([float(g in names) for g in theatre.regions])
+
+
+def on_fronts(model, names: tuple[str, ...], rep: np.ndarray, front: np.ndarray):
+    """The product of the model's factors ``names`` today (``sim.agents.registry``
+    ``front_factors``) where each event happened, or ``None`` where no mechanism contributes
+    them (1 for an event on no front)."""
+    factors = [model.factors[n] for n in names if model.factors[n] is not None]
+    if not factors:
+        return None
+    out = np.ones(len(rep))
+    on = front >= 0
+    for f in factors:
+        out[on] *= at(f, rep[on], front[on])
+    return out
 
 
 class CeasefireAgent(Agent, Mechanism):

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.agents.base import CeasefireAgent
+from sim.agents.base import CeasefireAgent, on_fronts
 from sim.agents.joint_center import JointCenter
 from sim.core.stacking import at
 from sim.core.events import (ACCIDENT, BLOCKED_AID, DELIBERATE, MISATTRIBUTION, MISUSE,
@@ -180,6 +180,12 @@ class Monitoring(CeasefireAgent):
         where = model.streams.at("monitoring.ambiguous_fronts", model.day, hour, rep, 1,
                                  row=row)
         front = choose(weights, where[:, 0])
+        kept = on_fronts(model, ("contact", "disputed", "covered"), rep, front)
+        if kept is not None:    # fewer where forces meet less or disputes are settled, none
+            #                     outside the deal's area
+            keep = model.streams.at("monitoring.ambiguous_kept", model.day, hour, rep, 1,
+                                    row=row)[:, 0] < kept
+            rep, observer, front, n = rep[keep], observer[keep], front[keep], n[keep]
         accused = theatre.counterpart[observer, front]
         return (rep, theatre.camp[observer], accused, front, n.astype(float),
                 np.full(len(rep), MISATTRIBUTION), n)
@@ -196,7 +202,14 @@ class Monitoring(CeasefireAgent):
 
         # Real violations by parties: pinned on their author as far as detection goes.
         real = ~spoiler & ((cause == DELIBERATE) | (cause == RETALIATION))
-        seen = real & (fate < at(k.detection, rep))
+        detection = at(k.detection, rep)
+        missed = on_fronts(model, ("missed",), rep, front)
+        if missed is not None:      # observers or patrols where it happened
+            detection = np.where(missed < 1.0, 1.0 - (1.0 - detection) * missed, detection)
+        disputed = on_fronts(model, ("disputed",), rep, front)
+        if disputed is not None:    # observers or a joint commission settle disputes
+            resolve = resolve * disputed
+        seen = real & (fate < detection)
         parts.append(_booked(seen, rep, theatre.camp[target], actor, front, count, cause, count))
         # Misidentified strikes: taken for attacks unless a joint commission settles them.
         acc = (cause == ACCIDENT) & (fate < resolve)

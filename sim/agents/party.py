@@ -130,6 +130,7 @@ class PartyArrays(Compiled):
     truce_value: np.ndarray         # what a front at peace is worth
     aid_value: np.ndarray           # extra worth of aid reaching its besieged fronts
     violation_cost: np.ndarray      # cost of fighting while the truce stands, as pinned
+    unpinned_cost: np.ndarray       # the part of that cost lost to violations not pinned
     patron_leverage: np.ndarray     # its patron's leverage over it
     patron_cost: np.ndarray         # cost of defying its patron's full pressure
     declaration_cost: np.ndarray    # public cost of ending the truce, as not believed
@@ -218,7 +219,7 @@ class PartyFaction(CeasefireAgent, Observer, Attacker, AirForce):
             "gain": b.gain * edge + b.siege_gain * besieging,
             "exploited": b.exploitation * (2.0 - edge),
             "truce_value": b.truce_value, "aid_value": b.aid_value,
-            "violation_cost": pinned * detection,
+            "violation_cost": pinned * detection, "unpinned_cost": pinned * (1.0 - detection),
             "patron_leverage": PatronPressure.leverage(sc, theatre, i),
             "patron_cost": b.patron_cost,
             # the blame for ending it sticks as far as its account of the other's violations
@@ -285,7 +286,7 @@ class PartyFaction(CeasefireAgent, Observer, Attacker, AirForce):
     def weigh(self) -> np.ndarray:
         """How much more fighting than keeping the truce is worth on each front, (G, R):
         its own terms (its edge and sieges, growing as the pause lets it regroup; the cost
-        of violations pinned on it; the truce's own worth; the risk of being exploited),
+        of violations pinned on it, the more where observers or patrols watch the front; the truce's own worth; the risk of being exploited),
         plus what each mechanism of the registry contributes (``Mechanism.fighting_gain``,
         ``violation_cost``, ``truce_value``), in registry order."""
         k, weighing = self.k, self.model.weighing
@@ -294,6 +295,9 @@ class PartyFaction(CeasefireAgent, Observer, Attacker, AirForce):
         for mechanism in weighing["fighting_gain"]:
             gain = gain + mechanism.fighting_gain(self)
         cost = k.violation_cost
+        missed = self.model.factors["missed"]
+        if missed is not None:      # observers, patrols: its violations there pinned more
+            cost = cost + k.unpinned_cost * (1.0 - missed)
         for mechanism in weighing["violation_cost"]:
             cost = cost + mechanism.violation_cost(self)
         value = k.truce_value
@@ -314,10 +318,14 @@ class PartyFaction(CeasefireAgent, Observer, Attacker, AirForce):
             & self.fronts[:, None] & standing
         self.posture = np.where(switch, 1.0 - self.posture, self.posture)
         self.posture[:, model.collapsed] = 1.0
+        fighting, covered = self.posture, model.factors["covered"]
+        if covered is not None:     # outside the deal's area it fights, and that is no part
+            self.posture = np.maximum(self.posture, 1.0 - covered)     # of the truce
+            fighting, delta = self.posture * covered, delta * covered
         # The leadership: over all its fronts, is ending the truce worth its public cost?
         self.urge = (k.front_weight * delta).sum(0) - k.declaration_cost
         p_declare = 1.0 - np.exp(-k.declaration_rate * logistic(self.urge / k.noise))
-        self.declares = standing & (self.posture.max(0) > 0) & (u[-1] < p_declare)
+        self.declares = standing & (fighting.max(0) > 0) & (u[-1] < p_declare)
         self.separate()
 
     def separate(self) -> None:

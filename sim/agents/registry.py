@@ -13,20 +13,27 @@ from __future__ import annotations
 
 import textwrap
 
+import numpy as np
+
 from sim.agents.air import AirForce
+from sim.agents.area import DealArea
+from sim.agents.buffers import BufferZones
+from sim.agents.commission import JointCommission
 from sim.agents.beliefs import Observer
 from sim.agents.convoys import AidConvoys
 from sim.agents.front import Front
 from sim.agents.intelligence import Intelligence
 from sim.agents.joint_center import JointCenter
 from sim.agents.monitoring import Monitoring
+from sim.agents.observers import Observers
 from sim.agents.party import PartyFaction
+from sim.agents.patrols import JointPatrols
 from sim.agents.patron import PatronPressure
 from sim.agents.penalties import Penalties
 from sim.agents.power import ExternalPower
 from sim.agents.separation import Separation
 from sim.agents.spoiler import SpoilerFaction
-from sim.core.mechanism import CONTRIBUTIONS, PHASES, Mechanism
+from sim.core.mechanism import CONTRIBUTIONS, FRONT_FACTORS, PHASES, Mechanism
 
 MECHANISMS: tuple[type[Mechanism], ...] = (
     JointCenter,        # the seven-day truce, then the JIC
@@ -37,6 +44,11 @@ MECHANISMS: tuple[type[Mechanism], ...] = (
     Intelligence,       # intelligence sharing
     Observer,           # gaps of trust, the precedent
     Monitoring,         # mutual blame
+    Observers,          # later truces: observers on the ground, by front
+    JointCommission,    # later truces: disputed incidents resolved
+    BufferZones,        # later truces: withdrawal from named fronts
+    JointPatrols,       # later truces: joint patrols on named fronts
+    DealArea,           # later truces: the fronts the deal covers
     SpoilerFaction,     # spoilers
     ExternalPower,      # the powers: their strikes, the JIC's promise
     AirForce,           # accidents
@@ -63,6 +75,47 @@ def behaviours() -> dict[str, type]:
     """``behaviour.<key>`` -> its block of constants, in registry order."""
     return {declared(c, "behaviour_key"): declared(c, "Behaviour") for c in MECHANISMS
             if declared(c, "behaviour_key")}
+
+
+def optional() -> set[str]:
+    """The ``mechanisms.<key>`` blocks that are absent unless a scenario writes them."""
+    return {declared(c, "key") for c in MECHANISMS if declared(c, "key") and c.optional}
+
+
+def unwritten_behaviours(scenarios) -> set[str]:
+    """The ``behaviour.<key>`` blocks of optional mechanisms none of ``scenarios`` writes:
+    their constants cannot act on those scenarios (a calibration on them cannot estimate
+    them)."""
+    return {declared(c, "behaviour_key") for c in MECHANISMS
+            if c.optional and declared(c, "behaviour_key")
+            and all(getattr(s.mechanisms, declared(c, "key")) is None for s in scenarios)}
+
+
+def optional_behaviours() -> dict[str, str]:
+    """``mechanisms.<key>`` -> ``behaviour.<key>`` of the optional mechanisms with both."""
+    return {declared(c, "key"): declared(c, "behaviour_key") for c in MECHANISMS
+            if c.optional and declared(c, "key") and declared(c, "behaviour_key")}
+
+
+def front_weighing() -> dict[str, list[type[Mechanism]]]:
+    """For each factor front by front, the mechanisms that contribute to it, in order."""
+    return {name: [c for c in MECHANISMS if name in c.front_contributions()]
+            for name in FRONT_FACTORS}
+
+
+def front_factors(model, contributors: dict[str, list[type[Mechanism]]]) -> dict:
+    """Today's factors front by front (``FRONT_FACTORS``): the product over the mechanisms
+    that contribute each, ``(G, R)`` or ``(G, 1)``; ``None`` where none does today."""
+    factors = {}
+    for name, classes in contributors.items():
+        factor = None
+        for cls in classes:
+            mine = getattr(cls, name)(model)
+            if mine is not None:
+                factor = np.asarray(mine, float) if factor is None else factor * mine
+        factors[name] = None if factor is None else \
+            (factor if factor.ndim == 2 else factor[:, None])
+    return factors
 
 
 def weighing() -> dict[str, list[type[Mechanism]]]:

@@ -16,7 +16,9 @@ search: {screening: {particles: 1500, threshold: 0.1}, acceptance: 0.02, populat
 
 ``load_calibration`` validates the file and returns a :class:`Calibration`:
 the scenarios loaded, each pattern checked against the statistics it names, one
-prior per behavioural constant (stated, or the default rule), with its reason.
+prior per behavioural constant (stated, or the default rule), with its reason; the
+constants of an optional mechanism no calibrated truce writes (``mechanisms.observers``
+and the like) cannot act on them, so they are not estimated and keep their defaults.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from pathlib import Path
 from pydantic import Field, ValidationError
 
 from sim import dotted
+from sim.agents.registry import unwritten_behaviours
 from sim.calibration.patterns import STATISTICS, Pattern
 from sim.run.experiment import run_scenario
 from sim.run.posterior import behaviour_paths
@@ -118,6 +121,7 @@ class Calibration:
     patterns: tuple[Pattern, ...]
     priors: tuple[Prior, ...]          # the constants estimated
     fixed: dict[str, str]              # constants held at their defaults, and why
+    inert: tuple[str, ...]             # constants no calibrated truce can act on (defaults)
     search: SearchSpec
     fingerprint: str
     default_why: str                   # the reason for priors by the default rule
@@ -174,8 +178,10 @@ def load_calibration(path: str | Path) -> Calibration:
                 raise ScenarioError(path, f"{where}.{p}", "a constant either fixed or given "
                                     "a prior, not both")
     priors = []
+    unwritten = unwritten_behaviours(scenarios.values())
+    inert = tuple(p for p in known if p.split(".")[1] in unwritten)
     for p in known:
-        if p in spec.priors.fixed:
+        if p in spec.priors.fixed or p in inert:
             continue
         default, low, high, strict = _bounds(p)
         if p in spec.priors.set:
@@ -195,7 +201,7 @@ def load_calibration(path: str | Path) -> Calibration:
     return Calibration(path=path, scenarios=scenarios,
                        replications={k: t.replications for k, t in spec.truces.items()},
                        patterns=tuple(patterns), priors=tuple(priors),
-                       fixed=dict(spec.priors.fixed), search=spec.search,
+                       fixed=dict(spec.priors.fixed), inert=inert, search=spec.search,
                        default_why=spec.priors.default.why,
                        fingerprint=hashlib.sha256(text.encode()).hexdigest()[:16])
 

@@ -26,7 +26,20 @@ A mechanism (or an agent kind) is one class. It declares, as class attributes:
   the truce is worth), ``violation_cost`` (what violating it costs while it stands),
   ``fighting_gain`` (what fighting gains) and ``pinned_cost`` (a cost per violation
   pinned on its author, read once when the model is built: the party multiplies the sum
-  by the chance of being pinned).
+  by the chance of being pinned);
+- its contributions front by front (``FRONT_FACTORS``), as class methods taking the model
+  and returning a factor ``(G, R)`` (or ``(G, 1)``) for today, or ``None`` where it adds
+  nothing: ``contact`` (how much the parties' forces still meet on a front: it scales the
+  misidentified strikes and the incidents of unclear origin there), ``missed`` (it scales
+  the chance a real violation there goes unpinned on its author), ``disputed`` (it scales
+  the chance an incident of unclear origin, a misread spoiler attack or a misidentified
+  strike there is booked against the other side rather than settled) and ``covered``
+  (1 where the deal applies, 0 on fronts outside its area: there the parties fight at war
+  tempo and nobody books their violence as violations). The registry multiplies each
+  factor over the mechanisms that contribute it (``front_factors``), once a day; a factor
+  no mechanism contributes is ``None`` and the model's arithmetic is untouched;
+- ``optional``: its block is absent (``None``) unless a scenario writes it, and absent it
+  contributes nothing (so it is not in a resolved scenario either).
 
 The registry (``sim.agents.registry``) lists the classes; from their declarations it
 assembles the scenario schema's ``mechanisms`` and ``behaviour`` blocks, the
@@ -71,6 +84,9 @@ PHASES: tuple[tuple[str, str], ...] = (
 #: The terms of a party's weighing a mechanism may contribute to.
 CONTRIBUTIONS = ("truce_value", "violation_cost", "fighting_gain", "pinned_cost")
 
+#: The factors a mechanism may contribute front by front, (G, R) each (module docstring).
+FRONT_FACTORS = ("contact", "missed", "disputed", "covered")
+
 
 @dataclass(frozen=True)
 class Encodes:
@@ -109,12 +125,40 @@ class Mechanism:
     encodes: ClassVar[tuple[Encodes, ...]] = ()
     phases: ClassVar[tuple[tuple[str, int, str], ...]] = ()
     records: ClassVar[tuple[str | Record, ...]] = ()
+    optional: ClassVar[bool] = False
 
     @classmethod
     def contributions(cls) -> tuple[str, ...]:
         """The terms of a party's weighing it contributes to (the methods it overrides)."""
         return tuple(name for name in CONTRIBUTIONS
                      if getattr(cls, name).__func__ is not getattr(Mechanism, name).__func__)
+
+    @classmethod
+    def written(cls, model: Any) -> bool:
+        """Whether any parameter set of the model writes its (optional) block."""
+        return any(getattr(s.mechanisms, cls.key) is not None for s in model.scenarios)
+
+    @classmethod
+    def front_contributions(cls) -> tuple[str, ...]:
+        """The factors it contributes front by front (the methods it overrides)."""
+        return tuple(name for name in FRONT_FACTORS
+                     if getattr(cls, name).__func__ is not getattr(Mechanism, name).__func__)
+
+    @classmethod
+    def contact(cls, model: Any) -> Any:
+        return None
+
+    @classmethod
+    def missed(cls, model: Any) -> Any:
+        return None
+
+    @classmethod
+    def disputed(cls, model: Any) -> Any:
+        return None
+
+    @classmethod
+    def covered(cls, model: Any) -> Any:
+        return None
 
     @classmethod
     def truce_value(cls, party: Any) -> Any:

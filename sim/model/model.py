@@ -25,7 +25,9 @@ from sim.agents.front import HOLDING, Front, assess
 from sim.agents.joint_center import JointCenter
 from sim.agents.monitoring import Monitoring
 from sim.agents.party import PartyFaction
-from sim.agents.registry import CLASSES, MECHANISMS, day_schedule, schedule, weighing
+from sim.agents.area import DealArea
+from sim.agents.registry import (CLASSES, MECHANISMS, day_schedule, front_factors,
+                                  front_weighing, schedule, weighing)
 from sim.agents.separation import Separation
 from sim.core.events import DELIBERATE, MISUSE, RETALIATION, Acts
 from sim.core.stacking import Compiled
@@ -141,6 +143,9 @@ class CeasefireModel(Model):
         #: the agent class of each role, and the mechanisms adding to each term of a
         #: party's weighing (``sim.agents.registry``)
         self.classes, self.weighing = CLASSES, weighing()
+        #: the mechanisms contributing each factor front by front, and today's factors
+        self.front_weighing = front_weighing()
+        self.factors = dict.fromkeys(self.front_weighing)
         self._actors = [CLASSES[theatre.kind[i]](self, name, i)
                         for i, name in enumerate(theatre.actors)]
         self.monitoring = Monitoring(self, "monitoring")
@@ -202,6 +207,7 @@ class CeasefireModel(Model):
         self.recorder = Recorder(self, record_daily)
         self.recorder.remember_initial_trust()
         self.day = 0
+        self.factors = front_factors(self, self.front_weighing)
         self.running = True
         self.datacollector = DataCollector(self.reporters()) if R == 1 else None
         if self.datacollector is not None:
@@ -250,11 +256,14 @@ class CeasefireModel(Model):
     def step(self) -> None:
         """One day: decisions (steps 1-4 of the class docstring), the day's acts, sub-step
         by sub-step, their perception and the records (steps 5-7), the day's close (8)."""
+        self.factors = front_factors(self, self.front_weighing)
         self._decide()
         acts = Acts()
         for call in self._calls.get("act", ()):
             call(acts)
-        done = acts.arrays()
+        done, war = acts.arrays(), acts.war()
+        if self.factors["covered"] is not None:     # outside the deal's area: war
+            done, war = DealArea.outside(done, war, self.factors["covered"])
         # Once a truce is declared over nobody books violations of it: perception runs on
         # the worlds whose truce still formally stands (attackers already set their war
         # acts apart; accidents, misuse and convoys are sifted here).
@@ -264,7 +273,7 @@ class CeasefireModel(Model):
         seen = self.monitoring.perceive(live)
         for agent in self._observers:
             agent.absorb(live, seen)
-        self._account(done, seen, acts.war())
+        self._account(done, seen, war)
         self._close_day()
         self.day += 1
         self.running = self.day < self.n_days
@@ -286,7 +295,12 @@ class CeasefireModel(Model):
         self.front_status = assess(self.violence_today, self.k.war_level,
                                    self.k.fraying_share, self.k.fighting_share)
         self._recent = np.roll(self._recent, -1, axis=0)
-        self._recent[-1] = self.violence_today.sum(0) / np.maximum(self.k.war_total, 1e-12)
+        covered = self.factors["covered"]
+        if covered is None:
+            self._recent[-1] = self.violence_today.sum(0) / np.maximum(self.k.war_total, 1e-12)
+        else:       # the de facto test reads the fronts the truce covers
+            self._recent[-1] = (self.violence_today * covered).sum(0) / np.maximum(
+                (self.k.war_level * covered).sum(0), 1e-12)
         if day + 1 >= len(self._recent):
             back = (self._recent >= self.k.de_facto_share).all(0) & ~self.de_facto
             self.de_facto_day[back] = day + 1
@@ -323,8 +337,10 @@ class CeasefireModel(Model):
 
     def holding_share(self) -> np.ndarray:
         """The share of the fronts where parties fought before the truce that hold, (R,)."""
-        holding = (self.front_status == HOLDING) & self.contested
-        return holding.sum(0) / np.maximum(self.contested.sum(0), 1)
+        contested = self.contested if self.factors["covered"] is None \
+            else self.contested & (self.factors["covered"] > 0)
+        holding = (self.front_status == HOLDING) & contested
+        return holding.sum(0) / np.maximum(contested.sum(0), 1)
 
     def violence_yesterday(self) -> np.ndarray:
         """The parties' violence of the day before, as a share of the pre-truce level, (R,)."""

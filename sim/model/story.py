@@ -92,9 +92,11 @@ class Teller:
             return
         if m.jic.start_day[w] == m.day:
             self._add(0, "jic_starts")
+        covered = m.factors["covered"]      # outside the deal's area: war, not news
+        inside = True if covered is None else covered[:, min(w, covered.shape[1] - 1)] > 0
         for p in self.parties:
             now = p.posture[:, w]
-            for g in np.flatnonzero((now != self.posture[p.name]) & p.fronts):
+            for g in np.flatnonzero((now != self.posture[p.name]) & p.fronts & inside):
                 self._add(0, "abandons" if now[g] > 0 else "returns", actor=p.name,
                           front=regions[g])
             self.posture[p.name] = now.copy()

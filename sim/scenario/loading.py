@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from sim.dotted import model_of
 from sim.scenario import names
 from sim.scenario.checks import MAX_NAME, semantic_problems, type_problems
 from sim.scenario.errors import ScenarioError
@@ -240,7 +241,8 @@ def apply_overrides(data: dict, overrides: dict[str, Any], origin: str,
 
 
 def _is_schema_block(keys: list[str]) -> bool:
-    """Whether a dotted prefix names a fixed block of the schema (not a user-named entry)."""
+    """Whether a dotted prefix names a fixed block of the schema (not a user-named entry),
+    or a mapping of names a block declares (``mechanisms.observers.presence``)."""
     model: Any = Scenario
     for key in keys:
         if not (isinstance(model, type) and issubclass(model, BaseModel)):
@@ -248,8 +250,9 @@ def _is_schema_block(keys: list[str]) -> bool:
         field = model.model_fields.get(key)
         if field is None:
             return False
-        model = field.annotation
-    return isinstance(model, type) and issubclass(model, BaseModel)
+        model = model_of(field.annotation)      # an optional block (X | None) is its block
+    return isinstance(model, type) and issubclass(model, BaseModel) \
+        or typing.get_origin(model) is dict
 
 
 def load_scenario(path: str | Path, overrides: dict[str, Any] | None = None) -> Scenario:

@@ -56,8 +56,9 @@ REFERENCES: dict[str, dict[str, tuple[tuple[str, ...], ...]]] = {
                    ("mechanisms", "intelligence", "recipient"), ("key_pairs", "*", "*")),
     },
     "regions": {
-        "keys": (("regions",),),
-        "values": (("regions", "*", "neighbours", "*"),),
+        "keys": (("regions",), ("mechanisms", "observers", "presence")),
+        "values": (("regions", "*", "neighbours", "*"), ("mechanisms", "buffers", "fronts", "*"),
+                   ("mechanisms", "patrols", "fronts", "*"), ("mechanisms", "area", "regions", "*")),
     },
 }
 KINDS = tuple(REFERENCES)

@@ -12,10 +12,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, Field, create_model, field_validator, model_validator
+from pydantic import (BeforeValidator, Field, create_model, field_validator, model_serializer,
+                      model_validator)
 
 from sim.agents.beliefs import PrecedentTerms
-from sim.agents.registry import CLASSES, behaviours, terms
+from sim.agents.registry import CLASSES, behaviours, optional, optional_behaviours, terms
 from sim.core.fields import FieldProblems, Share, Strict, param
 
 __all__ = ["Scenario", "Actor", "Region", "FieldProblems", "Strict", "Share"]
@@ -127,13 +128,24 @@ _BEHAVIOUR_ORDER = ("beliefs", "party", "power", "monitoring", "air", "jic", "co
                     "fronts")
 
 
-def _blocks(declared: dict[str, type], legacy: tuple[str, ...]) -> dict[str, Any]:
+def _first_line(block: type) -> str:
+    return (block.__doc__ or "").strip().splitlines()[0]
+
+
+def _blocks(declared: dict[str, type], legacy: tuple[str, ...],
+            absent: set[str] = frozenset()) -> dict[str, Any]:
+    """Each block with its defaults; a block in ``absent`` is none unless written (and,
+    none, left out of a resolved scenario, so adding one changes no run's manifest)."""
     order = [k for k in legacy if k in declared] + [k for k in declared if k not in legacy]
-    return {key: (declared[key], declared[key]()) for key in order}
+    return {key: (declared[key] | None, Field(
+        None, exclude_if=lambda v: v is None, description=_first_line(declared[key]) +
+        " Absent unless a scenario writes it; absent, the mechanism does nothing."))
+            if key in absent else (declared[key], declared[key]()) for key in order}
 
 
 #: The terms of the deal, one block per mechanism, from the registry's declarations.
-Mechanisms = create_model("Mechanisms", __base__=Strict, **_blocks(terms(), _TERMS_ORDER))
+Mechanisms = create_model("Mechanisms", __base__=Strict,
+                          **_blocks(terms(), _TERMS_ORDER, optional()))
 Mechanisms.__doc__ = "The terms of the deal, one block per mechanism (sim.agents.registry)."
 
 #: Behavioural constants shared by every scenario (defaults: the classes' declarations).
@@ -214,6 +226,18 @@ class Scenario(Strict):
         None, exclude=True, description="Provenance: sources, the date the facts were known "
         "at, and facts the schema cannot express (gaps). Never read by the model.")
 
+    @model_serializer(mode="wrap")
+    def _without_unwritten(self, handler):
+        """The constants of an optional mechanism whose block the scenario does not write act
+        on nothing: left out of a resolved scenario, like the block."""
+        data = handler(self)
+        behaviour = data.get("behaviour") if isinstance(data, dict) else None
+        if isinstance(behaviour, dict):
+            for key, bkey in optional_behaviours().items():
+                if getattr(self.mechanisms, key) is None:
+                    behaviour.pop(bkey, None)
+        return data
+
     @model_validator(mode="after")
     def _names_resolve(self) -> Scenario:
         """Every name a field mentions must be an actor or region of this scenario."""
@@ -242,6 +266,11 @@ class Scenario(Strict):
             need(r.neighbours, regions, f"regions.{name}.neighbours", "region")
             need(r.besieged_by, actors, f"regions.{name}.besieged_by", "actor")
             need(list(r.presence), actors, f"regions.{name}.presence", "actor")
+        for key in Mechanisms.model_fields:
+            block = getattr(self.mechanisms, key)
+            for field, names in (block.regions_named().items()
+                                 if hasattr(block, "regions_named") else ()):
+                need(names, regions, f"mechanisms.{key}.{field}", "region")
         intel = self.mechanisms.intelligence
         need(intel.provider, actors, "mechanisms.intelligence.provider", "actor")
         need(intel.recipient, actors, "mechanisms.intelligence.recipient", "actor")

@@ -1,7 +1,8 @@
 """The contract every mechanism class passes (``sim.core.mechanism``), as one test class that
 each mechanism's test module inherits (as every Axelrod strategy inherits ``TestPlayer``).
 
-A subclass sets ``cls`` (the mechanism) and may set ``DIRECTIONS``: the terms it must move
+A subclass sets ``cls`` (the mechanism), for an optional mechanism (absent unless written)
+``WRITTEN`` (overrides that write its block on the reference), and may set ``DIRECTIONS``: the terms it must move
 7-day survival with, each as ``(path, low, high, sign)``, checked on the reference scenario
 at the hand-set constants with common random numbers (``direction``). The slow suite checks
 the same directions under the shipped posterior with more replications
@@ -66,6 +67,7 @@ class MechanismContract:
 
     cls: type[Mechanism]
     DIRECTIONS: tuple[tuple[str, object, object, int], ...] = ()
+    WRITTEN: dict = {}
 
     # -- what it declares ---------------------------------------------------------------
 
@@ -83,7 +85,12 @@ class MechanismContract:
 
     def test_its_blocks_are_assembled_into_the_schema(self):
         key, bkey = declared(self.cls, "key"), declared(self.cls, "behaviour_key")
-        if key:
+        if key and self.cls.optional:       # absent unless written, and then inert
+            assert Mechanisms.model_fields[key].annotation == declared(self.cls, "Terms") | None
+            assert getattr(reference().mechanisms, key) is None
+            assert self.WRITTEN, "an optional mechanism's test writes its block (WRITTEN)"
+            assert key not in reference().model_dump(mode="json")["mechanisms"]
+        elif key:
             assert Mechanisms.model_fields[key].annotation is declared(self.cls, "Terms")
         if bkey:
             assert Behaviour.model_fields[bkey].annotation is declared(self.cls, "Behaviour")
@@ -152,12 +159,12 @@ class MechanismContract:
         """A term or constant it declares that differs between two parameter sets of one
         model is stacked on the replication axis for the agents that read it, and no
         other agent's constants change."""
-        base = reference()
+        base = reference(self.WRITTEN)
         path = self._a_numeric_parameter()
         if path is None:
             pytest.skip(f"{self.cls.__name__} declares no numeric term or constant")
         value = _nudged(base, path)
-        other = load_scenario(REFERENCE, {path: value})
+        other = load_scenario(REFERENCE, {**self.WRITTEN, path: value})
         model = CeasefireModel(base, 2, rng=1, variants=[base, other])
         alone = CeasefireModel(base, 2, rng=1)
         stacked = 0
@@ -209,9 +216,13 @@ class MechanismContract:
         """With its ``enabled`` term off, every other stream's first day of numbers is the
         same (each random process has its own stream: common random numbers)."""
         terms = declared(self.cls, "Terms")
-        if terms is None or "enabled" not in terms.model_fields:
-            pytest.skip(f"{self.cls.__name__} has no switch")
         key = declared(self.cls, "key")
+        if self.cls.optional:       # written or not: its own streams only
+            on_off = (self.WRITTEN, {})
+        elif terms is None or "enabled" not in terms.model_fields:
+            pytest.skip(f"{self.cls.__name__} has no switch")
+        else:
+            on_off = ({}, {f"mechanisms.{key}.enabled": False})
 
         def first_day(overrides) -> dict:
             model = CeasefireModel(reference(overrides), 6, rng=4)
@@ -222,7 +233,7 @@ class MechanismContract:
             model.step()
             return {(n, r): v for (n, r, _), v in seen.items()}
 
-        on, off = first_day({}), first_day({f"mechanisms.{key}.enabled": False})
+        on, off = first_day(on_off[0]), first_day(on_off[1])
         for stream in set(on) & set(off):
             assert np.array_equal(on[stream], off[stream]), stream
 
