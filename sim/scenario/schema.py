@@ -12,11 +12,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, Field, create_model, field_validator, model_validator
+from pydantic import (BeforeValidator, Field, create_model, field_validator, model_serializer,
+                      model_validator)
 
 from sim.agents.beliefs import PrecedentTerms
 from sim.agents.registry import CLASSES, behaviours, terms
 from sim.core.fields import FieldProblems, Share, Strict, param
+from sim.scenario.deal import Deal
 
 __all__ = ["Scenario", "Actor", "Region", "FieldProblems", "Strict", "Share"]
 
@@ -201,6 +203,9 @@ class Scenario(Strict):
         min_length=1, description="The regions of the conflict, by name: a network through "
         "'neighbours'.")
     mechanisms: Mechanisms = Mechanisms()
+    deal: Deal = Field(Deal(), description="The deal over time: terms that change on stated "
+                       "days (schedule) and the day it expires or is superseded "
+                       "(sim.scenario.deal).")
     precedent: PrecedentTerms | None = Field(
         None, description="The truce before this one, whose record sets the parties' initial "
         "beliefs; none: they start from the prior.")
@@ -213,6 +218,15 @@ class Scenario(Strict):
     notes: Notes | None = Field(
         None, exclude=True, description="Provenance: sources, the date the facts were known "
         "at, and facts the schema cannot express (gaps). Never read by the model.")
+
+    @model_serializer(mode="wrap")
+    def _without_default_deal(self, handler: Any) -> dict:
+        """A deal with no schedule and no end is left out of a scenario's dump, as before
+        there was one (manifests and resolved scenarios stay as they were)."""
+        data = handler(self)
+        if self.deal == Deal() and isinstance(data, dict):
+            data.pop("deal", None)
+        return data
 
     @model_validator(mode="after")
     def _names_resolve(self) -> Scenario:
