@@ -19,6 +19,7 @@ from sim.agents.beliefs import PrecedentTerms
 from sim.agents.registry import CLASSES, behaviours, terms
 from sim.core.fields import FieldProblems, Share, Strict, param
 from sim.scenario.deal import Deal
+from sim.scenario.facts import Range
 
 __all__ = ["Scenario", "Actor", "Region", "FieldProblems", "Strict", "Share"]
 
@@ -215,17 +216,25 @@ class Scenario(Strict):
     key_pairs: list[tuple[str, str]] = Field(
         default_factory=list, description="Belief pairs (observer, trusted), both parties of "
         "different camps, charted over time; empty: the pairs of the same kind.")
+    uncertain: dict[str, Range] = Field(
+        default_factory=dict, description="Facts given as ranges ({low, high, source}), by "
+        "dotted path: the fact holds the midpoint, and each posterior draw its own value "
+        "(sim.scenario.facts).")
     notes: Notes | None = Field(
         None, exclude=True, description="Provenance: sources, the date the facts were known "
         "at, and facts the schema cannot express (gaps). Never read by the model.")
 
     @model_serializer(mode="wrap")
     def _without_default_deal(self, handler: Any) -> dict:
-        """A deal with no schedule and no end is left out of a scenario's dump, as before
-        there was one (manifests and resolved scenarios stay as they were)."""
+        """A deal with no schedule and no end, and no uncertain facts, are left out of a
+        scenario's dump, as before there were any (manifests and resolved scenarios stay as
+        they were)."""
         data = handler(self)
-        if self.deal == Deal() and isinstance(data, dict):
-            data.pop("deal", None)
+        if isinstance(data, dict):
+            if self.deal == Deal():
+                data.pop("deal", None)
+            if not self.uncertain:
+                data.pop("uncertain", None)
         return data
 
     @model_validator(mode="after")
