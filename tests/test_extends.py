@@ -170,7 +170,12 @@ TEXT = {("name",), ("description",), ("precedent", "name"), ("notes", "began"),
         ("notes", "known_at"), ("notes", "sources"), ("notes", "sources", "*", "title"),
         ("notes", "sources", "*", "url"), ("notes", "sources", "*", "published"),
         ("notes", "gaps", "*", "fact"), ("notes", "gaps", "*", "source", "*"),
-        ("notes", "gaps", "*", "needs")}
+        ("notes", "gaps", "*", "needs"),
+        # sources of the deal over time; a schedule's paths are of terms (mechanisms.*),
+        # and uncertain's are filled at load, after renames (a scheduled value naming an
+        # actor, mechanisms.intelligence.provider, is not renamed: a known limit)
+        ("deal", "source"), ("deal", "schedule", "*", "source"), ("deal", "schedule", "*", "set"),
+        ("uncertain",), ("uncertain", "*", "source")}
 
 
 def text_fields(annotation, at: tuple[str, ...] = ()):

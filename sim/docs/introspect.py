@@ -12,6 +12,7 @@ import numpy as np
 from pydantic import BaseModel
 
 from sim.model.model import CeasefireModel
+from sim.scenario.deal import Deal
 from sim.scenario.loading import load_scenario
 from sim.scenario.parameters import _is_block, _strip_optional, parameter_rows
 from sim.scenario.schema import Harm, Outcomes, Region, Scenario, Time
@@ -134,8 +135,8 @@ def param_list(rows) -> list[str]:
 def submodel_rows(cls: type) -> list:
     """The parameter rows an agent class declares: its actor fields (``Params``), its
     ``Behaviour`` block and the other blocks its module declares; for a front, the region's
-    fields; for the model, time, outcomes and harm."""
-    own = {"Front": (Region,), "CeasefireModel": (Time, Outcomes, Harm)}.get(cls.__name__, ())
+    fields; for the model, time, outcomes, harm and the deal over time."""
+    own = {"Front": (Region,), "CeasefireModel": (Time, Outcomes, Harm, Deal)}.get(cls.__name__, ())
     blocks = _blocks_by_module().get(cls.__module__, [])
     params = getattr(cls, "Params", None)
     rows = []

@@ -26,14 +26,16 @@ from sim.agents.joint_center import JointCenter
 from sim.agents.monitoring import Monitoring
 from sim.agents.party import PartyFaction
 from sim.agents.area import DealArea
-from sim.agents.registry import (CLASSES, MECHANISMS, day_schedule, front_factors,
+from sim.agents.registry import (CLASSES, day_schedule, front_factors,
                                   front_weighing, schedule, weighing)
 from sim.agents.separation import Separation
 from sim.core.events import DELIBERATE, MISUSE, RETALIATION, Acts
 from sim.core.stacking import Compiled
 from sim.core.streams import Streams
+from sim.model.compiling import compile_all
 from sim.model.results import TRIGGERS, Recorder, Results
 from sim.model.theatre import Theatre
+from sim.scenario import deal
 from sim.scenario.schema import Scenario
 
 DISTRUST = TRIGGERS.index("distrust")
@@ -160,23 +162,12 @@ class CeasefireModel(Model):
 
         behaving = [*self._actors, self.monitoring, self.jic, self.convoys]
 
-        def compile(arrays: type[Compiled], of) -> Compiled:
-            """``of(scenario, theatre)`` for every parameter set, stacked on the replication
-            axis as the typed ``arrays``."""
-            return arrays.build([of(s, w) for s, w in zip(self.scenarios, theatres,
-                                                          strict=True)], self.assign)
-
-        for agent in behaving:
-            for attribute, method, arrays in agent.compiled():
-                setattr(agent, attribute, compile(arrays, getattr(agent, method)))
-        self.k = compile(ModelArrays, self._constants)
-        #: the compiled constants of mechanisms that have no agents (they live on the model)
-        self.compiled = {}
-        for cls in MECHANISMS:      # not an agent class, nor a part of one (a mixin)
-            if not issubclass(cls, CeasefireAgent) and not any(
-                    issubclass(kind, cls) for kind in CLASSES.values()):
-                for attribute, method, arrays in cls.__dict__.get("compiles", ()):
-                    self.compiled[attribute] = compile(arrays, getattr(cls, method))
+        self._behaving, self._theatres = behaving, theatres
+        #: the scenarios as loaded: the terms in force on a day are theirs with the changes
+        #: of their deal's schedule up to that day (``sim.scenario.deal``)
+        self._as_loaded = list(self.scenarios)
+        self._change_days = deal.change_days(self.scenarios)
+        self._compile()
         #: fronts where the parties fought before the truce, (G, 1) or (G, R)
         self.contested = self.k.war_level > 0
         self._observers = [a for a in self._actors if isinstance(a, Observer)]
@@ -201,6 +192,13 @@ class CeasefireModel(Model):
         self.violence_today = np.zeros((theatre.n_regions, R))
         self._recent = np.zeros((round(self.base.outcomes.de_facto_window_days), R))
         self.separation = np.zeros(R)
+        #: the deal's own end in each world (``deal.expires_day``, ``superseded_day``)
+        ends = [sc.deal.end for sc in self.scenarios]
+        self.deal_end = np.array([-1 if e is None else e[0] for e in ends])[self.assign]
+        self.ending = np.array(["" if e is None else e[1] for e in ends],
+                               dtype=object)[self.assign]
+        self.ended = np.zeros(R, bool)
+        self.end_day = np.full(R, -1)
         for agent in behaving:
             agent.reset(R)
         self._update_separation()
@@ -212,6 +210,23 @@ class CeasefireModel(Model):
         self.datacollector = DataCollector(self.reporters()) if R == 1 else None
         if self.datacollector is not None:
             self.datacollector.collect(self)
+
+    def _compile(self) -> None:
+        """Every mechanism's constants from the parameter sets' scenarios: when the model
+        is built, and again on each day the deal's terms change (``sim.model.compiling``)."""
+        compile_all(self, ModelArrays)
+
+    def _terms_of_the_day(self) -> None:
+        """The deal's terms change today (its schedule): recompile from the terms in force."""
+        self.scenarios = [deal.at_day(s, self.day) for s in self._as_loaded]
+        self._compile()
+
+    def _deal_ends(self) -> None:
+        """Where the deal ends by itself today (expired, superseded), every truce still
+        standing ends with that ending: no collapse can follow it."""
+        due = (self.deal_end == self.day) & ~(self.collapsed | self.de_facto | self.ended)
+        self.end_day[due] = self.day
+        self.ended |= due
 
     def reporters(self) -> dict:
         """What the ``DataCollector`` of a one-world model records (a subclass adds to it)."""
@@ -256,6 +271,9 @@ class CeasefireModel(Model):
     def step(self) -> None:
         """One day: decisions (steps 1-4 of the class docstring), the day's acts, sub-step
         by sub-step, their perception and the records (steps 5-7), the day's close (8)."""
+        if self.day in self._change_days:
+            self._terms_of_the_day()
+        self._deal_ends()
         self.factors = front_factors(self, self.front_weighing)
         self._decide()
         acts = Acts()
@@ -267,7 +285,7 @@ class CeasefireModel(Model):
         # Once a truce is declared over nobody books violations of it: perception runs on
         # the worlds whose truce still formally stands (attackers already set their war
         # acts apart; accidents, misuse and convoys are sifted here).
-        standing = ~self.collapsed[done["rep"]]
+        standing = ~(self.collapsed | self.ended)[done["rep"]]
         live = done if standing.all() else {key: column[standing]
                                             for key, column in done.items()}
         seen = self.monitoring.perceive(live)
@@ -302,7 +320,8 @@ class CeasefireModel(Model):
             self._recent[-1] = (self.violence_today * covered).sum(0) / np.maximum(
                 (self.k.war_level * covered).sum(0), 1e-12)
         if day + 1 >= len(self._recent):
-            back = (self._recent >= self.k.de_facto_share).all(0) & ~self.de_facto
+            back = (self._recent >= self.k.de_facto_share).all(0) & ~self.de_facto \
+                & ~self.ended
             self.de_facto_day[back] = day + 1
             self.de_facto |= back
         self.recorder.close_day(day)
@@ -324,7 +343,7 @@ class CeasefireModel(Model):
             return
         urge = np.stack([np.where(p.declares, p.urge, -np.inf) for p in parties])
         who = urge.argmax(0)
-        (rows,) = np.nonzero(np.isfinite(urge.max(0)))
+        (rows,) = np.nonzero(np.isfinite(urge.max(0)) & ~self.ended)
         for r_who in np.unique(who[rows]):
             party = parties[r_who]
             mine = rows[who[rows] == r_who]
@@ -368,7 +387,7 @@ class CeasefireModel(Model):
     @property
     def in_truce(self) -> np.ndarray:
         """Worlds whose truce still formally stands, within its duration, today, (R,)."""
-        return ~self.collapsed & (self.day < self.truce_days)
+        return ~(self.collapsed | self.ended) & (self.day < self.truce_days)
 
     # -- output -----------------------------------------------------------------------
 

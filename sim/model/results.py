@@ -138,6 +138,8 @@ class Recorder:
             formal_day=m.collapse_day.copy(), declarer=m.declarer.copy(),
             trigger=m.trigger.copy(), de_facto_day=m.de_facto_day.copy(),
             jic_start_day=m.jic.start_day.copy(),
+            **({"end_day": m.end_day.copy(), "ending": np.where(m.ended, m.ending, "")
+                .astype(str)} if (m.deal_end >= 0).any() else {}),
             violations=_counts(self.violations), reported=_counts(self.reported),
             admitted=_counts(self.admitted), accidents=_counts(self.accidents),
             spoiler_attacks=self.spoiler_attacks.astype(np.int32), harm=self.harm.copy(),
@@ -203,6 +205,10 @@ class Results:
     trust_day: np.ndarray | None = None      # (R, D, Q)
     status_day: np.ndarray | None = None     # (R, D, G) 0 holding, 1 fraying, 2 fighting
     draw: np.ndarray | None = None           # (R,) posterior draw of its constants, -1 none
+    #: where the deal ends by itself (``deal.expires_day``, ``superseded_day``): the day it
+    #: ended each truce still standing then (-1: none) and how ("expired", "superseded", "")
+    end_day: np.ndarray | None = None
+    ending: np.ndarray | None = None
     #: what mechanisms record beyond these (``Record``): name -> (R,) or (R, A)
     extra: dict[str, np.ndarray] = field(default_factory=dict)
 
@@ -282,6 +288,9 @@ class Results:
                                               np.nan),
             "declared_by": names[self.declarer],
             "trigger": triggers[self.trigger],
+            **({"ending": np.where(self.ending == "", None, self.ending.astype(object)),
+                "end_day": np.where(self.end_day >= 0, self.end_day, np.nan)}
+               if self.end_day is not None else {}),
             "jic_activated": self.jic_activated,
             "jic_start_day": np.where(self.jic_start_day >= 0, self.jic_start_day, np.nan),
             "civilian_harm": self.harm,

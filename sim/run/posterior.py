@@ -18,6 +18,7 @@ import numpy as np
 from pydantic import ValidationError
 
 from sim import dotted
+from sim.run.facts import drawn
 from sim.scenario.loading import ScenarioError, read_text
 from sim.scenario.schema import Behaviour, Scenario
 from sim.shipped import shipped
@@ -54,9 +55,11 @@ class Posterior:
 
     def scenarios(self, scenario: Scenario, draws: int) -> list[Scenario]:
         """``scenario`` under each of the first ``draws`` draws; a constant the scenario sets
-        itself (a file or ``--set``: a what-if, never a shipped scenario) keeps its value."""
+        itself (a file or ``--set``: a what-if, never a shipped scenario) keeps its value;
+        an uncertain fact takes its value in that draw (``sim.run.facts``)."""
         own = explicit_behaviour(scenario)
-        return [with_behaviour(scenario, {k: v for k, v in self.draw(d).items() if k not in own})
+        return [drawn(with_behaviour(scenario, {k: v for k, v in self.draw(d).items()
+                                                if k not in own}), d)
                 for d in range(draws)]
 
     def at_median(self, scenario: Scenario) -> Scenario:

@@ -22,6 +22,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from sim.scenario import deal
 from sim.scenario.schema import Scenario
 
 #: Longest scenario name: it is a title in reports and charts, not a document.
@@ -100,7 +101,7 @@ def semantic_problems(data: Any) -> list[tuple[str, str]]:
         if not any(camp(other) != camp(name) for other in parties):
             problems.append((f"actors.{name}.party", f"{name!r} (camp {camp(name)!r}) has no "
                              "counterpart: no party of another camp is in the truce"))
-    return problems + structure_problems(data)
+    return problems + deal.problems(data) + structure_problems(data)
 
 
 def structure_problems(data: Any) -> list[tuple[str, str]]:

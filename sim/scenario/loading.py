@@ -20,7 +20,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from sim.dotted import model_of
-from sim.scenario import names
+from sim.scenario import facts, names
 from sim.scenario.checks import MAX_NAME, semantic_problems, type_problems
 from sim.scenario.errors import ScenarioError
 from sim.scenario.schema import FieldProblems, Scenario
@@ -277,7 +277,17 @@ def renamed(name: str, overrides: dict[str, Any]) -> str:
 
 def validate(data: dict, path: Path, origins: Origins) -> Scenario:
     """Validate merged scenario data: numbers are numbers (not booleans), the schema, then
-    the checks of the scenario as a whole (``sim.scenario.checks``)."""
+    the checks of the scenario as a whole (``sim.scenario.checks``); facts given as ranges
+    are checked at both ends and held at their midpoints (``sim.scenario.facts``)."""
+    ranges = facts.extract(data)
+    if ranges:
+        return facts.resolve(data, ranges, lambda p: _origin_of(tuple(p.split(".")), origins,
+                                                                path),
+                             lambda d: _validate(d, path, origins))
+    return _validate(data, path, origins)
+
+
+def _validate(data: dict, path: Path, origins: Origins) -> Scenario:
     problems = type_problems(data)
     if not problems:
         try:

@@ -18,6 +18,8 @@ from pydantic import (BeforeValidator, Field, create_model, field_validator, mod
 from sim.agents.beliefs import PrecedentTerms
 from sim.agents.registry import CLASSES, behaviours, optional, optional_behaviours, terms
 from sim.core.fields import FieldProblems, Share, Strict, param
+from sim.scenario.deal import Deal
+from sim.scenario.facts import Range
 
 __all__ = ["Scenario", "Actor", "Region", "FieldProblems", "Strict", "Share"]
 
@@ -213,6 +215,9 @@ class Scenario(Strict):
         min_length=1, description="The regions of the conflict, by name: a network through "
         "'neighbours'.")
     mechanisms: Mechanisms = Mechanisms()
+    deal: Deal = Field(Deal(), description="The deal over time: terms that change on stated "
+                       "days (schedule) and the day it expires or is superseded "
+                       "(sim.scenario.deal).")
     precedent: PrecedentTerms | None = Field(
         None, description="The truce before this one, whose record sets the parties' initial "
         "beliefs; none: they start from the prior.")
@@ -222,20 +227,31 @@ class Scenario(Strict):
     key_pairs: list[tuple[str, str]] = Field(
         default_factory=list, description="Belief pairs (observer, trusted), both parties of "
         "different camps, charted over time; empty: the pairs of the same kind.")
+    uncertain: dict[str, Range] = Field(
+        default_factory=dict, description="Facts given as ranges ({low, high, source}), by "
+        "dotted path: the fact holds the midpoint, and each posterior draw its own value "
+        "(sim.scenario.facts).")
     notes: Notes | None = Field(
         None, exclude=True, description="Provenance: sources, the date the facts were known "
         "at, and facts the schema cannot express (gaps). Never read by the model.")
 
     @model_serializer(mode="wrap")
-    def _without_unwritten(self, handler):
-        """The constants of an optional mechanism whose block the scenario does not write act
-        on nothing: left out of a resolved scenario, like the block."""
+    def _without_unwritten(self, handler: Any) -> dict:
+        """What the scenario does not write is left out of its dump, as before it could be
+        written (manifests and resolved scenarios stay as they were): the constants of an
+        optional mechanism whose block is absent (they act on nothing), a deal with no
+        schedule and no end, and an empty set of uncertain facts."""
         data = handler(self)
-        behaviour = data.get("behaviour") if isinstance(data, dict) else None
-        if isinstance(behaviour, dict):
-            for key, bkey in optional_behaviours().items():
-                if getattr(self.mechanisms, key) is None:
-                    behaviour.pop(bkey, None)
+        if isinstance(data, dict):
+            behaviour = data.get("behaviour")
+            if isinstance(behaviour, dict):
+                for key, bkey in optional_behaviours().items():
+                    if getattr(self.mechanisms, key) is None:
+                        behaviour.pop(bkey, None)
+            if self.deal == Deal():
+                data.pop("deal", None)
+            if not self.uncertain:
+                data.pop("uncertain", None)
         return data
 
     @model_validator(mode="after")

@@ -227,6 +227,12 @@ def _outcome(story: Story, n: _Names) -> str:
         said = [f"{_cap(ground)}: collapse day {de_facto:.0f}, before any declaration."]
         if formal == formal:
             said.append(f"Later, {declared[0].lower()}{declared[1:]}.")
+    elif o.get("ending"):       # the deal's own end (deal.expires_day, superseded_day)
+        how = "lapsed (expired)" if o["ending"] == "expired" else \
+            "was replaced by another deal (superseded)"
+        said = [f"The truce was still standing when the deal {how} at the start of day "
+                f"{o['end_day'] + 1:.0f}: it ended so, neither declared over nor back to war "
+                "on the ground."]
     else:
         said = [f"The truce held to the end ({story.horizon_days} days): neither declared "
                 "over nor back to war on the ground."]
