@@ -181,6 +181,24 @@ YAML_AND_FILES = [
       "bad.yaml", "", "line 4", "could not determine a constructor", "no '!' tags"),
     C("local-tag", child("name: !secret x\n"), "bad.yaml", "", "line 2", "'!secret'",
       "no '!' tags"),
+    C("list-as-key", child("? [a, b]\n: 1\n"), "bad.yaml", "", "invalid YAML at line 2",
+      "a field name (a plain word), not a list"),
+    C("mapping-as-key", child("actors:\n  ? {a: 1}\n  : 1\n"), "bad.yaml", "actors",
+      "invalid YAML at line 3", "not a mapping"),
+    # 102 files, each extending the next: refused by the chain's length, naming the file
+    # whose extends: goes one too far (the 100th read), never "nested too deeply"
+    C("extends-chain-too-long",
+      {f"c{i}.yaml": child("", f"c{i - 1}.yaml" if i else "ref.yaml") for i in range(102)},
+      "c2.yaml", "extends", "a chain of at most 100 files", load="c101.yaml",
+      lacks=("nested too deeply",)),
+    C("terminal-escape-in-name", child('name: "\\e]0;title\\a\\e[2Jx"\n'), "bad.yaml", "name",
+      "no control characters", lacks=("\x1b",)),
+    C("terminal-escape-in-description", child('description: "line\\n\\e[2J"\n'), "bad.yaml",
+      "description", "no control characters"),
+    C("file-name-too-long", {}, "a" * 300 + ".yaml", "", "longer than the file system allows",
+      load="a" * 300 + ".yaml", cli_only=True),
+    C("extends-name-too-long", child("", "a" * 300 + ".yaml"), "bad.yaml", "extends",
+      "cannot read", "File name too long"),
 ]
 
 UNKNOWN_KEYS = [

@@ -9,11 +9,13 @@ Bad input prints one clear line and exits with status 2, never a traceback.
 
 from __future__ import annotations
 
+import errno
 import importlib
 import os
 import sys
 
 from sim.present.commands.common import sigterm_interrupts
+from sim.scenario.errors import printable
 
 #: ``run.py SCENARIO.yaml`` / ``run.py SWEEP.yaml``.
 MAIN = "sim.present.commands.main"
@@ -30,7 +32,22 @@ LISTING = {"scenarios": "sim.present.commands.scenarios"}
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the command ``argv`` (default: the process's arguments) names; its exit status."""
+    """Run the command ``argv`` (default: the process's arguments) names; its exit status.
+
+    A path with a name longer than the file system allows (a scenario, ``extends:``,
+    ``--out``, a sweep folder) is refused with one line wherever it is first looked at:
+    probing it raises before anything is simulated or written."""
+    try:
+        return _dispatch(argv)
+    except OSError as exc:
+        if exc.errno != errno.ENAMETOOLONG:
+            raise
+        print(f"error: {printable(str(exc.filename))}: a name in this path is longer than "
+              f"the file system allows (at most 255 bytes each)", file=sys.stderr)
+        return 2
+
+
+def _dispatch(argv: list[str] | None) -> int:
     words = sys.argv[1:] if argv is None else argv
     if words[:1] and words[0] in SUBCOMMANDS:
         with sigterm_interrupts():

@@ -91,12 +91,18 @@ def behaviour_paths() -> tuple[str, ...]:
                  for name in info.annotation.model_fields)
 
 
+#: Largest posterior sample read: the shipped one (300 draws) is 230 KiB, so this holds
+#: about 100,000 draws, and a device or a stray huge file is refused before it fills memory.
+MAX_POSTERIOR_BYTES = 64 << 20
+
+
 def load_posterior(path: str | Path) -> Posterior:
     """Read a posterior sample (CSV: a header of ``behaviour.*`` paths, a row per draw);
     any problem is a :class:`ScenarioError` naming the file, the column and what was
     expected."""
     path = Path(path)
-    lines = [ln for ln in read_text(path).splitlines() if ln.strip()]
+    text = read_text(path, MAX_POSTERIOR_BYTES, "a posterior sample is a few MiB of CSV")
+    lines = [ln for ln in text.splitlines() if ln.strip()]
     if len(lines) < 2:
         raise ScenarioError(path, "rows", "a header of behaviour.* paths and at least one draw")
     paths = tuple(c.strip() for c in lines[0].split(","))

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import types
 import typing
+import unicodedata
 from typing import Any
 
 from pydantic import BaseModel
@@ -36,6 +37,11 @@ MIN_STEP_HOURS = 0.25
 #: Most actors and regions a scenario may name (state grows with their product).
 MAX_ACTORS = 64
 MAX_REGIONS = 256
+
+
+def _control(text: str, allow: str = "") -> bool:
+    """Whether ``text`` holds a control character (C0, DEL, C1) other than those in ``allow``."""
+    return any(unicodedata.category(ch) == "Cc" and ch not in allow for ch in text)
 
 
 def semantic_problems(data: Any) -> list[tuple[str, str]]:
@@ -58,6 +64,13 @@ def semantic_problems(data: Any) -> list[tuple[str, str]]:
             if len(name) > MAX_ENTRY_NAME:
                 problems.append((f"{kind}.{name[:40]}...", f"a name of at most "
                                  f"{MAX_ENTRY_NAME} characters (got {len(name)})"))
+
+    for field, text in (("name", data.name), ("description", data.description or ""),
+                        *((f"{kind}.{n[:40]}", n) for kind, names in
+                          (("actors", actors), ("regions", regions)) for n in names)):
+        if _control(text, allow="\n\t" if field == "description" else ""):
+            problems.append((field, "no control characters (such as terminal escape "
+                                    "sequences): it is printed and drawn as it is"))
 
     # Patronage: nobody backs itself, and following patrons never comes back round.
     in_cycle: set[str] = set()

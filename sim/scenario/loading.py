@@ -36,6 +36,18 @@ class _DuplicateKeyError(yaml.constructor.ConstructorError):
         self.field = field
 
 
+class _KeyError(yaml.constructor.ConstructorError):
+    """A mapping key that is not a plain scalar (``? [a, b]``); ``field`` is the mapping's path."""
+
+    def __init__(self, field: str, problem: str, mark: yaml.Mark):
+        super().__init__(None, None, problem, mark)
+        self.field = field
+
+
+#: The tag of a YAML merge key (``<<: *base``), which the safe loader resolves.
+MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
 class _UniqueKeyLoader(yaml.SafeLoader):
     """The safe loader, refusing duplicate keys instead of keeping the last one."""
 
@@ -46,6 +58,13 @@ class _UniqueKeyLoader(yaml.SafeLoader):
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
         seen: set[Any] = set()
         for key_node, _ in node.value:
+            if key_node.tag == MERGE_TAG:       # "<<: *base": merged by the safe loader
+                continue
+            if not isinstance(key_node, yaml.ScalarNode):
+                prefix = self.field_paths.get(id(node), "")
+                raise _KeyError(prefix, "a field name (a plain word), not a "
+                                f"{'list' if isinstance(key_node, yaml.SequenceNode) else 'mapping'}",
+                                key_node.start_mark)
             key = self.construct_object(key_node, deep=deep)
             if key in seen:
                 prefix = self.field_paths.get(id(node), "")
@@ -80,8 +99,11 @@ def _field_paths(root: yaml.Node) -> dict[int, str]:
 MAX_FILE_BYTES = 1 << 20
 
 
-def read_text(path: Path) -> str:
-    """The text of a regular file of at most MAX_FILE_BYTES, or raise ScenarioError."""
+def read_text(path: Path, limit: int = MAX_FILE_BYTES,
+              kind: str = "a scenario file is a few KiB of YAML") -> str:
+    """The text of a regular file of at most ``limit`` bytes (``kind`` says why, when it is
+    larger), without the byte-order mark spreadsheets and some editors begin a file with;
+    or raise ScenarioError."""
     try:
         # non-blocking open: a FIFO without a writer must not hang before it is refused
         with os.fdopen(os.open(path, os.O_RDONLY | os.O_NONBLOCK), "rb") as f:
@@ -90,7 +112,7 @@ def read_text(path: Path) -> str:
                 raise IsADirectoryError
             if not stat.S_ISREG(mode):
                 raise ScenarioError(path, "", "not a regular file (a scenario is a YAML file)")
-            raw = f.read(MAX_FILE_BYTES + 1)
+            raw = f.read(limit + 1)
     except FileNotFoundError:
         raise ScenarioError(path, "", "file not found") from None
     except IsADirectoryError:
@@ -98,11 +120,10 @@ def read_text(path: Path) -> str:
                                       "file") from None
     except OSError as exc:
         raise ScenarioError(path, "", f"cannot be read ({exc.strerror or exc})") from None
-    if len(raw) > MAX_FILE_BYTES:
-        raise ScenarioError(path, "", f"larger than {MAX_FILE_BYTES // 1024} KiB; a scenario "
-                                      "file is a few KiB of YAML")
+    if len(raw) > limit:
+        raise ScenarioError(path, "", f"larger than {limit // 1024} KiB; {kind}")
     try:
-        return raw.decode("utf-8")
+        return raw.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as exc:
         raise ScenarioError(path, "", f"cannot be read ({exc})") from None
 
@@ -166,12 +187,20 @@ def _record(data: Any, origin: Path, origins: Origins, prefix: tuple[str, ...] =
     origins[prefix] = origin
 
 
+#: Longest ``extends:`` chain: deep enough for any family of scenarios, short enough that
+#: the reader never runs out of stack and blames a valid file for being "nested too deeply".
+MAX_EXTENDS = 100
+
+
 def resolve_extends(path: Path, chain: tuple[Path, ...] = ()) -> tuple[dict, Origins]:
     """The raw data of ``path`` with its ``extends:`` chain merged in, and each leaf's file."""
     try:
         path = path.resolve()
     except (OSError, RuntimeError) as exc:  # RuntimeError: a symlink loop, before Python 3.13
         raise ScenarioError(path, "", f"cannot be read ({exc})") from None
+    if len(chain) >= MAX_EXTENDS:
+        raise ScenarioError(chain[-1], "extends", f"a chain of at most {MAX_EXTENDS} files, "
+                                                  f"each extending the next (this one is longer)")
     if path in chain:
         cycle = " -> ".join(p.name for p in (*chain, path))
         raise ScenarioError(chain[-1], "extends", f"cyclic extends: {cycle}")
@@ -185,6 +214,13 @@ def resolve_extends(path: Path, chain: tuple[Path, ...] = ()) -> tuple[dict, Ori
     if not isinstance(parent, str) or not parent:
         raise ScenarioError(path, "extends", "expected the path of another scenario file")
     parent_path = (path.parent / parent)
+    try:
+        parent_path.stat()
+    except FileNotFoundError:
+        pass
+    except OSError as exc:
+        raise ScenarioError(path, "extends", f"cannot read {parent!r} "
+                                             f"({exc.strerror or exc})") from None
     if parent_path.is_dir():
         raise ScenarioError(path, "extends", f"{parent!r} is a directory, not a scenario "
                                              f"file (looked at {parent_path})")
@@ -224,6 +260,9 @@ def apply_overrides(data: dict, overrides: dict[str, Any], origin: str,
                     origins: Origins) -> dict:
     """Set values by dotted path (``mechanisms.penalties.strength``) on raw scenario data."""
     for dotted, value in overrides.items():
+        if not isinstance(dotted, str) or not dotted:
+            raise ScenarioError(origin, str(dotted), "a parameter's dotted path, as text "
+                                "(such as 'mechanisms.penalties.strength')")
         keys = dotted.split(".")
         node = data
         for depth, key in enumerate(keys[:-1]):
