@@ -51,7 +51,7 @@ from sim.present.wording.comparison import comparison_lines
 from sim.present.wording.story import render
 from sim.present.wording.summary import summary_lines
 from sim.present.wording.sweep import sensitivity_findings, sweep_findings
-from sim.run import job
+from sim.run import job, limits
 from sim.run.chunks import chunks
 from sim.run.experiment import batches, run_batch, run_compared
 from sim.run.job import DEFAULT_REPLICATIONS, DEFAULT_SEED, SHIPPED_POSTERIOR
@@ -269,7 +269,8 @@ class Sweep:
 
 def run(scenario: Scenario | str | Path, replications: int = DEFAULT_REPLICATIONS,
         seed: int = DEFAULT_SEED, posterior: str | Path | Posterior | None = SHIPPED_POSTERIOR,
-        point: bool = False, daily: bool = True) -> Run:
+        point: bool = False, daily: bool = True, max_hours: float = limits.DEFAULT_MAX_HOURS
+        ) -> Run:
     """Run a scenario's replications, as the main job does (``ceasefire SCENARIO
     --no-compare``): same seed, same replications, same results.
 
@@ -277,16 +278,17 @@ def run(scenario: Scenario | str | Path, replications: int = DEFAULT_REPLICATION
     file or a ``Posterior``, or None for the constants the scenario has (the hand-set
     defaults); ``point=True`` runs at the posterior median instead (no parameter
     uncertainty). ``daily=False`` skips the per-day series (faster; no daily table or
-    per-day charts).
+    per-day charts). A request beyond ``max_hours`` of estimated work, or this machine's
+    memory, is refused before anything runs (``ScenarioError``), as on the command line.
     """
     return _run_side_by_side([_scenario(scenario)], replications, seed, posterior, point,
-                             daily)[0]
+                             daily, max_hours)[0]
 
 
 def compare(base: Scenario | str | Path, *others: Scenario | str | Path,
             replications: int = DEFAULT_REPLICATIONS, seed: int = DEFAULT_SEED,
-            posterior: str | Path | Posterior | None = SHIPPED_POSTERIOR, point: bool = False
-            ) -> Compared:
+            posterior: str | Path | Posterior | None = SHIPPED_POSTERIOR, point: bool = False,
+            max_hours: float = limits.DEFAULT_MAX_HOURS) -> Compared:
     """Run ``base`` and ``others`` side by side, paired (the same random numbers and posterior
     draw in replication r of each), and measure each one's difference from ``base``: its
     survival and median collapse day, with both intervals and whether it is robust (as
@@ -298,7 +300,7 @@ def compare(base: Scenario | str | Path, *others: Scenario | str | Path,
     if not others and not isinstance(base, Scenario):
         others = tuple(counterfactuals_of(find(base)))
     scenarios = [_scenario(s) for s in (base, *others)]
-    runs = _run_side_by_side(scenarios, replications, seed, posterior, point, daily=True)
+    runs = _run_side_by_side(scenarios, replications, seed, posterior, point, True, max_hours)
     named = [(r.results, r.scenario.name if r.scenario.name != runs[0].scenario.name
               else changes(runs[0].scenario, r.scenario),
               "" if isinstance(given, Scenario) else str(find(given)))
@@ -345,7 +347,8 @@ def sweep(file: str | Path, parameters: dict[str, dict] | None = None,
 
 def validate(corpus: str | Path = "truces", replications: int = 400, seed: int = DEFAULT_SEED,
              posterior: str | Path | Posterior | None = "shipped", point: bool = False,
-             reference: str | Path | None = None) -> Validation:
+             reference: str | Path | None = None,
+             max_hours: float = limits.DEFAULT_MAX_HOURS) -> Validation:
     """Score the model on every truce of a corpus against what happened, beside the base
     rate and the survival regression (leave-one-out), as ``ceasefire validate CORPUS``
     does (same seed and replications, same scores). Returns a ``Validation``: ``.table``
@@ -357,17 +360,22 @@ def validate(corpus: str | Path = "truces", replications: int = 400, seed: int =
     truces = load_corpus(corpus)
     chosen = job.constants(posterior, point)
     scenarios = chosen.apply([t.scenario for t in truces.truces])
+    for truce, scenario in zip(truces.truces, scenarios, strict=True):
+        limits.within(scenario, replications, str(truce.scenario_path), daily=False,
+                      max_hours=max_hours)
     return scored(truces, replications, seed, chosen.draws,
                   load_corpus(reference) if reference is not None else None, scenarios)
 
 
 def _run_side_by_side(scenarios: list[Scenario], replications: int, seed: int,
-                      posterior: str | Path | Posterior | None, point: bool, daily: bool
-                      ) -> list[Run]:
+                      posterior: str | Path | Posterior | None, point: bool, daily: bool,
+                      max_hours: float) -> list[Run]:
     """Every scenario's replications in the same models (``run_compared``), under the
     posterior's draws or at its median."""
     chosen = job.constants(posterior, point)
     scenarios = chosen.apply(scenarios)
+    limits.within(scenarios[0], replications, "the Python API's request",
+                  copies=len(scenarios), daily=daily, max_hours=max_hours)
     refused = job.apart(scenarios[0], scenarios[1:])
     if refused is not None:
         first, fields = refused

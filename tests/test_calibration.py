@@ -3,6 +3,7 @@ reproducibility."""
 
 from __future__ import annotations
 
+import re
 
 import numpy as np
 import pytest
@@ -12,6 +13,7 @@ from conftest import REFERENCE, ROOT
 from sim.run.posterior import Posterior, behaviour_paths, load_posterior, with_behaviour
 from sim.calibration.spec import load_calibration
 from sim.present.cli import main
+from sim.present.commands import calibrate as calibrate_command
 from sim.run.experiment import run_compared, run_scenario
 from sim.scenario.loading import ScenarioError, load_scenario
 
@@ -111,6 +113,24 @@ def test_a_bad_calibration_file_is_one_line_and_exit_2(tmp_path, capsys, edit, f
     err = capsys.readouterr().err.strip()
     assert err.startswith("error: ") and "\n" not in err and field in err, err
     assert "Traceback" not in err
+
+
+def test_a_search_beyond_its_budget_is_refused_with_its_estimate_before_it_starts(
+        tmp_path, capsys):
+    """Ten million particles are refused at once (no database, no screening), the estimate
+    named; the tiny file's own search is estimated within the budget."""
+    pytest.importorskip("pyabc")
+    text = TINY.read_text().replace("../../scenarios/", str(ROOT / "scenarios") + "/")
+    huge = tmp_path / "huge.yaml"
+    huge.write_text(re.sub(r"simulations: \d+", "simulations: 10000000", text, count=1))
+    assert main(["calibrate", str(huge), "-o", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("error: ") and "\n" not in err, err
+    assert "hour budget" in err and "--max-hours" in err
+    assert not (tmp_path / "out").exists()
+    plain = tmp_path / "tiny.yaml"
+    plain.write_text(text)
+    assert calibrate_command.work(load_calibration(plain), 1).seconds < 3600
 
 
 @pytest.mark.slow

@@ -71,3 +71,24 @@ def test_an_override_not_keyed_by_a_path_is_a_scenario_error(key):
         api.load_scenario(REFERENCE, {key: 2})
     assert raised.value.file == "command line"
     assert "dotted path" in raised.value.expected
+
+
+@pytest.mark.parametrize("replications", [0, -3, 2.5, True, "100"])
+def test_the_api_refuses_replications_that_are_not_a_positive_whole_number(replications):
+    with pytest.raises(ScenarioError) as raised:
+        api.run(REFERENCE, replications=replications)
+    assert raised.value.field == "replications"
+
+
+def test_the_api_refuses_work_beyond_its_budget_before_simulating():
+    """A billion replications: refused by the constants' estimate at once (the pilot, which
+    would step a block, is never reached), in the API's words."""
+    with pytest.raises(ScenarioError) as raised:
+        api.run(REFERENCE, replications=10**9)
+    assert raised.value.field in ("work", "memory")
+    assert "-r" not in raised.value.expected
+    with pytest.raises(ScenarioError):
+        api.compare(REFERENCE, REFERENCE, replications=10**9)
+    with pytest.raises(ScenarioError) as tight:   # a budget of a second: 10,000 worlds exceed it
+        api.run(REFERENCE, replications=10_000, max_hours=1 / 3600)
+    assert "max_hours=" in tight.value.expected

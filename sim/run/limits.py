@@ -26,6 +26,7 @@ size suggests.
 from __future__ import annotations
 
 import math
+import numbers
 import os
 import resource
 import shutil
@@ -180,22 +181,42 @@ def available_memory() -> int:
 
 
 def check(est: Estimate, what: str, *, parallel: int = 1, cluster: bool = False,
-          max_hours: float = DEFAULT_MAX_HOURS, sweep: bool = False) -> None:
-    """Refuse (ScenarioError) work beyond the time, memory or disk this machine has."""
+          max_hours: float = DEFAULT_MAX_HOURS, sweep: bool = False, api: bool = False
+          ) -> None:
+    """Refuse (ScenarioError) work beyond the time, memory or disk this machine has; ``api``:
+    say how in the Python API's words rather than the command line's."""
     how = ("run it on a Dask cluster (--scheduler), with --workers N, or with fewer "
-           "points or replications" if sweep else
+           "points or replications" if sweep else "use fewer replications" if api else
            "use fewer replications (-r), or run a sweep file on a Dask cluster")
+    budget = "max_hours=" if api else "--max-hours"
     wall = est.wall(parallel)
     if not cluster and wall > max_hours * 3600:
         raise ScenarioError(what, "work", (
             f"{est.work:,} replication-steps ({est.steps:,} steps each) would take about "
             f"{_duration(wall)} here, over the {max_hours:g}-hour budget; {how}, or raise "
-            "the budget with --max-hours"))
+            f"the budget with {budget}"))
     room = available_memory()
     if est.memory > MEMORY_SHARE * room:
         raise ScenarioError(what, "memory", (
             f"the run would need about {_bytes(est.memory)} of memory, more than "
             f"{MEMORY_SHARE:.0%} of the {_bytes(room)} available; {how}"))
+
+
+def within(scenario, replications: int, what: str, *, copies: int = 1, daily: bool = True,
+           max_hours: float = DEFAULT_MAX_HOURS) -> Estimate:
+    """Refuse (ScenarioError) ``replications`` of ``copies`` scenarios like ``scenario``, run
+    side by side, beyond this machine's budget: first by the constants (a billion
+    replications never reaches the pilot), then by the scenario's measured cost; the
+    estimate. The Python API's entry points call this as the command line checks its runs."""
+    if isinstance(replications, bool) or not isinstance(replications, numbers.Integral) \
+            or replications < 1:
+        raise ScenarioError(what, "replications", f"a whole number of at least 1 "
+                                                  f"(got {replications!r})")
+    worlds = int(replications) * copies
+    check(estimate(scenario, worlds, daily=daily), what, max_hours=max_hours, api=True)
+    est = refined(scenario, worlds, daily=daily)
+    check(est, what, max_hours=max_hours, api=True)
+    return est
 
 
 def check_disk(est: Estimate, out: Path) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 import time
 from importlib import metadata
@@ -25,7 +26,9 @@ from sim.calibration.spec import load_calibration
 from sim.present.charts.backend import files_backend
 from sim.present.commands.common import fail, interrupted_status
 from sim.present.wording.calibration import write_report
+from sim.run import limits
 from sim.run.executors import make_executor
+from sim.run.limits import DEFAULT_MAX_HOURS
 from sim.run.posterior import load_posterior
 from sim.run.provenance import package_versions
 from sim.scenario.loading import ScenarioError, read_text
@@ -44,7 +47,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--report-only", action="store_true",
                    help="redo the predictive checks and report from the existing posterior")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
+    p.add_argument("--max-hours", type=float, default=DEFAULT_MAX_HOURS,
+                   help="refuse a search estimated to take longer than this here (default "
+                        f"{DEFAULT_MAX_HOURS:g}); the estimate is printed before it starts")
     return p
+
+
+def work(cal, workers: int) -> limits.Estimate:
+    """The whole search's work, at most: every screening draw, every particle of its budget
+    and the two predictive checks, each running every truce's replications, particles
+    stacked ``batch`` at a time on the replication axis (as ``sim.calibration.abc`` runs
+    them). Stored batches of a resumed search are not subtracted, so it is an upper bound."""
+    s = cal.search
+    particles = s.screening.particles + s.simulations + 2 * s.draws
+    batches = math.ceil(particles / s.batch)
+    each = [limits.estimate(sc, cal.replications[name] * s.batch, points=batches, daily=False,
+                            workers=workers) for name, sc in cal.scenarios.items()]
+    return limits.Estimate(steps=max(e.steps for e in each), work=sum(e.work for e in each),
+                           seconds=sum(e.seconds for e in each),
+                           memory=max(e.memory for e in each), disk=sum(e.disk for e in each))
 
 
 def main(argv: list[str]) -> int:
@@ -69,6 +90,14 @@ def _main(args, argv) -> int:
         except ImportError:
             raise ScenarioError(args.file, "search", "pyabc, an optional extra: pip "
                                 "install 'ceasefire-sim[calibration]'") from None
+    if not args.report_only:
+        estimate = work(cal, args.workers)
+        limits.check(estimate, args.file, parallel=args.workers, max_hours=args.max_hours,
+                     sweep=True)
+        if not args.quiet:
+            print(f"estimated: at most {limits.describe(estimate, args.workers)} on "
+                  f"{args.workers} worker(s); a resumed search reuses what it stored",
+                  file=sys.stderr)
     out = args.out or cal.path.parent
     try:
         (out / ".work").mkdir(parents=True, exist_ok=True)
