@@ -221,3 +221,36 @@ def test_run_py_app_refuses_bad_input_in_one_line(argv, says, capsys):
     assert main(argv) == 2
     err = capsys.readouterr().err
     assert err.startswith("error: ") and says in err and err.count("\n") == 1
+
+
+@pytest.mark.slow    # Solara takes seconds to start
+def test_killing_run_py_app_stops_its_server(tmp_path):
+    """``run.py app`` becomes the server (same process), so SIGKILL, which no handler can
+    catch, leaves nothing serving (a child server went on serving, orphaned)."""
+    import signal
+    from conftest import command
+
+    port = _free_port()
+    log = (tmp_path / "server.log").open("wb")
+    app = subprocess.Popen(command("app", "--port", port, quiet=False), cwd=ROOT,
+                           stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        for _ in range(240):
+            try:
+                with urllib.request.urlopen(url, timeout=1):
+                    break
+            except OSError:
+                assert app.poll() is None, (tmp_path / "server.log").read_text()[-2000:]
+                time.sleep(0.25)
+        else:
+            pytest.fail("the app did not start within a minute")
+        app.send_signal(signal.SIGKILL)
+        app.wait(timeout=10)
+        time.sleep(1.0)
+        with pytest.raises(OSError):      # refused: nobody listens on the port any more
+            urllib.request.urlopen(url, timeout=2)
+    finally:
+        if app.poll() is None:
+            app.kill()
+        log.close()

@@ -10,12 +10,11 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import os
-import subprocess
 import sys
 from pathlib import Path
 
 from sim.present.app.model import REFERENCE, SCENARIO_ENV
-from sim.present.commands.common import EXIT_BAD_INPUT, EXIT_INTERRUPTED
+from sim.present.commands.common import EXIT_BAD_INPUT
 from sim.scenario.catalogue import find
 from sim.scenario.loading import ScenarioError, load_scenario
 
@@ -51,10 +50,11 @@ def main(argv: list[str]) -> int:
               "'ceasefire-sim[app]' (uv sync has them)", file=sys.stderr)
         return EXIT_BAD_INPUT
     env = {**os.environ, SCENARIO_ENV: str(args.scenario.resolve())}
-    print(f"serving {args.scenario} at http://{args.host}:{args.port}/ (Ctrl-C stops it)")
-    try:
-        return subprocess.call([sys.executable, "-m", "solara", "run", str(APP), "--host",
-                                args.host, "--port", str(args.port), "--production",
-                                "--no-check-version"], env=env)
-    except KeyboardInterrupt:
-        return EXIT_INTERRUPTED
+    print(f"serving {args.scenario} at http://{args.host}:{args.port}/ (Ctrl-C stops it)",
+          flush=True)
+    # The server replaces this process (same pid) rather than running as its child, so
+    # whatever stops this process stops the server, SIGKILL included (a child would go on
+    # serving, orphaned).
+    os.execve(sys.executable, [sys.executable, "-m", "solara", "run", str(APP), "--host",
+                               args.host, "--port", str(args.port), "--production",
+                               "--no-check-version"], env)
