@@ -50,3 +50,26 @@ def test_notebook_runs(path, tmp_path):
     assert Path(ran_in).parent == Path(sys.executable).parent, \
         f"{path.name} ran in {ran_in}, not in this environment ({sys.executable})"
     assert list(tmp_path.iterdir()) == [], "a notebook left files behind"
+
+
+RENDERED = Path(__file__).parent.parent / "docs" / "notebooks"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_a_rendered_copy_holds_its_source_with_outputs(path):
+    """``docs/notebooks/`` holds each notebook executed (``tools/render_notebooks.py``), for
+    reading on the web: the same cells as its source, in order, and their outputs, figures
+    included. A notebook changed without rendering it again fails here."""
+    rendered = RENDERED / path.name
+    assert rendered.is_file(), f"run: uv run python tools/render_notebooks.py {path.stem}"
+    source, copy = (nbformat.read(p, as_version=4) for p in (path, rendered))
+    assert [(c.cell_type, c.source) for c in copy.cells] == \
+        [(c.cell_type, c.source) for c in source.cells], \
+        f"{rendered} is stale: uv run python tools/render_notebooks.py {path.stem}"
+    code = [c for c in copy.cells if c.cell_type == "code"]
+    assert all(c.execution_count is not None for c in code), "a cell was not executed"
+    assert not any(o.get("output_type") == "error" for c in code for o in c.outputs)
+    assert any(c.outputs for c in code), "no output in the rendered copy"
+    if any(".plot(" in c.source for c in code):     # a notebook that draws shows its figures
+        assert any("image/png" in o.get("data", {}) for c in code for o in c.outputs), \
+            "no figure in the rendered copy"
