@@ -351,3 +351,22 @@ def test_an_incomplete_truce_is_skipped_with_a_warning(tmp_path, capsys):
     assert loaded.ids() == ["fixture_alpha", "fixture_charlie"]
     assert [(p.name, why) for p, why in loaded.skipped] == [("fixture_bravo",
                                                              "no outcomes.yaml")]
+
+
+def test_a_behavioural_constant_set_for_the_corpus_reaches_every_truce_and_nothing_else():
+    """``validate --set behaviour.X=v`` is an experiment on the behaviour: every truce gets
+    it as its own constant (so the posterior's draws leave it), and a fact or term is
+    refused (a truce's facts are what its files say)."""
+    from sim.run.posterior import explicit_behaviour
+    from sim.scenario.corpus import load_corpus
+    from sim.scenario.loading import ScenarioError
+
+    truces = load_corpus(Path(__file__).parents[1] / "truces",
+                         {"behaviour.party.gain": 1.25}).truces
+    assert len(truces) >= 15
+    for truce in truces:
+        assert truce.scenario.behaviour.party.gain == 1.25
+        assert explicit_behaviour(truce.scenario) == {"behaviour.party.gain"}
+    with pytest.raises(ScenarioError) as raised:
+        load_corpus(Path(__file__).parents[1] / "truces", {"actors.russia.commitment": 0.9})
+    assert raised.value.field == "actors.russia.commitment"

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from sim.scenario.loading import ScenarioError, load_scenario, read_yaml
 from sim.scenario.outcomes import Outcome, load_outcome
@@ -53,15 +54,18 @@ class Corpus:
         return [t.id for t in self.truces]
 
 
-def load_truce(folder: str | Path) -> Truce:
-    """One truce folder; a problem is a ScenarioError naming the file and the field."""
+def load_truce(folder: str | Path, behaviour: dict[str, Any] | None = None) -> Truce:
+    """One truce folder; a problem is a ScenarioError naming the file and the field.
+
+    ``behaviour``: behavioural constants by dotted path (``behaviour.party.gain``), set on
+    the truce as an experiment sets them, the same for every truce (a file never does)."""
     folder = Path(folder)
     scenario_path, outcome_path = folder / SCENARIO_FILE, folder / OUTCOME_FILE
     raw = read_yaml(scenario_path)
     for key, why in FORBIDDEN.items():
         if key in raw:
             raise ScenarioError(scenario_path, key, why)
-    scenario = load_scenario(scenario_path)
+    scenario = load_scenario(scenario_path, behaviour or None)
     outcome = load_outcome(outcome_path)
     truce_id = folder.resolve().name
     if outcome.truce != truce_id:
@@ -78,25 +82,31 @@ def load_truce(folder: str | Path) -> Truce:
     return Truce(truce_id, folder, scenario_path, scenario, outcome)
 
 
-def load_corpus(folder: str | Path) -> Corpus:
-    """Every truce under ``folder`` (subfolders with both files, by name), or raise.
+def load_corpus(folder: str | Path, behaviour: dict[str, Any] | None = None) -> Corpus:
+    """Every truce under ``folder`` (subfolders with both files, by name), or raise;
+    ``behaviour`` as in :func:`load_truce`, behavioural constants only.
 
     A subfolder with only one of the two files is skipped and reported in
     ``Corpus.skipped`` (a truce still being written); one with neither is not a truce.
     A folder with no truce at all is an error.
     """
     folder = Path(folder)
+    for path in behaviour or {}:
+        if not str(path).startswith("behaviour."):
+            raise ScenarioError("command line", str(path), "a behavioural constant "
+                                "(behaviour.<block>.<name>): a truce's facts and terms are "
+                                "what its files say")
     if not folder.is_dir():
         raise ScenarioError(folder, "", "expected a folder of truces (one subfolder each, "
                             f"with {SCENARIO_FILE} and {OUTCOME_FILE}): not found or not a "
                             "folder")
     if (folder / SCENARIO_FILE).is_file() and (folder / OUTCOME_FILE).is_file():
-        return Corpus(folder, (load_truce(folder),))
+        return Corpus(folder, (load_truce(folder, behaviour),))
     truces, skipped = [], []
     for sub in sorted(p for p in folder.iterdir() if p.is_dir()):
         has = [(sub / name).is_file() for name in (SCENARIO_FILE, OUTCOME_FILE)]
         if all(has):
-            truces.append(load_truce(sub))
+            truces.append(load_truce(sub, behaviour))
         elif any(has):
             missing = OUTCOME_FILE if has[0] else SCENARIO_FILE
             skipped.append((sub, f"no {missing}"))

@@ -25,6 +25,7 @@ from sim.present.charts.backend import files_backend
 from sim.present.charts.figures import save_figure
 from sim.present.commands.common import (EXIT_FAILED, add_output_flags, bad_flags,
                                          command_line, constants_of, fail, guarded, progress)
+from sim.present.commands.main import parse_overrides
 from sim.present.validation import validate
 from sim.present.wording.summary import write_summary
 from sim.present.wording.validation import in_short, summary_lines
@@ -59,6 +60,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--reference", type=Path, default=None, metavar="DIR",
                    help="fit the yardstick on this corpus instead (e.g. truces/ when "
                         "scoring held-out truces); a truce of both is left out of its own fit")
+    p.add_argument("--set", dest="overrides", action="append", default=[],
+                   metavar="PATH=VALUE",
+                   help="a behavioural constant for every truce, e.g. --set "
+                        "behaviour.party.regroup_days=60 (repeatable; it replaces the "
+                        "posterior's draws of that constant; facts and terms come from the "
+                        "truces' files)")
     add_output_flags(p, "replication r under draw r mod D")
     return p
 
@@ -72,7 +79,7 @@ def main(argv: list[str]) -> int:
 
 
 def _main(args, argv: list[str]) -> int:
-    corpus = load_corpus(args.corpus)
+    corpus = load_corpus(args.corpus, parse_overrides(args.overrides))
     reference = load_corpus(args.reference) if args.reference is not None else None
     for folder, why in corpus.skipped:
         print(f"warning: {folder}: {why}; not scored", file=sys.stderr)
@@ -135,6 +142,7 @@ def _run(args, argv, corpus, reference, scenarios, chosen: Constants, fingerprin
                     "seconds": round(v.seconds, 3), "smoothing": SMOOTHING,
                     "versions": package_versions(),
                     "constants": chosen.manifest(args.replications),
+                    "overrides": parse_overrides(args.overrides),
                     "scenarios": {t.id: sc.model_dump(mode="json")
                                   for t, sc in zip(corpus.truces, scenarios)}}
         job.write_manifest(stage, manifest)
