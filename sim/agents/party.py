@@ -10,7 +10,8 @@ T is what the truce is worth to it (the truce itself, and aid reaching its
 besieged fronts); E the cost of being exploited if it holds while the other
 fights (larger the weaker it is there); G the gain of fighting there (its
 military edge, a siege it can press, growing as the pause lets it regroup;
-pressure from spoiler attacks; fighting on neighbouring fronts); C the cost of violating while the truce stands (patron
+pressure from spoiler attacks; fighting on neighbouring fronts; how regrouping,
+war-weariness and momentum move with the world: ``sim.agents.stakes``); C the cost of violating while the truce stands (patron
 pressure, penalties where the deal has them, the cost of being blamed, each as
 far as violations are pinned on their author). Choices are noisy (a logit with
 inertia: postures are revised at a daily rate), so no single threshold decides.
