@@ -10,7 +10,8 @@ T is what the truce is worth to it (the truce itself, and aid reaching its
 besieged fronts); E the cost of being exploited if it holds while the other
 fights (larger the weaker it is there); G the gain of fighting there (its
 military edge, a siege it can press, growing as the pause lets it regroup;
-pressure from spoiler attacks; fighting on neighbouring fronts); C the cost of violating while the truce stands (patron
+pressure from spoiler attacks; fighting on neighbouring fronts; how regrouping,
+war-weariness and momentum move with the world: ``sim.agents.stakes``); C the cost of violating while the truce stands (patron
 pressure, penalties where the deal has them, the cost of being blamed, each as
 far as violations are pinned on their author). Choices are noisy (a logit with
 inertia: postures are revised at a daily rate), so no single threshold decides.
@@ -42,6 +43,7 @@ from sim.agents.beliefs import Observer
 from sim.agents.monitoring import Monitoring
 from sim.agents.patron import PatronPressure
 from sim.agents.separation import Separation
+from sim.agents.stakes import Stakes, StakesBehaviour
 from sim.core.events import Tally
 from sim.core.fields import Strict, param
 from sim.core.mechanism import Encodes
@@ -53,7 +55,7 @@ if TYPE_CHECKING:
     from sim.scenario.schema import Scenario
 
 
-class PartyBehaviour(Strict):
+class PartyBehaviour(StakesBehaviour):
     """``behaviour.party``: how a party to a truce weighs it (shared by all scenarios).
 
     Values are in units of the daily gain of fighting on a front at parity."""
@@ -137,6 +139,12 @@ class PartyArrays(Compiled):
     pressure_gain: np.ndarray       # gain per spoiler attack on its forces
     contagion: np.ndarray           # gain per neighbouring front at war
     regroup: np.ndarray             # growth a day of the gain of fighting
+    regroup_rate: np.ndarray        # decay a day of banked regrouping (0: the linear clock)
+    weariness: np.ndarray           # worth of peace after a war on all its fronts
+    weariness_keep: np.ndarray      # daily survival of war-weariness
+    momentum_gain: np.ndarray       # gain of fighting at full momentum
+    momentum_exploited: np.ndarray  # loss from being exploited removed at full momentum
+    momentum_keep: np.ndarray       # daily survival of momentum
     retaliation: np.ndarray         # acts per perceived incident
     forgive: np.ndarray             # daily survival of a grievance
     noise: np.ndarray               # spread of its choices
@@ -226,7 +234,7 @@ class PartyFaction(CeasefireAgent, Observer, Attacker, AirForce):
             # is not believed: self-serving readings make a declaration cheap
             "declaration_cost": b.declaration_cost * (1.0 - Monitoring.misread(sc)),
             "pressure_gain": b.pressure_gain, "contagion": b.contagion,
-            "regroup": b.regroup_per_day,
+            "regroup": b.regroup_per_day, **Stakes.constants(b),
             "retaliation": b.retaliation, "forgive": np.exp(-1.0 / b.memory_days),
             "noise": b.noise, "revision_rate": b.revision_rate,
             "declaration_rate": b.declaration_rate,
@@ -246,6 +254,7 @@ class PartyFaction(CeasefireAgent, Observer, Attacker, AirForce):
         self.separation = np.broadcast_to(self.k.separation_initial, (R,)).astype(float)
         self.urge = np.zeros(R)                                     # national weighing, for
         self.reset_beliefs(R)                                       # the declaration
+        self.stakes = Stakes(self, R)       # regrouping, war-weariness, momentum
         self.besieged_sieges = np.flatnonzero(theatre.besieged == self.index)
         self.patron_agent = self.model.agent_of(theatre.patron[self.index]) \
             if theatre.patron[self.index] >= 0 else None
@@ -285,13 +294,17 @@ class PartyFaction(CeasefireAgent, Observer, Attacker, AirForce):
 
     def weigh(self) -> np.ndarray:
         """How much more fighting than keeping the truce is worth on each front, (G, R):
-        its own terms (its edge and sieges, growing as the pause lets it regroup; the cost
-        of violations pinned on it, the more where observers or patrols watch the front; the truce's own worth; the risk of being exploited),
+        its own terms (its edge and sieges, moved by momentum and growing as the pause lets
+        it regroup; the cost of violations pinned on it, the more where observers or patrols
+        watch the front; the truce's own worth, with war-weariness; the risk of being
+        exploited: ``sim.agents.stakes``),
         plus what each mechanism of the registry contributes (``Mechanism.fighting_gain``,
         ``violation_cost``, ``truce_value``), in registry order."""
         k, weighing = self.k, self.model.weighing
         p = self.trust_by_front()
-        gain = k.gain * (1.0 + k.regroup * self.model.day)
+        stakes = self.stakes
+        stakes.advance()
+        gain = stakes.gain(k)
         for mechanism in weighing["fighting_gain"]:
             gain = gain + mechanism.fighting_gain(self)
         cost = k.violation_cost
@@ -300,10 +313,10 @@ class PartyFaction(CeasefireAgent, Observer, Attacker, AirForce):
             cost = cost + k.unpinned_cost * (1.0 - missed)
         for mechanism in weighing["violation_cost"]:
             cost = cost + mechanism.violation_cost(self)
-        value = k.truce_value
+        value = stakes.truce_value(k)
         for mechanism in weighing["truce_value"]:
             value = value + mechanism.truce_value(self)
-        return gain - cost - p * value + (1.0 - p) * k.exploited
+        return gain - cost - p * value + (1.0 - p) * stakes.exploited(k)
 
     def decide(self) -> None:
         """Revise its posture on each front, then weigh declaring the truce over."""

@@ -37,7 +37,7 @@ from sim.agents.registry import unwritten_behaviours
 from sim.calibration.patterns import STATISTICS, Pattern
 from sim.run.experiment import run_scenario
 from sim.run.posterior import behaviour_paths
-from sim.core.fields import Strict
+from sim.core.fields import Strict, is_opt_in
 from sim.scenario.loading import ScenarioError, explain, load_scenario, read_yaml
 from sim.scenario.schema import Scenario
 
@@ -121,7 +121,8 @@ class Calibration:
     patterns: tuple[Pattern, ...]
     priors: tuple[Prior, ...]          # the constants estimated
     fixed: dict[str, str]              # constants held at their defaults, and why
-    inert: tuple[str, ...]             # constants no calibrated truce can act on (defaults)
+    inert: tuple[str, ...]             # constants no calibrated truce can act on, and opt-in
+                                       # ones without a prior of their own (defaults)
     search: SearchSpec
     fingerprint: str
     default_why: str                   # the reason for priors by the default rule
@@ -179,7 +180,9 @@ def load_calibration(path: str | Path) -> Calibration:
                                     "a prior, not both")
     priors = []
     unwritten = unwritten_behaviours(scenarios.values())
-    inert = tuple(p for p in known if p.split(".")[1] in unwritten)
+    # and the opt-in constants (off at their defaults, added since) the file gives no prior
+    inert = tuple(p for p in known if p.split(".")[1] in unwritten or (
+        is_opt_in(dotted.field(Scenario, p)) and p not in spec.priors.set))
     for p in known:
         if p in spec.priors.fixed or p in inert:
             continue

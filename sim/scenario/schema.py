@@ -34,7 +34,7 @@ class Time(Strict):
         source="the deal", gt=0, le=365)
     horizon_days: float = param(
         14.0, "days", "How long each replication runs, so the JIC phase and late collapses "
-        "show.", source="model", gt=0, le=365)
+        "show (up to ten years).", source="model", gt=0, le=3650)
 
     @field_validator("step_hours")
     @classmethod
