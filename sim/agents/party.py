@@ -37,6 +37,7 @@ import numpy as np
 
 from sim.agents.acts import Attacker
 from sim.agents.air import AirForce
+from sim.agents import declaration
 from sim.agents.base import CeasefireAgent
 from sim.agents.beliefs import Observer
 from sim.agents.monitoring import Monitoring
@@ -105,6 +106,14 @@ class PartyBehaviour(Strict):
         3.5, "value/day", "Public cost of formally ending a truce (being the one to end it), "
         "as far as its account of the other side's violations is not believed.",
         source="assumed", ge=0, le=50)
+    weighs_label: bool = param(
+        False, "", "Declaring weighs ending the label: war without it or its violation costs "
+        "against fighting under it (sim.agents.declaration); off: Model 2's urge.",
+        source="history.md: declared 19 Sept 2016; February 2016 eroded", opt_in=True)
+    label_value: float = param(
+        0.0, "value/day", "What keeping the truce in name is worth while it fights on some "
+        "fronts (patron's favour, aid, restraint elsewhere), lost by declaring; read only "
+        "with weighs_label.", source="assumed", ge=0, le=50, opt_in=True)
     noise: float = param(
         0.3, "value/day", "Spread of its choices (logit scale): how far commanders' reasons "
         "vary beyond what the model weighs.", source="assumed", ge=0.01, le=20)
@@ -134,6 +143,8 @@ class PartyArrays(Compiled):
     patron_leverage: np.ndarray     # its patron's leverage over it
     patron_cost: np.ndarray         # cost of defying its patron's full pressure
     declaration_cost: np.ndarray    # public cost of ending the truce, as not believed
+    weighs_label: np.ndarray        # 1: the declaration weighs ending the label
+    label_value: np.ndarray         # what keeping the truce in name is worth
     pressure_gain: np.ndarray       # gain per spoiler attack on its forces
     contagion: np.ndarray           # gain per neighbouring front at war
     regroup: np.ndarray             # growth a day of the gain of fighting
@@ -166,11 +177,13 @@ class PartyFaction(CeasefireAgent, Observer, Attacker, AirForce):
             "citing \"more than 300\" rebel violations",
             ("PartyFaction.decide", "CeasefireModel._declare"),
             ("behaviour.party.declaration_cost", "behaviour.party.declaration_rate",
+             "behaviour.party.weighs_label", "behaviour.party.label_value",
              "behaviour.monitoring.bias", "mechanisms.monitoring.verification"),
             "A party fighting on some front weighs ending the truce over all its fronts against "
             "the public cost of doing so, which shrinks as far as self-serving accounts of the "
             "other's violations are believed (bias without verification); of those that would, "
-            "the one that weighs it most declares it.",
+            "the one that weighs it most declares it. With weighs_label it weighs ending the "
+            "label against what the label keeps; worth less, fronts erode undeclared.",
             source="history"),
     )
 
@@ -225,6 +238,7 @@ class PartyFaction(CeasefireAgent, Observer, Attacker, AirForce):
             # the blame for ending it sticks as far as its account of the other's violations
             # is not believed: self-serving readings make a declaration cheap
             "declaration_cost": b.declaration_cost * (1.0 - Monitoring.misread(sc)),
+            "weighs_label": float(b.weighs_label), "label_value": b.label_value,
             "pressure_gain": b.pressure_gain, "contagion": b.contagion,
             "regroup": b.regroup_per_day,
             "retaliation": b.retaliation, "forgive": np.exp(-1.0 / b.memory_days),
@@ -300,6 +314,7 @@ class PartyFaction(CeasefireAgent, Observer, Attacker, AirForce):
             cost = cost + k.unpinned_cost * (1.0 - missed)
         for mechanism in weighing["violation_cost"]:
             cost = cost + mechanism.violation_cost(self)
+        self.cost = cost        # the day's cost of violating by front, for the declaration
         value = k.truce_value
         for mechanism in weighing["truce_value"]:
             value = value + mechanism.truce_value(self)
@@ -318,12 +333,13 @@ class PartyFaction(CeasefireAgent, Observer, Attacker, AirForce):
             & self.fronts[:, None] & standing
         self.posture = np.where(switch, 1.0 - self.posture, self.posture)
         self.posture[:, model.collapsed] = 1.0
-        fighting, covered = self.posture, model.factors["covered"]
+        fighting, covered, cost = self.posture, model.factors["covered"], self.cost
         if covered is not None:     # outside the deal's area it fights, and that is no part
             self.posture = np.maximum(self.posture, 1.0 - covered)     # of the truce
             fighting, delta = self.posture * covered, delta * covered
-        # The leadership: over all its fronts, is ending the truce worth its public cost?
-        self.urge = (k.front_weight * delta).sum(0) - k.declaration_cost
+            cost = cost * covered
+        # The leadership: is ending the truce worth its public cost (sim.agents.declaration)?
+        self.urge = declaration.urge(k, delta, fighting, cost)
         p_declare = 1.0 - np.exp(-k.declaration_rate * logistic(self.urge / k.noise))
         self.declares = standing & (fighting.max(0) > 0) & (u[-1] < p_declare)
         self.separate()

@@ -15,10 +15,22 @@ Share = Annotated[float, Field(ge=0.0, le=1.0)]
 
 
 def param(default: Any, unit: str, doc: str, *, source: str = "", ge: float | None = None,
-          le: float | None = None, gt: float | None = None) -> Any:
-    """A documented parameter: default, unit, range, meaning and where its value comes from."""
-    return Field(default, description=doc, ge=ge, le=le, gt=gt,
-                 json_schema_extra={"unit": unit, "source": source})
+          le: float | None = None, gt: float | None = None, opt_in: bool = False) -> Any:
+    """A documented parameter: default, unit, range, meaning and where its value comes from.
+
+    ``opt_in``: a constant of a new behaviour whose default is the old one. At its default
+    it is left out of dumps (resolved scenarios and manifests keep their bytes) and out of
+    the calibration's search (``sim.calibration.spec``), until a scenario or a calibration
+    gives it a value."""
+    extra = {"unit": unit, "source": source} | ({"opt_in": True} if opt_in else {})
+    return Field(default, description=doc, ge=ge, le=le, gt=gt, json_schema_extra=extra,
+                 exclude_if=(lambda v: v == default) if opt_in else None)
+
+
+def is_opt_in(field: Any) -> bool:
+    """Whether a declared field (pydantic ``FieldInfo``) is an opt-in constant."""
+    extra = field.json_schema_extra
+    return isinstance(extra, dict) and bool(extra.get("opt_in"))
 
 
 class Strict(BaseModel):
