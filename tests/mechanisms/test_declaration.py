@@ -106,7 +106,7 @@ def test_model_2_runs_keep_their_table_and_the_new_constants_stay_out_of_dumps()
     plain = at_median(REFERENCE).model_dump()["behaviour"]["party"]
     assert "weighs_label" not in plain and "label_value" not in plain
     on = with_behaviour(at_median(REFERENCE), LABEL).model_dump()["behaviour"]["party"]
-    assert on["weighs_label"] is True and on["label_value"] == 2.0
+    assert on["weighs_label"] is True and on["label_value"] == 3.5
     assert {"behaviour.party.weighs_label", "behaviour.party.label_value"} <= set(opt_in_paths())
     cal = load_calibration(ROOT / "calibration" / "calibration.yaml")
     assert not {p.path for p in cal.priors} & set(opt_in_paths())
