@@ -14,9 +14,11 @@ import pytest
 
 from conftest import REFERENCE, ROOT
 from sim.agents import declaration
+from sim.analysis.summary import summarize
 from sim.calibration.spec import load_calibration
 from sim.model.results import ENDINGS
 from sim.run.experiment import run_scenario
+from sim.present.wording.summary import summary_lines
 from sim.run.posterior import SHIPPED, load_posterior, opt_in_paths, with_behaviour
 from sim.scenario.loading import load_scenario
 
@@ -88,8 +90,6 @@ def test_endings_add_up_and_erosion_has_no_declarer():
 
 
 def test_the_deal_s_own_end_is_an_ending_and_the_summary_says_the_shares():
-    from sim.analysis.summary import summarize
-    from sim.present.wording.summary import summary_lines
     scenario = with_behaviour(at_median(REFERENCE), LABEL)
     ends = scenario.deal.model_copy(update={"expires_day": 5})
     r = run_scenario(scenario.model_copy(update={"deal": ends}), 300, SEED)
