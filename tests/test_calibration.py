@@ -10,10 +10,8 @@ import pytest
 import yaml
 
 from conftest import REFERENCE, ROOT
-from sim import dotted
-from sim.core.fields import is_opt_in
-from sim.scenario.schema import Scenario
-from sim.run.posterior import Posterior, behaviour_paths, load_posterior, with_behaviour
+from sim.run.posterior import (Posterior, behaviour_paths, load_posterior, opt_in_paths,
+                                with_behaviour)
 from sim.calibration.spec import load_calibration
 from sim.present.cli import main
 from sim.present.commands import calibrate as calibrate_command
@@ -87,10 +85,8 @@ def test_the_shipped_posterior_is_valid_and_covers_the_estimated_constants():
     cal = load_calibration(ROOT / "calibration" / "calibration.yaml")
     assert set(post.paths) == {p.path for p in cal.priors}
     assert set(post.paths) | set(cal.fixed) | set(cal.inert) == set(behaviour_paths())
-    # inert: the constants of optional mechanisms no calibrated truce writes, and the opt-in
-    # constants (off at their defaults) the file gives no prior
-    assert all(p.split(".")[1] in ("observers", "buffers", "patrols")
-               or is_opt_in(dotted.field(Scenario, p)) for p in cal.inert)
+    assert all(p.split(".")[1] in ("observers", "buffers", "patrols") or p in opt_in_paths()
+               for p in cal.inert)
     assert "behaviour.party.regroup_days" in cal.inert
     for p in cal.priors:       # every draw inside its prior's support
         x = post.values[:, post.paths.index(p.path)]

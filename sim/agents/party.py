@@ -38,7 +38,9 @@ import numpy as np
 
 from sim.agents.acts import Attacker
 from sim.agents.air import AirForce
+from sim.agents import declaration
 from sim.agents.base import CeasefireAgent
+from sim.agents.declaration import DeclarationBehaviour
 from sim.agents.beliefs import Observer
 from sim.agents.monitoring import Monitoring
 from sim.agents.patron import PatronPressure
@@ -55,7 +57,7 @@ if TYPE_CHECKING:
     from sim.scenario.schema import Scenario
 
 
-class PartyBehaviour(StakesBehaviour):
+class PartyBehaviour(StakesBehaviour, DeclarationBehaviour):
     """``behaviour.party``: how a party to a truce weighs it (shared by all scenarios).
 
     Values are in units of the daily gain of fighting on a front at parity."""
@@ -136,6 +138,8 @@ class PartyArrays(Compiled):
     patron_leverage: np.ndarray     # its patron's leverage over it
     patron_cost: np.ndarray         # cost of defying its patron's full pressure
     declaration_cost: np.ndarray    # public cost of ending the truce, as not believed
+    weighs_label: np.ndarray        # 1: the declaration weighs ending the label
+    label_value: np.ndarray         # what keeping the truce in name is worth
     pressure_gain: np.ndarray       # gain per spoiler attack on its forces
     contagion: np.ndarray           # gain per neighbouring front at war
     regroup: np.ndarray             # growth a day of the gain of fighting
@@ -174,11 +178,13 @@ class PartyFaction(CeasefireAgent, Observer, Attacker, AirForce):
             "citing \"more than 300\" rebel violations",
             ("PartyFaction.decide", "CeasefireModel._declare"),
             ("behaviour.party.declaration_cost", "behaviour.party.declaration_rate",
+             "behaviour.party.weighs_label", "behaviour.party.label_value",
              "behaviour.monitoring.bias", "mechanisms.monitoring.verification"),
             "A party fighting on some front weighs ending the truce over all its fronts against "
             "the public cost of doing so, which shrinks as far as self-serving accounts of the "
             "other's violations are believed (bias without verification); of those that would, "
-            "the one that weighs it most declares it.",
+            "the one that weighs it most declares it. With weighs_label it weighs ending the "
+            "label against what the label keeps; worth less, fronts erode undeclared.",
             source="history"),
     )
 
@@ -233,6 +239,7 @@ class PartyFaction(CeasefireAgent, Observer, Attacker, AirForce):
             # the blame for ending it sticks as far as its account of the other's violations
             # is not believed: self-serving readings make a declaration cheap
             "declaration_cost": b.declaration_cost * (1.0 - Monitoring.misread(sc)),
+            "weighs_label": float(b.weighs_label), "label_value": b.label_value,
             "pressure_gain": b.pressure_gain, "contagion": b.contagion,
             "regroup": b.regroup_per_day, **Stakes.constants(b),
             "retaliation": b.retaliation, "forgive": np.exp(-1.0 / b.memory_days),
@@ -313,6 +320,7 @@ class PartyFaction(CeasefireAgent, Observer, Attacker, AirForce):
             cost = cost + k.unpinned_cost * (1.0 - missed)
         for mechanism in weighing["violation_cost"]:
             cost = cost + mechanism.violation_cost(self)
+        self.cost = cost        # the day's cost of violating by front, for the declaration
         value = stakes.truce_value(k)
         for mechanism in weighing["truce_value"]:
             value = value + mechanism.truce_value(self)
@@ -331,12 +339,13 @@ class PartyFaction(CeasefireAgent, Observer, Attacker, AirForce):
             & self.fronts[:, None] & standing
         self.posture = np.where(switch, 1.0 - self.posture, self.posture)
         self.posture[:, model.collapsed] = 1.0
-        fighting, covered = self.posture, model.factors["covered"]
+        fighting, covered, cost = self.posture, model.factors["covered"], self.cost
         if covered is not None:     # outside the deal's area it fights, and that is no part
             self.posture = np.maximum(self.posture, 1.0 - covered)     # of the truce
             fighting, delta = self.posture * covered, delta * covered
-        # The leadership: over all its fronts, is ending the truce worth its public cost?
-        self.urge = (k.front_weight * delta).sum(0) - k.declaration_cost
+            cost = cost * covered
+        # The leadership: is ending the truce worth its public cost (sim.agents.declaration)?
+        self.urge = declaration.urge(k, delta, fighting, cost)
         p_declare = 1.0 - np.exp(-k.declaration_rate * logistic(self.urge / k.noise))
         self.declares = standing & (fighting.max(0) > 0) & (u[-1] < p_declare)
         self.separate()

@@ -7,7 +7,7 @@ posterior, a parameter interval (``sim.analysis.uncertainty``). Reads plain
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -15,7 +15,7 @@ import pandas as pd
 
 from sim.analysis.uncertainty import (bootstrap_interval, has_draws, interval, mean_across_draws,
                                       median_collapse_day, statistic_across_draws)
-from sim.model.results import TRIGGERS, Results
+from sim.model.results import ENDINGS, TRIGGERS, Results
 
 if TYPE_CHECKING:
     from sim.run.posterior import Posterior
@@ -155,6 +155,9 @@ class Summary:
     aid_trucks: float
     convoys: dict[str, float]                  # delivered, blocked, struck: shares of sent
     fronts_holding: tuple[float, ...]          # mean share of fronts holding, by day
+    #: shares of the replications by ending (``Results.endings``), where the run says them:
+    #: the deal ends by itself, or a party weighs ending the label; empty otherwise
+    endings: dict[str, float] = field(default_factory=dict)
 
 
 def summarize(r: Results) -> Summary:
@@ -217,7 +220,9 @@ def summarize(r: Results) -> Summary:
         declared_by=shares(r.declarer, r.actors), triggers=shares(r.trigger, TRIGGERS),
         violations=violations, civilian_harm=float(r.harm.mean()),
         aid_trucks=float(r.aid_delivered.mean()), convoys=convoys,
-        fronts_holding=tuple(float(x) for x in r.holding_day.mean(0)))
+        fronts_holding=tuple(float(x) for x in r.holding_day.mean(0)),
+        endings={e: float(np.mean(r.endings == e)) for e in ENDINGS}
+        if r.shows_endings or r.end_day is not None else {})
 
 
 def typical(results: Results) -> int:

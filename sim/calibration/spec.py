@@ -36,8 +36,8 @@ from sim import dotted
 from sim.agents.registry import unwritten_behaviours
 from sim.calibration.patterns import STATISTICS, Pattern
 from sim.run.experiment import run_scenario
-from sim.run.posterior import behaviour_paths
-from sim.core.fields import Strict, is_opt_in
+from sim.run.posterior import behaviour_paths, opt_in_paths
+from sim.core.fields import Strict
 from sim.scenario.loading import ScenarioError, explain, load_scenario, read_yaml
 from sim.scenario.schema import Scenario
 
@@ -180,9 +180,10 @@ def load_calibration(path: str | Path) -> Calibration:
                                     "a prior, not both")
     priors = []
     unwritten = unwritten_behaviours(scenarios.values())
-    # and the opt-in constants (off at their defaults, added since) the file gives no prior
-    inert = tuple(p for p in known if p.split(".")[1] in unwritten or (
-        is_opt_in(dotted.field(Scenario, p)) and p not in spec.priors.set))
+    # constants no calibrated truce can act on, and those of new behaviours left at their
+    # defaults (the old behaviour) unless the calibration gives them a prior
+    opt_in = set(opt_in_paths()) - set(spec.priors.set)
+    inert = tuple(p for p in known if p.split(".")[1] in unwritten or p in opt_in)
     for p in known:
         if p in spec.priors.fixed or p in inert:
             continue

@@ -18,20 +18,19 @@ def param(default: Any, unit: str, doc: str, *, source: str = "", ge: float | No
           le: float | None = None, gt: float | None = None, opt_in: bool = False) -> Any:
     """A documented parameter: default, unit, range, meaning and where its value comes from.
 
-    ``opt_in``: a constant added since, whose default leaves the model as it was: left out
-    of a dump while at its default (resolved scenarios and run manifests stay as they were),
-    and held at it by a calibration whose file gives it no prior (:func:`is_opt_in`)."""
-    if not opt_in:
-        return Field(default, description=doc, ge=ge, le=le, gt=gt,
-                     json_schema_extra={"unit": unit, "source": source})
-    return Field(default, description=doc, ge=ge, le=le, gt=gt,
-                 json_schema_extra={"unit": unit, "source": source, "opt_in": True},
-                 exclude_if=lambda v: v == default)
+    ``opt_in``: a constant of a new behaviour whose default is the old one. At its default
+    it is left out of dumps (resolved scenarios and manifests keep their bytes) and out of
+    the calibration's search (``sim.calibration.spec``), until a scenario or a calibration
+    gives it a value."""
+    extra = {"unit": unit, "source": source} | ({"opt_in": True} if opt_in else {})
+    return Field(default, description=doc, ge=ge, le=le, gt=gt, json_schema_extra=extra,
+                 exclude_if=(lambda v: v == default) if opt_in else None)
 
 
-def is_opt_in(info: Any) -> bool:
-    """Whether a field was declared ``param(..., opt_in=True)``."""
-    return bool((info.json_schema_extra or {}).get("opt_in"))
+def is_opt_in(field: Any) -> bool:
+    """Whether a declared field (pydantic ``FieldInfo``) is an opt-in constant."""
+    extra = field.json_schema_extra
+    return isinstance(extra, dict) and bool(extra.get("opt_in"))
 
 
 class Strict(BaseModel):

@@ -21,6 +21,8 @@ if TYPE_CHECKING:
     from sim.model.model import CeasefireModel
 
 TRIGGERS = (*CAUSES, "distrust")
+#: How a replication's truce ended by the horizon (``Results.endings``).
+ENDINGS = ("held", "declared", "eroded", "expired", "superseded")
 
 
 class Recorder:
@@ -140,6 +142,7 @@ class Recorder:
             jic_start_day=m.jic.start_day.copy(),
             **({"end_day": m.end_day.copy(), "ending": np.where(m.ended, m.ending, "")
                 .astype(str)} if (m.deal_end >= 0).any() else {}),
+            shows_endings=any(bool(np.any(p.k.weighs_label)) for p in m.parties),
             violations=_counts(self.violations), reported=_counts(self.reported),
             admitted=_counts(self.admitted), accidents=_counts(self.accidents),
             spoiler_attacks=self.spoiler_attacks.astype(np.int32), harm=self.harm.copy(),
@@ -209,6 +212,9 @@ class Results:
     #: ended each truce still standing then (-1: none) and how ("expired", "superseded", "")
     end_day: np.ndarray | None = None
     ending: np.ndarray | None = None
+    #: the replication table says every replication's ending (``endings``) even where the
+    #: deal has no end of its own: a run in which a party weighs ending the label
+    shows_endings: bool = False
     #: what mechanisms record beyond these (``Record``): name -> (R,) or (R, A)
     extra: dict[str, np.ndarray] = field(default_factory=dict)
 
@@ -244,6 +250,18 @@ class Results:
         c = self.collapse_day
         formal = (self.formal_day >= 0) & (self.formal_day == c)
         return np.where(np.isnan(c), "", np.where(formal, "formal", "de facto"))
+
+    @property
+    def endings(self) -> np.ndarray:
+        """How each truce ended by the horizon (``ENDINGS``): ``declared`` (a party declared
+        it over, whether or not violence was back first), ``eroded`` (violence back on the
+        ground, de facto, and nobody ever declared it over), ``expired`` or ``superseded``
+        (the deal's own end, ``deal.expires_day``, ``superseded_day``, while it stood), or
+        ``held`` (none of these)."""
+        own = np.full(self.replications, "", dtype=object) if self.ending is None \
+            else self.ending.astype(object)
+        return np.where(self.formal_day >= 0, "declared", np.where(
+            self.de_facto_day >= 0, "eroded", np.where(own != "", own, "held"))).astype(object)
 
     def rows(self, which: slice | np.ndarray) -> Results:
         """The results of some replications only."""
@@ -288,8 +306,9 @@ class Results:
                                               np.nan),
             "declared_by": names[self.declarer],
             "trigger": triggers[self.trigger],
-            **({"ending": np.where(self.ending == "", None, self.ending.astype(object)),
-                "end_day": np.where(self.end_day >= 0, self.end_day, np.nan)}
+            **({"ending": self.endings} if self.end_day is not None or self.shows_endings
+               else {}),
+            **({"end_day": np.where(self.end_day >= 0, self.end_day, np.nan)}
                if self.end_day is not None else {}),
             "jic_activated": self.jic_activated,
             "jic_start_day": np.where(self.jic_start_day >= 0, self.jic_start_day, np.nan),

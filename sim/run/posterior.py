@@ -18,6 +18,7 @@ import numpy as np
 from pydantic import ValidationError
 
 from sim import dotted
+from sim.core.fields import is_opt_in
 from sim.run.facts import drawn
 from sim.scenario.loading import ScenarioError, read_text
 from sim.scenario.schema import Behaviour, Scenario
@@ -94,6 +95,15 @@ def behaviour_paths() -> tuple[str, ...]:
 #: Largest posterior sample read: the shipped one (300 draws) is 230 KiB, so this holds
 #: about 100,000 draws, and a device or a stray huge file is refused before it fills memory.
 MAX_POSTERIOR_BYTES = 64 << 20
+
+
+def opt_in_paths() -> tuple[str, ...]:
+    """The behavioural constants of new behaviours whose default is the old one
+    (``param(..., opt_in=True)``): a calibration leaves them at their defaults unless it
+    gives them a prior of their own."""
+    return tuple(f"behaviour.{block}.{name}"
+                 for block, info in Behaviour.model_fields.items()
+                 for name, field in info.annotation.model_fields.items() if is_opt_in(field))
 
 
 def load_posterior(path: str | Path) -> Posterior:

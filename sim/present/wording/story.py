@@ -227,7 +227,7 @@ def _outcome(story: Story, n: _Names) -> str:
         said = [f"{_cap(ground)}: collapse day {de_facto:.0f}, before any declaration."]
         if formal == formal:
             said.append(f"Later, {declared[0].lower()}{declared[1:]}.")
-    elif o.get("ending"):       # the deal's own end (deal.expires_day, superseded_day)
+    elif o.get("ending") in ("expired", "superseded"):    # the deal's own end
         how = "lapsed (expired)" if o["ending"] == "expired" else \
             "was replaced by another deal (superseded)"
         said = [f"The truce was still standing when the deal {how} at the start of day "

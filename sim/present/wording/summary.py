@@ -38,6 +38,10 @@ def summary_lines(s: Summary) -> list[str]:
     lines.append(f"Declared over within {s.horizon_days:g} days: {pct(s.p_formal)}; "
                  f"fell apart on the ground before any declaration: "
                  f"{pct(s.p_de_facto_first)}")
+    if set(k for k, v in s.endings.items() if v) - {"held", "declared"}:
+        lines.append(f"Endings by day {s.horizon_days:g} (eroded: back to war on the ground, "
+                     "never declared over): " + ", ".join(
+                         f"{e} {pct(v)}" for e, v in s.endings.items() if v))
     lines.append(f"JIC activated: {both(s.p_jic, s.p_jic_ci, s.p_jic_params)}")
     if s.collapse_day_quartiles:
         q1, med, q3 = s.collapse_day_quartiles
