@@ -44,6 +44,7 @@ from sim.model.model import CeasefireModel
 from sim.model.results import Results
 from sim.present.charts import scenario as charts
 from sim.present.charts.discovery import box_chart, peeling_chart
+from sim.present.charts.labels import Labels
 from sim.present.charts.sweep import sweep_figure
 from sim.present.validation import Validation
 from sim.present.validation import validate as scored
@@ -145,11 +146,12 @@ class Run:
         'triggers' and 'aid' take a figure: ``ax.figure`` if ``ax`` is given), returned:
         a notebook shows it inline."""
         r, fig = self.results, (ax.figure if ax is not None else None)
+        name = Labels.of(self.scenario)
         draw = {"survival": lambda: charts.survival_curve(r, ax),
-                "violence": lambda: charts.violence_by_day(r, ax),
-                "trust": lambda: charts.trust_trajectories(r, ax),
+                "violence": lambda: charts.violence_by_day(r, ax, labels=name),
+                "trust": lambda: charts.trust_trajectories(r, ax, labels=name),
                 "fronts": lambda: charts.fronts_by_day(r, ax),
-                "triggers": lambda: charts.collapse_triggers(self.summary(), fig),
+                "triggers": lambda: charts.collapse_triggers(self.summary(), fig, name),
                 "aid": lambda: charts.aid_delivered(r, self.summary(), fig)}
         if chart not in draw:
             raise ValueError(f"chart must be one of {', '.join(CHARTS)} (got {chart!r})")

@@ -19,6 +19,7 @@ from sim.analysis.comparison import ROBUST_SHARE, Comparison, judged
 from sim.analysis.summary import Summary, kaplan_meier, survival_across_draws
 from sim.model.results import Results
 from sim.present.charts.figures import COLOURS, new_axes, new_figure, save_figure
+from sim.present.charts.labels import Labels, scenario_label
 
 
 def survival_curve(r: Results, ax: Axes | None = None) -> Figure:
@@ -50,9 +51,11 @@ def survival_curve(r: Results, ax: Axes | None = None) -> Figure:
     return fig
 
 
-def violence_by_day(r: Results, ax: Axes | None = None) -> Figure:
+def violence_by_day(r: Results, ax: Axes | None = None, labels: Labels | None = None
+                    ) -> Figure:
     """Attacks per day by actor: what happened (solid) and what the other side reported
     (dashed); day 0 is the level of fighting before the truce."""
+    name = labels or Labels()
     days = np.arange(0, r.acts_day.shape[1] + 1)
     fig, ax = new_axes(ax, (10, 5))
     for i, a in enumerate(r.actors):
@@ -61,10 +64,10 @@ def violence_by_day(r: Results, ax: Axes | None = None) -> Figure:
             continue
         colour = COLOURS[i % len(COLOURS)]
         ax.plot(days, np.concatenate([[r.war_acts_per_day[i]], true]), color=colour, lw=2,
-                marker="o", ms=3, label=f"{a}: true")
+                marker="o", ms=3, label=f"{name(a)}: true")
         if a in r.parties:
             ax.plot(days[1:], r.reported_day[:, :, i].mean(0), color=colour, ls="--", lw=1.5,
-                    label=f"{a}: as reported by the other side")
+                    label=f"{name(a)}: as reported by the other side")
     ax.axvline(r.duration_days + 0.5, color="k", ls=":", lw=1, label="end of the truce phase")
     ax.axvspan(-0.5, 0.5, color="grey", alpha=0.15, label="before the truce (war level)")
     ax.set(xlabel="day since the truce began (day 1 = its first 24 hours)",
@@ -76,9 +79,11 @@ def violence_by_day(r: Results, ax: Axes | None = None) -> Figure:
     return fig
 
 
-def trust_trajectories(r: Results, ax: Axes | None = None) -> Figure:
+def trust_trajectories(r: Results, ax: Axes | None = None, labels: Labels | None = None
+                       ) -> Figure:
     """Beliefs between the key pairs by day (each one's belief that the other is committed):
     mean with the 10–90% range of replications."""
+    name = labels or Labels()
     days = np.arange(0, r.trust_day.shape[1] + 1)
     fig, ax = new_axes(ax, (8, 4.5))
     for p, (a, b) in enumerate(r.key_pairs):
@@ -89,7 +94,7 @@ def trust_trajectories(r: Results, ax: Axes | None = None) -> Figure:
         hi = np.concatenate([start, np.quantile(series, 0.9, axis=0)])
         colour = COLOURS[p % len(COLOURS)]
         ax.fill_between(days, lo, hi, color=colour, alpha=0.15)
-        ax.plot(days, mean, color=colour, lw=2, label=f"{a} in {b}")
+        ax.plot(days, mean, color=colour, lw=2, label=name.pair(a, b))
     ax.axvline(r.duration_days, color="k", ls=":", lw=1)
     ax.set(xlabel="day since the truce began",
            ylabel="belief that the other is committed",
@@ -99,20 +104,24 @@ def trust_trajectories(r: Results, ax: Axes | None = None) -> Figure:
     return fig
 
 
-def collapse_triggers(s: Summary, fig: Figure | None = None) -> Figure:
+def collapse_triggers(s: Summary, fig: Figure | None = None, labels: Labels | None = None
+                      ) -> Figure:
     """Shares of collapses by trigger and by the party that declared (two panels, in ``fig``
     or a new figure)."""
+    name = labels or Labels()
     fig = new_figure(fig, (10, 4))
     axes = fig.subplots(1, 2)
-    for ax, (title, shares) in zip(axes, (("What triggered the declaration", s.triggers),
-                                          ("Party that declared it over", s.declared_by)),
+    for ax, (title, shares) in zip(axes, (("What triggered the declaration",
+                                           name.shares(s.triggers, trigger=True)),
+                                          ("Party that declared it over",
+                                           name.shares(s.declared_by))),
                                    strict=True):
         names = list(shares)[::-1]
         ax.barh(names, [100 * shares[n] for n in names], color=COLOURS[0])
         ax.set(xlabel="% of declarations", title=title, xlim=(0, 112))
         for y, n in enumerate(names):
             ax.text(100 * shares[n] + 1, y, f"{100 * shares[n]:.0f}%", va="center")
-    fig.suptitle(f"{s.scenario}: why and by whom the truce was declared over "
+    fig.suptitle(f"{s.scenario}: why and by whom the truce was declared over\n"
                  f"({100 * s.p_formal:.0f}% of {s.replications} replications "
                  f"within {s.horizon_days:g} days)", fontsize=10)
     return fig
@@ -185,9 +194,7 @@ def comparison_forest(comparisons: list[Comparison], s: Summary, fig: Figure | N
         ax.axvline(0, color="k", lw=1)
         ax.set_xlabel(label, fontsize=9)
         ax.grid(axis="x", alpha=0.3)
-    axes[0].set_yticks(ys, [f"{c.name}\n({c.label})" if c.file else c.name
-                            for c in comparisons],
-                       fontsize=8)
+    axes[0].set_yticks(ys, [scenario_label(c.name, c.file) for c in comparisons], fontsize=8)
     axes[0].set_ylim(-0.7, len(comparisons) - 0.3)
     handles = [Line2D([], [], color=COLOURS[0], lw=2.5, label="95% sampling interval (paired)")]
     if posterior:
@@ -227,9 +234,9 @@ def survival_by_scenario(summaries: list[Summary], files: list[Path],
                     textcoords="offset points", ha="center", fontsize=7, color=colour,
                     bbox={"fc": "white", "ec": "none", "pad": 0.3, "alpha": 0.8})
     ax.axvline(100 * summaries[0].p_survive, color=COLOURS[1], lw=1, ls=":", zorder=0)
-    labels = [f"{s.scenario}\n({Path(f).name}{', reference' if i == 0 else ''})"
-              for i, (s, f) in enumerate(zip(summaries, files, strict=True))]
-    ax.set_yticks(ys, labels, fontsize=8)
+    names = [scenario_label(s.scenario, f"{Path(f).name}{', reference' if i == 0 else ''}")
+             for i, (s, f) in enumerate(zip(summaries, files, strict=True))]
+    ax.set_yticks(ys, names, fontsize=8)
     ax.set_ylim(-0.7, len(summaries) - 0.3)
     ax.set_xlim(0, 100)
     ax.set_xlabel(f"survives its {summaries[0].duration_days:g} days, % of replications "
@@ -248,22 +255,21 @@ def survival_by_scenario(summaries: list[Summary], files: list[Path],
     return fig
 
 
-def all_charts(r: Results, s: Summary, folder: Path) -> dict[str, Path]:
-    """Every chart that has something to show for this run, by title, in ``folder``."""
-    charts = {
-        "Survival of the truce": save_figure(survival_curve(r), folder / "survival.png"),
-        "Violence by actor, true vs reported": save_figure(violence_by_day(r),
-                                                           folder / "violence.png"),
-    }
+def all_charts(r: Results, s: Summary, folder: Path, labels: Labels | None = None
+               ) -> dict[str, Path]:
+    """Every chart that has something to show for this run, by title, in ``folder``, its
+    actors named by ``labels``."""
+    drawn = [("Survival of the truce", "survival", lambda: survival_curve(r)),
+             ("Violence by actor, true vs reported", "violence",
+              lambda: violence_by_day(r, labels=labels))]
     if r.status_day is not None and any(r.contested):
-        charts["Fronts holding, fraying, fighting"] = save_figure(fronts_by_day(r),
-                                                                  folder / "fronts.png")
+        drawn.append(("Fronts holding, fraying, fighting", "fronts", lambda: fronts_by_day(r)))
     if r.key_pairs:
-        charts["Trust between key pairs"] = save_figure(trust_trajectories(r),
-                                                        folder / "trust.png")
+        drawn.append(("Trust between key pairs", "trust",
+                      lambda: trust_trajectories(r, labels=labels)))
     if s.triggers:
-        charts["Collapse triggers and declarers"] = save_figure(collapse_triggers(s),
-                                                                folder / "triggers.png")
+        drawn.append(("Collapse triggers and declarers", "triggers",
+                      lambda: collapse_triggers(s, labels=labels)))
     if r.convoys.any():
-        charts["Aid delivered"] = save_figure(aid_delivered(r, s), folder / "aid.png")
-    return charts
+        drawn.append(("Aid delivered", "aid", lambda: aid_delivered(r, s)))
+    return {title: save_figure(draw(), folder / f"{stem}.png") for title, stem, draw in drawn}

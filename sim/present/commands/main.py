@@ -20,6 +20,7 @@ from sim.analysis.comparison import compare, comparison_table, with_pairing
 from sim.analysis.summary import draw_table, summarize
 from sim.present.charts.backend import files_backend
 from sim.present.charts.figures import save_figure
+from sim.present.charts.labels import Labels
 from sim.present.charts.scenario import all_charts, comparison_forest
 from sim.present.commands import sweep
 from sim.present.commands.common import (EXIT_FAILED, add_limits, check_run, command_line,
@@ -238,7 +239,7 @@ def _run_main(args, argv, scenario, resolved, overrides, fingerprint, out: Path,
         charts = {}
         if not args.no_charts:
             files_backend()
-            charts = all_charts(results, summary, stage)
+            charts = all_charts(results, summary, stage, Labels.of(scenario))
             if comparisons:
                 charts["Changes to the deal against this scenario"] = save_figure(
                     comparison_forest(comparisons, summary), stage / "comparison.png")

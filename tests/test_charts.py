@@ -1,0 +1,67 @@
+"""The charts read at a glance: display names from the scenario, comparisons sorted by
+effect, one end-of-truce line, files in every format asked for.
+
+Each check reads the figure's text artists and lines (what a chart says), never its pixels.
+"""
+
+from __future__ import annotations
+
+import pytest
+from matplotlib.text import Text
+
+from sim.analysis.summary import summarize
+from sim.present.charts import scenario as charts
+from sim.present.charts.labels import Labels, prettified
+from sim.scenario.loading import ScenarioError, load_scenario
+from tests.conftest import REFERENCE, run
+
+
+def texts(fig) -> list[str]:
+    """Every text the figure draws: titles, tick labels, legend entries, annotations."""
+    fig.canvas.draw()
+    ticks = [t for ax in fig.axes for t in (*ax.get_xticklabels(), *ax.get_yticklabels())]
+    return [t.get_text() for t in (*fig.findobj(Text), *ticks) if t.get_text()]
+
+
+@pytest.fixture(scope="module")
+def results():
+    return run(REFERENCE, 60, 5, daily=True)
+
+
+def test_names_are_prettified_and_labels_win():
+    assert prettified("united_states") == "United States"
+    assert prettified("US_envoy") == "US Envoy"
+    named = Labels.of(load_scenario(REFERENCE, {"actors.united_states.label": "the US",
+                                                "regions.idlib.label": "Idlib province"}))
+    assert named("united_states") == "the US" and named("idlib") == "Idlib province"
+    assert named("russia") == "Russia"
+    assert named.pair("russia", "united_states") == "Russia in the US"
+    assert named.trigger("blocked_aid") == "Blocked aid"
+
+
+def test_a_label_is_left_out_of_a_resolved_scenario_unless_written():
+    """Manifests and fingerprints of scenarios that write no label stay as they were."""
+    plain = load_scenario(REFERENCE).model_dump(mode="json")
+    assert all("label" not in a for a in plain["actors"].values())
+    labelled = load_scenario(REFERENCE, {"actors.isis.label": "ISIS"}).model_dump(mode="json")
+    assert labelled["actors"]["isis"]["label"] == "ISIS"
+
+
+def test_a_label_must_be_text():
+    with pytest.raises(ScenarioError, match="actors.isis.label"):
+        load_scenario(REFERENCE, {"actors.isis.label": [1, 2]})
+
+
+def test_every_chart_names_actors_pairs_and_triggers_by_label(results):
+    labels = Labels.of(load_scenario(REFERENCE, {"actors.united_states.label": "the US"}))
+    s = summarize(results)
+    drawn = {"violence": charts.violence_by_day(results, labels=labels),
+             "trust": charts.trust_trajectories(results, labels=labels),
+             "triggers": charts.collapse_triggers(s, labels=labels)}
+    for name, fig in drawn.items():
+        words = " ".join(texts(fig))
+        assert "united_states" not in words and "blocked_aid" not in words, name
+    assert any("the US" in t for t in texts(drawn["violence"]))
+    assert any(t == "Russia in the US" for t in texts(drawn["trust"]))
+    assert "Deliberate violations" in texts(drawn["triggers"])
+    assert "Government" in texts(drawn["triggers"])
