@@ -43,6 +43,7 @@ from sim.analysis.summary import Summary, draw_table, summarize, typical
 from sim.model.model import CeasefireModel
 from sim.model.results import Results
 from sim.present.charts import scenario as charts
+from sim.present.charts.comparison import comparison_forest
 from sim.present.charts.discovery import box_chart, peeling_chart
 from sim.present.charts.labels import Labels
 from sim.present.charts.sweep import sweep_figure
@@ -192,7 +193,7 @@ class Compared:
     def plot(self, fig: Figure | None = None) -> Figure:
         """The differences with their intervals, robust conclusions filled
         (``comparison.png``), in ``fig`` or a new figure."""
-        return charts.comparison_forest(list(self.comparisons), self.base.summary(), fig)
+        return comparison_forest(list(self.comparisons), self.base.summary(), fig)
 
     def __str__(self) -> str:
         return "\n".join(comparison_lines(list(self.comparisons),

@@ -9,7 +9,9 @@ from __future__ import annotations
 import pytest
 from matplotlib.text import Text
 
+from sim.analysis.comparison import Comparison, Effect
 from sim.analysis.summary import summarize
+from sim.present.charts.comparison import comparison_forest
 from sim.present.charts import scenario as charts
 from sim.present.charts.labels import Labels, prettified
 from sim.scenario.loading import ScenarioError, load_scenario
@@ -65,3 +67,20 @@ def test_every_chart_names_actors_pairs_and_triggers_by_label(results):
     assert any(t == "Russia in the US" for t in texts(drawn["trust"]))
     assert "Deliberate violations" in texts(drawn["triggers"])
     assert "Government" in texts(drawn["triggers"])
+
+
+def _effect(difference: float) -> Effect:
+    return Effect(base=0.4, counterfactual=0.4 + difference, difference=difference,
+                  sampling=(difference - 0.05, difference + 0.05), parameters=None,
+                  in_direction=None)
+
+
+def test_the_comparison_chart_puts_the_largest_effect_on_top(results):
+    """Sorted by |survival difference|, whatever its sign or the order given."""
+    given = [("small", 0.02), ("harm", -0.30), ("help", 0.10), ("big", 0.50)]
+    comparisons = [Comparison(name=f"Truce {n}", file=f"{n}.yaml", survival=_effect(d),
+                              median_collapse_day=None) for n, d in given]
+    fig = comparison_forest(comparisons, summarize(results))
+    ticks = sorted(fig.axes[0].get_yticklabels(), key=lambda t: -t.get_position()[1])
+    assert [t.get_text().split("\n")[0] for t in ticks] == [
+        "Truce big", "Truce harm", "Truce help", "Truce small"]

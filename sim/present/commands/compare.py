@@ -22,7 +22,7 @@ from sim.analysis.comparison import compare, scenario_table, with_pairing
 from sim.analysis.summary import summarize
 from sim.present.charts.backend import files_backend
 from sim.present.charts.figures import save_figure
-from sim.present.charts.scenario import comparison_forest, survival_by_scenario
+from sim.present.charts.comparison import comparison_forest, survival_by_scenario
 from sim.present.commands.common import (EXIT_FAILED, add_output_flags, bad_flags, check_run,
                                          command_line, constants_of, fail, guarded, progress)
 from sim.present.wording.comparison import (best_change, best_change_line, comparison_lines,

@@ -21,7 +21,8 @@ from sim.analysis.summary import draw_table, summarize
 from sim.present.charts.backend import files_backend
 from sim.present.charts.figures import save_figure
 from sim.present.charts.labels import Labels
-from sim.present.charts.scenario import all_charts, comparison_forest
+from sim.present.charts.comparison import comparison_forest
+from sim.present.charts.scenario import all_charts
 from sim.present.commands import sweep
 from sim.present.commands.common import (EXIT_FAILED, add_limits, check_run, command_line,
                                          constants_of, fail, guarded, program, progress,
