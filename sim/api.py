@@ -77,7 +77,7 @@ __all__ = ["Compared", "Run", "Sweep", "Told", "compare", "from_file", "load_sce
            "sweep", "validate"]
 
 #: The charts of one run, by the name ``Run.plot`` takes; each draws on one axes except
-#: the last two, which draw two panels.
+#: the last two, which draw two panels, and trust, one panel per key pair.
 CHARTS = ("survival", "violence", "trust", "fronts", "triggers", "aid")
 
 
@@ -143,14 +143,14 @@ class Run:
         return draw_table(self.results, self.posterior)
 
     def plot(self, chart: str = "survival", ax: Axes | None = None) -> Figure:
-        """One of the main job's charts (``CHARTS``), on ``ax`` or a new figure (the two-panel
-        'triggers' and 'aid' take a figure: ``ax.figure`` if ``ax`` is given), returned:
-        a notebook shows it inline."""
+        """One of the main job's charts (``CHARTS``), on ``ax`` or a new figure (those of
+        several panels, 'trust', 'triggers' and 'aid', take a figure: ``ax.figure`` if
+        ``ax`` is given), returned: a notebook shows it inline."""
         r, fig = self.results, (ax.figure if ax is not None else None)
         name = Labels.of(self.scenario)
         draw = {"survival": lambda: charts.survival_curve(r, ax),
                 "violence": lambda: charts.violence_by_day(r, ax, labels=name),
-                "trust": lambda: charts.trust_trajectories(r, ax, labels=name),
+                "trust": lambda: charts.trust_trajectories(r, fig, labels=name),
                 "fronts": lambda: charts.fronts_by_day(r, ax),
                 "triggers": lambda: charts.collapse_triggers(self.summary(), fig, name),
                 "aid": lambda: charts.aid_delivered(r, self.summary(), fig)}

@@ -12,6 +12,7 @@ from matplotlib.text import Text
 from sim.analysis.comparison import Comparison, Effect
 from sim.analysis.summary import summarize
 from sim.present.charts.comparison import comparison_forest
+from sim.present.charts.figures import END_OF_TRUCE
 from sim.present.charts import scenario as charts
 from sim.present.charts.labels import Labels, prettified
 from sim.scenario.loading import ScenarioError, load_scenario
@@ -37,7 +38,7 @@ def test_names_are_prettified_and_labels_win():
                                                 "regions.idlib.label": "Idlib province"}))
     assert named("united_states") == "the US" and named("idlib") == "Idlib province"
     assert named("russia") == "Russia"
-    assert named.pair("russia", "united_states") == "Russia in the US"
+    assert named.pair("russia", "united_states") == "Russia's trust in the US"
     assert named.trigger("blocked_aid") == "Blocked aid"
 
 
@@ -64,7 +65,7 @@ def test_every_chart_names_actors_pairs_and_triggers_by_label(results):
         words = " ".join(texts(fig))
         assert "united_states" not in words and "blocked_aid" not in words, name
     assert any("the US" in t for t in texts(drawn["violence"]))
-    assert any(t == "Russia in the US" for t in texts(drawn["trust"]))
+    assert "Russia's trust in the US" in texts(drawn["trust"])
     assert "Deliberate violations" in texts(drawn["triggers"])
     assert "Government" in texts(drawn["triggers"])
 
@@ -84,3 +85,36 @@ def test_the_comparison_chart_puts_the_largest_effect_on_top(results):
     ticks = sorted(fig.axes[0].get_yticklabels(), key=lambda t: -t.get_position()[1])
     assert [t.get_text().split("\n")[0] for t in ticks] == [
         "Truce big", "Truce harm", "Truce help", "Truce small"]
+
+
+def _end_lines(fig) -> list[float]:
+    return [line.get_xdata()[0] for ax in fig.axes for line in ax.get_lines()
+            if line.get_gid() == END_OF_TRUCE]
+
+
+def test_one_end_of_truce_line_convention(results):
+    """Charts through time mark it at duration_days; charts of daily bins centred on integer
+    days at the edge after the truce's last bin, duration_days + 0.5 (figures.end_of_truce):
+    the same instant, one style and one label everywhere."""
+    s, d = summarize(results), results.duration_days
+    through_time = [charts.survival_curve(results), charts.fronts_by_day(results),
+                    charts.trust_trajectories(results)]
+    binned = [charts.violence_by_day(results), charts.aid_delivered(results, s)]
+    for fig in through_time:
+        assert _end_lines(fig) and set(_end_lines(fig)) == {d}
+    for fig in binned:
+        assert _end_lines(fig) == [d + 0.5]
+    styles = {(line.get_linestyle(), line.get_color(), line.get_label())
+              for fig in through_time + binned for ax in fig.axes for line in ax.get_lines()
+              if line.get_gid() == END_OF_TRUCE}
+    assert styles == {("--", "k", f"end of the {d:g}-day truce phase")}
+
+
+def test_trust_is_one_panel_per_pair_on_shared_axes(results):
+    fig = charts.trust_trajectories(results)
+    drawn = [ax for ax in fig.axes if ax.axison]
+    assert len(drawn) == len(results.key_pairs) >= 2
+    assert {ax.get_ylim() for ax in drawn} == {(0.0, 1.0)}
+    assert len({ax.get_xlim() for ax in drawn}) == 1
+    assert [ax.get_title() for ax in drawn] == [Labels().pair(a, b)
+                                                for a, b in results.key_pairs]

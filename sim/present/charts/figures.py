@@ -16,6 +16,7 @@ import matplotlib as mpl
 from matplotlib import font_manager
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 from matplotlib.text import Text
 
 COLOURS = mpl.rcParams["axes.prop_cycle"].by_key()["color"]
@@ -88,3 +89,19 @@ def save_figure(fig: Figure, path: Path) -> Path:
         warnings.filterwarnings("ignore", message=r"Matplotlib currently does not support")
         fig.savefig(path, dpi=120)
     return path
+
+
+#: The ``gid`` of the line that marks the end of the truce phase, whichever chart draws it.
+END_OF_TRUCE = "end-of-truce"
+
+
+def end_of_truce(ax: Axes, duration_days: float, binned: bool = False) -> Line2D:
+    """The end of the truce phase, one convention for every chart with days across: a
+    black dashed line labelled 'end of the N-day truce phase'. On a chart of a quantity
+    through time (survival, trust, fronts: the value at the end of day d drawn at x = d) it
+    stands at x = duration_days; on a chart of daily bins (violence, aid: day d's count,
+    its 24 hours from d - 1 to d, drawn centred on the integer d) at the edge between the
+    truce's last bin and the first after it, x = duration_days + 0.5. Both mark the same
+    instant: the end of day ``duration_days``."""
+    return ax.axvline(duration_days + (0.5 if binned else 0.0), color="k", ls="--", lw=1,
+                      gid=END_OF_TRUCE, label=f"end of the {duration_days:g}-day truce phase")

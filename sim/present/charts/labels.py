@@ -52,7 +52,8 @@ class Labels:
 
     def pair(self, observer: str, trusted: str) -> str:
         """A trust pair: the observer's belief that the trusted is committed."""
-        return f"{self(observer)} in {self(trusted)}"
+        who = self(observer)
+        return f"{who}{chr(39) if who.endswith('s') else chr(39) + 's'} trust in {self(trusted)}"
 
     def trigger(self, name: str) -> str:
         """A trigger of a declaration, in words."""

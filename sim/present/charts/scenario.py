@@ -17,7 +17,7 @@ from matplotlib.figure import Figure
 from sim.agents.front import STATUSES
 from sim.analysis.summary import Summary, kaplan_meier, survival_across_draws
 from sim.model.results import Results
-from sim.present.charts.figures import COLOURS, new_axes, new_figure, save_figure
+from sim.present.charts.figures import COLOURS, end_of_truce, new_axes, new_figure, save_figure
 from sim.present.charts.labels import Labels
 
 
@@ -40,8 +40,7 @@ def survival_curve(r: Results, ax: Axes | None = None) -> Figure:
             label="truce holding (no formal or de facto collapse)")
     ax.step(formal.days, formal.survival, where="post", lw=1.5, ls="--", color="grey",
             label="not yet declared over")
-    ax.axvline(r.duration_days, color="k", ls="--", lw=1,
-               label=f"end of the {r.duration_days:g}-day truce phase")
+    end_of_truce(ax, r.duration_days)
     ax.axhline(0.5, color="grey", ls=":", lw=1)
     ax.set(xlim=(0, r.horizon_days), ylim=(0, 1.02), xlabel="days since the truce began",
            ylabel="share of replications still holding",
@@ -67,7 +66,7 @@ def violence_by_day(r: Results, ax: Axes | None = None, labels: Labels | None = 
         if a in r.parties:
             ax.plot(days[1:], r.reported_day[:, :, i].mean(0), color=colour, ls="--", lw=1.5,
                     label=f"{name(a)}: as reported by the other side")
-    ax.axvline(r.duration_days + 0.5, color="k", ls=":", lw=1, label="end of the truce phase")
+    end_of_truce(ax, r.duration_days, binned=True)
     ax.axvspan(-0.5, 0.5, color="grey", alpha=0.15, label="before the truce (war level)")
     ax.set(xlabel="day since the truce began (day 1 = its first 24 hours)",
            ylabel="attacks, or violations reported, per day\n(mean over replications)",
@@ -78,28 +77,42 @@ def violence_by_day(r: Results, ax: Axes | None = None, labels: Labels | None = 
     return fig
 
 
-def trust_trajectories(r: Results, ax: Axes | None = None, labels: Labels | None = None
+def trust_trajectories(r: Results, fig: Figure | None = None, labels: Labels | None = None
                        ) -> Figure:
-    """Beliefs between the key pairs by day (each one's belief that the other is committed):
-    mean with the 10–90% range of replications."""
+    """Beliefs between the key pairs by day (each one's belief that the other is committed),
+    as small multiples: one panel per pair, on shared axes, its mean with the 10–90% range
+    of replications, the other pairs' means faint behind it (in ``fig`` or a new figure)."""
     name = labels or Labels()
     days = np.arange(0, r.trust_day.shape[1] + 1)
-    fig, ax = new_axes(ax, (8, 4.5))
-    for p, (a, b) in enumerate(r.key_pairs):
+    n = len(r.key_pairs)
+    cols = min(n, 2)
+    rows = -(-n // cols)
+    fig = new_figure(fig, (4.2 * cols + 1, 2.6 * rows + 1.2), layout="constrained")
+    axes = np.atleast_1d(fig.subplots(rows, cols, sharex=True, sharey=True, squeeze=False)
+                         ).ravel()
+    start = np.asarray(r.initial_trust, dtype=float)[None, :]   # day 0: before the truce
+    means = np.concatenate([start, r.trust_day.mean(0)])
+    for p, (ax, (a, b)) in enumerate(zip(axes, r.key_pairs, strict=False)):
         series = r.trust_day[:, :, p]
-        start = np.full(1, r.initial_trust[p])  # day 0: before the truce
-        mean = np.concatenate([start, series.mean(0)])
-        lo = np.concatenate([start, np.quantile(series, 0.1, axis=0)])
-        hi = np.concatenate([start, np.quantile(series, 0.9, axis=0)])
-        colour = COLOURS[p % len(COLOURS)]
-        ax.fill_between(days, lo, hi, color=colour, alpha=0.15)
-        ax.plot(days, mean, color=colour, lw=2, label=name.pair(a, b))
-    ax.axvline(r.duration_days, color="k", ls=":", lw=1)
-    ax.set(xlabel="day since the truce began",
-           ylabel="belief that the other is committed",
-           title=f"{r.scenario_name}: trust between key pairs (mean, 10–90% band)")
-    ax.set_xlim(0, days[-1])
-    ax.legend(fontsize=8)
+        lo = np.concatenate([start[:, p], np.quantile(series, 0.1, axis=0)])
+        hi = np.concatenate([start[:, p], np.quantile(series, 0.9, axis=0)])
+        others = [q for q in range(n) if q != p]
+        for q in others:
+            ax.plot(days, means[:, q], color="0.8", lw=1,
+                    label="the other pairs (mean)" if q == others[0] else None)
+        ax.fill_between(days, lo, hi, color=COLOURS[0], alpha=0.25,
+                        label="10–90% of replications")
+        ax.plot(days, means[:, p], color=COLOURS[0], lw=2, label="mean")
+        end_of_truce(ax, r.duration_days)
+        ax.set_title(name.pair(a, b), fontsize=10)
+        ax.grid(alpha=0.3)
+    for ax in axes[n:]:
+        ax.axis("off")
+    axes[0].set(xlim=(0, days[-1]), ylim=(0, 1))
+    fig.supxlabel("day since the truce began", fontsize=10)
+    fig.supylabel("belief that the other is committed", fontsize=10)
+    axes[0].legend(loc="upper right", fontsize=8)
+    fig.suptitle(f"{r.scenario_name}: trust between key pairs", fontsize=11)
     return fig
 
 
@@ -133,7 +146,8 @@ def aid_delivered(r: Results, s: Summary, fig: Figure | None = None) -> Figure:
     fig = new_figure(fig, (10, 4))
     ax, ax2 = fig.subplots(1, 2, gridspec_kw={"width_ratios": [2, 1]})
     ax.bar(days, r.aid_day.mean(0), color=COLOURS[2])
-    ax.axvline(r.duration_days + 0.5, color="k", ls=":", lw=1)
+    end_of_truce(ax, r.duration_days, binned=True)
+    ax.legend(fontsize=8, loc="upper right")
     ax.set(xlabel="day since the truce began", ylabel="trucks delivered per day (mean)",
            title="Aid reaching besieged regions")
     outcomes = ["delivered", "blocked", "struck"]
@@ -153,7 +167,7 @@ def fronts_by_day(r: Results, ax: Axes | None = None) -> Figure:
     fig, ax = new_axes(ax, (8, 4.5))
     ax.stackplot(days, shares, labels=STATUSES, colors=["tab:green", "tab:orange", "tab:red"],
                  alpha=0.8)
-    ax.axvline(r.duration_days, color="k", ls=":", lw=1, label="end of the truce phase")
+    end_of_truce(ax, r.duration_days)
     ax.set(xlim=(1, days[-1]), ylim=(0, 1), xlabel="day since the truce began",
            ylabel="share of fronts", title=f"{r.scenario_name}: the fronts, day by day")
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
