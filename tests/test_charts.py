@@ -12,7 +12,7 @@ from matplotlib.text import Text
 from sim.analysis.comparison import Comparison, Effect
 from sim.analysis.summary import summarize
 from sim.present.charts.comparison import comparison_forest
-from sim.present.charts.figures import END_OF_TRUCE
+from sim.present.charts.figures import END_OF_TRUCE, MAX_TEXT
 from sim.present.charts import scenario as charts
 from sim.present.charts.labels import Labels, prettified
 from sim.scenario.loading import ScenarioError, load_scenario
@@ -118,3 +118,9 @@ def test_trust_is_one_panel_per_pair_on_shared_axes(results):
     assert len({ax.get_xlim() for ax in drawn}) == 1
     assert [ax.get_title() for ax in drawn] == [Labels().pair(a, b)
                                                 for a, b in results.key_pairs]
+
+
+def test_the_violence_chart_says_why_reported_lines_fall(results):
+    words = texts(charts.violence_by_day(results))
+    assert charts.REPORTED_FALL in words
+    assert len(charts.REPORTED_FALL) <= MAX_TEXT   # drawn whole, never cut by save_figure

@@ -49,6 +49,15 @@ def survival_curve(r: Results, ax: Axes | None = None) -> Figure:
     return fig
 
 
+#: Why the reported (dashed) lines fall while true attacks rise, on the violence chart: a
+#: camp books violations against the other only while the truce stands
+#: (``sim.agents.monitoring``), and the mean is over every replication, collapsed or not.
+REPORTED_FALL = ("Why dashed lines fall as attacks rise:\n"
+                 "violations are reported only while\n"
+                 "the truce stands, and fewer runs\n"
+                 "still have one (mean over all runs).")
+
+
 def violence_by_day(r: Results, ax: Axes | None = None, labels: Labels | None = None
                     ) -> Figure:
     """Attacks per day by actor: what happened (solid) and what the other side reported
@@ -74,6 +83,9 @@ def violence_by_day(r: Results, ax: Axes | None = None, labels: Labels | None = 
     ax.set_xlim(-0.5, days[-1] + 0.5)
     ax.set_ylim(bottom=0)
     ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    if any(a in r.parties for a in r.actors):
+        ax.text(1.02, 0.0, REPORTED_FALL, transform=ax.transAxes, va="bottom", ha="left",
+                fontsize=8, color="0.25", gid="reported-note")
     return fig
 
 
