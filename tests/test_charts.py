@@ -6,17 +6,19 @@ Each check reads the figure's text artists and lines (what a chart says), never 
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from matplotlib.text import Text
 
 from sim.analysis.comparison import Comparison, Effect
 from sim.analysis.summary import summarize
 from sim.present.charts.comparison import comparison_forest
-from sim.present.charts.figures import END_OF_TRUCE, MAX_TEXT
+from sim.present.charts.figures import END_OF_TRUCE, MAX_TEXT, save_figure
 from sim.present.charts import scenario as charts
 from sim.present.charts.labels import Labels, prettified
 from sim.scenario.loading import ScenarioError, load_scenario
-from tests.conftest import REFERENCE, run
+from tests.conftest import REFERENCE, run, run_main
 
 
 def texts(fig) -> list[str]:
@@ -124,3 +126,54 @@ def test_the_violence_chart_says_why_reported_lines_fall(results):
     words = texts(charts.violence_by_day(results))
     assert charts.REPORTED_FALL in words
     assert len(charts.REPORTED_FALL) <= MAX_TEXT   # drawn whole, never cut by save_figure
+
+
+def test_format_flag_writes_each_format_and_the_manifest_lists_them(tmp_path, capsys):
+    """--format png,svg,pdf: every chart in each format, the manifest lists every file, and
+    the report links the PNG; the main job and compare alike."""
+    out = tmp_path / "main"
+    code, _, err = run_main([REFERENCE, "-r", 20, "--no-compare", "-o", out,
+                             "--format", "svg,pdf,png"], capsys)
+    assert code == 0, err
+    listed = json.loads((out / "manifest.json").read_text())["charts"]
+    stems = {p.stem for p in out.glob("*.png")}
+    assert stems >= {"survival", "violence", "trust"}
+    assert listed == sorted(f"{s}.{f}" for s in stems for f in ("png", "svg", "pdf"))
+    assert all((out / name).stat().st_size > 0 for name in listed)
+    assert (out / "survival.svg").read_text().lstrip().startswith("<?xml")
+    assert (out / "survival.pdf").read_bytes().startswith(b"%PDF")
+    assert "survival.png" in (out / "summary.md").read_text()
+    out = tmp_path / "compare"
+    code, _, err = run_main(["compare", REFERENCE, REFERENCE.parent / "counterfactuals" /
+                             "with_penalties.yaml", "-r", 20, "-o", out, "--format", "svg"],
+                            capsys)
+    assert code == 0, err
+    assert json.loads((out / "manifest.json").read_text())["charts"] == [
+        "comparison.svg", "survival_by_scenario.svg"]
+    assert not list(out.glob("*.png"))
+
+
+def test_the_default_format_is_png_alone(tmp_path, capsys):
+    out = tmp_path / "main"
+    code, _, err = run_main([REFERENCE, "-r", 20, "--no-compare", "-o", out], capsys)
+    assert code == 0, err
+    assert not list(out.glob("*.svg")) and not list(out.glob("*.pdf"))
+    assert json.loads((out / "manifest.json").read_text())["charts"] == sorted(
+        p.name for p in out.glob("*.png"))
+
+
+def test_a_vector_chart_is_the_same_bytes_each_time(results, tmp_path):
+    """No date in an SVG or PDF, and SVG ids from a fixed salt: a rerun writes the same."""
+    for run_ in ("a", "b"):
+        (tmp_path / run_).mkdir()
+        save_figure(charts.survival_curve(results), tmp_path / run_ / "s.png", ("svg", "pdf"))
+    for suffix in ("svg", "pdf"):
+        assert (tmp_path / "a" / f"s.{suffix}").read_bytes() == \
+            (tmp_path / "b" / f"s.{suffix}").read_bytes()
+
+
+@pytest.mark.parametrize("value", ["gif", "", "png,,jpeg"])
+def test_an_unknown_format_is_refused_in_one_line(value, capsys):
+    code, _, err = run_main([REFERENCE, "--format", value], capsys)
+    assert code == 2
+    assert "--format" in err and "png, svg, pdf" in err and "Traceback" not in err

@@ -17,7 +17,8 @@ from matplotlib.figure import Figure
 from sim.agents.front import STATUSES
 from sim.analysis.summary import Summary, kaplan_meier, survival_across_draws
 from sim.model.results import Results
-from sim.present.charts.figures import COLOURS, end_of_truce, new_axes, new_figure, save_figure
+from sim.present.charts.figures import (COLOURS, DEFAULT_FORMATS, end_of_truce, new_axes,
+                                        new_figure, save_figure)
 from sim.present.charts.labels import Labels
 
 
@@ -186,10 +187,10 @@ def fronts_by_day(r: Results, ax: Axes | None = None) -> Figure:
     return fig
 
 
-def all_charts(r: Results, s: Summary, folder: Path, labels: Labels | None = None
-               ) -> dict[str, Path]:
-    """Every chart that has something to show for this run, by title, in ``folder``, its
-    actors named by ``labels``."""
+def all_charts(r: Results, s: Summary, folder: Path, labels: Labels | None = None,
+               formats: tuple[str, ...] = DEFAULT_FORMATS) -> dict[str, Path]:
+    """Every chart that has something to show for this run, by title, in ``folder`` in each
+    of ``formats`` (the file linked by title), its actors named by ``labels``."""
     drawn = [("Survival of the truce", "survival", lambda: survival_curve(r)),
              ("Violence by actor, true vs reported", "violence",
               lambda: violence_by_day(r, labels=labels))]
@@ -203,4 +204,5 @@ def all_charts(r: Results, s: Summary, folder: Path, labels: Labels | None = Non
                       lambda: collapse_triggers(s, labels=labels)))
     if r.convoys.any():
         drawn.append(("Aid delivered", "aid", lambda: aid_delivered(r, s)))
-    return {title: save_figure(draw(), folder / f"{stem}.png") for title, stem, draw in drawn}
+    return {title: save_figure(draw(), folder / f"{stem}.png", formats)
+            for title, stem, draw in drawn}

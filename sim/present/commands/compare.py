@@ -21,7 +21,7 @@ from pathlib import Path
 from sim.analysis.comparison import compare, scenario_table, with_pairing
 from sim.analysis.summary import summarize
 from sim.present.charts.backend import files_backend
-from sim.present.charts.figures import save_figure
+from sim.present.charts.figures import chart_files, save_figure
 from sim.present.charts.comparison import comparison_forest, survival_by_scenario
 from sim.present.commands.common import (EXIT_FAILED, add_output_flags, bad_flags, check_run,
                                          command_line, constants_of, fail, guarded, progress)
@@ -125,15 +125,17 @@ def _run(args, argv, scenarios, chosen: Constants, manifest: dict, out: Path,
     try:
         tables = job.write_tables({"comparison": scenario_table(summaries, files, comparisons)},
                                   stage)
-        job.write_manifest(stage, manifest)
         charts = {}
         if not args.no_charts:
             files_backend()
             charts["Survival of each scenario"] = save_figure(
-                survival_by_scenario(summaries, files), stage / "survival_by_scenario.png")
+                survival_by_scenario(summaries, files), stage / "survival_by_scenario.png",
+                args.formats)
             charts["Each against the first, paired"] = save_figure(
                 comparison_forest(comparisons, summaries[0], against=Path(files[0]).name),
-                stage / "comparison.png")
+                stage / "comparison.png", args.formats)
+        manifest["charts"] = chart_files(charts, args.formats)
+        job.write_manifest(stage, manifest)
         _write_markdown(summaries, files, comparisons, ranking, charts, tables, stage,
                         command, chosen.words(args.replications))
         staging.commit()
