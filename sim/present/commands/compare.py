@@ -28,6 +28,7 @@ from sim.present.commands.common import (EXIT_FAILED, add_output_flags, bad_flag
 from sim.present.wording.comparison import (best_change, best_change_line, comparison_lines,
                                             comparison_markdown, in_short, most_helpful,
                                             scenario_lines, scenarios_markdown)
+from sim.present.wording.html import write_html
 from sim.present.wording.summary import how_sure, write_summary
 from sim.run import job
 from sim.run.experiment import run_compared
@@ -136,8 +137,8 @@ def _run(args, argv, scenarios, chosen: Constants, manifest: dict, out: Path,
                 stage / "comparison.png", args.formats)
         manifest["charts"] = chart_files(charts, args.formats)
         job.write_manifest(stage, manifest)
-        _write_markdown(summaries, files, comparisons, ranking, charts, tables, stage,
-                        command, chosen.words(args.replications))
+        write_html(_write_markdown(summaries, files, comparisons, ranking, charts, tables,
+                                   stage, command, chosen.words(args.replications)))
         staging.commit()
     except OSError as exc:
         print(f"error: {out}: cannot write the results ({exc.strerror or exc}); nothing was "
@@ -153,7 +154,8 @@ def _run(args, argv, scenarios, chosen: Constants, manifest: dict, out: Path,
                                  against=Path(files[0]).name):
         print(line)
     print(best_change_line(comparisons, ranking))
-    print(f"Wrote {out}/ (summary.md, comparison.csv and .parquet, {len(charts)} charts)")
+    print(f"Wrote {out}/ (summary.md, report.html, comparison.csv and .parquet, "
+          f"{len(charts)} charts)")
     return 0
 
 

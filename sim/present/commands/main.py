@@ -28,6 +28,7 @@ from sim.present.commands.common import (EXIT_FAILED, add_format_flag, add_limit
                                          command_line, constants_of, fail, guarded, program,
                                          progress, sigterm_interrupts)
 from sim.present.wording.comparison import comparison_lines
+from sim.present.wording.html import REPORT, write_html
 from sim.present.wording.story import choice, tell
 from sim.present.wording.summary import summary_lines, write_markdown
 from sim.run import job
@@ -249,6 +250,7 @@ def _run_main(args, argv, scenario, resolved, overrides, fingerprint, out: Path,
         job.write_manifest(stage, manifest)
         report = write_markdown(summary, charts, tables, stage, command,
                                 chosen.words(args.replications), comparisons)
+        write_html(report)
         if args.story is not None:
             story_file, story = tell(args.story, results, scenario, args.seed,
                                      args.replications, chosen.draws, report)
@@ -273,7 +275,7 @@ def _run_main(args, argv, scenario, resolved, overrides, fingerprint, out: Path,
         print(f"  ... the whole story: {out / story_file.name}")
     formats = sorted({p.suffix.lstrip(".") for p in tables})
     names = sorted({p.stem for p in tables})
-    print(f"Wrote {out}/ ({report.name}, {len(names)} tables in {' and '.join(formats)}, "
+    print(f"Wrote {out}/ ({report.name}, {REPORT}, {len(names)} tables in {' and '.join(formats)}, "
           f"{len(charts)} charts)")
     return 0
 
