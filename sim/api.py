@@ -43,7 +43,9 @@ from sim.analysis.summary import Summary, draw_table, summarize, typical
 from sim.model.model import CeasefireModel
 from sim.model.results import Results
 from sim.present.charts import scenario as charts
+from sim.present.charts.comparison import comparison_forest
 from sim.present.charts.discovery import box_chart, peeling_chart
+from sim.present.charts.labels import Labels
 from sim.present.charts.sweep import sweep_figure
 from sim.present.validation import Validation
 from sim.present.validation import validate as scored
@@ -75,7 +77,7 @@ __all__ = ["Compared", "Run", "Sweep", "Told", "compare", "from_file", "load_sce
            "sweep", "validate"]
 
 #: The charts of one run, by the name ``Run.plot`` takes; each draws on one axes except
-#: the last two, which draw two panels.
+#: the last two, which draw two panels, and trust, one panel per key pair.
 CHARTS = ("survival", "violence", "trust", "fronts", "triggers", "aid")
 
 
@@ -141,15 +143,16 @@ class Run:
         return draw_table(self.results, self.posterior)
 
     def plot(self, chart: str = "survival", ax: Axes | None = None) -> Figure:
-        """One of the main job's charts (``CHARTS``), on ``ax`` or a new figure (the two-panel
-        'triggers' and 'aid' take a figure: ``ax.figure`` if ``ax`` is given), returned:
-        a notebook shows it inline."""
+        """One of the main job's charts (``CHARTS``), on ``ax`` or a new figure (those of
+        several panels, 'trust', 'triggers' and 'aid', take a figure: ``ax.figure`` if
+        ``ax`` is given), returned: a notebook shows it inline."""
         r, fig = self.results, (ax.figure if ax is not None else None)
+        name = Labels.of(self.scenario)
         draw = {"survival": lambda: charts.survival_curve(r, ax),
-                "violence": lambda: charts.violence_by_day(r, ax),
-                "trust": lambda: charts.trust_trajectories(r, ax),
+                "violence": lambda: charts.violence_by_day(r, ax, labels=name),
+                "trust": lambda: charts.trust_trajectories(r, fig, labels=name),
                 "fronts": lambda: charts.fronts_by_day(r, ax),
-                "triggers": lambda: charts.collapse_triggers(self.summary(), fig),
+                "triggers": lambda: charts.collapse_triggers(self.summary(), fig, name),
                 "aid": lambda: charts.aid_delivered(r, self.summary(), fig)}
         if chart not in draw:
             raise ValueError(f"chart must be one of {', '.join(CHARTS)} (got {chart!r})")
@@ -190,7 +193,7 @@ class Compared:
     def plot(self, fig: Figure | None = None) -> Figure:
         """The differences with their intervals, robust conclusions filled
         (``comparison.png``), in ``fig`` or a new figure."""
-        return charts.comparison_forest(list(self.comparisons), self.base.summary(), fig)
+        return comparison_forest(list(self.comparisons), self.base.summary(), fig)
 
     def __str__(self) -> str:
         return "\n".join(comparison_lines(list(self.comparisons),

@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[1]
 REFERENCE = ROOT / "scenarios" / "kerry_lavrov.yaml"
 COUNTERFACTUALS = sorted((ROOT / "scenarios" / "counterfactuals").glob("*.yaml"))
 UNSEEN = Path(__file__).parent / "data" / "unseen_conflict.yaml"
-WRITTEN = {"summary.md", "comparison.csv", "comparison.parquet", "manifest.json",
+WRITTEN = {"summary.md", "report.html", "comparison.csv", "comparison.parquet", "manifest.json",
            "survival_by_scenario.png", "comparison.png"}
 
 

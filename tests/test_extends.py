@@ -175,7 +175,9 @@ TEXT = {("name",), ("description",), ("precedent", "name"), ("notes", "began"),
         # and uncertain's are filled at load, after renames (a scheduled value naming an
         # actor, mechanisms.intelligence.provider, is not renamed: a known limit)
         ("deal", "source"), ("deal", "schedule", "*", "source"), ("deal", "schedule", "*", "set"),
-        ("uncertain",), ("uncertain", "*", "source")}
+        ("uncertain",), ("uncertain", "*", "source"),
+        # display names: what charts call an actor or a region, never a reference to one
+        ("actors", "*", "label"), ("regions", "*", "label")}
 
 
 def text_fields(annotation, at: tuple[str, ...] = ()):

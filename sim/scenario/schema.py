@@ -77,6 +77,10 @@ class _ActorBase(Strict):
         "parties are excluded from it, legitimate targets and potential spoilers.")
     patron: str | None = Field(
         None, description="Name of the power that backs this faction (its camp), or none.")
+    label: str | None = Field(
+        None, exclude_if=lambda v: v is None, description="How charts and reports name "
+        "this actor, e.g. 'United States'; none: its name prettified ('united_states' -> "
+        "'United States'). Never read by the model.")
 
     @model_validator(mode="before")
     @classmethod
@@ -87,7 +91,7 @@ class _ActorBase(Strict):
             role = "power" if data["kind"] == "power" else \
                 "party" if data.get("party") is True else "spoiler"
             block = KIND_PARAMS[role]
-            allowed = set(block.model_fields) | {"kind", "party", "patron"}
+            allowed = set(block.model_fields) | {"kind", "party", "patron", "label"}
             known = set(cls.model_fields)
             wrong = sorted(k for k in data if k in known and k not in allowed)
             if wrong and isinstance(data.get("party"), bool):
@@ -106,6 +110,10 @@ Actor = create_model("Actor", __base__=_ActorBase, **_actor_fields())
 
 
 class Region(Strict):
+    label: str | None = Field(
+        None, exclude_if=lambda v: v is None, description="How charts and reports name "
+        "this region, e.g. 'East Aleppo'; none: its name prettified ('east_aleppo' -> "
+        "'East Aleppo'). Never read by the model.")
     neighbours: list[str] = Field(
         default_factory=list, description="Adjacent regions: fighting spreads along fronts.")
     civilians: float = param(0.0, "thousands of people", "Civilian population exposed.",

@@ -1,4 +1,5 @@
-"""Charts of one scenario's results, and of scenarios compared (matplotlib).
+"""Charts of one scenario's results (matplotlib); scenarios compared are in
+``sim.present.charts.comparison``.
 
 Each function takes plain results or summaries, draws into the caller's axes
 (``ax``, or ``fig`` for a chart of several panels) or a new figure
@@ -12,13 +13,13 @@ from pathlib import Path
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.lines import Line2D
 
 from sim.agents.front import STATUSES
-from sim.analysis.comparison import ROBUST_SHARE, Comparison, judged
 from sim.analysis.summary import Summary, kaplan_meier, survival_across_draws
 from sim.model.results import Results
-from sim.present.charts.figures import COLOURS, new_axes, new_figure, save_figure
+from sim.present.charts.figures import (COLOURS, DEFAULT_FORMATS, end_of_truce, new_axes,
+                                        new_figure, save_figure)
+from sim.present.charts.labels import Labels
 
 
 def survival_curve(r: Results, ax: Axes | None = None) -> Figure:
@@ -40,8 +41,7 @@ def survival_curve(r: Results, ax: Axes | None = None) -> Figure:
             label="truce holding (no formal or de facto collapse)")
     ax.step(formal.days, formal.survival, where="post", lw=1.5, ls="--", color="grey",
             label="not yet declared over")
-    ax.axvline(r.duration_days, color="k", ls="--", lw=1,
-               label=f"end of the {r.duration_days:g}-day truce phase")
+    end_of_truce(ax, r.duration_days)
     ax.axhline(0.5, color="grey", ls=":", lw=1)
     ax.set(xlim=(0, r.horizon_days), ylim=(0, 1.02), xlabel="days since the truce began",
            ylabel="share of replications still holding",
@@ -50,9 +50,20 @@ def survival_curve(r: Results, ax: Axes | None = None) -> Figure:
     return fig
 
 
-def violence_by_day(r: Results, ax: Axes | None = None) -> Figure:
+#: Why the reported (dashed) lines fall while true attacks rise, on the violence chart: a
+#: camp books violations against the other only while the truce stands
+#: (``sim.agents.monitoring``), and the mean is over every replication, collapsed or not.
+REPORTED_FALL = ("Why dashed lines fall as attacks rise:\n"
+                 "violations are reported only while\n"
+                 "the truce stands, and fewer runs\n"
+                 "still have one (mean over all runs).")
+
+
+def violence_by_day(r: Results, ax: Axes | None = None, labels: Labels | None = None
+                    ) -> Figure:
     """Attacks per day by actor: what happened (solid) and what the other side reported
     (dashed); day 0 is the level of fighting before the truce."""
+    name = labels or Labels()
     days = np.arange(0, r.acts_day.shape[1] + 1)
     fig, ax = new_axes(ax, (10, 5))
     for i, a in enumerate(r.actors):
@@ -61,11 +72,11 @@ def violence_by_day(r: Results, ax: Axes | None = None) -> Figure:
             continue
         colour = COLOURS[i % len(COLOURS)]
         ax.plot(days, np.concatenate([[r.war_acts_per_day[i]], true]), color=colour, lw=2,
-                marker="o", ms=3, label=f"{a}: true")
+                marker="o", ms=3, label=f"{name(a)}: true")
         if a in r.parties:
             ax.plot(days[1:], r.reported_day[:, :, i].mean(0), color=colour, ls="--", lw=1.5,
-                    label=f"{a}: as reported by the other side")
-    ax.axvline(r.duration_days + 0.5, color="k", ls=":", lw=1, label="end of the truce phase")
+                    label=f"{name(a)}: as reported by the other side")
+    end_of_truce(ax, r.duration_days, binned=True)
     ax.axvspan(-0.5, 0.5, color="grey", alpha=0.15, label="before the truce (war level)")
     ax.set(xlabel="day since the truce began (day 1 = its first 24 hours)",
            ylabel="attacks, or violations reported, per day\n(mean over replications)",
@@ -73,46 +84,69 @@ def violence_by_day(r: Results, ax: Axes | None = None) -> Figure:
     ax.set_xlim(-0.5, days[-1] + 0.5)
     ax.set_ylim(bottom=0)
     ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    if any(a in r.parties for a in r.actors):
+        ax.text(1.02, 0.0, REPORTED_FALL, transform=ax.transAxes, va="bottom", ha="left",
+                fontsize=8, color="0.25", gid="reported-note")
     return fig
 
 
-def trust_trajectories(r: Results, ax: Axes | None = None) -> Figure:
-    """Beliefs between the key pairs by day (each one's belief that the other is committed):
-    mean with the 10–90% range of replications."""
+def trust_trajectories(r: Results, fig: Figure | None = None, labels: Labels | None = None
+                       ) -> Figure:
+    """Beliefs between the key pairs by day (each one's belief that the other is committed),
+    as small multiples: one panel per pair, on shared axes, its mean with the 10–90% range
+    of replications, the other pairs' means faint behind it (in ``fig`` or a new figure)."""
+    name = labels or Labels()
     days = np.arange(0, r.trust_day.shape[1] + 1)
-    fig, ax = new_axes(ax, (8, 4.5))
-    for p, (a, b) in enumerate(r.key_pairs):
+    n = len(r.key_pairs)
+    cols = min(n, 2)
+    rows = -(-n // cols)
+    fig = new_figure(fig, (4.2 * cols + 1, 2.6 * rows + 1.2), layout="constrained")
+    axes = np.atleast_1d(fig.subplots(rows, cols, sharex=True, sharey=True, squeeze=False)
+                         ).ravel()
+    start = np.asarray(r.initial_trust, dtype=float)[None, :]   # day 0: before the truce
+    means = np.concatenate([start, r.trust_day.mean(0)])
+    for p, (ax, (a, b)) in enumerate(zip(axes, r.key_pairs, strict=False)):
         series = r.trust_day[:, :, p]
-        start = np.full(1, r.initial_trust[p])  # day 0: before the truce
-        mean = np.concatenate([start, series.mean(0)])
-        lo = np.concatenate([start, np.quantile(series, 0.1, axis=0)])
-        hi = np.concatenate([start, np.quantile(series, 0.9, axis=0)])
-        colour = COLOURS[p % len(COLOURS)]
-        ax.fill_between(days, lo, hi, color=colour, alpha=0.15)
-        ax.plot(days, mean, color=colour, lw=2, label=f"{a} in {b}")
-    ax.axvline(r.duration_days, color="k", ls=":", lw=1)
-    ax.set(xlabel="day since the truce began",
-           ylabel="belief that the other is committed",
-           title=f"{r.scenario_name}: trust between key pairs (mean, 10–90% band)")
-    ax.set_xlim(0, days[-1])
-    ax.legend(fontsize=8)
+        lo = np.concatenate([start[:, p], np.quantile(series, 0.1, axis=0)])
+        hi = np.concatenate([start[:, p], np.quantile(series, 0.9, axis=0)])
+        others = [q for q in range(n) if q != p]
+        for q in others:
+            ax.plot(days, means[:, q], color="0.8", lw=1,
+                    label="the other pairs (mean)" if q == others[0] else None)
+        ax.fill_between(days, lo, hi, color=COLOURS[0], alpha=0.25,
+                        label="10–90% of replications")
+        ax.plot(days, means[:, p], color=COLOURS[0], lw=2, label="mean")
+        end_of_truce(ax, r.duration_days)
+        ax.set_title(name.pair(a, b), fontsize=10)
+        ax.grid(alpha=0.3)
+    for ax in axes[n:]:
+        ax.axis("off")
+    axes[0].set(xlim=(0, days[-1]), ylim=(0, 1))
+    fig.supxlabel("day since the truce began", fontsize=10)
+    fig.supylabel("belief that the other is committed", fontsize=10)
+    axes[0].legend(loc="upper right", fontsize=8)
+    fig.suptitle(f"{r.scenario_name}: trust between key pairs", fontsize=11)
     return fig
 
 
-def collapse_triggers(s: Summary, fig: Figure | None = None) -> Figure:
+def collapse_triggers(s: Summary, fig: Figure | None = None, labels: Labels | None = None
+                      ) -> Figure:
     """Shares of collapses by trigger and by the party that declared (two panels, in ``fig``
     or a new figure)."""
+    name = labels or Labels()
     fig = new_figure(fig, (10, 4))
     axes = fig.subplots(1, 2)
-    for ax, (title, shares) in zip(axes, (("What triggered the declaration", s.triggers),
-                                          ("Party that declared it over", s.declared_by)),
+    for ax, (title, shares) in zip(axes, (("What triggered the declaration",
+                                           name.shares(s.triggers, trigger=True)),
+                                          ("Party that declared it over",
+                                           name.shares(s.declared_by))),
                                    strict=True):
         names = list(shares)[::-1]
         ax.barh(names, [100 * shares[n] for n in names], color=COLOURS[0])
         ax.set(xlabel="% of declarations", title=title, xlim=(0, 112))
         for y, n in enumerate(names):
             ax.text(100 * shares[n] + 1, y, f"{100 * shares[n]:.0f}%", va="center")
-    fig.suptitle(f"{s.scenario}: why and by whom the truce was declared over "
+    fig.suptitle(f"{s.scenario}: why and by whom the truce was declared over\n"
                  f"({100 * s.p_formal:.0f}% of {s.replications} replications "
                  f"within {s.horizon_days:g} days)", fontsize=10)
     return fig
@@ -125,7 +159,8 @@ def aid_delivered(r: Results, s: Summary, fig: Figure | None = None) -> Figure:
     fig = new_figure(fig, (10, 4))
     ax, ax2 = fig.subplots(1, 2, gridspec_kw={"width_ratios": [2, 1]})
     ax.bar(days, r.aid_day.mean(0), color=COLOURS[2])
-    ax.axvline(r.duration_days + 0.5, color="k", ls=":", lw=1)
+    end_of_truce(ax, r.duration_days, binned=True)
+    ax.legend(fontsize=8, loc="upper right")
     ax.set(xlabel="day since the truce began", ylabel="trucks delivered per day (mean)",
            title="Aid reaching besieged regions")
     outcomes = ["delivered", "blocked", "struck"]
@@ -145,125 +180,29 @@ def fronts_by_day(r: Results, ax: Axes | None = None) -> Figure:
     fig, ax = new_axes(ax, (8, 4.5))
     ax.stackplot(days, shares, labels=STATUSES, colors=["tab:green", "tab:orange", "tab:red"],
                  alpha=0.8)
-    ax.axvline(r.duration_days, color="k", ls=":", lw=1, label="end of the truce phase")
+    end_of_truce(ax, r.duration_days)
     ax.set(xlim=(1, days[-1]), ylim=(0, 1), xlabel="day since the truce began",
            ylabel="share of fronts", title=f"{r.scenario_name}: the fronts, day by day")
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
     return fig
 
 
-def comparison_forest(comparisons: list[Comparison], s: Summary, fig: Figure | None = None,
-                      against: str = "the scenario") -> Figure:
-    """Each counterfactual's paired difference from the scenario (``against`` names it in
-    the title), in survival at the truce's duration and in the median collapse day: the
-    estimate, its sampling interval (dark) and its interval across the posterior (light);
-    robust conclusions filled (two panels and a key, in ``fig`` or a new figure)."""
-    posterior = judged(comparisons)
-    ys = np.arange(len(comparisons))[::-1]
-    fig = new_figure(fig, (11, 2.2 + 0.55 * len(comparisons)))
-    grid = fig.add_gridspec(2, 2, width_ratios=[3, 2],
-                            height_ratios=[0.6 + 0.55 * len(comparisons), 0.8])
-    axes = [fig.add_subplot(grid[0, 0])]
-    axes.append(fig.add_subplot(grid[0, 1], sharey=axes[0]))
-    axes[1].tick_params(labelleft=False)
-    outcomes = ((f"survival at day {s.duration_days:g}\ndifference, percentage points", 100,
-                 "survival"),
-                ("median collapse day of the truces that collapse\ndifference, days", 1,
-                 "median_collapse_day"))
-    for ax, (label, scale, outcome) in zip(axes, outcomes, strict=True):
-        for y, c in zip(ys, comparisons, strict=True):
-            e = getattr(c, outcome)
-            if e is None:
-                continue
-            if e.parameters is not None:
-                ax.hlines(y, *(scale * np.array(e.parameters)), lw=9, color=COLOURS[0],
-                          alpha=0.25)
-            ax.hlines(y, *(scale * np.array(e.sampling)), lw=2.5, color=COLOURS[0])
-            marked = e.robust if posterior else e.clear
-            ax.plot(scale * e.difference, y, "o", ms=8, color=COLOURS[0],
-                    mfc=COLOURS[0] if marked else "white")
-        ax.axvline(0, color="k", lw=1)
-        ax.set_xlabel(label, fontsize=9)
-        ax.grid(axis="x", alpha=0.3)
-    axes[0].set_yticks(ys, [f"{c.name}\n({c.label})" if c.file else c.name
-                            for c in comparisons],
-                       fontsize=8)
-    axes[0].set_ylim(-0.7, len(comparisons) - 0.3)
-    handles = [Line2D([], [], color=COLOURS[0], lw=2.5, label="95% sampling interval (paired)")]
-    if posterior:
-        handles.append(Line2D([], [], color=COLOURS[0], lw=9, alpha=0.25,
-                              label="95% across the posterior (each draw's chance taken out)"))
-    filled = (f"robust: beyond chance, same direction in at least {ROBUST_SHARE:.0%} of draws"
-              if posterior
-              else "beyond chance (parameter uncertainty not included)")
-    handles += [Line2D([], [], marker="o", ls="", color=COLOURS[0], label=filled),
-                Line2D([], [], marker="o", ls="", color=COLOURS[0], mfc="white",
-                       label="not robust" if posterior else "within chance")]
-    key = fig.add_subplot(grid[1, :])
-    key.axis("off")
-    key.legend(handles=handles, loc="center", ncol=2, fontsize=8, frameon=False)
-    fig.suptitle(f"{s.scenario}: which changes to the deal would have helped\n(each against "
-                 f"{against}, {s.replications} replications each, paired)", fontsize=10)
-    return fig
-
-
-def survival_by_scenario(summaries: list[Summary], files: list[Path],
-                         fig: Figure | None = None) -> Figure:
-    """Each scenario's chance of surviving the truce's duration, side by side: the estimate,
-    its sampling interval (dark) and its interval across the posterior (light), the first
-    (the reference) on top with a dotted line through it, so each bar reads against it."""
-    ys = np.arange(len(summaries))[::-1]
-    fig = new_figure(fig, (10, 1.6 + 0.5 * len(summaries)))
-    grid = fig.add_gridspec(2, 1, height_ratios=[0.2 + 0.5 * len(summaries), 0.3])
-    ax = fig.add_subplot(grid[0])
-    posterior = any(s.p_survive_params is not None for s in summaries)
-    for y, s in zip(ys, summaries, strict=True):
-        colour = COLOURS[1] if y == ys[0] else COLOURS[0]
-        if s.p_survive_params is not None:
-            ax.hlines(y, *(100 * np.array(s.p_survive_params)), lw=9, color=colour, alpha=0.25)
-        ax.hlines(y, *(100 * np.array(s.p_survive_ci)), lw=2.5, color=colour)
-        ax.plot(100 * s.p_survive, y, "o", ms=7, color=colour)
-        ax.annotate(f"{100 * s.p_survive:.1f}%", (100 * s.p_survive, y), xytext=(0, 7),
-                    textcoords="offset points", ha="center", fontsize=7, color=colour,
-                    bbox={"fc": "white", "ec": "none", "pad": 0.3, "alpha": 0.8})
-    ax.axvline(100 * summaries[0].p_survive, color=COLOURS[1], lw=1, ls=":", zorder=0)
-    labels = [f"{s.scenario}\n({Path(f).name}{', reference' if i == 0 else ''})"
-              for i, (s, f) in enumerate(zip(summaries, files, strict=True))]
-    ax.set_yticks(ys, labels, fontsize=8)
-    ax.set_ylim(-0.7, len(summaries) - 0.3)
-    ax.set_xlim(0, 100)
-    ax.set_xlabel(f"survives its {summaries[0].duration_days:g} days, % of replications "
-                  "(neither declared over nor back to war on the ground)", fontsize=9)
-    ax.grid(axis="x", alpha=0.3)
-    handles = [Line2D([], [], color=COLOURS[0], lw=2.5, label="95% sampling interval")]
-    if posterior:
-        handles.append(Line2D([], [], color=COLOURS[0], lw=9, alpha=0.25,
-                              label="95% across the posterior (each draw's chance taken out)"))
-    key = fig.add_subplot(grid[1])
-    key.axis("off")
-    key.legend(handles=handles, loc="center", ncol=2, fontsize=8, frameon=False)
-    fig.suptitle(f"Survival of the truce, {len(summaries)} scenarios side by side "
-                 f"({summaries[0].replications} replications each, the same random numbers"
-                 f"{' and posterior draws' if posterior else ''})", fontsize=10)
-    return fig
-
-
-def all_charts(r: Results, s: Summary, folder: Path) -> dict[str, Path]:
-    """Every chart that has something to show for this run, by title, in ``folder``."""
-    charts = {
-        "Survival of the truce": save_figure(survival_curve(r), folder / "survival.png"),
-        "Violence by actor, true vs reported": save_figure(violence_by_day(r),
-                                                           folder / "violence.png"),
-    }
+def all_charts(r: Results, s: Summary, folder: Path, labels: Labels | None = None,
+               formats: tuple[str, ...] = DEFAULT_FORMATS) -> dict[str, Path]:
+    """Every chart that has something to show for this run, by title, in ``folder`` in each
+    of ``formats`` (the file linked by title), its actors named by ``labels``."""
+    drawn = [("Survival of the truce", "survival", lambda: survival_curve(r)),
+             ("Violence by actor, true vs reported", "violence",
+              lambda: violence_by_day(r, labels=labels))]
     if r.status_day is not None and any(r.contested):
-        charts["Fronts holding, fraying, fighting"] = save_figure(fronts_by_day(r),
-                                                                  folder / "fronts.png")
+        drawn.append(("Fronts holding, fraying, fighting", "fronts", lambda: fronts_by_day(r)))
     if r.key_pairs:
-        charts["Trust between key pairs"] = save_figure(trust_trajectories(r),
-                                                        folder / "trust.png")
+        drawn.append(("Trust between key pairs", "trust",
+                      lambda: trust_trajectories(r, labels=labels)))
     if s.triggers:
-        charts["Collapse triggers and declarers"] = save_figure(collapse_triggers(s),
-                                                                folder / "triggers.png")
+        drawn.append(("Collapse triggers and declarers", "triggers",
+                      lambda: collapse_triggers(s, labels=labels)))
     if r.convoys.any():
-        charts["Aid delivered"] = save_figure(aid_delivered(r, s), folder / "aid.png")
-    return charts
+        drawn.append(("Aid delivered", "aid", lambda: aid_delivered(r, s)))
+    return {title: save_figure(draw(), folder / f"{stem}.png", formats)
+            for title, stem, draw in drawn}

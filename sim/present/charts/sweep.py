@@ -22,7 +22,7 @@ from matplotlib.figure import Figure
 
 from sim.analysis.global_sensitivity import OUTPUTS, noise_share
 from sim.analysis.points import rank_correlations
-from sim.present.charts.figures import new_axes, new_figure, save_figure
+from sim.present.charts.figures import DEFAULT_FORMATS, new_axes, new_figure, save_figure
 
 CMAP = "RdYlGn"
 
@@ -209,8 +209,8 @@ def sweep_figure(points: pd.DataFrame, params: tuple[str, ...], reference: tuple
 
 
 def sweep_charts(points: pd.DataFrame, params: tuple[str, ...], reference: tuple[float, ...],
-                 grid: bool, name: str, folder: Path,
-                 indices: pd.DataFrame | None = None) -> dict[str, Path]:
-    """The chart that fits the sweep, saved in ``folder``, by title."""
+                 grid: bool, name: str, folder: Path, indices: pd.DataFrame | None = None,
+                 formats: tuple[str, ...] = DEFAULT_FORMATS) -> dict[str, Path]:
+    """The chart that fits the sweep, saved in ``folder`` in each of ``formats``, by title."""
     title, file, fig = sweep_figure(points, params, reference, grid, name, indices)
-    return {title: save_figure(fig, folder / file)}
+    return {title: save_figure(fig, folder / file, formats)}

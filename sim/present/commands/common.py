@@ -16,6 +16,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from sim.present.charts.figures import DEFAULT_FORMATS, FORMATS, parse_formats
 from sim.run import job, limits
 from sim.run.job import SHIPPED_POSTERIOR, Constants
 from sim.run.limits import DEFAULT_MAX_HOURS
@@ -87,16 +88,33 @@ def add_limits(group: argparse._ArgumentGroup) -> None:
                             f"{DEFAULT_MAX_HOURS:g}); the estimate is printed with the refusal")
 
 
+def _formats(text: str) -> tuple[str, ...]:
+    try:
+        return parse_formats(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def add_format_flag(p: argparse.ArgumentParser | argparse._ArgumentGroup) -> None:
+    """``--format png,svg,pdf``: the formats every chart is written in (default png); the
+    manifest lists the files."""
+    p.add_argument("--format", dest="formats", type=_formats, default=DEFAULT_FORMATS,
+                   metavar="FORMATS", help="write every chart in these formats, separated "
+                   f"by commas, of {', '.join(FORMATS)} (default "
+                   f"{','.join(DEFAULT_FORMATS)}); the manifest lists the files")
+
+
 def add_output_flags(p: argparse.ArgumentParser, posterior: str) -> None:
     """The flags every command that simulates shares after its own: ``--posterior`` (its
     help ending with ``posterior``, what a draw is to this command), ``--point``,
-    ``--no-charts``, ``-q`` and the limits."""
+    ``--no-charts``, ``--format``, ``-q`` and the limits."""
     p.add_argument("--posterior", type=Path, default=None, metavar="FILE",
                    help="posterior sample of the behavioural constants (default: the shipped "
                         f"calibration/posterior.csv); {posterior}")
     p.add_argument("--point", action="store_true",
                    help="run at the posterior median instead: no parameter uncertainty")
     p.add_argument("--no-charts", action="store_true", help="write tables and summary only")
+    add_format_flag(p)
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     add_limits(p.add_argument_group("limits and output folders"))
 

@@ -21,13 +21,14 @@ from pathlib import Path
 from sim.analysis.comparison import compare, scenario_table, with_pairing
 from sim.analysis.summary import summarize
 from sim.present.charts.backend import files_backend
-from sim.present.charts.figures import save_figure
-from sim.present.charts.scenario import comparison_forest, survival_by_scenario
+from sim.present.charts.figures import chart_files, save_figure
+from sim.present.charts.comparison import comparison_forest, survival_by_scenario
 from sim.present.commands.common import (EXIT_FAILED, add_output_flags, bad_flags, check_run,
                                          command_line, constants_of, fail, guarded, progress)
 from sim.present.wording.comparison import (best_change, best_change_line, comparison_lines,
                                             comparison_markdown, in_short, most_helpful,
                                             scenario_lines, scenarios_markdown)
+from sim.present.wording.html import write_html
 from sim.present.wording.summary import how_sure, write_summary
 from sim.run import job
 from sim.run.experiment import run_compared
@@ -125,17 +126,19 @@ def _run(args, argv, scenarios, chosen: Constants, manifest: dict, out: Path,
     try:
         tables = job.write_tables({"comparison": scenario_table(summaries, files, comparisons)},
                                   stage)
-        job.write_manifest(stage, manifest)
         charts = {}
         if not args.no_charts:
             files_backend()
             charts["Survival of each scenario"] = save_figure(
-                survival_by_scenario(summaries, files), stage / "survival_by_scenario.png")
+                survival_by_scenario(summaries, files), stage / "survival_by_scenario.png",
+                args.formats)
             charts["Each against the first, paired"] = save_figure(
                 comparison_forest(comparisons, summaries[0], against=Path(files[0]).name),
-                stage / "comparison.png")
-        _write_markdown(summaries, files, comparisons, ranking, charts, tables, stage,
-                        command, chosen.words(args.replications))
+                stage / "comparison.png", args.formats)
+        manifest["charts"] = chart_files(charts, args.formats)
+        job.write_manifest(stage, manifest)
+        write_html(_write_markdown(summaries, files, comparisons, ranking, charts, tables,
+                                   stage, command, chosen.words(args.replications)))
         staging.commit()
     except OSError as exc:
         print(f"error: {out}: cannot write the results ({exc.strerror or exc}); nothing was "
@@ -151,7 +154,8 @@ def _run(args, argv, scenarios, chosen: Constants, manifest: dict, out: Path,
                                  against=Path(files[0]).name):
         print(line)
     print(best_change_line(comparisons, ranking))
-    print(f"Wrote {out}/ (summary.md, comparison.csv and .parquet, {len(charts)} charts)")
+    print(f"Wrote {out}/ (summary.md, report.html, comparison.csv and .parquet, "
+          f"{len(charts)} charts)")
     return 0
 
 

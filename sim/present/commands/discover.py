@@ -21,8 +21,8 @@ import pandas as pd
 from sim.analysis.discovery import INSTALL, Discovery, available, discover
 from sim.present.charts.backend import files_backend
 from sim.present.charts.discovery import box_chart, peeling_chart
-from sim.present.charts.figures import save_figure
-from sim.present.commands.common import fail
+from sim.present.charts.figures import DEFAULT_FORMATS, chart_files, save_figure
+from sim.present.commands.common import add_format_flag, fail
 from sim.present.wording.discovery import HEADING, add_section, console_line, section
 from sim.run import job
 from sim.run.outdir import FolderLock
@@ -45,6 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--min-coverage", type=float, default=0.5,
                    help="the box reported is the densest whose coverage (share of the "
                         "surviving points inside it) is at least this (default 0.5)")
+    add_format_flag(p)
     return p
 
 
@@ -74,13 +75,15 @@ def _main(args) -> int:
                     shutil.copy(args.folder / "summary.md", stage / "summary.md")
                 lines, written = write_discovery(points, tuple(sweep["parameters"]),
                                                  sweep["name"], duration, stage, args.level,
-                                                 args.min_coverage)
+                                                 args.min_coverage, args.formats)
         except OSError as exc:
             raise ScenarioError(args.folder, "", f"expected a folder that can be written "
                                 f"({exc.strerror or exc})") from None
     for line in lines:
         print(line)
-    files = [p.name for p in written] + ["the section in summary.md"]
+    charts = {p.name: p for p in written if p.suffix != ".csv"}
+    files = [*chart_files(charts, args.formats), *(p.name for p in written if p.suffix == ".csv"),
+             "the section in summary.md"]
     print(f"Wrote {args.folder}/ ({', '.join(files)})")
     return 0
 
@@ -122,19 +125,21 @@ def read_sweep(folder: Path) -> tuple[dict, pd.DataFrame]:
 
 def write_discovery(points: pd.DataFrame, parameters: tuple[str, ...], name: str,
                     duration: float | None, folder: Path, level: float = 0.5,
-                    min_coverage: float = 0.5) -> tuple[list[str], list[Path]]:
-    """Run PRIM, write its charts and table into ``folder`` and its section into
-    ``folder/summary.md``; return the lines to print and the files written."""
+                    min_coverage: float = 0.5, formats: tuple[str, ...] = DEFAULT_FORMATS
+                    ) -> tuple[list[str], list[Path]]:
+    """Run PRIM, write its charts (in each of ``formats``) and table into ``folder`` and its
+    section into ``folder/summary.md``; return the lines to print and the files written
+    (the charts by the file a report links)."""
     found = discover(points, parameters, level, min_coverage)
     days = f"its {duration:g} days" if duration else "its duration"
     written = []
     if 0 < found.of_interest < found.points:
         files_backend()
         written = [save_figure(peeling_chart(found, f"{name}: the peeling trajectory"),
-                               folder / FILES[0]),
+                               folder / FILES[0], formats),
                    save_figure(box_chart(found, points, f"{name}: where the truce survives "
                                          f"(≥ {level:.0%} of replications)"),
-                               folder / FILES[1])]
+                               folder / FILES[1], formats)]
         trajectory_table(found).to_csv(folder / FILES[2], index=False)
         written.append(folder / FILES[2])
     add_section(folder / "summary.md", section(found, days))
@@ -156,7 +161,8 @@ def trajectory_table(found: Discovery) -> pd.DataFrame:
     return table
 
 
-def sweep_discovery(points: pd.DataFrame, plan, folder: Path) -> tuple[list[str], list[Path]]:
+def sweep_discovery(points: pd.DataFrame, plan, folder: Path,
+                    formats: tuple[str, ...] = DEFAULT_FORMATS) -> tuple[list[str], list[Path]]:
     """At the end of a Latin-hypercube sweep: the discovery (or, without the EMA
     Workbench, a note saying how to get it), into ``folder``; the lines to print and the
     files written."""
@@ -166,5 +172,6 @@ def sweep_discovery(points: pd.DataFrame, plan, folder: Path) -> tuple[list[str]
         add_section(folder / "summary.md", [HEADING, "", note + ".", ""])
         return ["", note], []
     lines, written = write_discovery(points, plan.parameters, plan.name,
-                                     plan.base.time.duration_days, folder)
+                                     plan.base.time.duration_days, folder,
+                                     formats=formats)
     return ["", *lines], written

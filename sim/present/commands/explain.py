@@ -20,7 +20,7 @@ from pathlib import Path
 
 from sim.analysis import probe
 from sim.present.charts.backend import files_backend
-from sim.present.charts.figures import save_figure
+from sim.present.charts.figures import chart_files, save_figure
 from sim.present.charts.probe import tornado
 from sim.present.commands.common import (EXIT_FAILED, add_output_flags, bad_flags, check_run,
                                          command_line, constants_of, fail, guarded, progress)
@@ -117,12 +117,13 @@ def _write(args, argv, base, survival: float, probes, chosen, manifest, out: Pat
     duration = base.time.duration_days
     try:
         tables = job.write_tables({"explain": probe_table(probes)}, stage)
-        job.write_manifest(stage, manifest)
         charts = {}
         if not args.no_charts and probes:
             files_backend()
             charts["What survival hangs on"] = save_figure(
-                tornado(probes, duration, survival), stage / "explain.png")
+                tornado(probes, duration, survival), stage / "explain.png", args.formats)
+        manifest["charts"] = chart_files(charts, args.formats)
+        job.write_manifest(stage, manifest)
         zero = probe.zero_facts(base)
         lines = [f"# What the survival of {base.name} hangs on", "",
                  f"Command: `{command_line(argv, 'explain')}`", "",

@@ -19,13 +19,16 @@ from pathlib import Path
 from sim.analysis.comparison import compare, comparison_table, with_pairing
 from sim.analysis.summary import draw_table, summarize
 from sim.present.charts.backend import files_backend
-from sim.present.charts.figures import save_figure
-from sim.present.charts.scenario import all_charts, comparison_forest
+from sim.present.charts.figures import chart_files, save_figure
+from sim.present.charts.comparison import comparison_forest
+from sim.present.charts.labels import Labels
+from sim.present.charts.scenario import all_charts
 from sim.present.commands import sweep
-from sim.present.commands.common import (EXIT_FAILED, add_limits, check_run, command_line,
-                                         constants_of, fail, guarded, program, progress,
-                                         sigterm_interrupts)
+from sim.present.commands.common import (EXIT_FAILED, add_format_flag, add_limits, check_run,
+                                         command_line, constants_of, fail, guarded, program,
+                                         progress, sigterm_interrupts)
 from sim.present.wording.comparison import comparison_lines
+from sim.present.wording.html import REPORT, write_html
 from sim.present.wording.story import choice, tell
 from sim.present.wording.summary import summary_lines, write_markdown
 from sim.run import job
@@ -76,6 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
                    metavar="PATH=VALUE", help="override a parameter by dotted path, e.g. "
                    "--set mechanisms.penalties.strength=2 (repeatable)")
     p.add_argument("--no-charts", action="store_true", help="write tables and summary only")
+    add_format_flag(p)
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     p.add_argument("--posterior", type=Path, default=None, metavar="FILE",
                    help="posterior sample of the behavioural constants (default: the shipped "
@@ -234,16 +238,19 @@ def _run_main(args, argv, scenario, resolved, overrides, fingerprint, out: Path,
                           **({"own_model": own[i]} if i in own else {})}
                          for i, (file, sc) in enumerate(compared)],
         }
-        job.write_manifest(stage, manifest)
         charts = {}
         if not args.no_charts:
             files_backend()
-            charts = all_charts(results, summary, stage)
+            charts = all_charts(results, summary, stage, Labels.of(scenario), args.formats)
             if comparisons:
                 charts["Changes to the deal against this scenario"] = save_figure(
-                    comparison_forest(comparisons, summary), stage / "comparison.png")
+                    comparison_forest(comparisons, summary), stage / "comparison.png",
+                    args.formats)
+        manifest["charts"] = chart_files(charts, args.formats)
+        job.write_manifest(stage, manifest)
         report = write_markdown(summary, charts, tables, stage, command,
                                 chosen.words(args.replications), comparisons)
+        write_html(report)
         if args.story is not None:
             story_file, story = tell(args.story, results, scenario, args.seed,
                                      args.replications, chosen.draws, report)
@@ -268,7 +275,7 @@ def _run_main(args, argv, scenario, resolved, overrides, fingerprint, out: Path,
         print(f"  ... the whole story: {out / story_file.name}")
     formats = sorted({p.suffix.lstrip(".") for p in tables})
     names = sorted({p.stem for p in tables})
-    print(f"Wrote {out}/ ({report.name}, {len(names)} tables in {' and '.join(formats)}, "
+    print(f"Wrote {out}/ ({report.name}, {REPORT}, {len(names)} tables in {' and '.join(formats)}, "
           f"{len(charts)} charts)")
     return 0
 

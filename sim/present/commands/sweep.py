@@ -148,13 +148,13 @@ def _run_sweep(args, argv, plan, executor, out: Path) -> int:
             if not args.no_charts:
                 files_backend()
                 charts = sweep_charts(points, plan.parameters, plan.base_values, grid,
-                                      plan.name, stage, indices)
+                                      plan.name, stage, indices, args.formats)
             write_sweep_markdown(plan.name, info, findings, charts, stage, command,
                                  sensitivity)
             if plan.kind == "latin_hypercube" and not args.no_charts:
-                lines, written = sweep_discovery(points, plan, stage)
+                lines, written = sweep_discovery(points, plan, stage, args.formats)
                 findings += lines
-                charts |= {p.name: p for p in written if p.suffix == ".png"}
+                charts |= {p.name: p for p in written if p.suffix != ".csv"}
     except OSError as exc:
         print(f"error: {out}: cannot write the results ({exc.strerror or exc}); the chunks "
               f"are stored; {resume}", file=sys.stderr)

@@ -22,7 +22,7 @@ from pathlib import Path
 from sim.analysis.predictive import SMOOTHING
 from sim.analysis import yardstick
 from sim.present.charts.backend import files_backend
-from sim.present.charts.figures import save_figure
+from sim.present.charts.figures import chart_files, save_figure
 from sim.present.commands.common import (EXIT_FAILED, add_output_flags, bad_flags,
                                          command_line, constants_of, fail, guarded, progress)
 from sim.present.commands.main import parse_overrides
@@ -145,12 +145,13 @@ def _run(args, argv, corpus, reference, scenarios, chosen: Constants, fingerprin
                     "overrides": parse_overrides(args.overrides),
                     "scenarios": {t.id: sc.model_dump(mode="json")
                                   for t, sc in zip(corpus.truces, scenarios)}}
-        job.write_manifest(stage, manifest)
         charts = {}
         if not args.no_charts:
             files_backend()
             charts["Predicted survival of each truce, observed day marked"] = save_figure(
-                v.plot(), stage / "survival.png")
+                v.plot(), stage / "survival.png", args.formats)
+        manifest["charts"] = chart_files(charts, args.formats)
+        job.write_manifest(stage, manifest)
         write_summary(summary_lines(v, command, chosen.words(args.replications),
                                     str(args.corpus)), charts, tables, stage)
         staging.commit()
