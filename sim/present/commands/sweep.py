@@ -58,17 +58,23 @@ def run(args, overrides: dict, argv) -> int:
     plan = load_sweep(args.scenario, args.seed, overrides, before_points=before_points,
                       behaviour=constants_of(args).median(),
                       replications=args.replications)
-    out = args.out or job.default_folder(Path(args.scenario).stem, fingerprint(plan)[:8])
-    prepare(out)
+    out = prepare(args.out or job.default_folder(Path(args.scenario).stem,
+                                                 fingerprint(plan)[:8]))
     limits.check_disk(estimates["plan"], out)
     announce(estimates["plan"], parallel, bool(args.scheduler))
-    with job.locked(out, "sweep", fingerprint(plan), args.force):
-        # connect (or start the pool) before the store is created, so a scheduler that is
-        # unreachable, not Dask or without workers leaves the folder as it was
-        flag = "--scheduler" if args.scheduler else "--dask-local" if args.dask_local \
-            else "--workers"
-        with _entered(executor, args.scenario, flag):
-            return _run_sweep(args, argv, plan, executor, out)
+    try:
+        with job.locked(out, "sweep", fingerprint(plan), args.force) as out:
+            # connect (or start the pool) before the store is created, so a scheduler that
+            # is unreachable, not Dask or without workers leaves the folder as it was
+            flag = "--scheduler" if args.scheduler else "--dask-local" if args.dask_local \
+                else "--workers"
+            with _entered(executor, args.scenario, flag):
+                return _run_sweep(args, argv, plan, executor, out)
+    except KeyboardInterrupt as exc:   # a second signal during the clean-up of the first
+        print(f"\ninterrupted: {ResultStore(out, plan).stored()} of {len(chunks_of(plan))} "
+              f"chunks are stored in {out}/; run the same command again to resume",
+              file=sys.stderr)
+        return interrupted_status(exc)
 
 
 @contextlib.contextmanager
@@ -89,7 +95,7 @@ def _entered(executor, file, flag: str):
 def _run_sweep(args, argv, plan, executor, out: Path) -> int:
     store = ResultStore(out, plan)
     try:
-        done = store.open()
+        done = store.open(claimed=True)
     except OSError as exc:
         raise ScenarioError(out, "--out", f"cannot write the store ({exc.strerror or exc})"
                             ) from None
