@@ -303,3 +303,40 @@ def test_a_sweep_forced_over_a_scenario_run_keeps_the_users_files(tmp_path, caps
     assert {"chunks", "manifest.json", "points.csv", "summary.md"} <= set(written)
     assert sorted(p.name for p in out.iterdir()) == sorted(
         [*written, "my_notes.txt", "my_analysis", "inner_sweep"])
+
+
+def test_a_second_sigterm_during_a_sweeps_clean_up_counts_the_stored_chunks(
+        tmp_path, capsys, monkeypatch):
+    """The first SIGTERM after every chunk is stored, the second while the executor is
+    shut down (after the first's message): the last word counts what is stored."""
+    from sim.present.commands import sweep as command
+    from sim.present.commands.common import EXIT_TERMINATED, Terminated
+    sweep = tmp_path / "grid.yaml"
+    sweep.write_text(GRID, encoding="utf-8")
+    real_run, real_make = command.run_sweep, command.make_executor
+
+    def run_then_terminated(*args, **kwargs):
+        real_run(*args, **kwargs)
+        raise Terminated
+
+    def make(*args):
+        executor = real_make(*args)
+        real_exit, seen = executor.__exit__, []
+
+        def exit_(kind, *rest):
+            seen.append(kind)
+            if kind is None and Terminated in seen:
+                raise Terminated       # the second signal, during the clean-up
+            return real_exit(kind, *rest)
+
+        executor.__exit__ = exit_
+        return executor
+
+    monkeypatch.setattr(command, "run_sweep", run_then_terminated)
+    monkeypatch.setattr(command, "make_executor", make)
+    out = tmp_path / "out"
+    code, _, err = run_main([sweep, "--out", out, "--no-charts", "-q"], capsys)
+    assert code == EXIT_TERMINATED
+    assert "before any result was written" not in err
+    assert err.strip().splitlines()[-1].startswith("interrupted: 2 of 2 chunks are stored")
+    assert len(list((out / "chunks").glob("*.parquet"))) == 2

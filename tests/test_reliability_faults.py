@@ -296,3 +296,56 @@ def test_an_empty_mount_point_is_a_usable_output_folder(mount):
     forced = cli(REFERENCE, "-r", "60", "--out", where, "--no-charts", "--force")
     assert forced.returncode == 0, forced.stderr
     assert not list(where.glob("*.png")) and (where / "replications.csv").exists()
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file()}
+
+
+def test_a_full_mount_point_keeps_the_earlier_run_and_the_users_files(mount):
+    """A real tmpfs mount point as --out (it cannot be renamed: the new run is staged
+    inside it and switched file by file under a journal), holding an earlier run and a
+    user's file, then filled up by the user: the next run is refused before work or
+    fails writing, and either way the folder holds exactly what it held."""
+    where = mount("full", "size=4m")
+    assert cli(REFERENCE, "-r", "50", "--out", where).returncode == 0
+    (where / "my_notes.txt").write_text("mine\n", encoding="utf-8")
+    with open(where / "my_big_file", "wb") as f:     # fill the disk to the last block
+        try:
+            while True:
+                f.write(b"\0" * 65536)
+                f.flush()
+        except OSError as exc:
+            assert exc.errno == errno.ENOSPC
+    before = _files(where)
+    done = cli(REFERENCE, "-r", "60", "--out", where, "--force")
+    assert done.returncode in (1, 2), done.stderr
+    assert "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) == 1
+    if done.returncode == 1:
+        assert "the folder holds what it held before" in done.stderr
+    assert _files(where) == before
+    assert not [p for p in where.iterdir() if p.name.startswith(".ceasefire-")]
+
+
+def test_a_rename_failing_inside_a_mount_point_leaves_the_earlier_run(mount, monkeypatch,
+                                                                      capsys):
+    from conftest import run_main
+    from sim.run import switch
+    where = mount("mp2", "size=50m")
+    assert cli(REFERENCE, "-r", "50", "--out", where).returncode == 0
+    (where / "my_notes.txt").write_text("mine\n", encoding="utf-8")
+    before = _files(where)
+    real, moved_in = os.rename, []
+
+    def rename(a, b):   # the third of the new run's files fails to move in
+        if f"{switch.PREFIX}partial-" in str(a):
+            moved_in.append(a)
+            if len(moved_in) == 3:
+                raise OSError(errno.EIO, "Input/output error")
+        real(a, b)
+
+    monkeypatch.setattr(switch.os, "rename", rename)
+    code, _, err = run_main([REFERENCE, "-r", "60", "--out", where, "--force", "-q"], capsys)
+    assert code == 1 and "holds what it held before" in err, err
+    assert len(moved_in) == 3 and _files(where) == before
