@@ -181,7 +181,8 @@ def written_into(out: Path, tag: str) -> Iterator[Path]:
     are switched in all at once (``sim.run.switch``), replacing the files of the same
     name the folder's run wrote, and the manifest's ``written`` lists them. A name the
     folder holds that its run did not write is in the way: refused, nothing changed.
-    The folder is removed whatever happens."""
+    The folder is removed whatever happens; call under the folder's lock."""
+    _recover(out)   # a switch a killed run left half done (the caller holds the lock)
     stage = out / f"{switch.PREFIX}{tag}-{os.getpid()}"
     try:
         stage.mkdir()
