@@ -146,6 +146,26 @@ def test_sigterm_then_damaged_chunks_resume_to_exactly_the_uninterrupted_run(
     pd.testing.assert_frame_equal(all_rows(out), all_rows(whole))
 
 
+@pytest.mark.parametrize("gap", [0.0, 0.05, 0.3])
+def test_two_sigterms_during_a_sweep_count_what_is_stored(sweep_file, tmp_path, gap):
+    """A second SIGTERM ``gap`` seconds after the first, while the sweep stops its
+    workers and cleans up: the last word counts the chunks stored, never "interrupted
+    before any result was written"."""
+    import re
+    out = tmp_path / "out"
+    proc = start(sweep_file, "--out", out, "--no-charts", "--workers", "2")
+    wait_for(lambda: len(chunks(out)) >= 3)
+    proc.send_signal(signal.SIGTERM)
+    time.sleep(gap)
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+    _, stderr = proc.communicate(timeout=30)
+    assert proc.returncode == 143, stderr
+    assert "Traceback" not in stderr and "before any result was written" not in stderr
+    counted = re.findall(r"interrupted: (\d+) of 36 chunks are stored", stderr)
+    assert counted and int(counted[-1]) == len(chunks(out)) >= 3, stderr
+
+
 def test_a_second_concurrent_run_into_the_same_folder_is_refused(sweep_file, whole, tmp_path):
     out = tmp_path / "out"
     first = start(sweep_file, "--out", out, "--no-charts")

@@ -28,8 +28,9 @@ from sim.run.chunks import describe, fingerprint
 from sim.run.executors import (ExecutorUnavailable, executor_failures, make_executor,
                                parse_address)
 from sim.run.experiment import run_sweep
-from sim.run.outdir import prepare
+from sim.run.outdir import prepare, state
 from sim.run.store import ResultStore, StoreWriteError
+from sim.run.switch import SwitchError
 from sim.scenario.loading import ScenarioError
 from sim.scenario.sweep import load_sweep
 
@@ -161,9 +162,11 @@ def _run_sweep(args, argv, plan, executor, out: Path) -> int:
                 lines, written = sweep_discovery(points, plan, stage)
                 findings += lines
                 charts |= {p.name: p for p in written if p.suffix == ".png"}
-    except OSError as exc:
-        print(f"error: {out}: cannot write the results ({exc.strerror or exc}); the chunks "
-              f"are stored; {resume}", file=sys.stderr)
+    except OSError as exc:   # the switch puts the earlier tables back, unless it cannot
+        half = f"; {state(out, exc)}" if isinstance(exc, SwitchError) and \
+            not exc.restored else ""
+        print(f"error: {out}: cannot write the results ({exc.strerror or exc}){half}; the "
+              f"chunks are stored; {resume}", file=sys.stderr)
         return EXIT_FAILED
     print(f"{plan.name} — {info['points']} points x {plan.replications} replications, seed "
           f"{args.seed}, {elapsed:.1f} s on {executor.name}")
