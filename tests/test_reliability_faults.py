@@ -160,7 +160,10 @@ def test_two_sigterms_during_a_sweep_count_what_is_stored(sweep_file, tmp_path, 
     if proc.poll() is None:
         proc.send_signal(signal.SIGTERM)
     _, stderr = proc.communicate(timeout=30)
-    assert proc.returncode == 143, stderr
+    # 143; or, when the second signal comes after the command has returned and restored
+    # the default handler (the interpreter shutting down), killed by it: what was said
+    # before is what is checked
+    assert proc.returncode in (143, -signal.SIGTERM), stderr
     assert "Traceback" not in stderr and "before any result was written" not in stderr
     counted = re.findall(r"interrupted: (\d+) of 36 chunks are stored", stderr)
     assert counted and int(counted[-1]) == len(chunks(out)) >= 3, stderr
