@@ -136,3 +136,57 @@ def test_without_the_workbench_discover_says_how_to_get_it_and_a_sweep_notes_it(
     assert written == [] and "ceasefire-sim[discovery]" in lines[-1]
     summary = (tmp_path / "summary.md").read_text(encoding="utf-8")
     assert summary.index("needs the EMA Workbench") < summary.index("## Charts")
+
+
+# -- no point of interest (issue 18): a sentence, not an IndexError ---------------------
+
+@pytest.mark.parametrize("scale, of_interest", [(0.5, 0), (None, 400)])
+def test_no_point_or_every_point_of_interest_is_the_whole_space(scale, of_interest):
+    points = synthetic_points()
+    points["p_survive"] = points["p_survive"] * scale if scale else 1.0
+    found = discover(points, ("x", "y", "z", "w"), level=0.95 if scale else 0.5)
+    assert found.of_interest == of_interest and found.points == 400
+    assert found.chosen == found.reported == 0 and found.conditions() == []
+    assert len(found.trajectory) == 1 and found.stats()["mass"] == 1
+
+
+def test_choose_without_any_point_of_interest_is_the_whole_space():
+    trajectory = pd.DataFrame({"box": [0, 1], "coverage": [np.nan, np.nan],
+                               "density": [0.0, 0.0]})
+    assert choose(trajectory, 0.5) == 0
+
+
+def test_discover_where_no_point_reaches_the_level_says_so(lhs_sweep, tmp_path, capsys):
+    import shutil
+    folder = tmp_path / "copy"
+    shutil.copytree(lhs_sweep, folder)
+    points = pd.read_csv(folder / "points.csv")   # a sweep where no point reaches 95%
+    points["p_survive"] = points["p_survive"].clip(upper=0.9)
+    points.to_csv(folder / "points.csv", index=False)
+    capsys.readouterr()
+    assert main(["discover", str(folder), "--level", "0.95"]) == 0
+    out = capsys.readouterr().out
+    assert "no box: no point reaches the level" in out and "at least 95%" in out
+    summary = (folder / "summary.md").read_text(encoding="utf-8")
+    assert "No box: no point reaches the level" in summary
+
+
+def test_a_latin_hypercube_sweep_where_no_point_survives_writes_its_table(tmp_path, capsys):
+    """Spoilers at their most active and every convoy struck: at none of the points does
+    the truce survive its week in a single replication of ten (checked below, not assumed)."""
+    (tmp_path / "doomed.yaml").write_text(
+        f"extends: {REFERENCE}\nname: doomed LHS\ntime: {{horizon_days: 8}}\n"
+        "actors: {government: {discipline: 0.0}, opposition: {discipline: 0.0}}\n"
+        "sweep:\n  parameters:\n    mechanisms.spoilers.activity: {range: [19, 20]}\n"
+        "    mechanisms.humanitarian.strike_risk: {range: [0.9, 1]}\n"
+        "  design: {latin_hypercube: {points: 6, seed: 3}}\n  replications: 10\n",
+        encoding="utf-8")
+    out = tmp_path / "out"
+    capsys.readouterr()
+    assert main([str(tmp_path / "doomed.yaml"), "--out", str(out), "-q"]) == 0
+    printed = capsys.readouterr().out
+    points = pd.read_csv(out / "points.csv")
+    assert len(points) == 6 and (points["p_survive"] == 0).all()
+    assert "no box: no point reaches the level" in printed
+    assert "No box: no point reaches the level" in (out / "summary.md").read_text("utf-8")
+    assert main([str(tmp_path / "doomed.yaml"), "--out", str(out), "-q"]) == 0   # rerun

@@ -146,6 +146,29 @@ def test_sigterm_then_damaged_chunks_resume_to_exactly_the_uninterrupted_run(
     pd.testing.assert_frame_equal(all_rows(out), all_rows(whole))
 
 
+@pytest.mark.parametrize("gap", [0.0, 0.05, 0.3])
+def test_two_sigterms_during_a_sweep_count_what_is_stored(sweep_file, tmp_path, gap):
+    """A second SIGTERM ``gap`` seconds after the first, while the sweep stops its
+    workers and cleans up: the last word counts the chunks stored, never "interrupted
+    before any result was written"."""
+    import re
+    out = tmp_path / "out"
+    proc = start(sweep_file, "--out", out, "--no-charts", "--workers", "2")
+    wait_for(lambda: len(chunks(out)) >= 3)
+    proc.send_signal(signal.SIGTERM)
+    time.sleep(gap)
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+    _, stderr = proc.communicate(timeout=30)
+    # 143; or, when the second signal comes after the command has returned and restored
+    # the default handler (the interpreter shutting down), killed by it: what was said
+    # before is what is checked
+    assert proc.returncode in (143, -signal.SIGTERM), stderr
+    assert "Traceback" not in stderr and "before any result was written" not in stderr
+    counted = re.findall(r"interrupted: (\d+) of 36 chunks are stored", stderr)
+    assert counted and int(counted[-1]) == len(chunks(out)) >= 3, stderr
+
+
 def test_a_second_concurrent_run_into_the_same_folder_is_refused(sweep_file, whole, tmp_path):
     out = tmp_path / "out"
     first = start(sweep_file, "--out", out, "--no-charts")
@@ -296,3 +319,56 @@ def test_an_empty_mount_point_is_a_usable_output_folder(mount):
     forced = cli(REFERENCE, "-r", "60", "--out", where, "--no-charts", "--force")
     assert forced.returncode == 0, forced.stderr
     assert not list(where.glob("*.png")) and (where / "replications.csv").exists()
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file()}
+
+
+def test_a_full_mount_point_keeps_the_earlier_run_and_the_users_files(mount):
+    """A real tmpfs mount point as --out (it cannot be renamed: the new run is staged
+    inside it and switched file by file under a journal), holding an earlier run and a
+    user's file, then filled up by the user: the next run is refused before work or
+    fails writing, and either way the folder holds exactly what it held."""
+    where = mount("full", "size=4m")
+    assert cli(REFERENCE, "-r", "50", "--out", where).returncode == 0
+    (where / "my_notes.txt").write_text("mine\n", encoding="utf-8")
+    with open(where / "my_big_file", "wb") as f:     # fill the disk to the last block
+        try:
+            while True:
+                f.write(b"\0" * 65536)
+                f.flush()
+        except OSError as exc:
+            assert exc.errno == errno.ENOSPC
+    before = _files(where)
+    done = cli(REFERENCE, "-r", "60", "--out", where, "--force")
+    assert done.returncode in (1, 2), done.stderr
+    assert "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) == 1
+    if done.returncode == 1:
+        assert "the folder holds what it held before" in done.stderr
+    assert _files(where) == before
+    assert not [p for p in where.iterdir() if p.name.startswith(".ceasefire-")]
+
+
+def test_a_rename_failing_inside_a_mount_point_leaves_the_earlier_run(mount, monkeypatch,
+                                                                      capsys):
+    from conftest import run_main
+    from sim.run import switch
+    where = mount("mp2", "size=50m")
+    assert cli(REFERENCE, "-r", "50", "--out", where).returncode == 0
+    (where / "my_notes.txt").write_text("mine\n", encoding="utf-8")
+    before = _files(where)
+    real, moved_in = os.rename, []
+
+    def rename(a, b):   # the third of the new run's files fails to move in
+        if f"{switch.PREFIX}partial-" in str(a):
+            moved_in.append(a)
+            if len(moved_in) == 3:
+                raise OSError(errno.EIO, "Input/output error")
+        real(a, b)
+
+    monkeypatch.setattr(switch.os, "rename", rename)
+    code, _, err = run_main([REFERENCE, "-r", "60", "--out", where, "--force", "-q"], capsys)
+    assert code == 1 and "holds what it held before" in err, err
+    assert len(moved_in) == 3 and _files(where) == before

@@ -126,6 +126,8 @@ def discover(points: pd.DataFrame, parameters: Sequence[str], level: float = 0.5
     x = points[list(names)].astype(float).reset_index(drop=True)
     y = (points["p_survive"].to_numpy(float) >= level).astype(int)
     ranges = {p: (float(x[p].min()), float(x[p].max())) for p in names}
+    if y.sum() in (0, len(y)):   # no point, or every point, of interest: no box to peel
+        return whole_space(names, level, min_coverage, int(y.sum()), len(y), ranges)
     with warnings.catch_warnings():   # the Workbench's own use of pandas, not ours
         warnings.filterwarnings("ignore", message=r"The inplace keyword in DataFrame\.drop")
         box = prim.Prim(x, y, peel_alpha=peel_alpha, mass_min=mass_min).find_box()
@@ -162,6 +164,22 @@ def discover(points: pd.DataFrame, parameters: Sequence[str], level: float = 0.5
                      reported=len(trajectory) - 1 if len(trajectory) > peeled else chosen)
 
 
+def whole_space(names: tuple[str, ...], level: float, min_coverage: float, of_interest: int,
+                points: int, ranges: dict[str, tuple[float, float]]) -> Discovery:
+    """The discovery when no point (or every point) is of interest: a trajectory of one
+    box, the whole space, restricting nothing (PRIM has nothing to peel towards)."""
+    trajectory = pd.DataFrame({"box": [0], "coverage": [1.0 if of_interest else 0.0],
+                               "density": [of_interest / points if points else 0.0],
+                               "mass": [1.0], "points": [points], "of_interest": [of_interest],
+                               "restricted": [0], "simplified": [False]})
+    limits = pd.DataFrame([{"box": 0, "parameter": p, "low": ranges[p][0],
+                            "high": ranges[p][1], "restricted": False, "quasi_p": np.nan}
+                           for p in names])
+    return Discovery(parameters=names, level=level, min_coverage=min_coverage, points=points,
+                     of_interest=of_interest, trajectory=trajectory, limits=limits,
+                     ranges=ranges, chosen=0, reported=0)
+
+
 def _quasi_p(values: dict[str, list[float]]) -> dict[str, float]:
     """Each restricted parameter's quasi-p, the larger of its two limits' (the Workbench
     gives -1 for a limit not set)."""
@@ -172,8 +190,11 @@ def _quasi_p(values: dict[str, list[float]]) -> dict[str, float]:
 def choose(trajectory: pd.DataFrame, min_coverage: float) -> int:
     """The densest box with coverage at least ``min_coverage``; among equally dense ones
     the one covering most (the earliest on the trajectory). Box 0, the whole space,
-    always qualifies."""
+    qualifies whenever some point is of interest; when none is (coverage undefined), it
+    is the answer."""
     eligible = trajectory[trajectory["coverage"] >= min_coverage - 1e-12]
+    if eligible.empty:
+        return int(trajectory["box"].iloc[0])
     best = eligible.sort_values(["density", "coverage", "box"],
                                 ascending=[False, False, True], kind="stable")
     return int(best["box"].iloc[0])

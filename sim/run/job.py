@@ -26,8 +26,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from sim.run import switch
 from sim.run.outdir import (MANIFEST, FolderLock, OutputError, Staging, claim,
-                            clean_leftovers, discard)
+                            clean_leftovers, old_files, read_manifest, record_written,
+                            replace_run, resolve)
 from sim.run.pairing import incomparable
 from sim.run.posterior import SHIPPED, Posterior, load_posterior
 from sim.scenario.schema import Scenario
@@ -133,42 +135,75 @@ def default_folder(name: str, fingerprint: str) -> Path:
 
 @contextlib.contextmanager
 def folder(out: Path, kind: str, fingerprint: str, force: bool) -> Iterator[Staging]:
-    """The output folder, taken for one run: locked (one writer at a time), claimed (empty,
-    this run's own, or another's with ``force``), cleared of what killed runs left beside
-    it, and a staging folder beside it to write into (``.path``); ``commit()`` puts it in
-    place, and anything else leaves the folder as it was."""
+    """The output folder, taken for one run: resolved (symlinks followed), locked (one
+    writer at a time), a switch a killed run left half done rolled back, claimed (empty,
+    this run's own, or another's with ``force``), cleared of what killed runs left, and a
+    staging folder to write into (``.path``); ``commit()`` puts it in place, replacing the
+    files the folder's run wrote and nothing else; anything else leaves the folder as it
+    was."""
+    out = resolve(out)
     with FolderLock(out):
-        claim(out, kind, fingerprint, force)
+        _recover(out)
+        old = old_files(out, claim(out, kind, fingerprint, force))
         clean_leftovers(out)
-        staging = Staging(out)
+        staging = Staging(out, old)
         with staging:
             yield staging
 
 
 @contextlib.contextmanager
 def locked(out: Path, kind: str, fingerprint: str, force: bool) -> Iterator[Path]:
-    """The output folder of a run written in place (a sweep's store, resumed): locked,
-    claimed, and emptied first if it holds another run's results and ``force``."""
+    """The output folder of a run written in place (a sweep's store, resumed): resolved,
+    locked, claimed, and, if it holds another run's results and ``force``, those files
+    removed (nothing else); the resolved folder."""
+    out = resolve(out)
     with FolderLock(out):
-        if claim(out, kind, fingerprint, force) == "replace":
-            try:
-                discard(out)
-            except OSError as exc:
-                raise OutputError(out, f"cannot replace the other run's results "
-                                  f"({exc.strerror or exc})") from None
+        _recover(out)
+        claimed = claim(out, kind, fingerprint, force)
+        if claimed == "replace":
+            replace_run(out, old_files(out, claimed))
+        clean_leftovers(out)
         yield out
+
+
+def _recover(out: Path) -> None:
+    try:
+        if out.is_dir():
+            switch.recover(out)
+    except OSError as exc:
+        raise OutputError(out, f"cannot put back the results a killed run was replacing "
+                          f"({exc.strerror or exc}); see {switch.JOURNAL} in it") from None
 
 
 @contextlib.contextmanager
 def written_into(out: Path, tag: str) -> Iterator[Path]:
-    """A folder inside ``out`` to write files into; at the end each is moved into ``out``
-    (one atomic rename a file), and the folder is removed whatever happens."""
-    stage = out / f".{tag}-{os.getpid()}"
+    """A folder inside ``out`` to write files into (on its file system); at the end they
+    are switched in all at once (``sim.run.switch``), replacing the files of the same
+    name the folder's run wrote, and the manifest's ``written`` lists them. A name the
+    folder holds that its run did not write is in the way: refused, nothing changed.
+    The folder is removed whatever happens; call under the folder's lock."""
+    _recover(out)   # a switch a killed run left half done (the caller holds the lock)
+    stage = out / f"{switch.PREFIX}{tag}-{os.getpid()}"
     try:
         stage.mkdir()
         yield stage
-        for f in stage.iterdir():
-            os.replace(f, out / f.name)
+        manifest = read_manifest(out)
+        old = manifest.get("written") if manifest is not None else None
+        new = switch.entries(stage)
+        if isinstance(old, list):
+            blocked = switch.in_the_way(out, new, old)
+            if blocked:
+                raise OutputError(out, f"{blocked[0]} is in the way: the folder holds it and "
+                                  "its run did not write it, and this run writes a file of "
+                                  "that name; move it and run the same command again")
+            if MANIFEST not in new:
+                shutil.copy(out / MANIFEST, stage / MANIFEST)
+            record_written(stage, also=old)
+            new = switch.entries(stage)
+            replaced = [n for n in new if n in old]
+        else:   # a folder of an earlier version: its files of these names, as before
+            replaced = [n for n in new if os.path.lexists(out / n)]
+        switch.switch(out, stage, replaced)
     finally:
         shutil.rmtree(stage, ignore_errors=True)
 

@@ -14,6 +14,12 @@ seed, and a checksum of its rows; on resume every chunk is verified against the
 plan (and the rows against the checksum), and one that fails (truncated,
 garbage, another point's or another run's) is reported and recomputed. A folder
 whose manifest belongs to a different plan is refused (see ``sim.run.outdir``).
+
+The store deletes only what it made: a ``chunks/`` or ``manifest.json`` that is a
+symbolic link, or a link inside ``chunks/``, is refused with one line naming it (a link
+may lead to another sweep's chunks), and so is a ``chunks`` the folder held before the
+store was created. The manifest lists what the sweep wrote (``written``: ``chunks``,
+the manifest, and at the end its tables, charts and summary).
 """
 
 from __future__ import annotations
@@ -30,7 +36,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from sim.run.chunks import Chunk, chunks, describe, fingerprint
-from sim.run.outdir import claim
+from sim.run.outdir import OutputError, claim
 from sim.run.provenance import package_versions
 from sim.scenario.sweep import SweepPlan
 
@@ -60,14 +66,21 @@ class ResultStore:
         self.by_key = {c.key: c for c in chunks(plan)}
         self.rejected: list[tuple[str, str]] = []   # (chunk key, why) found on open
 
-    def open(self) -> set[str]:
+    def open(self, claimed: bool = False) -> set[str]:
         """Create or reopen the store; return the keys of chunks already finished and
-        verified (those failing verification are removed and listed in ``rejected``)."""
-        claim(self.folder, "sweep", self.fingerprint, force=False)   # never another run's
+        verified (those failing verification are removed and listed in ``rejected``).
+        ``claimed``: the caller has claimed the folder under its lock (``job.locked``)."""
+        if not claimed:
+            claim(self.folder, "sweep", self.fingerprint, force=False)   # never another's
+        self._refuse_links()
         self.folder.mkdir(parents=True, exist_ok=True)
         if not (self.folder / MANIFEST).exists():   # first, so the folder is never anonymous
+            if os.path.lexists(self.chunk_dir):
+                raise OutputError(self.folder, f"{self.chunk_dir} is in the way: the folder "
+                                  "holds it and no sweep stored it; move it and run again")
             self._write_manifest()
         self.chunk_dir.mkdir(exist_ok=True)
+        self._refuse_links()
         for stale in self.chunk_dir.glob(".*.tmp"):
             stale.unlink()   # a chunk being written when the run was killed
         wanted = self.by_key
@@ -84,6 +97,18 @@ class ResultStore:
                 else:
                     f.unlink()
         return done
+
+    def _refuse_links(self) -> None:
+        """A link where the store reads, writes or deletes is refused, naming it: the store
+        never deletes through a link it did not make."""
+        inside = sorted(self.chunk_dir.iterdir()) if self.chunk_dir.is_dir() and \
+            not self.chunk_dir.is_symlink() else []
+        for path in [self.folder / MANIFEST, self.chunk_dir, *inside]:
+            if path.is_symlink():
+                raise OutputError(self.folder, f"{path} is a symbolic link (to "
+                                  f"{os.readlink(path)}); the store never writes or deletes "
+                                  "through a link it did not make: replace it with the "
+                                  "files themselves, or choose another --out")
 
     def verify(self, path: Path, chunk: Chunk) -> str | None:
         """Why the file at ``path`` is not ``chunk`` of this plan, or None if it is."""
@@ -153,7 +178,7 @@ class ResultStore:
                            for row in self.plan.values],
                 "chunks": [c.__dict__ | {"key": c.key} for c in self.by_key.values()],
                 "base_scenario": self.plan.base.model_dump(mode="json"),
-                "versions": package_versions()}
+                "versions": package_versions(), "written": ["chunks", MANIFEST]}
         tmp = self.folder / f".{MANIFEST}.{os.getpid()}.tmp"
         tmp.write_text(json.dumps(body, indent=1), encoding="utf-8")
         os.replace(tmp, self.folder / MANIFEST)

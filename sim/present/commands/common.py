@@ -20,7 +20,7 @@ from sim.present.charts.figures import DEFAULT_FORMATS, FORMATS, parse_formats
 from sim.run import job, limits
 from sim.run.job import SHIPPED_POSTERIOR, Constants
 from sim.run.limits import DEFAULT_MAX_HOURS
-from sim.run.outdir import prepare
+from sim.run.outdir import prepare, state
 from sim.run.pairing import refusal
 from sim.scenario.loading import ScenarioError
 from sim.scenario.schema import Scenario
@@ -146,6 +146,14 @@ def guarded(body: Callable[[], int], memory: str = "use fewer replications (-r)"
         print("\ninterrupted before any result was written; run the same command again",
               file=sys.stderr)
         return interrupted_status(exc)
+
+
+def cannot_write(out: Path, exc: OSError) -> int:
+    """A run's results could not be written: one line saying so and what the folder now
+    holds (true whichever way it failed), exit status 1."""
+    print(f"error: {out}: cannot write the results ({exc.strerror or exc}); "
+          f"{state(Path(out), exc)}", file=sys.stderr)
+    return EXIT_FAILED
 
 
 def constants_of(args) -> Constants:

@@ -14,7 +14,6 @@ main job, whose checks, posterior, output folders and tables this reuses.
 from __future__ import annotations
 
 import argparse
-import sys
 import time
 from pathlib import Path
 
@@ -23,7 +22,7 @@ from sim.analysis.summary import summarize
 from sim.present.charts.backend import files_backend
 from sim.present.charts.figures import chart_files, save_figure
 from sim.present.charts.comparison import comparison_forest, survival_by_scenario
-from sim.present.commands.common import (EXIT_FAILED, add_output_flags, bad_flags, check_run,
+from sim.present.commands.common import (add_output_flags, bad_flags, cannot_write, check_run,
                                          command_line, constants_of, fail, guarded, progress)
 from sim.present.wording.comparison import (best_change, best_change_line, comparison_lines,
                                             comparison_markdown, in_short, most_helpful,
@@ -141,9 +140,7 @@ def _run(args, argv, scenarios, chosen: Constants, manifest: dict, out: Path,
                                    stage, command, chosen.words(args.replications)))
         staging.commit()
     except OSError as exc:
-        print(f"error: {out}: cannot write the results ({exc.strerror or exc}); nothing was "
-              "written", file=sys.stderr)
-        return EXIT_FAILED
+        return cannot_write(out, exc)
 
     print(f"{len(scenarios)} scenarios side by side — {args.replications} replications each, "
           f"seed {args.seed}, {elapsed:.1f} s")

@@ -6,7 +6,9 @@ and writes into the folder ``discovery_peeling.png``, ``discovery_box.png``,
 ``discovery.csv`` (every box on the peeling trajectory) and a section of ``summary.md``
 (replaced if there is one, so a second run with another ``--level`` updates it). A
 Latin-hypercube sweep does the same at its end when the EMA Workbench is installed
-(``sweep_discovery``). Bad input is one line and exit status 2, like the main job.
+(``sweep_discovery``). Bad input is one line and exit status 2, like the main job. When
+no point reaches ``--level`` (or every point does) there is no box: a sentence says so,
+the section is written, and the exit status is 0 (an answer, not an error).
 """
 
 from __future__ import annotations

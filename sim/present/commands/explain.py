@@ -14,7 +14,6 @@ one line and exit status 2, as in the main job, whose checks and folders this re
 from __future__ import annotations
 
 import argparse
-import sys
 import time
 from pathlib import Path
 
@@ -22,7 +21,7 @@ from sim.analysis import probe
 from sim.present.charts.backend import files_backend
 from sim.present.charts.figures import chart_files, save_figure
 from sim.present.charts.probe import tornado
-from sim.present.commands.common import (EXIT_FAILED, add_output_flags, bad_flags, check_run,
+from sim.present.commands.common import (add_output_flags, bad_flags, cannot_write, check_run,
                                          command_line, constants_of, fail, guarded, progress)
 from sim.present.commands.main import parse_overrides
 from sim.present.wording.probe import findings, markdown, probe_table
@@ -142,9 +141,7 @@ def _write(args, argv, base, survival: float, probes, chosen, manifest, out: Pat
         write_summary(lines, charts, tables, stage)
         staging.commit()
     except OSError as exc:
-        print(f"error: {out}: cannot write the results ({exc.strerror or exc}); nothing was "
-              "written", file=sys.stderr)
-        return EXIT_FAILED
+        return cannot_write(out, exc)
     print(f"{base.name}: {len(probes)} values probed one at a time, {args.replications} "
           f"replications each, seed {args.seed}, {elapsed:.1f} s")
     for line in findings(probes, survival, duration):

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 import time
 from importlib.metadata import version
 from pathlib import Path
@@ -24,9 +23,9 @@ from sim.present.charts.comparison import comparison_forest
 from sim.present.charts.labels import Labels
 from sim.present.charts.scenario import all_charts
 from sim.present.commands import sweep
-from sim.present.commands.common import (EXIT_FAILED, add_format_flag, add_limits, check_run,
-                                         command_line, constants_of, fail, guarded, program,
-                                         progress, sigterm_interrupts)
+from sim.present.commands.common import (add_format_flag, add_limits,
+                                         cannot_write, check_run, command_line, constants_of,
+                                         fail, guarded, program, progress, sigterm_interrupts)
 from sim.present.wording.comparison import comparison_lines
 from sim.present.wording.html import REPORT, write_html
 from sim.present.wording.story import choice, tell
@@ -256,9 +255,7 @@ def _run_main(args, argv, scenario, resolved, overrides, fingerprint, out: Path,
                                      args.replications, chosen.draws, report)
         staging.commit()
     except OSError as exc:
-        print(f"error: {out}: cannot write the results ({exc.strerror or exc}); nothing was "
-              "written", file=sys.stderr)
-        return EXIT_FAILED
+        return cannot_write(out, exc)
 
     also = f" (and as many of each of {len(compared)} compared)" if compared else ""
     print(f"{summary.scenario} — {args.replications} replications{also}, seed {args.seed}, "

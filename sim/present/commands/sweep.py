@@ -28,8 +28,9 @@ from sim.run.chunks import describe, fingerprint
 from sim.run.executors import (ExecutorUnavailable, executor_failures, make_executor,
                                parse_address)
 from sim.run.experiment import run_sweep
-from sim.run.outdir import prepare
+from sim.run.outdir import prepare, state
 from sim.run.store import ResultStore, StoreWriteError
+from sim.run.switch import SwitchError
 from sim.scenario.loading import ScenarioError
 from sim.scenario.sweep import load_sweep
 
@@ -58,17 +59,23 @@ def run(args, overrides: dict, argv) -> int:
     plan = load_sweep(args.scenario, args.seed, overrides, before_points=before_points,
                       behaviour=constants_of(args).median(),
                       replications=args.replications)
-    out = args.out or job.default_folder(Path(args.scenario).stem, fingerprint(plan)[:8])
-    prepare(out)
+    out = prepare(args.out or job.default_folder(Path(args.scenario).stem,
+                                                 fingerprint(plan)[:8]))
     limits.check_disk(estimates["plan"], out)
     announce(estimates["plan"], parallel, bool(args.scheduler))
-    with job.locked(out, "sweep", fingerprint(plan), args.force):
-        # connect (or start the pool) before the store is created, so a scheduler that is
-        # unreachable, not Dask or without workers leaves the folder as it was
-        flag = "--scheduler" if args.scheduler else "--dask-local" if args.dask_local \
-            else "--workers"
-        with _entered(executor, args.scenario, flag):
-            return _run_sweep(args, argv, plan, executor, out)
+    try:
+        with job.locked(out, "sweep", fingerprint(plan), args.force) as out:
+            # connect (or start the pool) before the store is created, so a scheduler that
+            # is unreachable, not Dask or without workers leaves the folder as it was
+            flag = "--scheduler" if args.scheduler else "--dask-local" if args.dask_local \
+                else "--workers"
+            with _entered(executor, args.scenario, flag):
+                return _run_sweep(args, argv, plan, executor, out)
+    except KeyboardInterrupt as exc:   # a second signal during the clean-up of the first
+        print(f"\ninterrupted: {ResultStore(out, plan).stored()} of {len(chunks_of(plan))} "
+              f"chunks are stored in {out}/; run the same command again to resume",
+              file=sys.stderr)
+        return interrupted_status(exc)
 
 
 @contextlib.contextmanager
@@ -89,7 +96,7 @@ def _entered(executor, file, flag: str):
 def _run_sweep(args, argv, plan, executor, out: Path) -> int:
     store = ResultStore(out, plan)
     try:
-        done = store.open()
+        done = store.open(claimed=True)
     except OSError as exc:
         raise ScenarioError(out, "--out", f"cannot write the store ({exc.strerror or exc})"
                             ) from None
@@ -155,9 +162,11 @@ def _run_sweep(args, argv, plan, executor, out: Path) -> int:
                 lines, written = sweep_discovery(points, plan, stage, args.formats)
                 findings += lines
                 charts |= {p.name: p for p in written if p.suffix != ".csv"}
-    except OSError as exc:
-        print(f"error: {out}: cannot write the results ({exc.strerror or exc}); the chunks "
-              f"are stored; {resume}", file=sys.stderr)
+    except OSError as exc:   # the switch puts the earlier tables back, unless it cannot
+        half = f"; {state(out, exc)}" if isinstance(exc, SwitchError) and \
+            not exc.restored else ""
+        print(f"error: {out}: cannot write the results ({exc.strerror or exc}){half}; the "
+              f"chunks are stored; {resume}", file=sys.stderr)
         return EXIT_FAILED
     print(f"{plan.name} — {info['points']} points x {plan.replications} replications, seed "
           f"{args.seed}, {elapsed:.1f} s on {executor.name}")

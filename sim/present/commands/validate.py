@@ -23,7 +23,7 @@ from sim.analysis.predictive import SMOOTHING
 from sim.analysis import yardstick
 from sim.present.charts.backend import files_backend
 from sim.present.charts.figures import chart_files, save_figure
-from sim.present.commands.common import (EXIT_FAILED, add_output_flags, bad_flags,
+from sim.present.commands.common import (add_output_flags, bad_flags, cannot_write,
                                          command_line, constants_of, fail, guarded, progress)
 from sim.present.commands.main import parse_overrides
 from sim.present.validation import validate
@@ -156,9 +156,7 @@ def _run(args, argv, corpus, reference, scenarios, chosen: Constants, fingerprin
                                     str(args.corpus)), charts, tables, stage)
         staging.commit()
     except OSError as exc:
-        print(f"error: {out}: cannot write the results ({exc.strerror or exc}); nothing was "
-              "written", file=sys.stderr)
-        return EXIT_FAILED
+        return cannot_write(out, exc)
     print(f"Validation against {args.corpus} — {v.seconds:.1f} s")
     for line in in_short(v):
         print(line)

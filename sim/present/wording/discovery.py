@@ -39,10 +39,11 @@ def rule(found: Discovery) -> str:
 
 def degenerate(found: Discovery, days: str) -> str:
     if found.of_interest == 0:
-        return (f"at no point does the truce survive {days} in at least {found.level:.0%} "
-                "of replications; nothing to discover (try a lower --level)")
-    return (f"at every point the truce survives {days} in at least {found.level:.0%} of "
-            "replications; no box is needed (try a higher --level)")
+        return (f"no box: no point reaches the level (the truce surviving {days} in at least "
+                f"{found.level:.0%} of replications); nothing to discover (try a lower "
+                "--level)")
+    return (f"no box needed: every point reaches the level (the truce surviving {days} in "
+            f"at least {found.level:.0%} of replications; try a higher --level)")
 
 
 def section(found: Discovery, days: str) -> list[str]:
