@@ -16,7 +16,6 @@ from pathlib import Path
 
 import numpy as np
 
-from sim.agents.party import PartyFaction
 from sim.core.sampling import logistic
 from sim.model.model import CeasefireModel
 from sim.run.experiment import run_compared

@@ -28,7 +28,7 @@ despite ceasefire agreements".
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, ClassVar, Literal
 
 import numpy as np
 
@@ -50,6 +50,12 @@ if TYPE_CHECKING:
 
 class BeliefBehaviour(Strict):
     """How every party forms and revises its beliefs (shared by all scenarios)."""
+
+    #: Constants that act only under a choice other than the default: (choice, value)
+    #: -> the constants it brings into play. A calibration on truces that all keep the
+    #: default cannot estimate them (``dormant``).
+    OPT_IN: ClassVar[dict[tuple[str, str], tuple[str, ...]]] = {
+        ("likelihood", "complete"): ("motivated", "dispersion", "power_sight")}
 
     prior: float = param(
         0.5, "probability", "Belief that another party is committed before any record of it "
@@ -82,7 +88,7 @@ class BeliefBehaviour(Strict):
         "behaviour.monitoring.bias. 0: it allows for all of them.", source="assumed", ge=0,
         le=1)
     dispersion: float = param(
-        2.0, "incidents/day (negative binomial r)", "Overdispersion of the daily counts an "
+        2.0, "incidents (negative binomial r)", "Overdispersion of the daily counts an "
         "observer expects (likelihood 'complete' only): the negative binomial's r; small r, "
         "bursty counts, so one incident and one quiet day are bounded evidence (large r: "
         "Poisson).", source="assumed: incidents come in bursts", gt=0, le=1000)
@@ -91,6 +97,17 @@ class BeliefBehaviour(Strict):
         "(likelihood 'complete' only; its own stream <power>.evidence): a power's beliefs "
         "come from its own evidence, not its clients' account.", source="assumed", ge=0.01,
         le=1)
+
+
+def dormant(scenarios) -> set[str]:
+    """``behaviour.beliefs.*`` constants none of ``scenarios`` can act on: the choices
+    every one of them leaves at a value that brings no constant into play, and the
+    constants only another value of a choice brings into play."""
+    out = set()
+    for (choice, value), names in BeliefBehaviour.OPT_IN.items():
+        if all(getattr(s.behaviour.beliefs, choice) != value for s in scenarios):
+            out |= {f"behaviour.beliefs.{n}" for n in (choice, *names)}
+    return out
 
 
 #: Incidents a day an observer expects even of a committed side with perfect monitoring:
@@ -127,10 +144,17 @@ class Observer(Mechanism):
             "gaps of trust",
             ("Observer.update_beliefs", "Observer.absorb", "ExternalPower.decide"),
             ("behaviour.beliefs.prior", "behaviour.beliefs.drift_per_day",
-             "behaviour.beliefs.uncommitted_share", "mechanisms.monitoring.verification"),
+             "behaviour.beliefs.uncommitted_share", "mechanisms.monitoring.verification",
+             "behaviour.beliefs.likelihood", "behaviour.beliefs.motivated",
+             "behaviour.beliefs.dispersion", "behaviour.beliefs.power_sight"),
             "Trust is each party's belief that another is committed: a daily Bayesian update "
             "from the incidents booked against it, read with a likelihood that knows the "
-            "observer's own monitoring noise, drifting back towards the prior."),
+            "observer's own monitoring noise, drifting back towards the prior. Opt-in "
+            "(likelihood 'complete'): the committed hypothesis allows for all the observer "
+            "knows can produce an incident it books (undisciplined units, retaliation, "
+            "unclear incidents, misread spoiler attacks) less what motivated misperception "
+            "discounts; counts are negative binomial, so a day's evidence is bounded per "
+            "incident; a power reads its own thinned share of its camp's incidents."),
         Encodes(
             "precedent of February",
             "In February of 2016, similar agreements failed, as Russia continued air strikes "

@@ -33,6 +33,7 @@ from pathlib import Path
 from pydantic import Field, ValidationError
 
 from sim import dotted
+from sim.agents import beliefs
 from sim.agents.registry import unwritten_behaviours
 from sim.calibration.patterns import STATISTICS, Pattern
 from sim.run.experiment import run_scenario
@@ -179,7 +180,8 @@ def load_calibration(path: str | Path) -> Calibration:
                                     "a prior, not both")
     priors = []
     unwritten = unwritten_behaviours(scenarios.values())
-    inert = tuple(p for p in known if p.split(".")[1] in unwritten)
+    dormant = beliefs.dormant(scenarios.values())
+    inert = tuple(p for p in known if p.split(".")[1] in unwritten or p in dormant)
     for p in known:
         if p in spec.priors.fixed or p in inert:
             continue
