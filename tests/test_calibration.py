@@ -82,7 +82,13 @@ def test_the_shipped_posterior_is_valid_and_covers_the_estimated_constants():
     cal = load_calibration(ROOT / "calibration" / "calibration.yaml")
     assert set(post.paths) == {p.path for p in cal.priors}
     assert set(post.paths) | set(cal.fixed) | set(cal.inert) == set(behaviour_paths())
-    assert all(p.split(".")[1] in ("observers", "buffers", "patrols") for p in cal.inert)
+    # inert: the optional mechanisms no calibrated truce writes, and the beliefs' constants
+    # of the opt-in likelihood ("complete") every calibrated truce leaves at "model2"
+    opt_in = {"behaviour.beliefs.likelihood", "behaviour.beliefs.motivated",
+              "behaviour.beliefs.dispersion", "behaviour.beliefs.power_sight"}
+    assert all(p.split(".")[1] in ("observers", "buffers", "patrols") or p in opt_in
+               for p in cal.inert)
+    assert opt_in <= set(cal.inert)
     for p in cal.priors:       # every draw inside its prior's support
         x = post.values[:, post.paths.index(p.path)]
         assert np.all((x >= p.low) & (x <= p.high)), p.path

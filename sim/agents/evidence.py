@@ -5,7 +5,8 @@ observer expects to book against a trusted party ``t`` (with the clients it answ
 if ``t`` is committed include everything the observer knows can produce an incident it
 books, not only ``t``'s undisciplined units:
 
-- ``t``'s undisciplined units, as far as they are detected (``committed_rate``);
+- ``t``'s undisciplined units, as far as they are detected (``committed_rate``), held
+  back by their patron at the patron's commitment;
 - a committed side's retaliation to what its own camp perceived (``behaviour.party.
   retaliation`` per perceived incident, remembered over ``memory_days``), the two camps'
   retaliation answering each other (a 2 x 2 linear system, solved exactly);
@@ -24,8 +25,8 @@ so a quiet day is worth at most ``r * log(1 + (lam_u - lam_c) / (r + lam_c))`` a
 incident at most ``log(1 + r / lam_c)`` (Poisson, ``r -> inf``, has no such bound). A
 power books only a share ``behaviour.beliefs.power_sight`` of its camp's incidents (its own
 stream ``<power>.evidence``), and expects that share: its beliefs come from its own
-evidence. The expectations are the observer's, set at the truce's start (before its
-patron's restraint, JIC suppression or separation): what it knows can happen.
+evidence. The expectations are the observer's, set at the truce's start (before the JIC's
+suppression of spoilers, separation or disputes settled): what it knows can happen.
 """
 
 from __future__ import annotations
