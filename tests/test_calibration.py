@@ -85,8 +85,14 @@ def test_the_shipped_posterior_is_valid_and_covers_the_estimated_constants():
     cal = load_calibration(ROOT / "calibration" / "calibration.yaml")
     assert set(post.paths) == {p.path for p in cal.priors}
     assert set(post.paths) | set(cal.fixed) | set(cal.inert) == set(behaviour_paths())
+    # inert: the optional mechanisms no calibrated truce writes, the opt-in constants (off at
+    # their defaults) the file gives no prior, and the beliefs' constants of the opt-in
+    # likelihood ("complete") every calibrated truce leaves at "model2"
+    dormant = {"behaviour.beliefs.likelihood", "behaviour.beliefs.motivated",
+               "behaviour.beliefs.dispersion", "behaviour.beliefs.power_sight"}
     assert all(p.split(".")[1] in ("observers", "buffers", "patrols") or p in opt_in_paths()
-               for p in cal.inert)
+               or p in dormant for p in cal.inert)
+    assert dormant <= set(cal.inert)
     assert "behaviour.party.regroup_days" in cal.inert
     for p in cal.priors:       # every draw inside its prior's support
         x = post.values[:, post.paths.index(p.path)]

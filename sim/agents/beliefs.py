@@ -28,14 +28,15 @@ despite ceasefire agreements".
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, ClassVar, Literal
 
 import numpy as np
 
+from sim.agents import evidence
 from sim.agents.monitoring import Monitoring
 from sim.core.events import CAUSES, Tally
 from sim.core.sampling import logistic
-from sim.core.stacking import Compiled
+from sim.core.stacking import Compiled, at
 from pydantic import Field
 
 from sim.core.fields import Strict, param
@@ -49,6 +50,12 @@ if TYPE_CHECKING:
 
 class BeliefBehaviour(Strict):
     """How every party forms and revises its beliefs (shared by all scenarios)."""
+
+    #: Constants that act only under a choice other than the default: (choice, value)
+    #: -> the constants it brings into play. A calibration on truces that all keep the
+    #: default cannot estimate them (``dormant``).
+    OPT_IN: ClassVar[dict[tuple[str, str], tuple[str, ...]]] = {
+        ("likelihood", "complete"): ("motivated", "dispersion", "power_sight")}
 
     prior: float = param(
         0.5, "probability", "Belief that another party is committed before any record of it "
@@ -64,6 +71,43 @@ class BeliefBehaviour(Strict):
         0.45, "share of war tempo", "How much of its war tempo a party expects an uncommitted "
         "other side to keep up under a truce (its alternative hypothesis).",
         source="assumed", ge=0.01, le=1)
+    likelihood: Literal["model2", "complete"] = param(
+        "model2", "", "How an observer reads its evidence. 'model2': its committed hypothesis "
+        "allows for undisciplined units and a (1 - bias) share of the unclear incidents it "
+        "books, counts Poisson (Model 2, what the shipped posterior was calibrated under). "
+        "'complete': it allows for everything it knows can produce an incident it books "
+        "(undisciplined units, a committed side's retaliation, all unclear incidents, spoiler "
+        "attacks passing for the other side; less what motivated misperception discounts), "
+        "counts negative binomial, and powers read their own evidence "
+        "(sim.agents.evidence).", source="issue 15 item 1")
+    motivated: float = param(
+        0.0, "share", "Motivated misperception (likelihood 'complete' only): share of the "
+        "incidents it books that nobody of the accused side committed (unclear incidents, "
+        "misread spoiler attacks) which an observer will not allow for, reading them as "
+        "the other side's bad faith; separate from the honest noise of "
+        "behaviour.monitoring.bias. 0: it allows for all of them.", source="assumed", ge=0,
+        le=1)
+    dispersion: float = param(
+        2.0, "incidents (negative binomial r)", "Overdispersion of the daily counts an "
+        "observer expects (likelihood 'complete' only): the negative binomial's r; small r, "
+        "bursty counts, so one incident and one quiet day are bounded evidence (large r: "
+        "Poisson).", source="assumed: incidents come in bursts", gt=0, le=1000)
+    power_sight: float = param(
+        0.5, "share", "Share of its camp's incidents an external power observes itself "
+        "(likelihood 'complete' only; its own stream <power>.evidence): a power's beliefs "
+        "come from its own evidence, not its clients' account.", source="assumed", ge=0.01,
+        le=1)
+
+
+def dormant(scenarios) -> set[str]:
+    """``behaviour.beliefs.*`` constants none of ``scenarios`` can act on: the choices
+    every one of them leaves at a value that brings no constant into play, and the
+    constants only another value of a choice brings into play."""
+    out = set()
+    for (choice, value), names in BeliefBehaviour.OPT_IN.items():
+        if all(getattr(s.behaviour.beliefs, choice) != value for s in scenarios):
+            out |= {f"behaviour.beliefs.{n}" for n in (choice, *names)}
+    return out
 
 
 #: Incidents a day an observer expects even of a committed side with perfect monitoring:
@@ -85,6 +129,7 @@ class BeliefArrays(Compiled):
     initial: np.ndarray     # log-odds before the truce (prior, or the precedent's record)
     prior: np.ndarray       # log-odds of the prior, where beliefs drift back to
     drift: np.ndarray       # daily chance the other's intent is allowed to have changed
+    sight: np.ndarray       # share of its camp's incidents it observes itself
 
 
 class Observer(Mechanism):
@@ -99,10 +144,17 @@ class Observer(Mechanism):
             "gaps of trust",
             ("Observer.update_beliefs", "Observer.absorb", "ExternalPower.decide"),
             ("behaviour.beliefs.prior", "behaviour.beliefs.drift_per_day",
-             "behaviour.beliefs.uncommitted_share", "mechanisms.monitoring.verification"),
+             "behaviour.beliefs.uncommitted_share", "mechanisms.monitoring.verification",
+             "behaviour.beliefs.likelihood", "behaviour.beliefs.motivated",
+             "behaviour.beliefs.dispersion", "behaviour.beliefs.power_sight"),
             "Trust is each party's belief that another is committed: a daily Bayesian update "
             "from the incidents booked against it, read with a likelihood that knows the "
-            "observer's own monitoring noise, drifting back towards the prior."),
+            "observer's own monitoring noise, drifting back towards the prior. Opt-in "
+            "(likelihood 'complete'): the committed hypothesis allows for all the observer "
+            "knows can produce an incident it books (undisciplined units, retaliation, "
+            "unclear incidents, misread spoiler attacks) less what motivated misperception "
+            "discounts; counts are negative binomial, so a day's evidence is bounded per "
+            "incident; a power reads its own thinned share of its camp's incidents."),
         Encodes(
             "precedent of February",
             "In February of 2016, similar agreements failed, as Russia continued air strikes "
@@ -123,6 +175,8 @@ class Observer(Mechanism):
         b = sc.behaviour.beliefs
         classes = self.model.classes
         trusted = theatre.pairs[theatre.pairs[:, 0] == self.index, 1]
+        if b.likelihood == "complete":
+            return self._complete_constants(sc, theatre, trusted)
         noise = Monitoring.false_rate(sc)
         log_ratio, gap, initial = [], [], []
         for t in trusted:
@@ -132,7 +186,48 @@ class Observer(Mechanism):
             initial.append(logit(b.prior) if sc.precedent is None
                            else _read_precedent(sc, theatre, t, noise, classes))
         return {"log_ratio": np.array(log_ratio), "gap": np.array(gap),
-                "initial": np.array(initial), "prior": logit(b.prior), "drift": b.drift_per_day}
+                "initial": np.array(initial), "prior": logit(b.prior), "drift": b.drift_per_day,
+                "sight": 1.0}
+
+    def _complete_constants(self, sc: Scenario, theatre: Theatre, trusted) -> dict:
+        """Under likelihood "complete": the observer's full account of its noise, negative
+        binomial counts, and for a power the share of its camp's incidents it sees
+        (``sim.agents.evidence``)."""
+        b, classes, pre = sc.behaviour.beliefs, self.model.classes, sc.precedent
+        sight = self.sight(sc)
+
+        def read(t, detection):
+            lam_c, lam_u, noise = evidence.hypotheses(sc, theatre, self.index, t, detection,
+                                                      classes)
+            seen_c = max(sight * lam_c, QUIET)
+            return (*evidence.negative_binomial(seen_c, seen_c + sight * (lam_u - lam_c),
+                                                b.dispersion), noise)
+
+        log_ratio, gap, initial = [], [], []
+        for t in trusted:
+            ratio, quiet, _ = read(t, Monitoring.detection(sc))
+            log_ratio.append(ratio)
+            gap.append(quiet)
+            if pre is None:
+                initial.append(logit(b.prior))
+                continue
+            d = Monitoring.detection(sc, verification=pre.verification)
+            r0, q0, noise = read(t, d)
+            violence = sum(pre.violence_share.get(theatre.actors[m], 0.0)
+                           * sc.actors[theatre.actors[m]].war_rate
+                           for m in evidence.members(theatre, t))
+            seen = sight * (d * violence + noise)      # its precedent's record, as it saw it
+            initial.append(float(logit(b.prior) + b.precedent_days * (q0 - seen * r0)))
+        return {"log_ratio": np.array(log_ratio), "gap": np.array(gap),
+                "initial": np.array(initial), "prior": logit(b.prior),
+                "drift": b.drift_per_day, "sight": sight}
+
+    def sight(self, sc: Scenario) -> float:
+        """Share of its camp's incidents it observes itself: all for a faction; for a power,
+        ``power_sight`` under likelihood "complete"."""
+        b = sc.behaviour.beliefs
+        power = self.model.theatre.kind[self.index] == "power"
+        return b.power_sight if power and b.likelihood == "complete" else 1.0
 
     def reset_beliefs(self, replications: int) -> None:
         theatre = self.model.theatre
@@ -153,12 +248,15 @@ class Observer(Mechanism):
         if not mine.any():
             return mine
         rep, accused, weight = seen.rep[mine], seen.accused[mine], seen.weight[mine]
+        self.cause_weight.add(seen.cause[mine], rep, weight)
+        if np.any(self.belief_k.sight < 1.0):     # a power books what it observes itself
+            kept = evidence.thinned(self, rep, at(self.belief_k.sight, rep))
+            rep, accused, weight = rep[kept], accused[kept], weight[kept]
         patron = self.model.theatre.patron[accused]
         for who in (accused, patron):
             row = self.slot[who]
             ok = row >= 0
             self.evidence.add(row[ok], rep[ok], weight[ok])
-        self.cause_weight.add(seen.cause[mine], rep, weight)
         return mine
 
     def update_beliefs(self) -> None:
@@ -186,17 +284,12 @@ class Observer(Mechanism):
         return logistic(self.logodds[row])
 
 
-def _camp(theatre: Theatre, t: int) -> list[int]:
-    """A trusted party and the clients it answers for."""
-    return [t] + [c for c in range(theatre.n_actors) if theatre.patron[c] == t]
-
-
 def _hypotheses(sc: Scenario, theatre: Theatre, t: int, detection: float, noise: float,
                 classes: dict) -> tuple[float, float]:
     """Incidents a day an observer expects to book against ``t`` (with its clients) if it
     is committed (undisciplined units, detected, plus the noise it allows for) and if it is
     not (its uncommitted tempo on top)."""
-    members = _camp(theatre, t)
+    members = evidence.members(theatre, t)
     committed = sum(classes[theatre.kind[m]].committed_rate(sc, theatre.actors[m])
                     for m in members)
     war = sum(sc.actors[theatre.actors[m]].war_rate for m in members)
@@ -212,7 +305,7 @@ def _read_precedent(sc: Scenario, theatre: Theatre, t: int, noise: float, classe
     detection = Monitoring.detection(sc, verification=pre.verification)
     lam_c, lam_u = _hypotheses(sc, theatre, t, detection, noise, classes)
     violence = sum(pre.violence_share.get(theatre.actors[m], 0.0)
-                   * sc.actors[theatre.actors[m]].war_rate for m in _camp(theatre, t))
+                   * sc.actors[theatre.actors[m]].war_rate for m in evidence.members(theatre, t))
     seen = detection * violence + noise          # incidents a day in its record, as perceived
     per_day = (lam_u - lam_c) - seen * np.log(lam_u / lam_c)
     return float(logit(b.prior) + b.precedent_days * per_day)

@@ -33,6 +33,7 @@ from pathlib import Path
 from pydantic import Field, ValidationError
 
 from sim import dotted
+from sim.agents import beliefs
 from sim.agents.registry import unwritten_behaviours
 from sim.calibration.patterns import STATISTICS, Pattern
 from sim.run.experiment import run_scenario
@@ -180,10 +181,13 @@ def load_calibration(path: str | Path) -> Calibration:
                                     "a prior, not both")
     priors = []
     unwritten = unwritten_behaviours(scenarios.values())
-    # constants no calibrated truce can act on, and those of new behaviours left at their
-    # defaults (the old behaviour) unless the calibration gives them a prior
+    # constants no calibrated truce can act on, those of new behaviours left at their
+    # defaults (the old behaviour) unless the calibration gives them a prior, and the
+    # beliefs' constants that only a choice no calibrated truce makes brings into play
     opt_in = set(opt_in_paths()) - set(spec.priors.set)
-    inert = tuple(p for p in known if p.split(".")[1] in unwritten or p in opt_in)
+    dormant = beliefs.dormant(scenarios.values())
+    inert = tuple(p for p in known if p.split(".")[1] in unwritten or p in opt_in
+                  or p in dormant)
     for p in known:
         if p in spec.priors.fixed or p in inert:
             continue
