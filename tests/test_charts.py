@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
 from matplotlib.text import Text
 
@@ -120,6 +121,28 @@ def test_trust_is_one_panel_per_pair_on_shared_axes(results):
     assert len({ax.get_xlim() for ax in drawn}) == 1
     assert [ax.get_title() for ax in drawn] == [Labels().pair(a, b)
                                                 for a, b in results.key_pairs]
+
+
+def test_trust_draws_at_most_its_panel_cap_the_pairs_that_fell_most(results):
+    """A scenario of many parties has hundreds of pairs: the chart keeps to the pairs whose
+    mean trust fell most, in their order, and says so (552 pairs took 50 s to draw)."""
+    import dataclasses
+    pairs = results.key_pairs
+    many = 3 * charts.MAX_TRUST_PANELS
+    idx = [p % len(pairs) for p in range(many)]
+    wide = dataclasses.replace(
+        results, key_pairs=[pairs[i] for i in idx],
+        trust_day=results.trust_day[:, :, idx] * np.linspace(1.0, 0.2, many),
+        initial_trust=np.asarray(results.initial_trust)[idx])
+    fig = charts.trust_trajectories(wide)
+    drawn = [ax for ax in fig.axes if ax.axison]
+    assert len(drawn) == charts.MAX_TRUST_PANELS
+    start = np.asarray(wide.initial_trust)
+    fall = start - wide.trust_day.mean(0)[-1]
+    expected = sorted(np.argsort(-fall, kind="stable")[:charts.MAX_TRUST_PANELS].tolist())
+    assert [ax.get_title() for ax in drawn] == [Labels().pair(*wide.key_pairs[p])
+                                                for p in expected]
+    assert any(f"{charts.MAX_TRUST_PANELS} of {many} pairs" in t for t in texts(fig))
 
 
 def test_the_violence_chart_says_why_reported_lines_fall(results):

@@ -171,6 +171,26 @@ def test_discover_where_no_point_reaches_the_level_says_so(lhs_sweep, tmp_path, 
     assert "No box: no point reaches the level" in summary
 
 
+@pytest.mark.parametrize("cut", ["rows", "ids"])
+def test_a_points_table_cut_short_is_refused_naming_the_count(lhs_sweep, tmp_path, cut,
+                                                              capsys):
+    """A truncated points.csv (a copy cut off, a spreadsheet's edit) is not a smaller sweep:
+    discover refuses it, naming how many points the sweep's manifest has."""
+    import shutil
+    folder = tmp_path / "copy"
+    shutil.copytree(lhs_sweep, folder)
+    points = pd.read_csv(folder / "points.csv")
+    if cut == "rows":
+        points = points.iloc[: len(points) // 2]
+    else:                                   # as many rows, one point twice
+        points.loc[points.index[-1], "point"] = points["point"].iloc[0]
+    points.to_csv(folder / "points.csv", index=False)
+    capsys.readouterr()
+    assert main(["discover", str(folder)]) == 2
+    err = capsys.readouterr().err
+    assert "points.csv" in err and "cut short or edited" in err and "Traceback" not in err
+
+
 def test_a_latin_hypercube_sweep_where_no_point_survives_writes_its_table(tmp_path, capsys):
     """Spoilers at their most active and every convoy struck: at none of the points does
     the truce survive its week in a single replication of ten (checked below, not assumed)."""

@@ -56,7 +56,7 @@ def _normalised(path: Path, out: Path) -> bytes:
         rows = table.to_pandas().to_csv(index=False, float_format=repr)
         return _placeless(f"{table.schema}\n{rows}", out).encode("utf-8")
     data = path.read_bytes()
-    if path.suffix in (".json", ".md", ".csv", ".txt"):
+    if path.suffix in (".json", ".md", ".csv", ".txt", ".html"):
         text = _placeless(data.decode("utf-8"), out)
         if path.suffix == ".json":
             text = re.sub(r'"seconds": [0-9.eE+-]+', '"seconds": 0', text)

@@ -122,6 +122,13 @@ def read_sweep(folder: Path) -> tuple[dict, pd.DataFrame]:
     if numbers.isna().any().any() or not numbers["p_survive"].between(0, 1).all():
         raise ScenarioError(folder, "points.csv", "expected a value at every point and "
                             "p_survive between 0 and 1")
+    planned = manifest.get("points")
+    if isinstance(planned, list) and (len(points) != len(planned) or "point" in points and
+                                      sorted(points["point"].tolist()) != list(range(len(planned)))):
+        raise ScenarioError(folder, "points.csv", f"expected a row for each of the sweep's "
+                            f"{len(planned)} points (its manifest), got {len(points)} rows: "
+                            "the table is cut short or edited; run the sweep again to rewrite "
+                            "it from its stored chunks")
     return manifest, points
 
 
