@@ -33,6 +33,7 @@ from sim.agents.penalties import Penalties
 from sim.agents.power import ExternalPower
 from sim.agents.separation import Separation
 from sim.agents.spoiler import SpoilerFaction
+from sim.agents.threat import GuarantorThreat
 from sim.core.mechanism import CONTRIBUTIONS, FRONT_FACTORS, PHASES, Mechanism
 
 MECHANISMS: tuple[type[Mechanism], ...] = (
@@ -49,6 +50,7 @@ MECHANISMS: tuple[type[Mechanism], ...] = (
     BufferZones,        # later truces: withdrawal from named fronts
     JointPatrols,       # later truces: joint patrols on named fronts
     DealArea,           # later truces: the fronts the deal covers
+    GuarantorThreat,    # later truces: a guarantor's threat to retaliate
     SpoilerFaction,     # spoilers
     ExternalPower,      # the powers: their strikes, the JIC's promise
     AirForce,           # accidents
