@@ -38,6 +38,7 @@ import numpy as np
 from sim.agents.acts import Attacker
 from sim.agents.air import AirForce
 from sim.agents.base import CeasefireAgent
+from sim.agents.counter_terror import CounterTerror
 from sim.agents.beliefs import Observer
 from sim.agents.monitoring import Monitoring
 from sim.agents.patron import PatronPressure
@@ -146,7 +147,7 @@ class PartyArrays(Compiled):
     separation_initial: np.ndarray  # separation at the start
 
 
-class PartyFaction(CeasefireAgent, Observer, Attacker, AirForce):
+class PartyFaction(CeasefireAgent, Observer, Attacker, AirForce, CounterTerror):
     """A faction party to the truce (government, opposition)."""
 
     phases = (("decide", 2, "decide"), ("plan", 0, "plan"), ("act", 0, "act"))

@@ -19,6 +19,7 @@ from sim.agents.air import AirForce
 from sim.agents.area import DealArea
 from sim.agents.buffers import BufferZones
 from sim.agents.commission import JointCommission
+from sim.agents.counter_terror import CounterTerror
 from sim.agents.beliefs import Observer
 from sim.agents.convoys import AidConvoys
 from sim.agents.front import Front
@@ -51,6 +52,7 @@ MECHANISMS: tuple[type[Mechanism], ...] = (
     JointPatrols,       # later truces: joint patrols on named fronts
     DealArea,           # later truces: the fronts the deal covers
     GuarantorThreat,    # later truces: a guarantor's threat to retaliate
+    CounterTerror,      # strikes on excluded groups on shared fronts
     SpoilerFaction,     # spoilers
     ExternalPower,      # the powers: their strikes, the JIC's promise
     AirForce,           # accidents
