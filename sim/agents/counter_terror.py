@@ -29,8 +29,8 @@ from sim.core.stacking import Compiled
 class CounterTerrorTerms(Strict):
     """``mechanisms.counter_terror``: strikes on excluded factions during the truce."""
 
-    strikers: list[str] = Field(description="The parties or powers that keep striking the "
-                                "excluded factions during the truce.")
+    strikers: list[str] = Field(default_factory=list, description="The parties or powers "
+                                "that keep striking the excluded factions during the truce.")
     rate: float = param(
         2.0, "strikes/day", "Each striker's strikes a day on an excluded faction, spread "
         "over the fronts where the faction is and the striker is present.",

@@ -83,7 +83,8 @@ def behaviours() -> dict[str, type]:
 
 def optional() -> set[str]:
     """The ``mechanisms.<key>`` blocks that are absent unless a scenario writes them."""
-    return {declared(c, "key") for c in MECHANISMS if declared(c, "key") and c.optional}
+    return {declared(c, "key") for c in MECHANISMS
+            if declared(c, "key") and declared(c, "optional")}
 
 
 def unwritten_behaviours(scenarios) -> set[str]:
@@ -91,14 +92,14 @@ def unwritten_behaviours(scenarios) -> set[str]:
     their constants cannot act on those scenarios (a calibration on them cannot estimate
     them)."""
     return {declared(c, "behaviour_key") for c in MECHANISMS
-            if c.optional and declared(c, "behaviour_key")
+            if declared(c, "optional") and declared(c, "behaviour_key")
             and all(getattr(s.mechanisms, declared(c, "key")) is None for s in scenarios)}
 
 
 def optional_behaviours() -> dict[str, str]:
     """``mechanisms.<key>`` -> ``behaviour.<key>`` of the optional mechanisms with both."""
     return {declared(c, "key"): declared(c, "behaviour_key") for c in MECHANISMS
-            if c.optional and declared(c, "key") and declared(c, "behaviour_key")}
+            if declared(c, "optional") and declared(c, "key") and declared(c, "behaviour_key")}
 
 
 def front_weighing() -> dict[str, list[type[Mechanism]]]:

@@ -29,8 +29,9 @@ from sim.core.stacking import Compiled
 class ThreatTerms(Strict):
     """``mechanisms.threat``: a power's threat to retaliate on its clients' behalf."""
 
-    by: str = Field(description="The power that threatens to retaliate against the other "
-                    "camp's party if it violates the truce against the power's clients.")
+    by: str | None = Field(None, description="The power that threatens to retaliate "
+                           "against the other camp's party if it violates the truce against "
+                           "the power's clients (none: no threat).")
     strength: float = param(
         2.0, "value/day", "Cost to a party of the retaliation threatened, on a front where "
         "it violates against the power's client, at full credibility and attribution, in "
@@ -39,7 +40,7 @@ class ThreatTerms(Strict):
 
     def actors_named(self) -> dict[str, tuple[list[str], str | None]]:
         """The actors it names, by field, and the kind each must be."""
-        return {"by": ([self.by], "power")}
+        return {"by": ([self.by] if self.by else [], "power")}
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,7 @@ class GuarantorThreat(Mechanism):
     def constants(cls, sc, theatre) -> dict:
         terms = sc.mechanisms.threat
         cost = np.zeros((theatre.n_actors, theatre.n_regions))
-        if terms is not None:
+        if terms is not None and terms.by is not None:
             power = theatre.index(terms.by)
             cp = theatre.counterpart
             client = (cp >= 0) & (theatre.patron[np.maximum(cp, 0)] == power)
