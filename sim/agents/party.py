@@ -40,6 +40,7 @@ from sim.agents.acts import Attacker
 from sim.agents.air import AirForce
 from sim.agents import declaration
 from sim.agents.base import CeasefireAgent
+from sim.agents.counter_terror import CounterTerror
 from sim.agents.declaration import DeclarationBehaviour
 from sim.agents.beliefs import Observer
 from sim.agents.monitoring import Monitoring
@@ -158,7 +159,7 @@ class PartyArrays(Compiled):
     separation_initial: np.ndarray  # separation at the start
 
 
-class PartyFaction(CeasefireAgent, Observer, Attacker, AirForce):
+class PartyFaction(CeasefireAgent, Observer, Attacker, AirForce, CounterTerror):
     """A faction party to the truce (government, opposition)."""
 
     phases = (("decide", 2, "decide"), ("plan", 0, "plan"), ("act", 0, "act"))

@@ -25,6 +25,7 @@ import numpy as np
 from sim.agents.acts import Attacker
 from sim.agents.air import AirForce
 from sim.agents.base import CeasefireAgent
+from sim.agents.counter_terror import CounterTerror
 from sim.agents.beliefs import Observer
 from sim.agents.intelligence import Intelligence
 from sim.agents.joint_center import JointCenter
@@ -79,7 +80,7 @@ class PowerArrays(Compiled):
     misuse: np.ndarray         # misuse of shared intelligence a day, if unwilling
 
 
-class ExternalPower(CeasefireAgent, Observer, Attacker, AirForce):
+class ExternalPower(CeasefireAgent, Observer, Attacker, AirForce, CounterTerror):
     """A power backing factions: guarantor of the truce, patron of its clients."""
 
     phases = (("decide", 0, "decide"), ("plan", 1, "plan"), ("act", 1, "act"),

@@ -19,6 +19,7 @@ from sim.agents.air import AirForce
 from sim.agents.area import DealArea
 from sim.agents.buffers import BufferZones
 from sim.agents.commission import JointCommission
+from sim.agents.counter_terror import CounterTerror
 from sim.agents.beliefs import Observer
 from sim.agents.convoys import AidConvoys
 from sim.agents.front import Front
@@ -33,6 +34,7 @@ from sim.agents.penalties import Penalties
 from sim.agents.power import ExternalPower
 from sim.agents.separation import Separation
 from sim.agents.spoiler import SpoilerFaction
+from sim.agents.threat import GuarantorThreat
 from sim.core.mechanism import CONTRIBUTIONS, FRONT_FACTORS, PHASES, Mechanism
 
 MECHANISMS: tuple[type[Mechanism], ...] = (
@@ -49,6 +51,8 @@ MECHANISMS: tuple[type[Mechanism], ...] = (
     BufferZones,        # later truces: withdrawal from named fronts
     JointPatrols,       # later truces: joint patrols on named fronts
     DealArea,           # later truces: the fronts the deal covers
+    GuarantorThreat,    # later truces: a guarantor's threat to retaliate
+    CounterTerror,      # strikes on excluded groups on shared fronts
     SpoilerFaction,     # spoilers
     ExternalPower,      # the powers: their strikes, the JIC's promise
     AirForce,           # accidents
@@ -79,7 +83,8 @@ def behaviours() -> dict[str, type]:
 
 def optional() -> set[str]:
     """The ``mechanisms.<key>`` blocks that are absent unless a scenario writes them."""
-    return {declared(c, "key") for c in MECHANISMS if declared(c, "key") and c.optional}
+    return {declared(c, "key") for c in MECHANISMS
+            if declared(c, "key") and declared(c, "optional")}
 
 
 def unwritten_behaviours(scenarios) -> set[str]:
@@ -87,14 +92,14 @@ def unwritten_behaviours(scenarios) -> set[str]:
     their constants cannot act on those scenarios (a calibration on them cannot estimate
     them)."""
     return {declared(c, "behaviour_key") for c in MECHANISMS
-            if c.optional and declared(c, "behaviour_key")
+            if declared(c, "optional") and declared(c, "behaviour_key")
             and all(getattr(s.mechanisms, declared(c, "key")) is None for s in scenarios)}
 
 
 def optional_behaviours() -> dict[str, str]:
     """``mechanisms.<key>`` -> ``behaviour.<key>`` of the optional mechanisms with both."""
     return {declared(c, "key"): declared(c, "behaviour_key") for c in MECHANISMS
-            if c.optional and declared(c, "key") and declared(c, "behaviour_key")}
+            if declared(c, "optional") and declared(c, "key") and declared(c, "behaviour_key")}
 
 
 def front_weighing() -> dict[str, list[type[Mechanism]]]:

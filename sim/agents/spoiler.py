@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
+from pydantic import Field
 
 from sim.agents.acts import Attacker
 from sim.agents.base import CeasefireAgent
@@ -37,6 +38,20 @@ class SpoilerTerms(Strict):
     activity: float = param(
         1.0, "multiplier", "Scales every excluded faction's attacks during the truce.",
         source="fact", ge=0, le=20)
+    progress_gain: float = Field(
+        0.0, ge=0, le=20, exclude_if=lambda v: v == 0.0, description="Strategic spoiling: "
+        "extra attacks, as a share of their truce-time rate, once the truce has made full "
+        "progress (it has stood for many times progress_days); spoilers strike when "
+        "progress threatens them (Stedman 1997; Kydd and Walter 2002). 0: they do not "
+        "time their attacks (the default).",
+        json_schema_extra={"unit": "share", "source": "assumed (direction: Kydd and "
+                           "Walter 2002)"})
+    progress_days: float = Field(
+        7.0, gt=0, le=3650, exclude_if=lambda v: v == 7.0, description="Time scale of the "
+        "truce's progress as spoilers see it: progress after t days standing is "
+        "1 - exp(-t / progress_days).",
+        json_schema_extra={"unit": "days", "source": "assumed: the seven-day truce's "
+                           "span"})
 
 
 @dataclass(frozen=True)
@@ -47,6 +62,8 @@ class SpoilerArrays(Compiled):
     attacks: np.ndarray        # (G,) its attacks a day under the truce, by front
     war: np.ndarray            # (G,) its attacks a day at war, by front
     suppression: np.ndarray    # cut by the JIC's joint strikes
+    progress_gain: np.ndarray  # extra attacks at the truce's full progress (strategic)
+    progress_days: np.ndarray  # time scale of that progress
 
 
 class SpoilerFaction(CeasefireAgent, Attacker, Mechanism):
@@ -67,6 +84,15 @@ class SpoilerFaction(CeasefireAgent, Attacker, Mechanism):
             "Excluded factions attack the parties they meet throughout (less once the JIC "
             "works); their attacks press the forces hit to fight and may be booked against the "
             "other side."),
+        Encodes(
+            "strategic spoilers",
+            "spoilers outside the process need",
+            ("SpoilerFaction.strategic", "SpoilerFaction.plan"),
+            ("mechanisms.spoilers.progress_gain", "mechanisms.spoilers.progress_days"),
+            "Strategic spoilers (off by default) step up their attacks as the truce "
+            "progresses: the longer it stands, the more progress threatens them (Stedman "
+            "1997; Kydd and Walter 2002).",
+            source="history"),
     )
 
 
@@ -84,7 +110,8 @@ class SpoilerFaction(CeasefireAgent, Attacker, Mechanism):
                 "attacks": a.war_rate * theatre.front_weight[self.index]
                 * (s.activity if s.enabled else 0.0),
                 "war": a.war_rate * theatre.front_weight[self.index],
-                "suppression": JointCenter.term(sc, "spoiler_suppression")}
+                "suppression": JointCenter.term(sc, "spoiler_suppression"),
+                "progress_gain": s.progress_gain, "progress_days": s.progress_days}
 
     def reset(self, replications: int) -> None:
         theatre = self.model.theatre
@@ -95,8 +122,18 @@ class SpoilerFaction(CeasefireAgent, Attacker, Mechanism):
     def plan(self) -> None:
         k, model = self.k, self.model
         rate = k.attacks * (1.0 - k.suppression * model.jic.active)
+        if np.any(k.progress_gain):
+            rate = rate * self.strategic(k, model.day)
         rate = np.where(model.collapsed, k.war, rate)
         self.set_rates(rate)
+
+    @staticmethod
+    def strategic(k, day) -> np.ndarray:
+        """Strategic spoilers strike harder the further the truce has progressed: their
+        rate times ``1 + progress_gain * (1 - exp(-day / progress_days))``. history.md:
+        "spoilers outside the process need custodians" (Stedman 1997); Kydd and Walter
+        2002: extremists time their violence to the progress that threatens them."""
+        return 1.0 + k.progress_gain * (1.0 - np.exp(-day / k.progress_days))
 
     def target_on(self, front: np.ndarray, u: np.ndarray) -> np.ndarray:
         return choose(self.targets[:, front].T, u)

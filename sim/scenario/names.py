@@ -53,7 +53,9 @@ REFERENCES: dict[str, dict[str, tuple[tuple[str, ...], ...]]] = {
         "keys": (("actors",), ("regions", "*", "presence"), ("precedent", "violence_share")),
         "values": (("actors", "*", "patron"), ("actors", "*", "intermixed_with"),
                    ("regions", "*", "besieged_by"), ("mechanisms", "intelligence", "provider"),
-                   ("mechanisms", "intelligence", "recipient"), ("key_pairs", "*", "*")),
+                   ("mechanisms", "intelligence", "recipient"), ("key_pairs", "*", "*"),
+                   ("mechanisms", "threat", "by"), ("mechanisms", "penalties", "enforcer"),
+                   ("mechanisms", "counter_terror", "strikers", "*")),
     },
     "regions": {
         "keys": (("regions",), ("mechanisms", "observers", "presence")),

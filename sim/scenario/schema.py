@@ -300,6 +300,13 @@ class Scenario(Strict):
             for field, names in (block.regions_named().items()
                                  if hasattr(block, "regions_named") else ()):
                 need(names, regions, f"mechanisms.{key}.{field}", "region")
+            for field, (names, kind) in (block.actors_named().items()
+                                         if hasattr(block, "actors_named") else ()):
+                need(names, actors, f"mechanisms.{key}.{field}", "actor")
+                problems.extend((f"mechanisms.{key}.{field}", f"{n!r} is not a {kind}")
+                                for n in names if n in self.actors and kind and (
+                                    self.actors[n].role == "spoiler" if kind == "not excluded"
+                                    else self.actors[n].kind != kind))
         intel = self.mechanisms.intelligence
         need(intel.provider, actors, "mechanisms.intelligence.provider", "actor")
         need(intel.recipient, actors, "mechanisms.intelligence.recipient", "actor")

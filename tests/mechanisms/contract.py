@@ -85,7 +85,7 @@ class MechanismContract:
 
     def test_its_blocks_are_assembled_into_the_schema(self):
         key, bkey = declared(self.cls, "key"), declared(self.cls, "behaviour_key")
-        if key and self.cls.optional:       # absent unless written, and then inert
+        if key and declared(self.cls, "optional"):       # absent unless written, and then inert
             assert Mechanisms.model_fields[key].annotation == declared(self.cls, "Terms") | None
             assert getattr(reference().mechanisms, key) is None
             assert self.WRITTEN, "an optional mechanism's test writes its block (WRITTEN)"
@@ -217,7 +217,7 @@ class MechanismContract:
         same (each random process has its own stream: common random numbers)."""
         terms = declared(self.cls, "Terms")
         key = declared(self.cls, "key")
-        if self.cls.optional:       # written or not: its own streams only
+        if declared(self.cls, "optional"):   # written or not: its own streams only
             on_off = (self.WRITTEN, {})
         elif terms is None or "enabled" not in terms.model_fields:
             pytest.skip(f"{self.cls.__name__} has no switch")
