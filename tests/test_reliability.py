@@ -184,6 +184,10 @@ def test_the_estimate_follows_the_measured_throughput():
     with pytest.raises(ScenarioError, match="over the 1-hour budget"):
         limits.check(limits.estimate(scenario, 10**8), "x")
     limits.check(est, "x")
+    # charts are part of the work: a figure costs FIGURE_SECONDS, at most (README)
+    drawn = limits.estimate(scenario, 2000, figures=7)
+    assert drawn.seconds == pytest.approx(est.seconds + 7 * limits.FIGURE_SECONDS)
+    assert drawn.memory == est.memory and drawn.work == est.work
 
 
 def large_scenario(tmp_path: Path, actors: int = 64, regions: int = 256) -> Path:

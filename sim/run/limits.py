@@ -52,6 +52,10 @@ PROCESS_BYTES = 250 << 20
 POINT_BYTES = 40 << 10
 #: Memory per chunk of a sweep's plan (its entry in the chunk list and the manifest).
 CHUNK_BYTES = 1 << 10
+#: Seconds to draw and save one figure, at most: measured 0.4 to 1 s for the reference's
+#: charts and up to 2.4 s for a scenario at the size limits (64 actors, 256 regions, its
+#: trust chart capped at 8 pairs), on the loaded development machine.
+FIGURE_SECONDS = 2.5
 #: Default budget of wall time (estimated); --max-hours raises it.
 DEFAULT_MAX_HOURS = 1.0
 #: Share of the memory available to this process a run may plan to use.
@@ -76,8 +80,10 @@ def steps_of(scenario) -> int:
 
 
 def estimate(scenario, replications: int, points: int = 1, daily: bool = True,
-             workers: int = 1, costs: tuple[float, float] | None = None) -> Estimate:
-    """The work of ``points`` scenarios like ``scenario``, ``replications`` each.
+             workers: int = 1, costs: tuple[float, float] | None = None,
+             figures: int = 0) -> Estimate:
+    """The work of ``points`` scenarios like ``scenario``, ``replications`` each, and of
+    drawing ``figures`` charts after it.
 
     ``costs`` is (seconds per step, seconds per replication-step) as measured by
     ``pilot``; without it, the constants above, scaled by the scenario's size (a lower
@@ -104,7 +110,8 @@ def estimate(scenario, replications: int, points: int = 1, daily: bool = True,
                                                                             + block)
         disk = points * replications * (40 + 16 * actors) + points * 2048 + (2 << 20)
     return Estimate(steps=steps, work=points * replications * steps,
-                    seconds=points * per_point, memory=int(memory), disk=int(disk))
+                    seconds=points * per_point + figures * FIGURE_SECONDS, memory=int(memory),
+                    disk=int(disk))
 
 
 def size_factor(scenario) -> float:
@@ -147,12 +154,12 @@ def pilot(scenario, replications: int, daily: bool = True) -> float:
 
 
 def refined(scenario, replications: int, points: int = 1, daily: bool = True,
-            workers: int = 1) -> Estimate:
+            workers: int = 1, figures: int = 0) -> Estimate:
     """The estimate with this scenario's cost measured by ``pilot`` (never below the
     constants' estimate)."""
-    est = estimate(scenario, replications, points, daily, workers)
+    est = estimate(scenario, replications, points, daily, workers, figures=figures)
     measured = estimate(scenario, replications, points, daily, workers,
-                        costs=(0.0, pilot(scenario, replications, daily)))
+                        costs=(0.0, pilot(scenario, replications, daily)), figures=figures)
     return measured if measured.seconds > est.seconds else est
 
 

@@ -163,17 +163,17 @@ def constants_of(args) -> Constants:
 
 
 def check_run(file, scenario: Scenario, compared: list[tuple[Path, Scenario]], worlds: int,
-              max_hours: float, out: Path) -> None:
+              max_hours: float, out: Path, figures: int = 0) -> None:
     """Refuse, before any work, a run beyond this machine's budget, scenarios that cannot
     run side by side with ``scenario``, or an output folder that cannot be written (one
-    line each); say up front what a long run will take."""
-    estimate = limits.estimate(scenario, worlds)
+    line each); say up front what a long run will take, the ``figures`` it draws included."""
+    estimate = limits.estimate(scenario, worlds, figures=figures)
     limits.check(estimate, file, max_hours=max_hours)   # before the pilot
     refused = job.apart(scenario, [other for _, other in compared])
     if refused is not None:
         first, fields = refused
         raise ScenarioError(compared[first][0], *refusal(fields, str(file)))
-    estimate = limits.refined(scenario, worlds)
+    estimate = limits.refined(scenario, worlds, figures=figures)
     limits.check(estimate, file, max_hours=max_hours)
     prepare(out)
     limits.check_disk(estimate, out)

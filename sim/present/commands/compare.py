@@ -88,7 +88,8 @@ def _main(args, argv: list[str]) -> int:
     fingerprint = job.fingerprint(identity)
     out = args.out or job.default_folder("compare", fingerprint)
     check_run(args.files[0], scenarios[0], list(zip(args.files[1:], scenarios[1:])),
-               args.replications * len(scenarios), args.max_hours, out)
+              args.replications * len(scenarios), args.max_hours, out,
+              0 if args.no_charts else 2 * len(args.formats))
     with job.folder(out, "compare", fingerprint, args.force) as staging:
         manifest = {"kind": "compare", "files": [str(f) for f in args.files],
                     "seed": args.seed, "replications": args.replications,

@@ -92,7 +92,7 @@ def _main(args, argv: list[str]) -> int:
     fingerprint = job.fingerprint(identity)
     out = args.out or job.default_folder(f"explain-{Path(args.scenario).stem}", fingerprint)
     check_run(args.scenario, scenario, [], args.replications * planned.worlds, args.max_hours,
-              out)
+              out, 0 if args.no_charts else len(args.formats))
     with job.folder(out, "explain", fingerprint, args.force) as staging:
         started = time.perf_counter()
         with progress(args.replications * planned.worlds, args.quiet, 5000) as advance:

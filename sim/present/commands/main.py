@@ -185,7 +185,9 @@ def _main(args, argv) -> int:
     fingerprint = job.fingerprint(identity)
     out = args.out or job.default_folder(Path(args.scenario).stem, fingerprint)
     worlds = args.replications * (1 + len(compared))   # every scenario's replications
-    check_run(args.scenario, scenario, compared, worlds, args.max_hours, out)
+    # its charts: survival, violence, fronts, trust, triggers, aid, and the comparison's
+    figures = 0 if args.no_charts else (6 + bool(compared)) * len(args.formats)
+    check_run(args.scenario, scenario, compared, worlds, args.max_hours, out, figures)
     with job.folder(out, "scenario", fingerprint, args.force) as staging:
         return _run_main(args, argv, scenario, resolved, overrides, fingerprint, out,
                          staging.path, staging, chosen, compared)
