@@ -182,6 +182,18 @@ def test_the_page_in_a_real_browser(browser_paths, served_app):
             return browser.find_element(By.TAG_NAME, "body").text
 
         wait.until(lambda _: "Day 0 of 14" in page())
+        # A slider moved in the first seconds after the page shows is not applied by Reset
+        # (the server side is not yet listening; a known glitch of the page, measured: keys
+        # sent at once are lost, after the text has stood still for 5 s they are applied):
+        # wait until the page has settled, as a person reading it would.
+        settled = {"text": None, "since": time.monotonic()}
+
+        def still(_) -> bool:
+            now = page()
+            if now != settled["text"]:
+                settled.update(text=now, since=time.monotonic())
+            return time.monotonic() - settled["since"] >= 5
+        wait.until(still)
         assert "The truce is standing." in page()
         assert "penalties: strength (value/day): 0" in page()
         # penalties up by 30 steps of 0.1 (the keyboard moves a slider by its step) ...

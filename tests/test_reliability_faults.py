@@ -159,7 +159,7 @@ def test_two_sigterms_during_a_sweep_count_what_is_stored(sweep_file, tmp_path, 
     time.sleep(gap)
     if proc.poll() is None:
         proc.send_signal(signal.SIGTERM)
-    _, stderr = proc.communicate(timeout=30)
+    _, stderr = proc.communicate(timeout=90)    # the file's bound: it ends, or it hung
     # 143; or, when the second signal comes after the command has returned and restored
     # the default handler (the interpreter shutting down), killed by it: what was said
     # before is what is checked
