@@ -31,6 +31,7 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -138,6 +139,11 @@ class ResultStore:
     def write(self, key: str, rows: pd.DataFrame) -> None:
         """Store one finished chunk atomically, with its identity and checksum."""
         chunk = self.by_key[key]
+        # a text column with nothing in it (no replication of the chunk collapsed) is text
+        # still, as in the chunks where something did, not Arrow's null type: else a chunk
+        # computed alone differs in type from the same chunk computed in a batch
+        empty = [c for c in rows.columns if rows[c].dtype == object and rows[c].isna().all()]
+        rows = rows.astype({c: pd.StringDtype(na_value=np.nan) for c in empty})
         table = pa.Table.from_pandas(rows, preserve_index=False)
         buffer = pa.BufferOutputStream()
         pq.write_table(table, buffer)
