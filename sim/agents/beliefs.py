@@ -79,24 +79,24 @@ class BeliefBehaviour(Strict):
         "(undisciplined units, a committed side's retaliation, all unclear incidents, spoiler "
         "attacks passing for the other side; less what motivated misperception discounts), "
         "counts negative binomial, and powers read their own evidence "
-        "(sim.agents.evidence).", source="issue 15 item 1")
+        "(sim.agents.evidence).", source="issue 15 item 1", opt_in=True)
     motivated: float = param(
         0.0, "share", "Motivated misperception (likelihood 'complete' only): share of the "
         "incidents it books that nobody of the accused side committed (unclear incidents, "
         "misread spoiler attacks) which an observer will not allow for, reading them as "
         "the other side's bad faith; separate from the honest noise of "
         "behaviour.monitoring.bias. 0: it allows for all of them.", source="assumed", ge=0,
-        le=1)
+        le=1, opt_in=True)
     dispersion: float = param(
         2.0, "incidents (negative binomial r)", "Overdispersion of the daily counts an "
         "observer expects (likelihood 'complete' only): the negative binomial's r; small r, "
         "bursty counts, so one incident and one quiet day are bounded evidence (large r: "
-        "Poisson).", source="assumed: incidents come in bursts", gt=0, le=1000)
+        "Poisson).", source="assumed: incidents come in bursts", gt=0, le=1000, opt_in=True)
     power_sight: float = param(
         0.5, "share", "Share of its camp's incidents an external power observes itself "
         "(likelihood 'complete' only; its own stream <power>.evidence): a power's beliefs "
         "come from its own evidence, not its clients' account.", source="assumed", ge=0.01,
-        le=1)
+        le=1, opt_in=True)
 
 
 def dormant(scenarios) -> set[str]:

@@ -145,6 +145,8 @@ class PartyArrays(Compiled):
     contagion: np.ndarray           # gain per neighbouring front at war
     regroup: np.ndarray             # growth a day of the gain of fighting
     regroup_rate: np.ndarray        # decay a day of banked regrouping (0: the linear clock)
+    regroup_keep: np.ndarray        # what banked regrouping keeps of itself a day
+    regroup_bank: np.ndarray        # a quiet day's regrouping, as banked by its end
     weariness: np.ndarray           # worth of peace after a war on all its fronts
     weariness_keep: np.ndarray      # daily survival of war-weariness
     momentum_gain: np.ndarray       # gain of fighting at full momentum

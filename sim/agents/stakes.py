@@ -115,7 +115,11 @@ class Stakes:
     def constants(b) -> dict:
         """A party's compiled constants of its stakes (``PartyArrays``; ``b``: its
         ``PartyBehaviour``)."""
-        return {"regroup_rate": regroup_rate(b.regroup_days), "weariness": b.weariness,
+        rate = regroup_rate(b.regroup_days)
+        return {"regroup_rate": rate, "regroup_keep": float(np.exp(-rate)),
+                # a day's regrouping banked, as decayed by the day's end: 1 on the clock
+                "regroup_bank": float(-np.expm1(-rate) / rate) if rate > 0 else 1.0,
+                "weariness": b.weariness,
                 "weariness_keep": decay(b.weariness_days),
                 "momentum_gain": b.gain * b.momentum,
                 "momentum_exploited": b.exploitation * b.momentum,
@@ -134,11 +138,8 @@ class Stakes:
         k = self.party.k
         at_war = model.front_status / 2.0                       # holding 0 .. fighting 1
         if not self.clock:
-            lam = k.regroup_rate
-            keep = np.exp(-lam)
-            bank = np.where(lam > 0, -np.expm1(-lam) / np.where(lam > 0, lam, 1.0), 1.0)
-            quiet = np.where(lam > 0, 1.0 - at_war, 1.0)
-            self.banked = self.banked * keep + bank * quiet
+            quiet = np.where(k.regroup_rate > 0, 1.0 - at_war, 1.0)
+            self.banked = self.banked * k.regroup_keep + k.regroup_bank * quiet
         if self.weary:
             keep = k.weariness_keep
             share = (k.front_weight * self.party.fronts[:, None] * at_war).sum(0)

@@ -15,7 +15,7 @@ from typing import Annotated, Any, Literal
 from pydantic import (BeforeValidator, Field, create_model, field_validator, model_serializer,
                       model_validator)
 
-from sim.agents.beliefs import PrecedentTerms, dormant
+from sim.agents.beliefs import PrecedentTerms
 from sim.agents.registry import CLASSES, behaviours, optional, optional_behaviours, terms
 from sim.core.fields import FieldProblems, Share, Strict, param
 from sim.scenario.deal import Deal
@@ -247,8 +247,7 @@ class Scenario(Strict):
     def _without_unwritten(self, handler: Any) -> dict:
         """What the scenario does not write is left out of its dump, as before it could be
         written (manifests and resolved scenarios stay as they were): the constants of an
-        optional mechanism whose block is absent (they act on nothing), the beliefs'
-        opt-in choices left at their defaults with the constants they bring in, a deal with no
+        optional mechanism whose block is absent (they act on nothing), a deal with no
         schedule and no end, and an empty set of uncertain facts."""
         data = handler(self)
         if isinstance(data, dict):
@@ -257,10 +256,6 @@ class Scenario(Strict):
                 for key, bkey in optional_behaviours().items():
                     if getattr(self.mechanisms, key) is None:
                         behaviour.pop(bkey, None)
-                beliefs = behaviour.get("beliefs")
-                if isinstance(beliefs, dict):       # an opt-in choice left at its default
-                    for path in dormant([self]):
-                        beliefs.pop(path.rsplit(".", 1)[1], None)
             if self.deal == Deal():
                 data.pop("deal", None)
             if not self.uncertain:

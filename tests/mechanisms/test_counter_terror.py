@@ -78,12 +78,3 @@ class TestCounterTerror(MechanismContract):
     def test_a_striker_is_a_party_or_a_power(self, who):
         with pytest.raises(ScenarioError, match="mechanisms.counter_terror.strikers"):
             reference({"mechanisms.counter_terror": {"strikers": [who]}})
-
-
-def test_beside_counter_terror_the_reference_worlds_run_as_alone():
-    base, other = reference(), reference(CT)
-    alone = CeasefireModel(base, 200, rng=7, record_daily=False).run()
-    both = CeasefireModel(base, 200, rng=7, variants=[base, other], record_daily=False).run()
-    assert np.array_equal(alone.survived_to(7), both.survived_to(7)[:200])
-    assert np.array_equal(alone.reported, both.reported[:200])
-    assert not np.array_equal(both.reported[:200], both.reported[200:])

@@ -51,14 +51,3 @@ class TestGuarantorThreat(MechanismContract):
     def test_the_threatening_actor_must_be_a_power(self, by):
         with pytest.raises(ScenarioError, match="mechanisms.threat.by"):
             reference({"mechanisms.threat": {"by": by}})
-
-
-def test_beside_a_threat_the_reference_worlds_run_as_alone():
-    """Inert unless written: beside a parameter set that writes the threat, the reference's
-    worlds run exactly as the reference alone (same seed); the threat's own worlds differ."""
-    base, other = reference(), reference(BY_US)
-    alone = CeasefireModel(base, 200, rng=7, record_daily=False).run()
-    both = CeasefireModel(base, 200, rng=7, variants=[base, other], record_daily=False).run()
-    assert np.array_equal(alone.survived_to(7), both.survived_to(7)[:200])
-    assert np.array_equal(alone.violations, both.violations[:200])
-    assert not np.array_equal(both.violations[:200], both.violations[200:])
