@@ -4,7 +4,11 @@ Article: the deal demanded "unhindered humanitarian access to all regions".
 history.md: aid never reached eastern Aleppo; two 20-truck convoys waited at
 the border all week over the disputed Castello Road pull-back; on 19 Sept the
 UN/SARC convoy at Urum al-Kubra was struck. Each sub-step a convoy may set out for
-each besieged front; the besieger blocks it as far as the access arrangements
+each besieged front. Where the deal makes access wait on a road both sides must
+first pull back from (``pullback``), the convoy waits until the road is cleared: each
+side pulls back on a day it holds the front and believes the other will hold it
+(``pullback_trust``), and the road stays clear until either fights there. Otherwise
+the besieger blocks it as far as the access arrangements
 leave room (``obstruction``) and its patron and any penalties do not hold it
 back, always once it fights there; a convoy that gets through may be struck,
 the more the besieger fights. Blocked and struck convoys are violations the
@@ -27,6 +31,7 @@ from sim.core.mechanism import Encodes, Mechanism
 from sim.core.sampling import per_step
 from sim.core.stacking import Compiled
 from sim.core.stacking import at
+from pydantic import Field
 
 if TYPE_CHECKING:
     from sim.model.theatre import Theatre
@@ -48,6 +53,14 @@ class HumanitarianTerms(Strict):
     strike_risk: float = param(
         0.05, "probability", "Chance a convoy is struck when the besieger fights at war tempo "
         "there; scales with its violence.", source="assumed", ge=0, le=1)
+    pullback: list[str] = Field(
+        default_factory=list, exclude_if=lambda v: not v, description="Besieged regions "
+        "whose aid road both sides must first pull back from: convoys wait until each side "
+        "holds the front and trusts the other (behaviour.convoys.pullback_trust). "
+        "history.md: the disputed Castello Road pull-back.")
+
+    def regions_named(self) -> dict[str, list[str]]:
+        return {"pullback": self.pullback}
 
 
 class ConvoyBehaviour(Strict):
@@ -59,6 +72,10 @@ class ConvoyBehaviour(Strict):
     blocked_when_fighting: float = param(
         0.95, "probability", "Chance a besieger that fights on the front blocks a convoy.",
         source="assumed", ge=0, le=1)
+    pullback_trust: float = param(
+        0.5, "probability", "Belief that the other side will hold a front at which a party "
+        "pulls back from a road the deal asks both to clear (mechanisms.humanitarian."
+        "pullback): more likely than not.", source="assumed", ge=0, le=1, opt_in=True)
 
 
 @dataclass(frozen=True)
@@ -70,6 +87,8 @@ class ConvoyArrays(Compiled):
     obstruction: np.ndarray            # chance of being blocked, deterred by penalties
     strike_risk: np.ndarray            # chance of being struck at the besieger's war tempo
     blocked_when_fighting: np.ndarray  # chance of being blocked where the besieger fights
+    pullback: np.ndarray               # (B,) 1: its road must first be cleared
+    pullback_trust: np.ndarray         # belief in the other at which a side pulls back
 
 
 class AidConvoys(CeasefireAgent, Mechanism):
@@ -89,11 +108,13 @@ class AidConvoys(CeasefireAgent, Mechanism):
              "mechanisms.humanitarian.trucks_per_convoy", "mechanisms.humanitarian.obstruction",
              "mechanisms.humanitarian.strike_risk", "regions.<region>.besieged_by",
              "behaviour.convoys.grievance", "behaviour.convoys.blocked_when_fighting",
-             "behaviour.party.aid_value"),
+             "behaviour.party.aid_value", "mechanisms.humanitarian.pullback",
+             "behaviour.convoys.pullback_trust"),
             "Convoys set out for each besieged front; the besieger blocks them as far as its "
             "patron and penalties leave room (nearly always once it fights there), or strikes "
-            "them as its violence rises; blocked and struck convoys are violations booked "
-            "against it; aid that arrives adds to what the truce is worth to the besieged."),
+            "them as its violence rises; where the deal asks both sides to pull back from a road "
+            "first, convoys wait until each holds the front and trusts the other; blocked "
+            "and struck convoys are violations booked against it; aid that arrives adds to what the truce is worth to the besieged."),
     )
 
 
@@ -109,7 +130,10 @@ class AidConvoys(CeasefireAgent, Mechanism):
         return {"p_convoy": per_step(h.convoys_per_day, sc.time.step_hours / 24)
                 * h.enabled, "trucks": h.trucks_per_convoy,
                 "obstruction": h.obstruction * deterrence, "strike_risk": h.strike_risk,
-                "blocked_when_fighting": b.blocked_when_fighting}
+                "blocked_when_fighting": b.blocked_when_fighting,
+                "pullback": np.isin(np.asarray(theatre.regions)[theatre.siege_region],
+                                    h.pullback).astype(float),
+                "pullback_trust": b.pullback_trust}
 
     def reset(self, replications: int) -> None:
         theatre, R = self.model.theatre, replications
@@ -118,6 +142,10 @@ class AidConvoys(CeasefireAgent, Mechanism):
         self.through = np.zeros((B, R))
         self.access = np.ones((B, R))       # share of yesterday's convoys that got through
         self.besiegers = [self.model.agent_of(b) for b in theatre.besieger]
+        self.besieged = [self.model.agent_of(b) for b in theatre.besieged]
+        self._pullback = np.broadcast_to(self.k.pullback, (B, R)) > 0   # a road to clear
+        self.cleared = ~self._pullback          # its road open: cleared where it must be
+        self._roads = np.flatnonzero(self._pullback.any(1))
         # each besieger's war tempo on its siege's front, (B, R): the scale of its violence
         self._war = np.array([np.broadcast_to(b.k.war_rate * b.k.front_weight[g], (R,))
                               for b, g in zip(self.besiegers, theatre.siege_region, strict=True)
@@ -131,6 +159,7 @@ class AidConvoys(CeasefireAgent, Mechanism):
             zero = np.zeros(R, np.int64)
             self.today = (zero, zero, zero)
             return self.today
+        self._clear_roads()
         u = self.uniforms("convoys", H * B).reshape(H, B, R)
         hour, siege, rep = np.nonzero(u < k.p_convoy)
         fate = model.streams.at("convoys.fate", model.day, hour, rep, 2, row=siege)
@@ -141,13 +170,14 @@ class AidConvoys(CeasefireAgent, Mechanism):
         fights = fighting[siege, rep] > 0
         p_block = np.where(fights | model.collapsed[rep], at(k.blocked_when_fighting, rep),
                            at(k.obstruction, rep) * (1.0 - pull[siege, rep]))
-        blocked = fate[:, 0] < p_block
+        waiting = ~self.cleared[siege, rep]
+        blocked = ~waiting & (fate[:, 0] < p_block)
         rates = np.array([b.rate[g] for b, g in zip(self.besiegers, theatre.siege_region,
                                                     strict=True)])         # (B, R)
         violence = rates[siege, rep] / np.maximum(self._war[siege, rep], 1e-12)
-        struck = ~blocked & (fate[:, 1] < np.minimum(
+        struck = ~waiting & ~blocked & (fate[:, 1] < np.minimum(
             at(k.strike_risk, rep) * violence, 1.0))
-        delivered = ~blocked & ~struck
+        delivered = ~waiting & ~blocked & ~struck
         self.sent += np.bincount(siege * R + rep, minlength=B * R).reshape(B, R)
         self.through += np.bincount(siege[delivered] * R + rep[delivered],
                                     minlength=B * R).reshape(B, R)
@@ -157,6 +187,20 @@ class AidConvoys(CeasefireAgent, Mechanism):
         self.today = tuple(np.bincount(rep[x], minlength=R)
                            for x in (delivered, blocked, struck))
         return self.today
+
+    def _clear_roads(self) -> None:
+        """Each road the deal asks both sides to clear: cleared on a day both hold its front
+        and each believes the other will hold it (``pullback_trust``); it stays clear until
+        either fights there (or the truce ends)."""
+        threshold = self.k.pullback_trust
+        for b in self._roads:
+            g = self.model.theatre.siege_region[b]
+            sides = (self.besiegers[b], self.besieged[b])
+            holding = (sides[0].posture[g] == 0) & (sides[1].posture[g] == 0) \
+                & ~self.model.collapsed
+            trusting = np.logical_and.reduce([s.trust_by_front()[g] >= threshold
+                                              for s in sides])
+            self.cleared[b] = ~self._pullback[b] | (holding & (self.cleared[b] | trusting))
 
     def record(self, recorder, acts: dict, seen) -> None:
         """The day's convoys: delivered, blocked and struck, and the trucks of aid

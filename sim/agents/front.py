@@ -33,6 +33,23 @@ class FrontBehaviour(Strict):
     fighting_share: float = param(
         0.5, "share of war level", "A front is fighting once the day's violence on it passes "
         "this share of its pre-truce level.", source="assumed", ge=0, le=2)
+    siege_stake: float = param(
+        0.0, "weight", "Extra weight of a besieged front in where every actor meeting a foe "
+        "there fights: a siege is what the fighting is about (``stake``). 0: Model 2, "
+        "fronts weighted by contact alone.", source="assumed", ge=0, le=20, opt_in=True)
+    city_stake: float = param(
+        0.0, "weight", "Extra weight of a front per its civilians as a share of the "
+        "theatre's mean: a city is worth fighting for. 0: Model 2.", source="assumed",
+        ge=0, le=20, opt_in=True)
+
+    def stake(self, civilians: np.ndarray, besieged: np.ndarray) -> np.ndarray:
+        """What is at stake on each front, (G,): 1, plus a siege's and a city's extra
+        weight. An actor's fighting is spread over its fronts by contact (its presence
+        times its foes') times this stake; at the defaults it is 1 everywhere (Model 2)."""
+        if not (self.siege_stake or self.city_stake):
+            return np.ones(len(civilians))
+        city = civilians / max(float(np.mean(civilians)), 1e-12)
+        return 1.0 + self.siege_stake * besieged + self.city_stake * city
 
 
 class Front(FixedAgent, Mechanism):

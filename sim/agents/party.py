@@ -44,6 +44,7 @@ from sim.agents.counter_terror import CounterTerror
 from sim.agents.declaration import DeclarationBehaviour
 from sim.agents.beliefs import Observer
 from sim.agents.monitoring import Monitoring
+from sim.agents.opening import OpeningBehaviour, revising
 from sim.agents.patron import PatronPressure
 from sim.agents.separation import Separation
 from sim.agents.stakes import Stakes, StakesBehaviour
@@ -58,7 +59,7 @@ if TYPE_CHECKING:
     from sim.scenario.schema import Scenario
 
 
-class PartyBehaviour(StakesBehaviour, DeclarationBehaviour):
+class PartyBehaviour(StakesBehaviour, DeclarationBehaviour, OpeningBehaviour):
     """``behaviour.party``: how a party to a truce weighs it (shared by all scenarios).
 
     Values are in units of the daily gain of fighting on a front at parity."""
@@ -156,6 +157,7 @@ class PartyArrays(Compiled):
     forgive: np.ndarray             # daily survival of a grievance
     noise: np.ndarray               # spread of its choices
     revision_rate: np.ndarray       # how often a front's posture is revisited
+    first_revision: np.ndarray      # the day postures are first revisited
     declaration_rate: np.ndarray    # how often ending the truce is revisited
     separation_rate: np.ndarray     # separation a day at its patron's full pull
     separation_initial: np.ndarray  # separation at the start
@@ -190,7 +192,6 @@ class PartyFaction(CeasefireAgent, Observer, Attacker, AirForce, CounterTerror):
             "label against what the label keeps; worth less, fronts erode undeclared.",
             source="history"),
     )
-
 
     Behaviour = PartyBehaviour
     behaviour_key = "party"
@@ -247,6 +248,7 @@ class PartyFaction(CeasefireAgent, Observer, Attacker, AirForce, CounterTerror):
             "regroup": b.regroup_per_day, **Stakes.constants(b),
             "retaliation": b.retaliation, "forgive": np.exp(-1.0 / b.memory_days),
             "noise": b.noise, "revision_rate": b.revision_rate,
+            "first_revision": b.first_revision_day,
             "declaration_rate": b.declaration_rate,
             "separation_rate": Separation.rate(sc, a),
             "separation_initial": Separation.initial(sc, a),
@@ -262,8 +264,8 @@ class PartyFaction(CeasefireAgent, Observer, Attacker, AirForce, CounterTerror):
         self.hit_today = Tally(G, R)                               # spoiler attacks, by front
         self.rate = np.zeros((G, R))
         self.separation = np.broadcast_to(self.k.separation_initial, (R,)).astype(float)
-        self.urge = np.zeros(R)                                     # national weighing, for
-        self.reset_beliefs(R)                                       # the declaration
+        self.urge = np.zeros(R)                 # national weighing, for the declaration
+        self.reset_beliefs(R)
         self.stakes = Stakes(self, R)       # regrouping, war-weariness, momentum
         self.besieged_sieges = np.flatnonzero(theatre.besieged == self.index)
         self.patron_agent = self.model.agent_of(theatre.patron[self.index]) \
@@ -339,7 +341,7 @@ class PartyFaction(CeasefireAgent, Observer, Attacker, AirForce, CounterTerror):
         to_fight = 1.0 - np.exp(-k.revision_rate * logistic(delta / k.noise))
         to_keep = 1.0 - np.exp(-k.revision_rate * logistic(-delta / k.noise))
         switch = (u[:-1] < np.where(self.posture > 0, to_keep, to_fight)) \
-            & self.fronts[:, None] & standing
+            & self.fronts[:, None] & standing & revising(k.first_revision, model.day)
         self.posture = np.where(switch, 1.0 - self.posture, self.posture)
         self.posture[:, model.collapsed] = 1.0
         fighting, covered, cost = self.posture, model.factors["covered"], self.cost

@@ -93,6 +93,10 @@ class Theatre:
         for i in range(A):
             if kind[i] == "spoiler":     # spoilers attack any party faction they meet
                 weight[i] = presence[i] * (presence * ground[:, None]).sum(0)
+        sieges = [(gi, ix[sc.regions[g].besieged_by]) for gi, g in enumerate(regions)
+                  if sc.regions[g].besieged_by]
+        besieged_front = np.isin(np.arange(G), [g for g, _ in sieges])
+        weight = weight * sc.behaviour.fronts.stake(civilians, besieged_front)
         front_weight = weight / np.maximum(weight.sum(1, keepdims=True), 1e-12)
         pairs = np.array([(o, t) for o in range(A) for t in range(A)
                           if party[o] and party[t] and camp[o] != camp[t]],
@@ -102,8 +106,6 @@ class Theatre:
             mixed = getattr(a, "intermixed_with", None)
             if mixed is not None:
                 intermixed[ix[mixed]] = i
-        sieges = [(gi, ix[sc.regions[g].besieged_by]) for gi, g in enumerate(regions)
-                  if sc.regions[g].besieged_by]
         besieged = [int(np.argmax(np.where(ground & (camp != camp[b]), presence[:, g], -1.0)))
                     for g, b in sieges]
         return cls(actors=names, regions=regions, kind=kind, camp=camp, patron=patron,

@@ -157,6 +157,12 @@ def structure_problems(data: Any) -> list[tuple[str, str]]:
             problems.append((f"regions.{name}.besieged_by", "a besieged region needs a "
                              "party faction of another camp present (in 'presence')"))
 
+    for name in data.mechanisms.humanitarian.pullback:
+        if name in regions and not regions[name].besieged_by:
+            problems.append(("mechanisms.humanitarian.pullback", f"{name!r} is not besieged "
+                             f"(regions.{name}.besieged_by): a road to clear before aid "
+                             "goes is one to a besieged region"))
+
     if any(fronts.values()):
         for name, where in fronts.items():
             if not where:

@@ -21,6 +21,8 @@ WRITTEN = {
                                                                 "strength": 4.0}}),
     "counter-terror strikes": (REFERENCE, {"mechanisms.counter_terror": {
         "strikers": ["russia", "government"], "rate": 2.0}}),
+    "a road to clear before aid": (REFERENCE, {"mechanisms.humanitarian.pullback":
+                                               ["aleppo_east"]}),
 }
 
 
