@@ -255,12 +255,37 @@ def test_latin_hypercube_needs_ranges_and_is_reproducible(tmp_path):
     b = load_sweep(tmp_path / "lhs.yaml", seed=1)
     assert (a.values == b.values).all() and len(a.values) == 50
     # one point in each of the 50 strata of every parameter
-    strata = (a.values[:, 0].astype(float) / 5 * 50).astype(int)
-    assert sorted(strata) == list(range(50))
+    for column, high in ((0, 5), (1, 1)):
+        strata = (a.values[:, column].astype(float) / high * 50).astype(int)
+        assert sorted(strata) == list(range(50))
     (tmp_path / "bad.yaml").write_text(text.replace("{range: [0, 1]}", "{values: [0, 1]}"),
                                        encoding="utf-8")
     with pytest.raises(ScenarioError, match="samples ranges"):
         load_sweep(tmp_path / "bad.yaml", seed=1)
+
+
+def test_the_latin_hypercube_fills_the_space_at_least_as_evenly_as_random_pairing(tmp_path):
+    """scipy's Latin hypercube, its strata paired to lower the centred discrepancy, against
+    the design it replaced (strata paired at random, the same seeds): lower discrepancy on
+    each of five seeds (measured 0.0006 against 0.0015-0.0025 for 50 points in 3
+    dimensions: a margin of more than twice, so a loss on any one seed would show the
+    optimisation is not at work)."""
+    from scipy.stats import qmc
+
+    from sim.scenario.sweep import load_sweep
+    for seed in range(5):
+        text = (f"extends: {REFERENCE}\nname: lhs\nsweep:\n  parameters:\n"
+                "    mechanisms.penalties.strength: {range: [0, 1]}\n"
+                "    actors.russia.commitment: {range: [0, 1]}\n"
+                "    actors.russia.leverage: {range: [0, 1]}\n"
+                f"  design: {{latin_hypercube: {{points: 50, seed: {seed}}}}}\n"
+                "  replications: 5\n")
+        (tmp_path / "lhs.yaml").write_text(text, encoding="utf-8")
+        ours = load_sweep(tmp_path / "lhs.yaml", seed=1).values.astype(float)
+        rng = np.random.default_rng(seed)
+        paired_at_random = (np.argsort(rng.random((3, 50)), axis=1).T
+                            + rng.random((50, 3))) / 50
+        assert qmc.discrepancy(ours) < qmc.discrepancy(paired_at_random)
 
 
 @pytest.mark.slow

@@ -112,9 +112,10 @@ class AidConvoys(CeasefireAgent, Mechanism):
              "behaviour.convoys.pullback_trust"),
             "Convoys set out for each besieged front; the besieger blocks them as far as its "
             "patron and penalties leave room (nearly always once it fights there), or strikes "
-            "them as its violence rises; where the deal asks both sides to pull back from a road "
-            "first, convoys wait until each holds the front and trusts the other; blocked "
-            "and struck convoys are violations booked against it; aid that arrives adds to what the truce is worth to the besieged."),
+            "them as its violence rises; where the deal asks both sides to pull back from a "
+            "road first, convoys wait until each holds the front and trusts the other; "
+            "blocked and struck convoys are violations booked against it; aid that arrives "
+            "adds to what the truce is worth to the besieged."),
     )
 
 
