@@ -141,6 +141,7 @@ class AidConvoys(CeasefireAgent, Mechanism):
         B = len(theatre.siege_region)
         self.sent = np.zeros((B, R))
         self.through = np.zeros((B, R))
+        self.waiting = np.zeros((B, R))     # convoys held at a road not yet cleared
         self.access = np.ones((B, R))       # share of yesterday's convoys that got through
         self.besiegers = [self.model.agent_of(b) for b in theatre.besieger]
         self.besieged = [self.model.agent_of(b) for b in theatre.besieged]
@@ -182,6 +183,8 @@ class AidConvoys(CeasefireAgent, Mechanism):
         self.sent += np.bincount(siege * R + rep, minlength=B * R).reshape(B, R)
         self.through += np.bincount(siege[delivered] * R + rep[delivered],
                                     minlength=B * R).reshape(B, R)
+        self.waiting += np.bincount(siege[waiting] * R + rep[waiting],
+                                    minlength=B * R).reshape(B, R)
         bad = blocked | struck
         acts.add(rep[bad], theatre.besieger[siege[bad]], theatre.besieged[siege[bad]],
                  region[bad], 1, BLOCKED_AID, 0.0, 1.0, hour[bad])
@@ -217,6 +220,7 @@ class AidConvoys(CeasefireAgent, Mechanism):
         self.access = np.where(self.sent > 0, self.through / np.maximum(self.sent, 1), 1.0)
         self.sent[:] = 0.0
         self.through[:] = 0.0
+        self.waiting[:] = 0.0
 
     @classmethod
     def aid_received(cls, party) -> np.ndarray:

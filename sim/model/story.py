@@ -142,6 +142,9 @@ class Teller:
                 self._add(CLOSE, "convoys_delivered", actor=names[theatre.besieged[b]],
                           front=regions[g], count=int(convoys.through[b, w]),
                           detail={"trucks": float(at(convoys.k.trucks, w))})
+            if convoys.waiting[b, w] > 0:
+                self._add(CLOSE, "convoys_waiting", actor=names[theatre.besieged[b]],
+                          front=regions[g], count=int(convoys.waiting[b, w]))
         unclear = inc["cause"] == MISATTRIBUTION    # the day's, by camp, front and accused
         keys = np.stack([inc[c][unclear] for c in ("camp", "front", "accused")], axis=1)
         groups, which = np.unique(keys, axis=0, return_inverse=True)

@@ -154,3 +154,11 @@ def test_a_pullback_names_a_besieged_region():
     with pytest.raises(ScenarioError, match="pullback"):
         reference({"mechanisms.humanitarian.pullback": ["atlantis"]})
     assert "pullback" not in reference().model_dump()["mechanisms"]["humanitarian"]
+
+
+def test_the_story_tells_convoys_waiting_at_a_road_not_cleared():
+    from sim.run.story import story
+    told = story(reference(PULLBACK | {"behaviour.convoys.pullback_trust": 1.0}), 0, SEED, 20)
+    waiting = [e for e in told.events if e.kind == "convoys_waiting"]
+    assert waiting and {e.front for e in waiting} == {"aleppo_east"}
+    assert not [e for e in told.events if e.kind == "convoy" and e.front == "aleppo_east"]

@@ -170,6 +170,10 @@ def _sentence(e: Event, n: _Names) -> str:
         convoys = "an aid convoy" if e.count == 1 else f"{e.count} aid convoys"
         return (f"{_cap(convoys)} ({e.count * d['trucks']:.0f} trucks) got through to "
                 f"{n(e.actor)} in {where} today")
+    if e.kind == "convoys_waiting":
+        convoys = "an aid convoy" if e.count == 1 else f"{e.count} aid convoys"
+        return (f"{_cap(convoys)} to {n(e.actor)} in {where} waited at the border today: "
+                "the road the deal asks both sides to pull back from is not cleared")
     if e.kind == "unclear":
         incidents = "an incident" if e.count == 1 else f"{e.count} incidents"
         return (f"{_cap(n.side(d['booked_by']))} books {incidents} of unclear origin in "
