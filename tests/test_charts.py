@@ -41,6 +41,10 @@ def test_names_are_prettified_and_labels_win():
                                                 "regions.idlib.label": "Idlib province"}))
     assert named("united_states") == "the US" and named("idlib") == "Idlib province"
     assert named("russia") == "Russia"
+    # a short actor name is an acronym, as the story says it; a short region is not
+    assert named("isis") == "ISIS" and named("hama") == "Hama"
+    assert Labels.of(load_scenario(REFERENCE, {"actors.isis.label": "Islamic State"}))(
+        "isis") == "Islamic State"
     assert named.pair("russia", "united_states") == "Russia's trust in the US"
     assert named.trigger("blocked_aid") == "Blocked aid"
 

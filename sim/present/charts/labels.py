@@ -40,11 +40,13 @@ class Labels:
     @classmethod
     def of(cls, scenario: Scenario | None) -> Labels:
         """The labels a scenario writes (``actors.<name>.label``, ``regions.<name>.label``);
-        none: every name prettified."""
+        an actor without one whose name has four letters or fewer is an acronym (``isis``
+        -> ``ISIS``, as the story says it); every other name prettified."""
         if scenario is None:
             return cls()
         named = {**scenario.actors, **scenario.regions}
-        return cls({n: x.label for n, x in named.items() if x.label})
+        acronyms = {n: n.upper() for n in scenario.actors if len(n) <= 4}    # as the story
+        return cls(acronyms | {n: x.label for n, x in named.items() if x.label})
 
     def __call__(self, name: str) -> str:
         """An actor or a region, by its label or its name prettified."""
