@@ -25,6 +25,7 @@ import numpy as np
 
 from sim.agents.base import CeasefireAgent
 from sim.agents.monitoring import Monitoring
+from sim.agents.penalties import Penalties
 from sim.core.events import BLOCKED_AID, Acts
 from sim.core.fields import Strict, param
 from sim.core.mechanism import Encodes, Mechanism
@@ -127,6 +128,7 @@ class AidConvoys(CeasefireAgent, Mechanism):
         pinned = 0.0                 # what the deal adds to a violation pinned on its author
         for mechanism in self.model.weighing["pinned_cost"]:
             pinned = pinned + mechanism.pinned_cost(sc)
+        pinned = pinned + Penalties.enforced_cost(sc)   # a blocked convoy is one violation
         deterrence = 1.0 / (1.0 + pinned * Monitoring.detection(sc))
         return {"p_convoy": per_step(h.convoys_per_day, sc.time.step_hours / 24)
                 * h.enabled, "trucks": h.trucks_per_convoy,

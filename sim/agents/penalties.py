@@ -108,13 +108,21 @@ class Penalties(Mechanism):
         pen = sc.mechanisms.penalties
         return pen.strength if pen.enabled and not pen.enforced else 0.0
 
-    @staticmethod
-    def constants(sc, theatre) -> dict:
+    @classmethod
+    def enforced_cost(cls, sc) -> float:
+        """The enforced penalty of one violation pinned on its author: strength x its
+        enforcer's commitment (0 in the automatic form, which ``pinned_cost`` gives, or
+        switched off). What an enforcer would impose for a blocked convoy, for one."""
         pen = sc.mechanisms.penalties
-        cost = 0.0
-        if pen.enabled and pen.enforced:
-            will = 1.0 if pen.enforcer is None else ExternalPower.commitment(sc, pen.enforcer)
-            cost = pen.strength * will
+        if not (pen.enabled and pen.enforced):
+            return 0.0
+        will = 1.0 if pen.enforcer is None else ExternalPower.commitment(sc, pen.enforcer)
+        return pen.strength * will
+
+    @classmethod
+    def constants(cls, sc, theatre) -> dict:
+        pen = sc.mechanisms.penalties
+        cost = cls.enforced_cost(sc)
         return {"cost": cost, "per_violation": float(pen.per == "violation"),
                 "detection": Monitoring.detection(sc)}
 

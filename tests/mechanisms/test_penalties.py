@@ -74,3 +74,19 @@ class TestPenalties(MechanismContract):
 
 def _block(overrides: dict) -> dict:
     return {k.rsplit(".", 1)[1]: v for k, v in overrides.items()}
+
+
+def test_an_enforced_penalty_deters_blocking_convoys_as_the_automatic_one_does():
+    """A blocked convoy is one violation: the enforced form deters a besieger from blocking
+    by the penalty its enforcer would impose (strength x its commitment), where it used to
+    leave convoys as they were without penalties. Compiled constants: exact."""
+    def obstruction(overrides):
+        model = CeasefireModel(reference(overrides), 1, rng=0, record_daily=False)
+        return float(np.asarray(model.convoys.k.obstruction).ravel()[0])
+
+    none = obstruction({})
+    will = ExternalPower.commitment(reference(), "united_states")
+    enforced = obstruction({**ENFORCED, "mechanisms.penalties.strength": 3.0})
+    automatic = obstruction({"mechanisms.penalties.strength": 3.0 * will})
+    assert enforced < none
+    assert enforced == pytest.approx(automatic)
