@@ -45,7 +45,9 @@ OPTIONAL = ("pyabc", "SALib", "ema_workbench", "solara", "mesa.visualization", "
 
 #: In-function imports that are not of an optional extra, allowed, with the reason.
 EXEMPT = {("sim", "__getattr__"): "PEP 562: ``import sim`` stays cheap (tested); the API "
-                                  "loads on first use"}
+                                  "loads on first use",
+          ("sim.scenario.sweep", "_design_points"): "scipy.stats costs about a second to "
+                                  "import; only a Latin hypercube needs it"}
 
 
 #: The floors of the package, lowest first: a module's floor is that of the longest prefix

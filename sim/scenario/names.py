@@ -60,7 +60,8 @@ REFERENCES: dict[str, dict[str, tuple[tuple[str, ...], ...]]] = {
     "regions": {
         "keys": (("regions",), ("mechanisms", "observers", "presence")),
         "values": (("regions", "*", "neighbours", "*"), ("mechanisms", "buffers", "fronts", "*"),
-                   ("mechanisms", "patrols", "fronts", "*"), ("mechanisms", "area", "regions", "*")),
+                   ("mechanisms", "patrols", "fronts", "*"), ("mechanisms", "area", "regions", "*"),
+                   ("mechanisms", "humanitarian", "pullback", "*")),
     },
 }
 KINDS = tuple(REFERENCES)

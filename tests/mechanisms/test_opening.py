@@ -162,3 +162,22 @@ def test_the_story_tells_convoys_waiting_at_a_road_not_cleared():
     waiting = [e for e in told.events if e.kind == "convoys_waiting"]
     assert waiting and {e.front for e in waiting} == {"aleppo_east"}
     assert not [e for e in told.events if e.kind == "convoy" and e.front == "aleppo_east"]
+
+
+def test_a_renamed_region_is_renamed_in_the_pullback(tmp_path):
+    from contract import REFERENCE
+
+    from sim.scenario.loading import load_scenario
+    (tmp_path / "child.yaml").write_text(
+        f"extends: {REFERENCE}\nrename:\n  regions: {{aleppo_east: east_aleppo}}\n"
+        "mechanisms:\n  humanitarian:\n    pullback: [east_aleppo]\n", encoding="utf-8")
+    assert load_scenario(tmp_path / "child.yaml").mechanisms.humanitarian.pullback == [
+        "east_aleppo"]
+    (tmp_path / "parent.yaml").write_text(
+        f"extends: {REFERENCE}\nmechanisms:\n  humanitarian:\n    pullback: [aleppo_east]\n",
+        encoding="utf-8")
+    (tmp_path / "renamed.yaml").write_text(
+        "extends: parent.yaml\nrename:\n  regions: {aleppo_east: east_aleppo}\n",
+        encoding="utf-8")
+    assert load_scenario(tmp_path / "renamed.yaml").mechanisms.humanitarian.pullback == [
+        "east_aleppo"]
