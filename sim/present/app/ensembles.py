@@ -69,7 +69,7 @@ def ensembles_chart(history: tuple[Kept, ...]) -> Figure:
     """The kept ensembles' survival curves on one chart, the newest drawn last and
     thickest, each with its 95% sampling band (Greenwood), its label and its survival to
     the end of the truce phase in the legend, below the axes in a readable size."""
-    fig = new_figure(None, (10, 6.5))
+    fig = new_figure(None, (8, 5.5))
     ax = fig.subplots()
     for i, k in enumerate(history):
         colour, newest = COLOURS[i % len(COLOURS)], i == len(history) - 1
