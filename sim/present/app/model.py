@@ -1,7 +1,7 @@
 """What the browser app drives: one truce of a scenario under terms set by sliders.
 
-Mesa's SolaraViz re-creates the model on Reset by calling its class with the sliders'
-values as keyword arguments. The sliders here are keyed by the dotted paths of the
+Mesa's model controller re-creates the model on Reset by calling its class with the
+page's settings as keyword arguments. The sliders here are keyed by the dotted paths of the
 scenario (``mechanisms.penalties.strength``, as ``run.py --set`` takes them), so the
 page applies a term exactly as the command line does; their labels, ranges and starting
 values come from the scenario schema and the scenario file, never from this module.
