@@ -293,7 +293,8 @@ def test_the_page_in_a_real_browser(browser_paths, served_app):
         # The penalties' slider and box: found by the term's label (class "app-term").
         term = ("//div[contains(concat(' ', @class, ' '), ' app-term ')]"
                 "[.//*[normalize-space(text())='penalties: strength (value/day)']]")
-        slider, box = term + "//*[@role='slider']", term + "//div[contains(@class, 'v-text-field')]//input"
+        slider = term + "//*[@role='slider']"
+        box = term + "//div[contains(@class, 'v-text-field')]//input"
         # Moved at once, the moment it shows (a slider moved in the first seconds used to be
         # lost on Reset): four steps of 0.25 with the keyboard; its box shows the value.
         wait.until(lambda _: browser.find_elements(By.XPATH, slider))
