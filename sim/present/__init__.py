@@ -4,7 +4,7 @@
   table of ``commands``, one module each: the main job (``main``) and sweep files
   (``sweep``), ``compare``, ``discover``, ``calibrate``, ``validate``, ``app``,
   ``scenarios``;
-- ``app``: the browser app (Mesa's SolaraViz page, its model, its words);
+- ``app``: the browser app (its Solara page and panels, its model, its words);
 - ``validation``: the validation end to end (run every truce, fit the yardstick, score),
   for ``validate`` and ``api.validate``;
 - ``charts``: the figures (one scenario's, a sweep's, discovery's, the calibration's, the

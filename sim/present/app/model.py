@@ -1,7 +1,7 @@
 """What the browser app drives: one truce of a scenario under terms set by sliders.
 
-Mesa's SolaraViz re-creates the model on Reset by calling its class with the sliders'
-values as keyword arguments. The sliders here are keyed by the dotted paths of the
+Mesa's model controller re-creates the model on Reset by calling its class with the
+page's settings as keyword arguments. The sliders here are keyed by the dotted paths of the
 scenario (``mechanisms.penalties.strength``, as ``run.py --set`` takes them), so the
 page applies a term exactly as the command line does; their labels, ranges and starting
 values come from the scenario schema and the scenario file, never from this module.
@@ -24,7 +24,6 @@ from sim.scenario.catalogue import DEFAULT, find
 from sim.scenario.loading import load_scenario
 from sim.scenario.schema import KIND_PARAMS, Scenario
 
-#: The scenario the app opens with: the reference, September 2016.
 #: The scenario the app opens by default: the shipped reference, in a checkout or installed.
 REFERENCE = find(DEFAULT)
 
@@ -68,6 +67,10 @@ class Term:
     high: float
     step: float
 
+    def within(self, value: float) -> float:
+        """A value typed for this term, brought within the slider's range."""
+        return min(max(float(value), self.low), self.high)
+
 
 def _field(path: str, scenario: Scenario) -> FieldInfo:
     """The schema's declaration of a dotted path (an actor's field: its role's block)."""
@@ -87,10 +90,22 @@ def _bound(field: FieldInfo, name: str) -> float | None:
                  if getattr(m, name, None) is not None), None)
 
 
-def _step(low: float, high: float, unit: str) -> float:
-    """Whole days for days; else a power of ten giving at least 20 steps over the range."""
-    if unit == "days":
-        return 1.0
+#: A slider's step by the unit of its term, from what the unit means: a share moves by five
+#: points (a deal's terms are not set finer: the corpus codes monitoring as 0.1, 0.3, ...),
+#: days by whole days, a multiplier by a tenth, penalties (in days' gain of fighting, per
+#: violation pinned) by a quarter of a day's gain. The number box beside each slider takes
+#: the values between.
+STEP_BY_UNIT = {"share": 0.05, "days": 1.0, "multiplier": 0.1, "value/day": 0.25}
+
+
+def _step(low: float, high: float, unit: str, value: float) -> float:
+    """The unit's step (``STEP_BY_UNIT``) where its grid holds the scenario's own value (a
+    slider snaps its value to its grid: it must not move the file's term unasked); else a
+    power of ten giving at least 20 steps over the range."""
+    step = STEP_BY_UNIT.get(unit)
+    if step is not None and math.isclose((value - low) / step, round((value - low) / step),
+                                         abs_tol=1e-9):
+        return step
     return 10.0 ** math.floor(math.log10((high - low) / 20))
 
 
@@ -114,7 +129,7 @@ def terms(scenario: Scenario) -> list[Term]:
             label = f"{block}: {name.replace('_', ' ')}" + (f" ({unit})" if unit else "")
             out.append(Term(path, label, " ".join((field.description or "").split()),
                             value, float(low), float(high),
-                            _step(low, high, unit)))
+                            _step(low, high, unit, value)))
     return out
 
 
