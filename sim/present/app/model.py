@@ -18,6 +18,7 @@ from pydantic.fields import FieldInfo
 from sim import dotted
 from sim.model.results import Results
 from sim.model.story import TellingModel
+from sim.present.charts.labels import Labels
 from sim.run import job
 from sim.run.experiment import run_scenario
 from sim.scenario.catalogue import DEFAULT, find
@@ -113,7 +114,7 @@ def terms(scenario: Scenario) -> list[Term]:
     """The sliders of the deal's main terms for this scenario, from the schema: a label
     from the path and unit, the range of the declaration (capped by ``SLIDER_MAX`` and the
     horizon, but never below the scenario's own value), that value to start from."""
-    out = []
+    out, names = [], Labels.of(scenario)
     powers = [n for n, a in scenario.actors.items() if a.role == "power"]
     for template in TERMS:
         for path in ([template.replace("<power>", p) for p in powers]
@@ -126,6 +127,7 @@ def terms(scenario: Scenario) -> list[Term]:
             high = max(value, min(_bound(field, "le"), SLIDER_MAX.get(path, math.inf),
                                   scenario.time.horizon_days if unit == "days" else math.inf))
             *_, block, name = dotted.keys(path)
+            block = names(block) if block in scenario.actors else block
             label = f"{block}: {name.replace('_', ' ')}" + (f" ({unit})" if unit else "")
             out.append(Term(path, label, " ".join((field.description or "").split()),
                             value, float(low), float(high),
