@@ -12,6 +12,7 @@ import contextlib
 import os
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from sim.analysis.global_sensitivity import indices as global_indices
@@ -70,7 +71,8 @@ def run(args, overrides: dict, argv) -> int:
             flag = "--scheduler" if args.scheduler else "--dask-local" if args.dask_local \
                 else "--workers"
             with _entered(executor, args.scenario, flag):
-                return _run_sweep(args, argv, plan, executor, out)
+                return _run_sweep(args, argv, plan, executor, out,
+                                  (estimates["plan"], parallel))
     except KeyboardInterrupt as exc:   # a second signal during the clean-up of the first
         print(f"\ninterrupted: {ResultStore(out, plan).stored()} of {len(chunks_of(plan))} "
               f"chunks are stored in {out}/; run the same command again to resume",
@@ -93,7 +95,8 @@ def _entered(executor, file, flag: str):
     executor.__exit__(None, None, None)
 
 
-def _run_sweep(args, argv, plan, executor, out: Path) -> int:
+def _run_sweep(args, argv, plan, executor, out: Path,
+               estimated: tuple[limits.Estimate, int]) -> int:
     store = ResultStore(out, plan)
     try:
         done = store.open(claimed=True)
@@ -108,6 +111,12 @@ def _run_sweep(args, argv, plan, executor, out: Path) -> int:
               "and will be recomputed", file=sys.stderr)
     chunks = chunks_of(plan)
     remaining = sum(c.size for c in chunks if c.key not in done)
+    if done and remaining:      # the estimate before counted every chunk: say what is left
+        est, parallel = estimated
+        left = remaining / max(1, sum(c.size for c in chunks))
+        print(f"resuming: {len(done)} of {len(chunks)} chunks stored; left: "
+              f"{limits.describe(replace(est, seconds=est.seconds * left), parallel)}",
+              file=sys.stderr)
     info = describe(plan)
     print(f"{plan.name}: {info['points']} points x {plan.replications} replications "
           f"({info['chunks']} chunks, {len(done)} already stored) on {executor.name}",
