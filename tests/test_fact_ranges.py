@@ -106,3 +106,23 @@ def test_same_seed_same_results_with_one_and_two_workers(tmp_path):
     rows = [pd.read_parquet(o / "chunks").sort_values(["point", "replication"],
                                                        ignore_index=True) for o in outs]
     pd.testing.assert_frame_equal(*rows)
+
+
+#: The shipped scenarios (a sweep file's ranges are its axes, not facts).
+SHIPPED_SCENARIOS = sorted(p for p in Path(REFERENCE).parent.rglob("*.yaml")
+                           if "sweep:" not in p.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("path", SHIPPED_SCENARIOS, ids=lambda p: p.name)
+def test_every_range_a_shipped_scenario_writes_names_its_source(path):
+    """A range bounds a fact by what the sources allow: it says which (issue 15 item 6)."""
+    scenario = load_scenario(path)
+    unsourced = [p for p, r in scenario.uncertain.items() if not r.source.strip()]
+    assert unsourced == [], f"{path.name}: ranges without a source: {unsourced}"
+
+
+def test_the_reviewed_reference_holds_its_ranges():
+    reviewed = load_scenario(Path(REFERENCE).parent / "kerry_lavrov_reviewed.yaml")
+    assert {"actors.russia.commitment", "precedent.violence_share.government"} <= set(
+        reviewed.uncertain)
+    assert reviewed.mechanisms.humanitarian.pullback == ["aleppo_east"]
