@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
+from pydantic import Field
 
 from sim.agents.base import CeasefireAgent
 from sim.agents.monitoring import Monitoring
@@ -32,7 +33,6 @@ from sim.core.mechanism import Encodes, Mechanism
 from sim.core.sampling import per_step
 from sim.core.stacking import Compiled
 from sim.core.stacking import at
-from pydantic import Field
 
 if TYPE_CHECKING:
     from sim.model.theatre import Theatre
