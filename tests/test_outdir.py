@@ -342,10 +342,11 @@ def test_a_second_sigterm_during_a_sweeps_clean_up_counts_the_stored_chunks(
     assert len(list((out / "chunks").glob("*.parquet"))) == 2
 
 
-def test_only_the_first_sigterm_raises_later_ones_let_the_clean_up_finish():
+def test_only_the_first_sigterm_raises_the_second_lets_the_clean_up_finish():
     """A second SIGTERM during the clean-up of the first is let pass: raised again it could
     land in a weakref callback of concurrent.futures, which Python prints as a traceback
-    instead of stopping (seen once in a loaded run of the double-SIGTERM fault test)."""
+    instead of stopping (seen once in a loaded run of the double-SIGTERM fault test). It
+    puts the default back, so a third ends the process."""
     import signal
 
     from sim.present.commands.common import Terminated, sigterm_interrupts
@@ -355,4 +356,6 @@ def test_only_the_first_sigterm_raises_later_ones_let_the_clean_up_finish():
             os.kill(os.getpid(), signal.SIGTERM)
         os.kill(os.getpid(), signal.SIGTERM)      # the second: no exception
         cleaned_up = True
+        # ... and a third would end the process: the default is back
+        assert signal.getsignal(signal.SIGTERM) == signal.SIG_DFL
     assert cleaned_up and signal.getsignal(signal.SIGTERM) is before

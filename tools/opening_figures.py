@@ -37,14 +37,15 @@ def measure(overrides: dict, replications: int, seed: int) -> dict[str, float]:
     siege = list(model.theatre.siege_region).index(aleppo)
     reached, new_day = np.zeros(replications, bool), model.convoys.new_day
 
-    def counting() -> None:
-        reached[:] |= model.convoys.through[siege] > 0
+    def counting() -> None:         # the truce's week, as history.md counts it
+        if model.day < 7:
+            reached[:] |= model.convoys.through[siege] > 0
         new_day()
 
     model.convoys.new_day = counting
     opposition, government = model.actor("opposition"), model.actor("government")
     model.step()
-    figures = {"fronts holding, day 1": (model.front_status[opposition.fronts] == 0).mean(),
+    figures = {"opposition's fronts holding, day 1": (model.front_status[opposition.fronts] == 0).mean(),
                "opposition left a front, day 1":
                    (opposition.posture[opposition.fronts] > 0).any(0).mean(),
                "fire at eastern Aleppo, day 1": government.rate[aleppo].mean(),

@@ -149,7 +149,6 @@ class AidConvoys(CeasefireAgent, Mechanism):
         self.besieged = [self.model.agent_of(b) for b in theatre.besieged]
         self._pullback = np.broadcast_to(self.k.pullback, (B, R)) > 0   # a road to clear
         self.cleared = ~self._pullback          # its road open: cleared where it must be
-        self._roads = np.flatnonzero(self._pullback.any(1))
         # each besieger's war tempo on its siege's front, (B, R): the scale of its violence
         self._war = np.array([np.broadcast_to(b.k.war_rate * b.k.front_weight[g], (R,))
                               for b, g in zip(self.besiegers, theatre.siege_region, strict=True)
@@ -197,16 +196,21 @@ class AidConvoys(CeasefireAgent, Mechanism):
     def _clear_roads(self) -> None:
         """Each road the deal asks both sides to clear: cleared on a day both hold its front
         and each believes the other will hold it (``pullback_trust``); it stays clear until
-        either fights there (or the truce ends)."""
+        either fights there (or the truce ends). The deal's schedule may add or drop a road:
+        one it adds starts uncleared, one it drops is open."""
+        pull = np.broadcast_to(self.k.pullback, self.cleared.shape) > 0
+        self.cleared[pull & ~self._pullback] = False
+        self.cleared |= ~pull
+        self._pullback = pull
         threshold = self.k.pullback_trust
-        for b in self._roads:
+        for b in np.flatnonzero(pull.any(1)):
             g = self.model.theatre.siege_region[b]
             sides = (self.besiegers[b], self.besieged[b])
             holding = (sides[0].posture[g] == 0) & (sides[1].posture[g] == 0) \
                 & ~self.model.collapsed
             trusting = np.logical_and.reduce([s.trust_by_front()[g] >= threshold
                                               for s in sides])
-            self.cleared[b] = ~self._pullback[b] | (holding & (self.cleared[b] | trusting))
+            self.cleared[b] = ~pull[b] | (holding & (self.cleared[b] | trusting))
 
     def record(self, recorder, acts: dict, seen) -> None:
         """The day's convoys: delivered, blocked and struck, and the trucks of aid

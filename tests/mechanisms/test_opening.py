@@ -181,3 +181,31 @@ def test_a_renamed_region_is_renamed_in_the_pullback(tmp_path):
         encoding="utf-8")
     assert load_scenario(tmp_path / "renamed.yaml").mechanisms.humanitarian.pullback == [
         "east_aleppo"]
+
+
+def test_a_road_the_schedule_adds_is_to_be_cleared_from_its_day(tmp_path):
+    """``deal:`` may add the pull-back on a stated day: from then convoys wait (here never
+    cleared: a belief of 1 is never reached); before it, eastern Aleppo's convoys run as
+    without it."""
+    import yaml
+    from contract import REFERENCE
+
+    from sim.scenario.loading import load_scenario
+    (tmp_path / "child.yaml").write_text(yaml.safe_dump({
+        "extends": str(REFERENCE), "deal": {"schedule": [{
+            "day": 3, "set": {"mechanisms.humanitarian.pullback": ["aleppo_east"]},
+            "source": "test: the road to be cleared from day 3"}]}}), encoding="utf-8")
+    scenario = load_scenario(tmp_path / "child.yaml", {"behaviour.convoys.pullback_trust": 1.0})
+    model = CeasefireModel(scenario, R, rng=SEED, record_daily=False)
+    siege, reached, new_day = aleppo(model), [], model.convoys.new_day
+
+    def counting():
+        reached.append(model.convoys.through[siege].sum())
+        new_day()
+
+    model.convoys.new_day = counting
+    for _ in range(7):
+        model.step()
+    free, _ = through_aleppo({})
+    assert reached[:3] == list(free.sum(1)[:3]) and sum(reached[:3]) > 0
+    assert sum(reached[3:]) == 0

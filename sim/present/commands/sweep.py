@@ -114,9 +114,9 @@ def _run_sweep(args, argv, plan, executor, out: Path,
     if done and remaining:      # the estimate before counted every chunk: say what is left
         est, parallel = estimated
         left = remaining / max(1, sum(c.size for c in chunks))
+        rest = replace(est, seconds=est.seconds * left, disk=int(est.disk * left))
         print(f"resuming: {len(done)} of {len(chunks)} chunks stored; left: "
-              f"{limits.describe(replace(est, seconds=est.seconds * left), parallel)}",
-              file=sys.stderr)
+              f"{limits.describe(rest, parallel)}", file=sys.stderr)
     info = describe(plan)
     print(f"{plan.name}: {info['points']} points x {plan.replications} replications "
           f"({info['chunks']} chunks, {len(done)} already stored) on {executor.name}",
