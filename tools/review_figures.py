@@ -13,6 +13,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from sim import dotted
 from sim.run.experiment import run_scenario
 from sim.run.posterior import SHIPPED, load_posterior
 from sim.scenario.loading import load_scenario
@@ -39,19 +40,12 @@ GROUPS = {
 }
 
 
-def value(scenario, path: str):
-    node = scenario
-    for key in path.split("."):
-        node = node[key] if isinstance(node, dict) else getattr(node, key)
-    return node
-
-
 def main(replications: int = 2000) -> None:
     at_median = load_posterior(SHIPPED).at_median
     reviewed = load_scenario(REVIEWED)
     runs = {"the reference": load_scenario(REFERENCE)}
     for name, paths in GROUPS.items():
-        runs[name] = load_scenario(REFERENCE, {p: value(reviewed, p) for p in paths})
+        runs[name] = load_scenario(REFERENCE, {p: dotted.get(reviewed, p) for p in paths})
     runs["the reviewed file (all)"] = reviewed
     base = None
     for name, scenario in runs.items():

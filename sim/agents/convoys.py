@@ -199,6 +199,8 @@ class AidConvoys(CeasefireAgent, Mechanism):
         either fights there (or the truce ends). The deal's schedule may add or drop a road:
         one it adds starts uncleared, one it drops is open."""
         pull = np.broadcast_to(self.k.pullback, self.cleared.shape) > 0
+        if not (pull.any() or self._pullback.any()):
+            return
         self.cleared[pull & ~self._pullback] = False
         self.cleared |= ~pull
         self._pullback = pull

@@ -18,8 +18,6 @@ Its default, 0, is Model 2: postures revised from the first hour.
 
 from __future__ import annotations
 
-import numpy as np
-
 from sim.core.fields import Strict, param
 
 
@@ -33,8 +31,3 @@ class OpeningBehaviour(Strict):
         source="assumed (history.md: no civilian deaths in the first 48 hours)",
         ge=0, le=30, opt_in=True)
 
-
-def revising(first_revision_day: np.ndarray, day: int) -> np.ndarray:
-    """Whether a party revisits its postures today: from ``first_revision_day`` on, (R,) or
-    a scalar."""
-    return day >= first_revision_day

@@ -44,7 +44,7 @@ from sim.agents.counter_terror import CounterTerror
 from sim.agents.declaration import DeclarationBehaviour
 from sim.agents.beliefs import Observer
 from sim.agents.monitoring import Monitoring
-from sim.agents.opening import OpeningBehaviour, revising
+from sim.agents.opening import OpeningBehaviour
 from sim.agents.patron import PatronPressure
 from sim.agents.separation import Separation
 from sim.agents.stakes import Stakes, StakesBehaviour
@@ -341,7 +341,7 @@ class PartyFaction(CeasefireAgent, Observer, Attacker, AirForce, CounterTerror):
         to_fight = 1.0 - np.exp(-k.revision_rate * logistic(delta / k.noise))
         to_keep = 1.0 - np.exp(-k.revision_rate * logistic(-delta / k.noise))
         switch = (u[:-1] < np.where(self.posture > 0, to_keep, to_fight)) \
-            & self.fronts[:, None] & standing & revising(k.first_revision, model.day)
+            & self.fronts[:, None] & standing & (model.day >= k.first_revision)
         self.posture = np.where(switch, 1.0 - self.posture, self.posture)
         self.posture[:, model.collapsed] = 1.0
         fighting, covered, cost = self.posture, model.factors["covered"], self.cost

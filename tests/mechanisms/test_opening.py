@@ -98,9 +98,11 @@ def aleppo(model: CeasefireModel) -> int:
     return list(model.theatre.siege_region).index(model.theatre.regions.index("aleppo_east"))
 
 
-def through_aleppo(overrides: dict, days: int = 7) -> tuple[np.ndarray, CeasefireModel]:
-    """Convoys that reached eastern Aleppo, day by day, (days, R)."""
-    model = CeasefireModel(reference(overrides), R, rng=SEED, record_daily=False)
+def through_aleppo(overrides: dict, days: int = 7, scenario=None
+                   ) -> tuple[np.ndarray, CeasefireModel]:
+    """Convoys that reached eastern Aleppo, day by day, (days, R), on the reference with
+    ``overrides`` (or on ``scenario``)."""
+    model = CeasefireModel(scenario or reference(overrides), R, rng=SEED, record_daily=False)
     siege = aleppo(model)
     out, new_day = [], model.convoys.new_day
 
@@ -196,16 +198,7 @@ def test_a_road_the_schedule_adds_is_to_be_cleared_from_its_day(tmp_path):
             "day": 3, "set": {"mechanisms.humanitarian.pullback": ["aleppo_east"]},
             "source": "test: the road to be cleared from day 3"}]}}), encoding="utf-8")
     scenario = load_scenario(tmp_path / "child.yaml", {"behaviour.convoys.pullback_trust": 1.0})
-    model = CeasefireModel(scenario, R, rng=SEED, record_daily=False)
-    siege, reached, new_day = aleppo(model), [], model.convoys.new_day
-
-    def counting():
-        reached.append(model.convoys.through[siege].sum())
-        new_day()
-
-    model.convoys.new_day = counting
-    for _ in range(7):
-        model.step()
+    scheduled, _ = through_aleppo({}, scenario=scenario)
     free, _ = through_aleppo({})
-    assert reached[:3] == list(free.sum(1)[:3]) and sum(reached[:3]) > 0
-    assert sum(reached[3:]) == 0
+    assert np.array_equal(scheduled[:3], free[:3]) and free[:3].sum() > 0
+    assert scheduled[3:].sum() == 0

@@ -111,15 +111,15 @@ def _run_sweep(args, argv, plan, executor, out: Path,
               "and will be recomputed", file=sys.stderr)
     chunks = chunks_of(plan)
     remaining = sum(c.size for c in chunks if c.key not in done)
+    left = ""
     if done and remaining:      # the estimate before counted every chunk: say what is left
         est, parallel = estimated
-        left = remaining / max(1, sum(c.size for c in chunks))
-        rest = replace(est, seconds=est.seconds * left, disk=int(est.disk * left))
-        print(f"resuming: {len(done)} of {len(chunks)} chunks stored; left: "
-              f"{limits.describe(rest, parallel)}", file=sys.stderr)
+        share = remaining / max(1, sum(c.size for c in chunks))
+        rest = replace(est, seconds=est.seconds * share, disk=int(est.disk * share))
+        left = f"; left: {limits.describe(rest, parallel)}"
     info = describe(plan)
     print(f"{plan.name}: {info['points']} points x {plan.replications} replications "
-          f"({info['chunks']} chunks, {len(done)} already stored) on {executor.name}",
+          f"({info['chunks']} chunks, {len(done)} already stored{left}) on {executor.name}",
           file=sys.stderr)
     started = time.perf_counter()
     resume = "run the same command again to resume"
