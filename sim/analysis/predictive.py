@@ -146,11 +146,12 @@ def reference() -> Predictive:
     return Predictive(_REFERENCE_DAYS / 2, _REFERENCE_DAYS / 2)
 
 
-def from_sample(collapse_day: np.ndarray, declared: np.ndarray, horizon: float
-                ) -> Predictive:
-    """The model's predictive from its replications: each replication's share on its
-    collapse day (declared or eroded); those holding at the horizon spread over the days
-    after it in the reference's shape, their ending halved."""
+def from_sample(collapse_day: np.ndarray, declared: np.ndarray, horizon: float,
+                weights: np.ndarray | None = None) -> Predictive:
+    """The model's predictive from its replications: each replication's share (equal, or
+    its ``weights``, normalised) on its collapse day (declared or eroded); those holding
+    at the horizon spread over the days after it in the reference's shape, their ending
+    halved."""
     collapse_day = np.asarray(collapse_day, dtype=float)
     n = len(collapse_day)
     if n == 0:
@@ -160,9 +161,17 @@ def from_sample(collapse_day: np.ndarray, declared: np.ndarray, horizon: float
     if len(days) and (days.min() < 0 or days.max() > horizon):
         raise ValueError("collapse days must lie between 0 and the horizon")
     is_declared = np.asarray(declared, bool)[collapsed]
-    dec = np.bincount(days[is_declared], minlength=LAST_DAY + 1)[:LAST_DAY + 1] / n
-    ero = np.bincount(days[~is_declared], minlength=LAST_DAY + 1)[:LAST_DAY + 1] / n
-    return _with_tail(dec, ero, 1.0 - collapsed.mean(), int(np.floor(horizon)))
+    if weights is None:          # counts over n (exactly as before weights existed)
+        share, total, held = None, n, 1.0 - collapsed.mean()
+    else:
+        w = np.asarray(weights, float)
+        share, total = w[collapsed], w.sum()
+        held = 1.0 - share.sum() / total
+    dec = np.bincount(days[is_declared], None if share is None else share[is_declared],
+                      LAST_DAY + 1)[:LAST_DAY + 1] / total
+    ero = np.bincount(days[~is_declared], None if share is None else share[~is_declared],
+                      LAST_DAY + 1)[:LAST_DAY + 1] / total
+    return _with_tail(dec, ero, held, int(np.floor(horizon)))
 
 
 def from_atoms(days: np.ndarray, declared: np.ndarray, eroded: np.ndarray, tail: float,

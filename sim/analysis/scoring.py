@@ -29,7 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from sim.analysis.predictive import Predictive
+from sim.analysis.predictive import Predictive, day_of
 
 FIRST_WEEK = 7
 ENDINGS = ("declared", "eroded", "held")
@@ -68,6 +68,16 @@ class Observed:
     def duration(self) -> float:
         """Interval midpoint for a collapse; the censoring day otherwise."""
         return (self.lo + self.hi) / 2 if self.collapsed else float(self.censored)
+
+
+def observed_of(outcome) -> Observed:
+    """An outcome file's record (``sim.scenario.outcomes.Outcome``) as plain numbers, its
+    times in whole days (``day_of``)."""
+    end = outcome.end
+    if end.collapsed:
+        return Observed(end.kind, outcome.first_week.held, lo=day_of(end.day[0]),
+                        hi=day_of(end.day[1]))
+    return Observed(end.kind, outcome.first_week.held, censored=day_of(end.censored_day))
 
 
 def observed_probability(pred: Predictive, obs: Observed) -> float:

@@ -141,7 +141,8 @@ def _bounds(path: str) -> tuple[float, float, float, bool]:
             low, strict = max(low, meta.gt), True
         if getattr(meta, "le", None) is not None:
             high = min(high, meta.le)
-    return float(info.default), low, high, strict
+    default = info.default if info.default is None else float(info.default)
+    return default, low, high, strict
 
 
 def load_calibration(path: str | Path) -> Calibration:

@@ -16,8 +16,8 @@ import numpy as np
 import pandas as pd
 
 from sim.analysis import scoring
-from sim.analysis.predictive import Predictive, day_of, from_sample
-from sim.analysis.scoring import Observed
+from sim.analysis.predictive import Predictive, from_sample
+from sim.analysis.scoring import Observed, observed_of
 from sim.analysis.yardstick import leave_one_out, outcome_frame
 from sim.present.charts.validation import survival_panels
 from sim.present.wording.validation import in_short
@@ -36,16 +36,6 @@ PREDICTORS = ("model", "base_rate", "regression")
 LABELS = {"model": "model", "base_rate": "base rate", "regression": "regression"}
 SCORE_COLUMNS = ("p_obs_raw", "p_obs", "log_score", "survival_7", "brier_first_week",
                  "p_declared", "p_eroded", "p_held", "brier_ending", "median_days")
-
-
-def observed_of(outcome) -> Observed:
-    """An outcome file's record (``sim.scenario.outcomes.Outcome``) as plain numbers, its
-    times in whole days (``day_of``)."""
-    end = outcome.end
-    if end.collapsed:
-        return Observed(end.kind, outcome.first_week.held, lo=day_of(end.day[0]),
-                        hi=day_of(end.day[1]))
-    return Observed(end.kind, outcome.first_week.held, censored=day_of(end.censored_day))
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,10 @@ median instead (the choice is ``sim.run.job.constants``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from pydantic import ValidationError
@@ -39,16 +41,23 @@ class Posterior:
     paths: tuple[str, ...]       # 'behaviour.party.noise', ...
     values: np.ndarray           # (D, P)
     source: str = ""
+    #: The forms of behaviour it was calibrated under (``behaviour.beliefs.likelihood:
+    #: complete``, ...): every draw runs under them (from its manifest's ``forms``).
+    forms: dict[str, Any] = field(default_factory=dict)
 
     @property
     def size(self) -> int:
         return len(self.values)
 
-    def draw(self, d: int) -> dict[str, float]:
-        return dict(zip(self.paths, (float(v) for v in self.values[d]), strict=True))
+    def draw(self, d: int) -> dict[str, Any]:
+        """Draw ``d``'s constants, with the forms it runs under."""
+        return self.forms | dict(zip(self.paths, (float(v) for v in self.values[d]),
+                                     strict=True))
 
-    def median(self) -> dict[str, float]:
-        return dict(zip(self.paths, (float(v) for v in np.median(self.values, 0)), strict=True))
+    def median(self) -> dict[str, Any]:
+        """The median of every constant, with the forms."""
+        return self.forms | dict(zip(self.paths, (float(v) for v in np.median(self.values, 0)),
+                                     strict=True))
 
     def used(self, replications: int) -> int:
         """How many draws a run of ``replications`` uses (its first ones)."""
@@ -133,12 +142,31 @@ def load_posterior(path: str | Path) -> Posterior:
     for j, p in enumerate(paths):
         if not np.all(np.isfinite(values[:, j])):
             raise ScenarioError(path, p, "finite numbers")
+    forms = _forms(path, paths)
     for d in range(len(values)):
         try:
             with_behaviour(Scenario.model_construct(behaviour=Behaviour()),
-                           dict(zip(paths, values[d], strict=True)))
+                           forms | dict(zip(paths, values[d], strict=True)))
         except ValidationError as exc:
             err = exc.errors()[0]
             raise ScenarioError(path, "behaviour." + ".".join(map(str, err["loc"])),
                                 f"{err['msg']} (draw {d + 1})") from None
-    return Posterior(paths=paths, values=values, source=str(path))
+    return Posterior(paths=paths, values=values, source=str(path), forms=forms)
+
+
+def _forms(path: Path, paths: tuple[str, ...]) -> dict[str, Any]:
+    """The forms a posterior was calibrated under: its manifest's ``forms`` (beside it, the
+    same name with ``.json``), none if it has no manifest or the manifest names none."""
+    manifest = path.with_suffix(".json")
+    if not manifest.is_file():
+        return {}
+    try:
+        forms = json.loads(read_text(manifest)).get("forms", {})
+    except (json.JSONDecodeError, AttributeError) as exc:
+        raise ScenarioError(manifest, "forms", f"a JSON object of the posterior's manifest "
+                            f"({exc})") from None
+    known = set(behaviour_paths())
+    if not isinstance(forms, dict) or not set(forms) <= known - set(paths):
+        raise ScenarioError(manifest, "forms", "behavioural constants (dotted paths) the "
+                            "sample's columns do not hold, with their values")
+    return forms

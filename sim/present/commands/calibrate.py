@@ -1,5 +1,7 @@
 """``python run.py calibrate calibration/calibration.yaml``: estimate the behavioural
-constants from the historical truces, and report how well they are pinned down.
+constants from the historical truces, and report how well they are pinned down. A file
+that names a ``corpus:`` (``calibration/corpus.yaml``) is a calibration across the corpus
+(``sim.present.commands.calibrate_corpus``).
 
 Runs (or resumes: the search's generations are kept in a database under
 ``<out>/.work/``) the ABC-SMC search of ``sim.calibration.abc``, writes the
@@ -22,8 +24,10 @@ import numpy as np
 
 from sim.calibration.abc import PatternSimulator, calibrate, prior_sample
 from sim.calibration.posterior import write_posterior
+from sim.calibration.corpus_spec import is_corpus_file
 from sim.calibration.spec import load_calibration
 from sim.present.charts.backend import files_backend
+from sim.present.commands import calibrate_corpus
 from sim.present.commands.common import fail, interrupted_status
 from sim.present.wording.calibration import write_report
 from sim.run import limits
@@ -83,6 +87,11 @@ def main(argv: list[str]) -> int:
 def _main(args, argv) -> int:
     if args.workers < 1:
         raise ScenarioError("command line", "--workers", "at least 1")
+    if is_corpus_file(args.file):
+        if args.report_only:
+            raise ScenarioError("command line", "--report-only", "not for a corpus "
+                                "calibration: run it again, it reuses every stored task")
+        return calibrate_corpus.run(args, argv)
     cal = load_calibration(args.file)
     if not args.report_only:
         try:

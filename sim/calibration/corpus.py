@@ -1,0 +1,199 @@
+"""Calibration across the corpus: importance sampling from the priors with the simulated
+chance of what happened, truce by truce, as the likelihood.
+
+Particles are drawn in rounds (``search.rounds`` of ``search.particles``): from the
+priors first, then from mixtures fitted to the weighted particles so far (adaptive
+multiple importance sampling, ``sim.calibration.amis``). Each particle runs every truce of the corpus ``search.replications`` times
+on random numbers of its own (``sim.calibration.corpus_runs``), each truce only as long
+as its outcome takes to be known, and the reference scenario through its first week
+(reported, never in the likelihood). Its log-likelihood on truce k is the log of the
+smoothed share of its replications that reproduce truce k's outcome
+(``sim.calibration.outcome_likelihood``); its weight is the exponential of the sum over
+truces, times its prior over the mixture of the rounds' proposals. The weights are
+those of the exact posterior of the smoothed likelihood (pseudo-marginal importance
+sampling); their effective sample size says how much the sample holds.
+
+Every task's outcomes are stored as they finish (``<work>/<truce>-<first>.npz``), so an
+interrupted search resumes where it stopped and ends with the same bytes; a particle's
+outcomes depend only on the seed and its index, so the result is the same whatever the
+number of workers or the executor.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from sim.analysis.scoring import observed_of
+from sim.calibration import amis
+from sim.calibration.corpus_runs import Task, simulate, with_horizon
+from sim.calibration.corpus_spec import CorpusCalibration
+from sim.calibration.outcome_likelihood import Event, event_of, log_chance
+from sim.run.posterior import Posterior
+
+#: The reference's name among the tasks (not a truce of the corpus: reported only).
+REFERENCE = "(reference)"
+REFERENCE_EVENT = Event("held", censored=7)      # survives its first week
+
+
+@dataclass(frozen=True)
+class Search:
+    """The particles and what they did: ``z`` (the priors' logistic scale) and ``values``
+    (particles, constants); per truce (corpus order) the collapse days and ending codes
+    (particles, replications) and the log-likelihood (particles, truces); the log of
+    prior over proposal mixture (``log_ratio``); the reference's 7-day survival."""
+
+    truces: tuple[str, ...]
+    events: tuple[Event, ...]
+    z: np.ndarray
+    values: np.ndarray
+    days: dict[str, np.ndarray]
+    endings: dict[str, np.ndarray]
+    loglik: np.ndarray
+    log_ratio: np.ndarray
+    reference_survival: np.ndarray
+    sizes: tuple[int, ...]            # particles per round
+    seconds: float
+
+    def weights(self, without: int | None = None) -> np.ndarray:
+        """Normalised importance weights, from every truce or all but truce ``without``."""
+        keep = [k for k in range(len(self.truces)) if k != without]
+        total = self.loglik[:, keep].sum(axis=1) + self.log_ratio
+        w = np.exp(total - total.max())
+        return w / w.sum()
+
+    def effective_size(self, without: int | None = None) -> float:
+        w = self.weights(without)
+        return float(1.0 / np.sum(w ** 2))
+
+
+def events_of(cal: CorpusCalibration) -> tuple[Event, ...]:
+    return tuple(event_of(observed_of(t.outcome)) for t in cal.corpus.truces)
+
+
+def tasks_of(cal: CorpusCalibration, values: np.ndarray, first: int = 0) -> list[Task]:
+    """Every truce (and the reference) for every batch of particles (numbered from
+    ``first``), dearest first."""
+    s = cal.search
+    runs = [(t.id, with_horizon(t.scenario, e.horizon), e.horizon)
+            for t, e in zip(cal.corpus.truces, events_of(cal), strict=True)]
+    runs.append((REFERENCE, with_horizon(cal.reference, REFERENCE_EVENT.horizon),
+                 REFERENCE_EVENT.horizon))
+    runs.sort(key=lambda r: -r[2])
+    return [Task(name, scenario, cal.paths, values[i:i + s.batch],
+                 first + np.arange(i, min(i + s.batch, len(values))), s.replications,
+                 s.seed, cal.forms)
+            for name, scenario, _ in runs for i in range(0, len(values), s.batch)]
+
+
+def search(cal: CorpusCalibration, executor, work: Path,
+           log: Callable[[str], None] = print) -> Search:
+    """Run (or resume) every round's particles on every truce; the weighted sample."""
+    started = time.perf_counter()
+    s = cal.search
+    work.mkdir(parents=True, exist_ok=True)
+    events = events_of(cal)
+    names = [t.id for t in cal.corpus.truces] + [REFERENCE]
+    z = np.empty((0, len(cal.priors)))
+    days = {n: np.empty((0, s.replications)) for n in names}
+    endings = {n: np.empty((0, s.replications), np.int8) for n in names}
+    proposals: list[amis.Proposal] = []
+    loglik = np.empty((0, len(events)))
+    for r in range(s.rounds):
+        proposal = amis.Proposal() if r == 0 else amis.fitted(
+            z, amis.log_weights(z, loglik.sum(axis=1), proposals, [s.particles] * r),
+            s.centres, s.defensive)
+        rng = np.random.default_rng(np.random.SeedSequence([s.seed, 0, r]))
+        new = proposal.sample(rng, s.particles, len(cal.priors))
+        d, e = _run(cal, executor, work, cal.values(amis.to_u(new)), len(z), log, r)
+        proposals.append(proposal)
+        z = np.concatenate([z, new])
+        for n in names:
+            days[n], endings[n] = np.concatenate([days[n], d[n]]), np.concatenate(
+                [endings[n], e[n]])
+        loglik = np.column_stack([log_chance(days[n], endings[n], ev, s.duration_sd)
+                                  for n, ev in zip(names, events, strict=False)])
+        found = _found(cal, events, names, z, days, endings, loglik, proposals, started)
+        log(f"round {r + 1} of {s.rounds}: {len(z)} particles, effective sample "
+            f"{found.effective_size():.1f} ({time.perf_counter() - started:.0f} s)")
+    return found
+
+
+def _found(cal, events, names, z, days, endings, loglik, proposals, started) -> Search:
+    sizes = [cal.search.particles] * len(proposals)
+    log_ratio = amis.log_weights(z, np.zeros(len(z)), proposals, sizes)
+    ref = days[REFERENCE]
+    survival = (np.isnan(ref) | (ref > REFERENCE_EVENT.censored)).mean(axis=1)
+    return Search(tuple(names[:-1]), events, z, cal.values(amis.to_u(z)),
+                  {n: days[n] for n in names[:-1]}, {n: endings[n] for n in names[:-1]},
+                  loglik, log_ratio, survival, tuple(sizes), time.perf_counter() - started)
+
+
+def _run(cal, executor, work, values, first, log, r):
+    """Collapse days and endings of particles ``first`` .. on every truce and the
+    reference: stored tasks read back, the others simulated and stored as they finish."""
+    names = [t.id for t in cal.corpus.truces] + [REFERENCE]
+    R = cal.search.replications
+    days = {n: np.full((len(values), R), np.nan) for n in names}
+    endings = {n: np.zeros((len(values), R), np.int8) for n in names}
+    tasks = tasks_of(cal, values, first)
+    todo = []
+    for task in tasks:
+        stored = _stored(work, task)
+        if stored is None:
+            todo.append(task)
+        else:
+            _keep(days, endings, task.truce, task.particles - first, *stored)
+    if len(todo) < len(tasks):
+        log(f"round {r + 1}: {len(tasks) - len(todo)} of {len(tasks)} tasks stored ({work})")
+    started = time.perf_counter()
+    rows = {t.truce + str(t.particles[0]): t.values for t in todo}
+    for done, (truce, particles, d, e) in enumerate(executor.imap_unordered(simulate, todo),
+                                                    start=1):
+        path = _file(work, truce, int(particles[0]))
+        partial = path.with_suffix(".partial.npz")
+        np.savez(partial, particles=particles, values=rows[truce + str(particles[0])],
+                 days=d, endings=e)
+        partial.replace(path)
+        _keep(days, endings, truce, particles - first, d, e)
+        if done % 16 == 0 or done == len(todo):
+            log(f"  round {r + 1}: {done} of {len(todo)} tasks "
+                f"({time.perf_counter() - started:.0f} s)")
+    return days, endings
+
+
+def _file(work: Path, truce: str, first: int) -> Path:
+    safe = "reference" if truce == REFERENCE else truce
+    return work / f"{safe}-{first:07d}.npz"
+
+
+def _stored(work: Path, task: Task):
+    path = _file(work, task.truce, int(task.particles[0]))
+    if not path.exists():
+        return None
+    saved = np.load(path)
+    if not (np.array_equal(saved["particles"], task.particles)
+            and np.array_equal(saved["values"], task.values)):
+        return None
+    return saved["days"], saved["endings"]
+
+
+def _keep(days, endings, truce, particles, d, e) -> None:
+    days[truce][particles] = d
+    endings[truce][particles] = e
+
+
+def posterior_of(cal: CorpusCalibration, found: Search, draws: int | None = None
+                 ) -> tuple[Posterior, np.ndarray]:
+    """An equally weighted sample of the weighted particles (systematic resampling, from
+    the search's seed), and which particle each draw is."""
+    draws = draws or cal.search.draws
+    rng = np.random.default_rng(np.random.SeedSequence([cal.search.seed, 1]))
+    cum = np.cumsum(found.weights())
+    picks = np.searchsorted(cum, (rng.random() + np.arange(draws)) / draws)
+    picks = rng.permutation(np.minimum(picks, len(cum) - 1))
+    return Posterior(cal.paths, found.values[picks]), picks

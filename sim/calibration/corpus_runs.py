@@ -1,0 +1,86 @@
+"""Particles of the corpus calibration run on one truce: each parameter set on random
+numbers of its own, each model stopped as soon as every one of its worlds is settled.
+
+A particle is a row of constants. Its replications form a block with a seed of its own
+(``np.random.SeedSequence([seed, particle])``) and takes each uncertain fact of the
+scenario at its value in draw ``particle`` (``sim.run.facts``), so no two particles
+share their chance and a particle's outcomes do not depend on which others ran beside it, nor on how the
+particles were split between models or workers. A truce runs only as long as its
+observed outcome takes to be known (``Event.horizon``), and a model stops on the first
+day on which each of its worlds has collapsed or seen its deal end: from then on
+nothing can change a world's first collapse.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from threadpoolctl import threadpool_limits
+
+from sim.calibration.outcome_likelihood import CODES
+from sim.model.model import CeasefireModel
+from sim.run.experiment import MAX_WORLDS
+from sim.run.facts import drawn
+from sim.run.posterior import with_behaviour
+from sim.scenario.schema import Scenario
+
+
+@dataclass(frozen=True)
+class Task:
+    """One truce for rows of constants (module-level data: it crosses to workers)."""
+
+    truce: str
+    scenario: Scenario            # its horizon already cut to the event's
+    paths: tuple[str, ...]
+    values: np.ndarray            # (particles, constants)
+    particles: np.ndarray         # (particles,) each row's index in the whole search
+    replications: int
+    seed: int
+    forms: dict[str, Any]         # the forms every particle runs under
+
+
+def with_horizon(scenario: Scenario, days: int) -> Scenario:
+    """``scenario`` run for ``days`` days."""
+    return scenario.model_copy(update={"time": scenario.time.model_copy(
+        update={"horizon_days": float(days)})})
+
+
+def particle_seeds(seed: int, particles: np.ndarray) -> np.ndarray:
+    """Each particle's own seed, from the search's seed and its index."""
+    return np.array([np.random.SeedSequence([seed, int(i)]).generate_state(1)[0]
+                     for i in particles], dtype=np.uint64)
+
+
+def settled(model: CeasefireModel) -> bool:
+    """Every world's first collapse is known: it collapsed, or its deal ended standing."""
+    return bool((model.collapsed | model.de_facto | model.ended).all())
+
+
+def simulate(task: Task) -> tuple[str, np.ndarray, np.ndarray, np.ndarray]:
+    """(truce, particle indices, collapse days (particles, R), ending codes (particles, R))
+    of a task, at most ``MAX_WORLDS`` worlds a model."""
+    R = task.replications
+    per_model = max(1, MAX_WORLDS // R)
+    seeds = particle_seeds(task.seed, task.particles)
+    days, endings = [], []
+    for start in range(0, len(task.values), per_model):
+        rows = task.values[start:start + per_model]
+        variants = [drawn(with_behaviour(task.scenario, task.forms | dict(
+            zip(task.paths, map(float, row), strict=True))), int(i))
+            for row, i in zip(rows, task.particles[start:start + len(rows)], strict=True)]
+        blocks = [(R, int(s)) for s in seeds[start:start + len(rows)]]
+        layout = np.repeat(np.arange(len(rows)), R)[None, :]
+        with threadpool_limits(1):
+            model = CeasefireModel(variants[0], variants=variants, blocks=blocks,
+                                   record_daily=False, layout=layout)
+            while model.running and not settled(model):
+                model.step()
+            results = model.results()
+        kind = results.kind_of_collapse
+        code = np.where(kind == "formal", CODES["declared"],
+                        np.where(kind == "", CODES["held"], CODES["eroded"]))
+        days.append(results.collapse_day.reshape(len(rows), R))
+        endings.append(code.astype(np.int8).reshape(len(rows), R))
+    return task.truce, task.particles, np.concatenate(days), np.concatenate(endings)
