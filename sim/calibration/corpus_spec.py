@@ -38,6 +38,11 @@ from sim.scenario.loading import ScenarioError, explain, load_scenario, read_yam
 from sim.scenario.schema import Scenario
 
 
+#: Packages of ``sim`` that write reports and documents: they cannot change a simulation,
+#: so a change to them keeps a search's stored tasks.
+PRESENTATION = ("present", "docs", "api.py", "__main__.py")
+
+
 class PriorSpec(Strict):
     uniform: tuple[float, float] | None = None
     log_uniform: tuple[float, float] | None = None
@@ -164,7 +169,7 @@ def load_corpus_calibration(path: str | Path) -> CorpusCalibration:
     text = json.dumps({"file": data, "truces": {t.id: [t.scenario.model_dump(mode="json"),
                                                        t.outcome.model_dump(mode="json")]
                                                 for t in corpus.truces},
-                       "code": _code_digest()}, sort_keys=True, default=str)
+                       "code": _code_digest(skip=PRESENTATION)}, sort_keys=True, default=str)
     return CorpusCalibration(path, corpus, reference, dict(spec.forms), priors,
                              dict(spec.fixed), tuple(sorted(inert)), spec.search,
                              hashlib.sha256(text.encode()).hexdigest()[:16])
