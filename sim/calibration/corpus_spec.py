@@ -38,9 +38,11 @@ from sim.scenario.loading import ScenarioError, explain, load_scenario, read_yam
 from sim.scenario.schema import Scenario
 
 
-#: Packages of ``sim`` that write reports and documents: they cannot change a simulation,
-#: so a change to them keeps a search's stored tasks.
-PRESENTATION = ("present", "docs", "api.py", "__main__.py")
+#: The code that makes a search's stored tasks (the simulations): a change elsewhere (the
+#: likelihood, the weights, the report) keeps them. A later round's particles come from
+#: the weights, and a stored task is reused only for the very constants it ran.
+SIMULATION = ("core", "agents", "scenario", "model", "run", "dotted.py", "shipped.py",
+              "calibration/corpus_runs.py")
 
 
 class PriorSpec(Strict):
@@ -169,7 +171,7 @@ def load_corpus_calibration(path: str | Path) -> CorpusCalibration:
     text = json.dumps({"file": data, "truces": {t.id: [t.scenario.model_dump(mode="json"),
                                                        t.outcome.model_dump(mode="json")]
                                                 for t in corpus.truces},
-                       "code": _code_digest(skip=PRESENTATION)}, sort_keys=True, default=str)
+                       "code": _code_digest(only=SIMULATION)}, sort_keys=True, default=str)
     return CorpusCalibration(path, corpus, reference, dict(spec.forms), priors,
                              dict(spec.fixed), tuple(sorted(inert)), spec.search,
                              hashlib.sha256(text.encode()).hexdigest()[:16])

@@ -65,3 +65,14 @@ def influence_table(found: Search) -> pd.DataFrame:
                      "reference_low": lo, "reference_median": med, "reference_high": hi,
                      "width": hi - lo})
     return pd.DataFrame(rows)
+
+
+def informative_table(found: Search) -> pd.DataFrame:
+    """Per truce, across the priors' particles (the first round): how far the chance of
+    its outcome spreads (the sd of its log) and the share of particles that reproduce it
+    at least as often as the smoothing's floor gives it (the chance at least doubled over
+    that floor). A truce no particle reproduces tells the weights nothing."""
+    first = found.loglik[:found.sizes[0]]
+    floors = np.array([np.log(0.1 * e.reference_chance()) for e in found.events])
+    return pd.DataFrame({"truce": found.truces, "sd_log_chance": first.std(axis=0),
+                         "reproduced_by": (first > floors + np.log(2)).mean(axis=0)})

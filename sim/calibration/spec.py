@@ -229,14 +229,15 @@ def _dry_run(path: Path, scenarios: dict[str, Scenario], patterns: list[Pattern]
                                 f"compute for {p.truce} ({exc})") from None
 
 
-def _code_digest(skip: tuple[str, ...] = ()) -> str:
+def _code_digest(only: tuple[str, ...] = ()) -> str:
     """The model's code and pyabc's version: a calibration's stored work (screening,
-    batches, generations) is reused only by the code that made it (``skip``: top-level
-    packages of ``sim`` that cannot change it, such as the presentation)."""
+    batches, generations) is reused only by the code that made it (``only``: the paths
+    under ``sim/`` that make it, packages or files; all of ``sim`` by default)."""
     digest = hashlib.sha256()
     root = Path(__file__).resolve().parents[1]
     for source in sorted(root.rglob("*.py")):
-        if source.relative_to(root).parts[0] in skip:
+        where = source.relative_to(root).as_posix()
+        if only and not any(where == o or where.startswith(o + "/") for o in only):
             continue
         digest.update(source.relative_to(root).as_posix().encode())
         digest.update(source.read_bytes())

@@ -13,7 +13,8 @@ import numpy as np
 
 from sim.calibration.corpus import Search
 from sim.calibration.corpus_spec import CorpusCalibration
-from sim.calibration.narrowing import constants_table, influence_table, reference_interval
+from sim.calibration.narrowing import (constants_table, influence_table, informative_table,
+                                       reference_interval)
 from sim.present.charts.figures import new_figure
 from sim.present.charts.validation import survival_panels
 from sim.present.validation import Validation
@@ -56,8 +57,9 @@ def narrowing_chart(table, path: Path) -> None:
     ax.set_yticks(np.arange(len(rows)), [c.removeprefix("behaviour.") for c in
                                          rows["constant"]], fontsize=6)
     ax.axvline(0, color="k", lw=0.6)
-    ax.set_xlabel("narrowed: 1 − posterior 90% range / prior's, on the prior-quantile "
-                  "scale (%); grey: no truce can act on it")
+    ax.set_xlabel("narrowed (%): 1 − posterior 90% range / the prior's")
+    ax.set_title("On the prior-quantile scale; grey: no truce can act on it (chance's "
+                 "level)", fontsize=8)
     fig.savefig(path, dpi=120)
 
 
@@ -66,6 +68,7 @@ def write_report(cal: CorpusCalibration, found: Search, v: Validation, inside: V
     folder.mkdir(parents=True, exist_ok=True)
     constants = constants_table(cal, found)
     influence = influence_table(found)
+    informative = informative_table(found)
     narrowing_chart(constants, folder / "narrowing.png")
     survival_panels(v).savefig(folder / "cross_validation.png", dpi=110)
     v.table.to_csv(folder / "cross_validation.csv", index=False)
@@ -98,6 +101,14 @@ def write_report(cal: CorpusCalibration, found: Search, v: Validation, inside: V
         "Effective particles behind each truce's prediction: " + ", ".join(
             f"{r['truce']} {r['effective_particles']:.1f}" for _, r in v.table.iterrows())
         + ".", "", "![cross-validation](cross_validation.png)", "",
+        "## What each truce tells", "",
+        "Across the priors' particles (the first round): the spread of the log chance of "
+        "each truce's outcome, and the share of particles that reproduce it (within the "
+        "spread of log duration) at least as often as the smoothing's floor gives it; a "
+        "truce no particle reproduces sits at the floor for all and weighs nothing.", "",
+        "| truce | sd of log chance | reproduced by |", "|---|---|---|",
+        *[f"| {r['truce']} | {r['sd_log_chance']:.2f} | {100 * r['reproduced_by']:.0f}% |"
+          for _, r in informative.iterrows()], "",
         "## What the corpus narrows", "",
         f"The constants no truce can act on narrow by up to {100 * floor:.0f}%: that much "
         f"comes from chance and a finite sample. {len(beyond)} of "
