@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.core.events import DELIBERATE, RETALIATION, SPOILER, Acts
-from sim.core.sampling import per_step, pick, poisson_count
+from sim.core.sampling import per_step, pick_at, poisson_count
 
 
 class Attacker:
@@ -29,7 +29,7 @@ class Attacker:
             np.broadcast_to(retaliating, self.rate.shape)
         self.total = self.rate.sum(0)
         self._p_step = per_step(self.total, self.model.dt)
-        self._cumulative = None    # (R, G), built on the first act of the day
+        self._cumulative = None    # (G, R), built on the first act of the day
 
     def target_on(self, front: np.ndarray, u: np.ndarray) -> np.ndarray:
         """Whom an act on ``front`` hits: the counterpart there."""
@@ -41,14 +41,16 @@ class Attacker:
         model = self.model
         if not np.any(self.k.war_rate):
             return
-        u = self.uniforms("acts", 5 * model.substeps).reshape(5, model.substeps, -1)
+        # where the truce is declared over an act is war: whether, how many and where only
+        u = self.uniforms("acts", 5 * model.substeps, idle=model.collapsed,
+                          needed=2 * model.substeps).reshape(5, model.substeps, -1)
         hour, rep = np.nonzero(u[0] < self._p_step)
         if not len(rep):
             return
         n = poisson_count(u[0, hour, rep], self.total[rep] * model.dt)
         if self._cumulative is None:
-            self._cumulative = np.cumsum(self.rate.T, axis=1)
-        front = pick(self._cumulative[rep], u[1, hour, rep])
+            self._cumulative = np.cumsum(self.rate, axis=0)
+        front = pick_at(self._cumulative, rep, u[1, hour, rep])
         war = model.collapsed[rep]
         if war.any():      # once a truce is declared over, its acts are war: counted only
             acts.add_war(rep[war], self.index, front[war], n[war])

@@ -75,9 +75,11 @@ class CeasefireAgent(Agent, Mechanism):
 
     # -- helpers --------------------------------------------------------------------
 
-    def uniforms(self, kind: str, rows: int = 1) -> np.ndarray:
-        """This step's uniforms of its own stream ``<name>.<kind>``, (rows, R)."""
-        return self.model.streams.uniforms(f"{self.name}.{kind}", rows)
+    def uniforms(self, kind: str, rows: int = 1, idle: np.ndarray | None = None,
+                 needed: int = 0) -> np.ndarray:
+        """This step's uniforms of its own stream ``<name>.<kind>``, (rows, R); ``idle``
+        worlds read only the first ``needed`` rows (``Streams.uniforms``)."""
+        return self.model.streams.uniforms(f"{self.name}.{kind}", rows, idle, needed)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.name!r})"

@@ -166,7 +166,7 @@ class Monitoring(CeasefireAgent):
         keyed, on which front)."""
         model, theatre, k = self.model, self.model.theatre, self.k
         H = model.substeps
-        u = self.uniforms("ambiguous", H * len(self.observers)).reshape(
+        u = self.uniforms("ambiguous", H * len(self.observers), idle=model.collapsed).reshape(
             H, len(self.observers), -1)
         resolve = 1.0 - k.dispute_resolution * model.jic.active
         mean = np.broadcast_to(k.ambiguous_per_step * resolve * ~model.collapsed,

@@ -336,7 +336,7 @@ class PartyFaction(CeasefireAgent, Observer, Attacker, AirForce, CounterTerror):
         k, model = self.k, self.model
         self.remember()
         delta = self.weigh()
-        u = self.uniforms("decisions", len(self.fronts) + 1)
+        u = self.uniforms("decisions", len(self.fronts) + 1, idle=model.collapsed)
         standing = ~model.collapsed
         to_fight = 1.0 - np.exp(-k.revision_rate * logistic(delta / k.noise))
         to_keep = 1.0 - np.exp(-k.revision_rate * logistic(-delta / k.noise))

@@ -164,7 +164,7 @@ class ExternalPower(CeasefireAgent, Observer, Attacker, AirForce, CounterTerror)
         promise = np.minimum(1.0, k.jic_value * b)
         self.willingness = k.commitment + (1.0 - k.commitment) * k.jic_pull * promise
         worth = b * k.jic_value - (1.0 - b) * k.jic_risk
-        u = self.uniforms("decisions", 1)[0]
+        u = self.uniforms("decisions", 1, idle=self.model.collapsed)[0]   # joins: in truce
         self.joins = (u < logistic(worth / k.noise)) & (len(self.others) > 0)
 
     def plan(self) -> None:

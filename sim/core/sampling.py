@@ -53,6 +53,17 @@ def pick(cumulative: np.ndarray, u: np.ndarray) -> np.ndarray:
     return np.minimum(index, cumulative.shape[1] - 1)
 
 
+def pick_at(cumulative: np.ndarray, column: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """``pick`` for draws in columns ``column`` of cumulative weights (K, R), summed down
+    the rows: the same choices as ``pick(cumulative.T[column], u)``, row by row, without
+    gathering a (n, K) array. Weights are non-negative, so the last row never counts."""
+    bound = u * cumulative[-1][column]
+    index = np.zeros(len(column), np.intp)
+    for row in cumulative[:-1]:
+        index += row[column] <= bound
+    return index
+
+
 def logistic(x: np.ndarray) -> np.ndarray:
     """1 / (1 + exp(-x)), without overflow warnings."""
     return 0.5 * (1.0 + np.tanh(0.5 * x))

@@ -62,8 +62,14 @@ class Streams:
     def replications(self) -> int:
         return self.base * self.sets
 
-    def uniforms(self, name: str, rows: int = 1) -> np.ndarray:
-        """The next ``(rows, R)`` uniforms of stream ``name``."""
+    def uniforms(self, name: str, rows: int = 1, idle: np.ndarray | None = None,
+                 needed: int = 0) -> np.ndarray:
+        """The next ``(rows, R)`` uniforms of stream ``name``.
+
+        ``idle`` (R,): worlds that read only the first ``needed`` rows. In a block where
+        every world is idle (in every parameter set) the other rows are not computed: the
+        generator skips past them, so every later draw gets the numbers it would have got,
+        and they read NaN."""
         gens = self._generators.get(name)
         if gens is None:
             gens = self._generators[name] = [
@@ -74,16 +80,26 @@ class Streams:
         if out is None:
             out = self._buffers[key] = np.empty((len(self.blocks), rows, max(
                 size for size, _ in self.blocks)), np.float32)
-        if len(gens) == 1:
-            u = gens[0].random(out=out[0], dtype=np.float32)
-        else:
-            parts = []
-            for b, (gen, (size, _)) in enumerate(zip(gens, self.blocks, strict=True)):
-                parts.append(gen.random(out=out[b, :, :size], dtype=np.float32)
-                             if size == out.shape[2]
-                             else gen.random((rows, size), dtype=np.float32))
-            u = np.concatenate(parts, axis=1)
+        skip = self._idle_blocks(idle) if idle is not None and needed < rows else ()
+        parts = []
+        for b, (gen, (size, _)) in enumerate(zip(gens, self.blocks, strict=True)):
+            part = out[b] if size == out.shape[2] else np.empty((rows, size), np.float32)
+            if b in skip:
+                gen.random(out=part[:needed], dtype=np.float32)
+                _skip(gen, (rows - needed) * size)
+                part[needed:] = np.nan
+            else:
+                gen.random(out=part, dtype=np.float32)
+            parts.append(part)
+        u = parts[0] if len(parts) == 1 else np.concatenate(parts, axis=1)
         return np.tile(u, (1, self.sets)) if self.sets > 1 else u
+
+    def _idle_blocks(self, idle: np.ndarray) -> set[int]:
+        """The blocks whose every world is idle, in every parameter set."""
+        per_world = np.asarray(idle, bool).reshape(self.sets, self.base).all(0)
+        return {b for b, (start, (size, _)) in enumerate(zip(self._starts, self.blocks,
+                                                             strict=True))
+                if per_world[start:start + size].all()}
 
     def at(self, name: str, day: int, substep: np.ndarray, rep: np.ndarray, draws: int,
            row: np.ndarray | int = 0) -> np.ndarray:
@@ -103,6 +119,20 @@ class Streams:
         counter = ((where << np.uint64(24)) | within)[:, None] * np.uint64(draws) \
             + np.arange(draws, dtype=np.uint64)
         return _unit(_mix(keys[block][:, None] + counter * _GOLDEN))
+
+
+def _skip(gen: np.random.Generator, count: int) -> None:
+    """Move ``gen`` past ``count`` single-precision uniforms as if it had drawn them. PCG64
+    makes each from half a 64-bit word, keeping the other half for the next; ``advance``
+    moves by whole words and drops a kept half, so an odd half is drawn."""
+    if count == 0:
+        return
+    if gen.bit_generator.state["has_uint32"]:
+        gen.random(1, dtype=np.float32)
+        count -= 1
+    gen.bit_generator.advance(count // 2)
+    if count % 2:
+        gen.random(1, dtype=np.float32)
 
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)

@@ -212,8 +212,7 @@ class CeasefireModel(Model):
             self.datacollector.collect(self)
 
     def _compile(self) -> None:
-        """Every mechanism's constants from the parameter sets' scenarios: when the model
-        is built, and again on each day the deal's terms change (``sim.model.compiling``)."""
+        """Every mechanism's constants, at build and on each day the deal's terms change."""
         compile_all(self, ModelArrays)
 
     def _terms_of_the_day(self) -> None:
@@ -332,8 +331,7 @@ class CeasefireModel(Model):
         self._update_separation()
 
     def _update_separation(self) -> None:
-        """How far marbled fighters are separated in each world: the mean over the parties
-        intermixed with an excluded faction."""
+        """How far marbled fighters are separated: the mean over the intermixed parties."""
         self.separation = Separation.mean(self._intermixed, self.replications)
 
     def _declare(self) -> None:
@@ -383,6 +381,11 @@ class CeasefireModel(Model):
         self.recorder.step(acts, seen, real, acts["cause"] == MISUSE, war)
         for call in self._calls.get("record", ()):
             call(self.recorder, acts, seen)
+
+    @property
+    def settled(self) -> np.ndarray:
+        """Worlds whose outcomes no later day can change: declared over and at war, (R,)."""
+        return self.collapsed & self.de_facto
 
     @property
     def in_truce(self) -> np.ndarray:

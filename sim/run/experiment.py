@@ -40,25 +40,32 @@ MAX_WORLDS = 5_000
 def run_blocks(scenarios: list[Scenario], blocks: list[tuple[int, int, int]],
                record_daily: bool = True, block_size: int = BLOCK,
                progress: Callable[[float], None] | None = None,
-               layout: np.ndarray | None = None) -> Results:
+               layout: np.ndarray | None = None, until_settled: bool = False) -> Results:
     """One model: every parameter set in ``scenarios`` over the given blocks
     (first replication, size, seed), sharing their random numbers; or, with a
     ``layout``, each world under the parameter set the layout gives it."""
     model = CeasefireModel(scenarios[0], variants=scenarios,
                            blocks=[(size, seed) for _, size, seed in blocks],
                            record_daily=record_daily, layout=layout)
-    return finish(model, blocks, block_size, progress)
+    return finish(model, blocks, block_size, progress, until_settled)
 
 
 def finish(model: CeasefireModel, blocks: list[tuple[int, int, int]], block_size: int = BLOCK,
-           progress: Callable[[float], None] | None = None) -> Results:
+           progress: Callable[[float], None] | None = None, until_settled: bool = False
+           ) -> Results:
     """Step a model built over ``blocks`` (first replication, size, seed) to its horizon;
-    its results, each replication with its block's seed."""
+    its results, each replication with its block's seed.
+
+    ``until_settled``: stop as soon as every world is settled (``CeasefireModel.settled``).
+    The outcomes (collapse days, declarer, trigger, endings, JIC start) are those of the
+    full run; counts, harm, aid, beliefs and the per-day series stop at that day."""
     per_day = model.replications / model.n_days
-    while model.running:
+    while model.running and not (until_settled and model.settled.all()):
         model.step()
         if progress:
             progress(per_day)
+    if progress and model.running:      # the days not run
+        progress(per_day * (model.n_days - model.day))
     seeds = np.concatenate([np.full(size, seed, np.uint64) for _, size, seed in blocks])
     return model.results(seeds=np.tile(seeds, model.streams.sets),
                          first_replication=blocks[0][0], block_size=block_size)
@@ -84,9 +91,12 @@ def iter_groups(replications: int, seed: int, block: int = BLOCK
 
 def run_scenario(scenario: Scenario, replications: int, seed: int,
                  progress: Callable[[float], None] | None = None,
-                 record_daily: bool = True, posterior: Posterior | None = None) -> Results:
-    """All replications of a scenario, in order (under the posterior's draws, if given)."""
-    return run_compared([scenario], replications, seed, progress, record_daily, posterior)[0]
+                 record_daily: bool = True, posterior: Posterior | None = None,
+                 until_settled: bool = False) -> Results:
+    """All replications of a scenario, in order (under the posterior's draws, if given;
+    ``until_settled``: as ``finish``)."""
+    return run_compared([scenario], replications, seed, progress, record_daily, posterior,
+                        until_settled)[0]
 
 
 def parameter_sets(scenarios: list[Scenario], replications: int,
@@ -101,8 +111,8 @@ def parameter_sets(scenarios: list[Scenario], replications: int,
 
 def run_compared(scenarios: list[Scenario], replications: int, seed: int,
                  progress: Callable[[float], None] | None = None,
-                 record_daily: bool = True, posterior: Posterior | None = None
-                 ) -> list[Results]:
+                 record_daily: bool = True, posterior: Posterior | None = None,
+                 until_settled: bool = False) -> list[Results]:
     """All replications of each scenario, side by side in one model per group of blocks:
     replication r of every scenario runs on the same random numbers and, with a
     posterior, under the same draw (r mod the draws used), so the differences between
@@ -119,24 +129,26 @@ def run_compared(scenarios: list[Scenario], replications: int, seed: int,
         together = [i for i in range(len(scenarios)) if i not in apart]
         runs = dict(zip(together, _side_by_side([scenarios[i] for i in together],
                                                 replications, seed, progress, record_daily,
-                                                posterior), strict=True))
+                                                posterior, until_settled), strict=True))
         for i in apart:
             runs[i] = _side_by_side([scenarios[i]], replications, seed, progress,
-                                    record_daily, posterior)[0]
+                                    record_daily, posterior, until_settled)[0]
         return [runs[i] for i in range(len(scenarios))]
-    return _side_by_side(scenarios, replications, seed, progress, record_daily, posterior)
+    return _side_by_side(scenarios, replications, seed, progress, record_daily, posterior,
+                         until_settled)
 
 
 def _side_by_side(scenarios: list[Scenario], replications: int, seed: int,
                   progress: Callable[[float], None] | None, record_daily: bool,
-                  posterior: Posterior | None) -> list[Results]:
+                  posterior: Posterior | None, until_settled: bool = False) -> list[Results]:
     """``run_compared`` for scenarios that share one model."""
     variants, draws = parameter_sets(scenarios, replications, posterior)
     parts: list[list[Results]] = [[] for _ in scenarios]
     for group in iter_groups(replications, seed):
         reps = np.arange(group[0][0], group[0][0] + sum(size for _, size, _ in group))
         draw, layout = draw_layout(reps, len(scenarios), draws)
-        r = run_blocks(variants, group, record_daily, progress=progress, layout=layout)
+        r = run_blocks(variants, group, record_daily, progress=progress, layout=layout,
+                       until_settled=until_settled)
         for j in range(len(scenarios)):
             part = replace(r.rows(slice(j * len(reps), (j + 1) * len(reps))),
                            scenario_name=scenarios[j].name)   # the model bears the first's
