@@ -116,7 +116,7 @@ def search(cal: CorpusCalibration, executor, work: Path,
             days[n], endings[n] = np.concatenate([days[n], d[n]]), np.concatenate(
                 [endings[n], e[n]])
         loglik = np.column_stack([log_chance(days[n], endings[n], ev, s.duration_sd)
-                                  for n, ev in zip(names, events, strict=False)])
+                                  for n, ev in zip(names[:-1], events, strict=True)])
         found = _found(cal, events, names, z, days, endings, loglik, proposals, started)
         log(f"round {r + 1} of {s.rounds}: {len(z)} particles, effective sample "
             f"{found.effective_size():.1f} ({time.perf_counter() - started:.0f} s)")
@@ -151,13 +151,14 @@ def _run(cal, executor, work, values, first, log, r):
     if len(todo) < len(tasks):
         log(f"round {r + 1}: {len(tasks) - len(todo)} of {len(tasks)} tasks stored ({work})")
     started = time.perf_counter()
-    rows = {t.truce + str(t.particles[0]): t.values for t in todo}
+    sent = {(t.truce, int(t.particles[0])): t for t in todo}
     for done, (truce, particles, d, e) in enumerate(executor.imap_unordered(simulate, todo),
                                                     start=1):
         path = _file(work, truce, int(particles[0]))
         partial = path.with_suffix(".partial.npz")
-        np.savez(partial, particles=particles, values=rows[truce + str(particles[0])],
-                 days=d, endings=e)
+        task = sent[truce, int(particles[0])]
+        np.savez(partial, particles=particles, values=task.values, key=task.key, days=d,
+                 endings=e)
         partial.replace(path)
         _keep(days, endings, truce, particles - first, d, e)
         if done % 16 == 0 or done == len(todo):
@@ -176,7 +177,8 @@ def _stored(work: Path, task: Task):
     if not path.exists():
         return None
     saved = np.load(path)
-    if not (np.array_equal(saved["particles"], task.particles)
+    if not (str(saved["key"]) == task.key
+            and np.array_equal(saved["particles"], task.particles)
             and np.array_equal(saved["values"], task.values)):
         return None
     return saved["days"], saved["endings"]

@@ -2,17 +2,20 @@
 numbers of its own, each model stopped as soon as every one of its worlds is settled.
 
 A particle is a row of constants. Its replications form a block with a seed of its own
-(``np.random.SeedSequence([seed, particle])``) and takes each uncertain fact of the
+(``np.random.SeedSequence([seed, crc32(truce), particle])``) and takes each uncertain fact of the
 scenario at its value in draw ``particle`` (``sim.run.facts``), so no two particles
 share their chance and a particle's outcomes do not depend on which others ran beside it, nor on how the
 particles were split between models or workers. A truce runs only as long as its
 observed outcome takes to be known (``Event.horizon``), and a model stops on the first
-day on which each of its worlds has collapsed or seen its deal end: from then on
-nothing can change a world's first collapse.
+day on which each of its worlds has collapsed (and the kind of its collapse is known) or
+seen its deal end: from then on nothing can change a world's first collapse.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import zlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -40,6 +43,15 @@ class Task:
     seed: int
     forms: dict[str, Any]         # the forms every particle runs under
 
+    @property
+    def key(self) -> str:
+        """What its outcomes depend on besides the constants and the code: the truce, its
+        scenario as run, the replications, the seed and the forms."""
+        text = json.dumps([self.truce, self.scenario.model_dump(mode="json"),
+                           self.replications, self.seed, self.forms], sort_keys=True,
+                          default=str)
+        return hashlib.sha256(text.encode()).hexdigest()
+
 
 def with_horizon(scenario: Scenario, days: int) -> Scenario:
     """``scenario`` run for ``days`` days."""
@@ -47,15 +59,21 @@ def with_horizon(scenario: Scenario, days: int) -> Scenario:
         update={"horizon_days": float(days)})})
 
 
-def particle_seeds(seed: int, particles: np.ndarray) -> np.ndarray:
-    """Each particle's own seed, from the search's seed and its index."""
-    return np.array([np.random.SeedSequence([seed, int(i)]).generate_state(1)[0]
+def particle_seeds(seed: int, truce: str, particles: np.ndarray) -> np.ndarray:
+    """Each particle's own seed on a truce, from the search's seed, the truce's name and the
+    particle's index: no two truces (nor the reference) share a particle's chance, so the
+    estimates multiplied across truces are independent."""
+    tag = zlib.crc32(truce.encode())
+    return np.array([np.random.SeedSequence([seed, tag, int(i)]).generate_state(1)[0]
                      for i in particles], dtype=np.uint64)
 
 
 def settled(model: CeasefireModel) -> bool:
-    """Every world's first collapse is known: it collapsed, or its deal ended standing."""
-    return bool((model.collapsed | model.de_facto | model.ended).all())
+    """Every world's first collapse and its kind are known: it was declared over, its deal
+    ended standing, or violence came back before today (a declaration on the day after
+    violence came back still counts as the first collapse: results.kind_of_collapse)."""
+    known = model.collapsed | model.ended | (model.de_facto & (model.de_facto_day < model.day))
+    return bool(known.all())
 
 
 def simulate(task: Task) -> tuple[str, np.ndarray, np.ndarray, np.ndarray]:
@@ -63,7 +81,7 @@ def simulate(task: Task) -> tuple[str, np.ndarray, np.ndarray, np.ndarray]:
     of a task, at most ``MAX_WORLDS`` worlds a model."""
     R = task.replications
     per_model = max(1, MAX_WORLDS // R)
-    seeds = particle_seeds(task.seed, task.particles)
+    seeds = particle_seeds(task.seed, task.truce, task.particles)
     days, endings = [], []
     for start in range(0, len(task.values), per_model):
         rows = task.values[start:start + per_model]
@@ -79,8 +97,10 @@ def simulate(task: Task) -> tuple[str, np.ndarray, np.ndarray, np.ndarray]:
                 model.step()
             results = model.results()
         kind = results.kind_of_collapse
+        ended = np.isin(results.endings, ("expired", "superseded"))
         code = np.where(kind == "formal", CODES["declared"],
-                        np.where(kind == "", CODES["held"], CODES["eroded"]))
+                        np.where(kind != "", CODES["eroded"],
+                                 np.where(ended, CODES["ended"], CODES["held"])))
         days.append(results.collapse_day.reshape(len(rows), R))
         endings.append(code.astype(np.int8).reshape(len(rows), R))
     return task.truce, task.particles, np.concatenate(days), np.concatenate(endings)

@@ -11,7 +11,8 @@ replication's collapse time T is read as log-normal around it, with a standard d
 adds the share of that spread inside the observed days [lo - 1/2, hi + 1/2) if it ended
 as observed (declared or eroded), half of it if it was still standing at the horizon
 (its ending unknown; read as collapsing at the horizon, which runs to twice hi, so that
-the spread past the observed days is seen), and nothing if it ended the other way; for
+the spread past the observed days is seen), and nothing if it ended the other way or its
+deal ended (expired, superseded) while it stood, since no collapse could follow; for
 a truce still standing on day c, the share of its spread after c + 1/2 (a replication
 standing at the horizon, c + 1, adds all of it). Without the spread, a window of days
 years out is hit by one replication in many or none, and one lucky replication moves a
@@ -42,9 +43,10 @@ from scipy.special import ndtr
 from sim.analysis.predictive import HOUR, SMOOTHING, reference
 from sim.analysis.scoring import FIRST_WEEK, Observed
 
-#: Endings of a replication, as codes: no collapse by the horizon, declared, eroded.
-HELD, DECLARED, ERODED = 0, 1, 2
-CODES = {"held": HELD, "declared": DECLARED, "eroded": ERODED}
+#: Endings of a replication, as codes: no collapse by the horizon, declared, eroded, and
+#: the deal's own end (expired or superseded) while it stood: no collapse can follow.
+HELD, DECLARED, ERODED, ENDED = 0, 1, 2, 3
+CODES = {"held": HELD, "declared": DECLARED, "eroded": ERODED, "ended": ENDED}
 _REFERENCE = reference()
 
 
@@ -109,7 +111,8 @@ def contributions(collapse_day: np.ndarray, ending: np.ndarray, event: Event,
         return np.where(standing, 1.0, after)
     inside = (_below(event.hi + 0.5, at, duration_sd)
               - _below(max(event.lo - 0.5, HOUR), at, duration_sd))
-    matches = np.where(standing, 0.5, (ending == CODES[event.kind]).astype(float))
+    matches = np.where(ending == ENDED, 0.0, np.where(
+        standing, 0.5, (ending == CODES[event.kind]).astype(float)))
     return inside * matches
 
 

@@ -26,7 +26,8 @@ from sim.present.validation import PREDICTORS, Validation, features_of, truce_ro
 from sim.run.validation import Sample
 from sim.scenario.deal_features import FEATURES
 
-ENDING_NAMES = np.array(["held", "declared", "eroded"], dtype=object)
+#: The validation's name of each ending code (a deal that ended standing held: scoring).
+ENDING_NAMES = np.array(["held", "declared", "eroded", "held"], dtype=object)
 
 
 def cross_validated(cal: CorpusCalibration, found: Search, out_of_sample: bool = True
