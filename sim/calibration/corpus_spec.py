@@ -138,11 +138,18 @@ def load_corpus_calibration(path: str | Path) -> CorpusCalibration:
         spec = CorpusFile.model_validate(data)
     except ValidationError as exc:
         raise explain(exc, path, {}, model=CorpusFile, data=data) from None
-    corpus = load_corpus((path.parent / spec.corpus).resolve())
+    folder, reference_file = ((path.parent / f).resolve() for f in (spec.corpus,
+                                                                      spec.reference))
+    if not folder.is_dir():
+        raise ScenarioError(path, "corpus", f"a folder of truces (not found: {folder})")
+    corpus = load_corpus(folder)
     if not len(corpus):
         raise ScenarioError(path, "corpus", "a folder of truces (scenario.yaml and "
                             "outcomes.yaml each)")
-    reference = load_scenario((path.parent / spec.reference).resolve())
+    if not reference_file.is_file():
+        raise ScenarioError(path, "reference", f"a scenario file (not found: "
+                            f"{reference_file})")
+    reference = load_scenario(reference_file)
     known = behaviour_paths()
     unwritten = unwritten_behaviours([t.scenario for t in corpus.truces])
     inert = {p for p in known if p.split(".")[1] in unwritten}
@@ -161,12 +168,12 @@ def load_corpus_calibration(path: str | Path) -> CorpusCalibration:
         raise ScenarioError(path, "priors", f"a prior, a fixed value or a form for every "
                             f"constant the corpus can act on; missing {missing[0]}"
                             f"{f' and {len(missing) - 1} more' if len(missing) > 1 else ''}")
-    try:
-        with_behaviour(reference, dict(spec.forms))
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        raise ScenarioError(path, "forms", f"values the constants take ({err['msg']})") \
-            from None
+    for constant, value in spec.forms.items():
+        try:
+            with_behaviour(reference, {constant: value})
+        except ValidationError as exc:
+            raise ScenarioError(path, f"forms.{constant}", f"a value it takes "
+                                f"({exc.errors()[0]['msg']})") from None
     priors = tuple(_prior(path, p, s) for p, s in spec.priors.items())
     text = json.dumps({"file": data, "truces": {t.id: [t.scenario.model_dump(mode="json"),
                                                        t.outcome.model_dump(mode="json")]

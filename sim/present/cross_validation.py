@@ -2,12 +2,21 @@
 validate`` scores.
 
 The likelihood factorises over truces, so the calibration without truce k is the same
-particles weighted by every truce but k (``Search.weights(without=k)``): an exact refit,
-not an approximation, whose only cost is a smaller effective sample (reported per
-truce). Truce k's predictive is then the mixture of its own replications under those
-weights; its outcome never entered them. The yardsticks are fitted leave-one-out too
+particles weighted by every truce but k (``Search.weights(without=k)``): a refit by
+reweighting, consistent for the posterior without k. It is not a fresh search: the later
+rounds' proposals were fitted with truce k in the weights, so the sample is denser where
+k agreed and thinner elsewhere (only the rounds' defensive share and the first round
+cover the rest); the effective particles and the largest weight's share behind each
+fold are reported. Truce k's predictive is the mixture of its own replications under
+those weights; its outcome enters no weight. The yardsticks are fitted leave-one-out too
 (``sim.analysis.yardstick``), and everything is scored by the validation's rules; the
 in-sample fit (every truce in the weights) is scored beside it for contrast.
+
+**No rank correlation out of sample.** Each truce runs only until its own outcome is
+known (``Event.horizon``), and a predicted median beyond that horizon would be read from
+the horizon, that is from the outcome; so the model's median is not given (NaN) and the
+rank correlation is not scored here (``run.py validate``, which runs every truce to the
+scenario's horizon, scores it).
 """
 
 from __future__ import annotations
@@ -52,7 +61,9 @@ def cross_validated(cal: CorpusCalibration, found: Search, out_of_sample: bool =
                                                     fits[truce.id].items()}}
         row = truce_row(truce, sample, observed[truce.id], feats, predictives[truce.id],
                         fits[truce.id]["regression"][1])
+        row["model_median_days"] = float("nan")        # see the module's docstring
         row["effective_particles"] = float(1.0 / np.sum(w ** 2))
+        row["largest_weight"] = float(w.max())
         rows.append(row)
     table = pd.DataFrame(rows)
     scores = pd.concat([scoring.compare_scores(table, PREDICTORS, baseline=against)

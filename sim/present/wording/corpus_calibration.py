@@ -89,18 +89,24 @@ def write_report(cal: CorpusCalibration, found: Search, v: Validation, inside: V
         f"fixed, {len(cal.inert)} that no truce can act on. {s.rounds} round(s) of "
         f"{s.particles} particles (adaptive multiple importance sampling), "
         f"{s.replications} replications a particle and truce, each particle on random "
-        f"numbers of its own: {len(found.z)} particles in {manifest.get('seconds', '?')} s "
-        f"on {manifest.get('workers', '?')} workers. Effective sample: "
+        f"numbers of its own: {len(found.z)} particles (the time taken is in the "
+        f"manifest, `posterior.json`). Effective sample: "
         f"{found.effective_size():.1f} of {len(found.z)}; the {s.draws} posterior draws are "
         f"{manifest['search']['distinct_particles_drawn']} distinct particles.", "",
         "## Out of sample: leave one truce out", "",
-        "Truce k's predictive comes from the particles weighted by every other truce (an "
-        "exact refit: the likelihood is a product over truces); the yardsticks are fitted "
-        "without it too.", "", *in_short(v, inside), "",
+        "Truce k's predictive comes from the particles weighted by every other truce (a "
+        "refit by reweighting, since the likelihood is a product over truces; the later "
+        "rounds' proposals were fitted with every truce, so a fold's sample is thinner "
+        "away from where truce k agreed: its effective particles are below). The "
+        "yardsticks are fitted without it too. The rank correlation is not scored out of "
+        "sample: each truce ran only until its own outcome was known, so a median beyond "
+        "that would be read from the outcome (`run.py validate` scores it).", "",
+        *in_short(v, inside), "",
         *scores_markdown(v), "", *table_markdown(v), "",
-        "Effective particles behind each truce's prediction: " + ", ".join(
-            f"{r['truce']} {r['effective_particles']:.1f}" for _, r in v.table.iterrows())
-        + ".", "", "![cross-validation](cross_validation.png)", "",
+        "Effective particles behind each truce's prediction (and the largest weight's "
+        "share): " + ", ".join(f"{r['truce']} {r['effective_particles']:.1f} "
+                               f"({100 * r['largest_weight']:.0f}%)"
+                               for _, r in v.table.iterrows()) + ".", "", "![cross-validation](cross_validation.png)", "",
         "## What each truce tells", "",
         "Across the priors' particles (the first round): the spread of the log chance of "
         "each truce's outcome, and the share of particles that reproduce it (within the "
