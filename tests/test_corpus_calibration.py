@@ -304,3 +304,14 @@ def test_each_truce_s_outcome_spreads_across_the_priors_particles(tmp_path):
         found = search(cal, ex, tmp_path / "work", lambda _: None)
     assert np.all(found.loglik.std(axis=0) > 0.05), dict(zip(found.truces,
                                                               found.loglik.std(axis=0)))
+
+
+def test_the_corpus_posterior_in_the_repository_is_the_calibration_file_s():
+    """calibration/corpus/posterior.csv was written by calibration/corpus.yaml: its columns
+    are the file's priors, its forms the file's, its particles the file's search."""
+    cal = load_corpus_calibration(ROOT / "calibration" / "corpus.yaml")
+    post = load_posterior(ROOT / "calibration" / "corpus" / "posterior.csv")
+    manifest = yaml.safe_load((ROOT / "calibration" / "corpus" / "posterior.json").read_text())
+    assert post.paths == cal.paths and post.size == cal.search.draws
+    assert post.forms == cal.forms and manifest["calibration_file"].endswith("corpus.yaml")
+    assert manifest["search"]["particles"] == cal.search.particles * cal.search.rounds

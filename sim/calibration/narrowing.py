@@ -1,5 +1,7 @@
 """What the corpus narrows, and what it does not: each constant's posterior against its
-prior, and the reference's 7-day survival across the prior and across the posterior.
+prior, its effect on the corpus's log-likelihood across the priors' particles (a rank
+correlation over the first round: shown to matter, or not, by measurement), and the
+reference's 7-day survival across the prior and across the posterior.
 
 Narrowing is measured on the prior-quantile scale (0-1, where every prior is uniform):
 1 - (the weighted 5-95% range of the particles' quantiles) / 0.9. The constants of
@@ -15,6 +17,7 @@ import pandas as pd
 from sim.calibration import amis
 from sim.calibration.corpus import Search
 from sim.calibration.corpus_spec import CorpusCalibration
+from sim.calibration.ranks import rank_correlation
 
 
 def weighted_quantile(x: np.ndarray, w: np.ndarray, q) -> np.ndarray:
@@ -31,6 +34,8 @@ def constants_table(cal: CorpusCalibration, found: Search) -> pd.DataFrame:
     whether any truce of the corpus can act on it."""
     w = found.weights()
     u = amis.to_u(found.z)
+    first = found.sizes[0]
+    effect = rank_correlation(u[:first], found.loglik[:first].sum(axis=1, keepdims=True))
     rows = []
     for j, p in enumerate(cal.priors):
         lo, med, hi = weighted_quantile(u[:, j], w, [0.05, 0.5, 0.95])
@@ -38,8 +43,15 @@ def constants_table(cal: CorpusCalibration, found: Search) -> pd.DataFrame:
                      f"[{p.low:g}, {p.high:g}]",
                      "median": float(p.value(med)), "low": float(p.value(lo)),
                      "high": float(p.value(hi)), "narrowed": float(1 - (hi - lo) / 0.9),
-                     "acts": p.path not in cal.inert})
+                     "effect": float(effect[j, 0]), "acts": p.path not in cal.inert})
     return pd.DataFrame(rows)
+
+
+def effect_threshold(found: Search) -> float:
+    """Four standard errors of a rank correlation of zero over the first round's particles:
+    a constant whose effect on the corpus's log-likelihood stays below it is shown not to
+    matter at this sample size."""
+    return 4.0 / np.sqrt(found.sizes[0])
 
 
 def reference_interval(found: Search, without: int | None = None,

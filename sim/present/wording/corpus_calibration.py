@@ -13,8 +13,8 @@ import numpy as np
 
 from sim.calibration.corpus import Search
 from sim.calibration.corpus_spec import CorpusCalibration
-from sim.calibration.narrowing import (constants_table, influence_table, informative_table,
-                                       reference_interval)
+from sim.calibration.narrowing import (constants_table, effect_threshold, influence_table,
+                                       informative_table, reference_interval)
 from sim.present.charts.figures import new_figure
 from sim.present.charts.validation import survival_panels
 from sim.present.validation import Validation
@@ -46,6 +46,36 @@ def in_short(v: Validation, inside: Validation) -> list[str]:
                f"{r['model']:.2f} against the base rate's {r['base_rate']:.2f}: the gap "
                "between the two rows is what fitting a truce to itself would add.")
     return out
+
+
+#: Below this effective sample, a posterior's ranges are the spread of a few particles.
+FEW = 30
+
+
+def degenerate_lines(found: Search, distinct: int) -> list[str]:
+    """A warning where the weights rest on a few particles."""
+    if found.effective_size() >= FEW:
+        return []
+    return [f"**The weights rest on a few particles** (an effective sample of "
+            f"{found.effective_size():.1f}; the posterior draws are {distinct} distinct "
+            "particles): the ranges below are the spread of those particles, not what the "
+            "corpus knows, and the narrowing of the constants no truce can act on shows it. "
+            "Read them as the search's state, not as estimates.", ""]
+
+
+def effects_lines(constants, threshold: float, draws: int) -> list[str]:
+    """Which constants move the corpus's log-likelihood across the priors' particles."""
+    moving = constants[constants["effect"].abs() >= threshold].sort_values(
+        "effect", key=np.abs, ascending=False)
+    still = constants[(constants["effect"].abs() < threshold) & constants["acts"]]
+    return [f"**Effects, measured.** Across the {draws} particles of the first round (the "
+            "priors), the rank correlation of each constant with the summed log-likelihood "
+            f"of the corpus; four standard errors of zero is {threshold:.2f}. "
+            f"{len(moving)} constants reach it: " + (", ".join(
+                f"`{r['constant'].removeprefix('behaviour.')}` {r['effect']:+.2f}"
+                for _, r in moving.iterrows()) or "none") + f". The other {len(still)} that "
+            "can act do not, at this sample (their full table is `constants.csv`, column "
+            "`effect`)."]
 
 
 def narrowing_chart(table, path: Path) -> None:
@@ -116,6 +146,7 @@ def write_report(cal: CorpusCalibration, found: Search, v: Validation, inside: V
         *[f"| {r['truce']} | {r['sd_log_chance']:.2f} | {100 * r['reproduced_by']:.0f}% |"
           for _, r in informative.iterrows()], "",
         "## What the corpus narrows", "",
+        *degenerate_lines(found, manifest["search"]["distinct_particles_drawn"]),
         f"The constants no truce can act on narrow by up to {100 * floor:.0f}%: that much "
         f"comes from chance and a finite sample. {len(beyond)} of "
         f"{int(constants['acts'].sum())} constants that can act narrow by more: "
@@ -123,6 +154,7 @@ def write_report(cal: CorpusCalibration, found: Search, v: Validation, inside: V
                      f"{100 * r['narrowed']:.0f}% (median {r['median']:.3g}, 90% "
                      f"{r['low']:.3g}–{r['high']:.3g})" for _, r in beyond.head(12).iterrows())
            or "none") + ".", "", "![narrowing](narrowing.png)", "",
+        *effects_lines(constants, effect_threshold(found), found.sizes[0]), "",
         "## The reference's 7-day survival, before and after", "",
         f"Across the prior's particles (first round): {_pct(prior)}; across the posterior: "
         f"{_pct(post)} (median and 95% range of the particles' survival, each from "
