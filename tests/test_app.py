@@ -275,6 +275,7 @@ def test_the_page_in_a_real_browser(browser_paths, served_app):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
     from selenium.webdriver.support.ui import WebDriverWait
+    from selenium.common.exceptions import StaleElementReferenceException
 
     options = webdriver.ChromeOptions()
     options.binary_location = chromium
@@ -283,8 +284,10 @@ def test_the_page_in_a_real_browser(browser_paths, served_app):
         options.add_argument(arg)
     browser = webdriver.Chrome(service=Service(driver_path), options=options)
     try:
-        wait = WebDriverWait(browser, 90)   # returns as soon as the page shows it; generous
-        # because a loaded machine (a shared CI runner) can take tens of seconds per rerun
+        # returns as soon as the page shows it; generous because a loaded machine (a shared
+        # CI runner) can take tens of seconds per rerun; an element the page re-renders
+        # between finding and reading it (stale) is looked up again, not a failure
+        wait = WebDriverWait(browser, 90, ignored_exceptions=(StaleElementReferenceException,))
         browser.get(served_app)
 
         def page() -> str:
