@@ -58,6 +58,8 @@ class Search:
     reference_survival: np.ndarray
     sizes: tuple[int, ...]            # particles per round
     seconds: float
+    simulated: int = 0                # tasks simulated by this call (the rest were stored)
+    tasks: int = 0                    # tasks in all
 
     def weights(self, without: int | None = None) -> np.ndarray:
         """Normalised importance weights, from every truce or all but truce ``without``."""
@@ -103,13 +105,14 @@ def search(cal: CorpusCalibration, executor, work: Path,
     endings = {n: np.empty((0, s.replications), np.int8) for n in names}
     proposals: list[amis.Proposal] = []
     loglik = np.empty((0, len(events)))
+    counts = [0, 0]                   # tasks simulated, tasks in all
     for r in range(s.rounds):
         proposal = amis.Proposal() if r == 0 else amis.fitted(
             z, amis.log_weights(z, loglik.sum(axis=1), proposals, [s.particles] * r),
             s.centres, s.defensive)
         rng = np.random.default_rng(np.random.SeedSequence([s.seed, 0, r]))
         new = proposal.sample(rng, s.particles, len(cal.priors))
-        d, e = _run(cal, executor, work, cal.values(amis.to_u(new)), len(z), log, r)
+        d, e = _run(cal, executor, work, cal.values(amis.to_u(new)), len(z), log, r, counts)
         proposals.append(proposal)
         z = np.concatenate([z, new])
         for n in names:
@@ -117,23 +120,26 @@ def search(cal: CorpusCalibration, executor, work: Path,
                 [endings[n], e[n]])
         loglik = np.column_stack([log_chance(days[n], endings[n], ev, s.duration_sd)
                                   for n, ev in zip(names[:-1], events, strict=True)])
-        found = _found(cal, events, names, z, days, endings, loglik, proposals, started)
+        found = _found(cal, events, names, z, days, endings, loglik, proposals, started,
+                       counts)
         log(f"round {r + 1} of {s.rounds}: {len(z)} particles, effective sample "
             f"{found.effective_size():.1f} ({time.perf_counter() - started:.0f} s)")
     return found
 
 
-def _found(cal, events, names, z, days, endings, loglik, proposals, started) -> Search:
+def _found(cal, events, names, z, days, endings, loglik, proposals, started, counts
+           ) -> Search:
     sizes = [cal.search.particles] * len(proposals)
     log_ratio = amis.log_weights(z, np.zeros(len(z)), proposals, sizes)
     ref = days[REFERENCE]
     survival = (np.isnan(ref) | (ref > REFERENCE_EVENT.censored)).mean(axis=1)
     return Search(tuple(names[:-1]), events, z, cal.values(amis.to_u(z)),
                   {n: days[n] for n in names[:-1]}, {n: endings[n] for n in names[:-1]},
-                  loglik, log_ratio, survival, tuple(sizes), time.perf_counter() - started)
+                  loglik, log_ratio, survival, tuple(sizes), time.perf_counter() - started,
+                  *counts)
 
 
-def _run(cal, executor, work, values, first, log, r):
+def _run(cal, executor, work, values, first, log, r, counts):
     """Collapse days and endings of particles ``first`` .. on every truce and the
     reference: stored tasks read back, the others simulated and stored as they finish."""
     names = [t.id for t in cal.corpus.truces] + [REFERENCE]
@@ -148,6 +154,8 @@ def _run(cal, executor, work, values, first, log, r):
             todo.append(task)
         else:
             _keep(days, endings, task.truce, task.particles - first, *stored)
+    counts[0] += len(todo)
+    counts[1] += len(tasks)
     if len(todo) < len(tasks):
         log(f"round {r + 1}: {len(tasks) - len(todo)} of {len(tasks)} tasks stored ({work})")
     started = time.perf_counter()

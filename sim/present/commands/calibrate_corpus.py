@@ -56,6 +56,8 @@ def run(args, argv) -> int:
                    "distinct_particles_drawn": int(len(set(picks.tolist())))},
         "truces": list(found.truces), "fixed": cal.fixed, "inert": list(cal.inert),
         "seconds": round(time.perf_counter() - started, 1), "workers": args.workers,
+        "tasks": {"in_all": found.tasks, "simulated_by_this_command": found.simulated,
+                  "read_back_from_the_store": found.tasks - found.simulated},
         "command": "python run.py calibrate " + " ".join(argv),
         "versions": package_versions(),
     }
