@@ -46,7 +46,7 @@ from sim.run.posterior import SHIPPED, load_posterior
 from sim.scenario.loading import load_scenario
 scenario = load_scenario(root + "/scenarios/kerry_lavrov.yaml", {"time.horizon_days": days})
 posterior = load_posterior(SHIPPED)
-kw = {"until_settled": True} if settle else {}
+kw = {"until": "settled"} if settle else {}
 with threadpool_limits(1):
     started = time.perf_counter()
     r = run_scenario(scenario, worlds, 20160912, record_daily=False, posterior=posterior, **kw)

@@ -15,12 +15,13 @@ from sim.agents.registry import unwritten_behaviours
 from sim.analysis.scoring import Observed
 from sim.calibration import amis
 from sim.calibration.corpus import Search, posterior_of, search, tasks_of
-from sim.calibration.corpus_runs import settled, simulate, with_horizon
+from sim.calibration.corpus_runs import simulate, with_horizon
 from sim.calibration.corpus_spec import load_corpus_calibration
 from sim.calibration.outcome_likelihood import (DECLARED, ERODED, HELD, Event, contributions,
                                                 event_of, log_chance)
 from sim.model.model import CeasefireModel
 from sim.run.executors import make_executor
+from sim.run.experiment import STOPS, finish, run_blocks
 from sim.run.posterior import Posterior, behaviour_paths, load_posterior
 from sim.scenario.corpus import load_corpus
 from sim.scenario.loading import ScenarioError
@@ -115,16 +116,13 @@ def test_a_particle_runs_the_same_alone_or_beside_others(tmp_path):
     assert not np.array_equal(simulate(named)[2], days, equal_nan=True)   # its own chance
     # the same worlds run to the horizon without stopping
     sc = with_horizon(cal.corpus.truces[2].scenario, 40)
-    full = CeasefireModel(sc, blocks=[(200, 9)], record_daily=False)
-    while full.running:
-        full.step()
-    early = CeasefireModel(sc, blocks=[(200, 9)], record_daily=False)
-    while early.running and not settled(early):
-        early.step()
-    assert early.day < 40
-    assert np.array_equal(full.results().collapse_day, early.results().collapse_day,
-                          equal_nan=True)
-    assert np.array_equal(full.results().kind_of_collapse, early.results().kind_of_collapse)
+    blocks = [(0, 200, 9)]
+    full = run_blocks([sc], blocks, record_daily=False)
+    model = CeasefireModel(sc, blocks=[(200, 9)], record_daily=False)
+    early = finish(model, blocks, until="first_collapse_known")
+    assert model.day < 40 and STOPS["first_collapse_known"](model).all()
+    assert np.array_equal(full.collapse_day, early.collapse_day, equal_nan=True)
+    assert np.array_equal(full.kind_of_collapse, early.kind_of_collapse)
 
 
 def test_the_search_is_the_same_on_any_workers_and_resumes_to_the_same_bytes(tmp_path):
@@ -167,21 +165,17 @@ def test_amis_recovers_a_known_posterior():
     grid = np.linspace(-8, 8, 20001)
     dens = np.exp(amis.log_prior(grid[:, None]) - 0.5 * ((grid - 1) / 0.3) ** 2)
     exact = np.sum(grid * dens) / np.sum(dens)
-    loglik = lambda z: -0.5 * ((z[:, 0] - 1) / 0.3) ** 2     # noqa: E731
-    z = np.empty((0, 1))
-    proposals, sizes, ll = [], [], np.empty(0)
-    for r in range(4):
-        q = amis.Proposal() if r == 0 else amis.fitted(
-            z, amis.log_weights(z, ll, proposals, sizes), 50, 0.2)
-        new = q.sample(rng, 400, 1)
-        proposals.append(q)
-        sizes.append(400)
-        z, ll = np.concatenate([z, new]), np.concatenate([ll, loglik(new)])
-    lw = amis.log_weights(z, ll, proposals, sizes)
-    w = np.exp(lw - lw.max())
-    w /= w.sum()
+    w, z = _amis(lambda z, _: -0.5 * ((z[:, 0] - 1) / 0.3) ** 2, 400, 50, rng)
     assert 1 / np.sum(w ** 2) > 300
     assert abs(np.sum(w * z[:, 0]) - exact) < 0.05
+
+
+def _amis(loglik_of, particles: int, centres: int, rng) -> tuple[np.ndarray, np.ndarray]:
+    """Four rounds of ``amis.run`` in one dimension: the normalised weights and the z."""
+    z, ll, proposals = amis.run(loglik_of, 1, 4, particles, centres, 0.2, lambda _: rng)
+    lw = amis.log_weights(z, ll, proposals, [particles] * 4)
+    w = np.exp(lw - lw.max())
+    return w / w.sum(), z
 
 
 def test_amis_with_a_noisy_unbiased_likelihood_targets_the_same_posterior():
@@ -196,21 +190,11 @@ def test_amis_with_a_noisy_unbiased_likelihood_targets_the_same_posterior():
     chance = lambda z: np.exp(-0.5 * (z - 0.5) ** 2)      # noqa: E731
     dens = np.exp(amis.log_prior(grid[:, None])) * chance(grid)
     exact = np.sum(grid * dens) / np.sum(dens)
-    z = np.empty((0, 1))
-    proposals, sizes, ll = [], [], np.empty(0)
-    for r in range(4):
-        q = amis.Proposal() if r == 0 else amis.fitted(
-            z, amis.log_weights(z, ll, proposals, sizes), 100, 0.2)
-        new = q.sample(rng, 800, 1)
-        share = (rng.random((800, 20)) < chance(new)).mean(axis=1)
-        proposals.append(q)
-        sizes.append(800)
-        z = np.concatenate([z, new])
+    def noisy(z, _):
         with np.errstate(divide="ignore"):
-            ll = np.concatenate([ll, np.log(share)])
-    lw = amis.log_weights(z, ll, proposals, sizes)
-    w = np.exp(lw - lw.max())
-    w /= w.sum()
+            return np.log((rng.random((len(z), 20)) < chance(z)).mean(axis=1))
+
+    w, z = _amis(noisy, 800, 100, rng)
     assert 1 / np.sum(w ** 2) > 1000
     assert abs(np.sum(w * z[:, 0]) - exact) < 0.1
 

@@ -1,5 +1,5 @@
 """Settled worlds: numbers they never read are not drawn, and a model whose worlds are all
-settled can stop (``until_settled``), without changing what the run gives.
+settled can stop (``until``), without changing what the run gives.
 
 No timing here: ``benchmarks/year_long.py`` measures the speed.
 """
@@ -14,7 +14,7 @@ import pytest
 from sim.core.sampling import pick, pick_at
 from sim.core.streams import Streams
 from sim.model.model import CeasefireModel
-from sim.run.experiment import finish, run_scenario
+from sim.run.experiment import STOPS, finish, run_scenario
 from sim.run.posterior import SHIPPED, load_posterior
 from sim.run.seeding import block_seeds
 from sim.scenario.loading import load_scenario
@@ -95,7 +95,7 @@ def test_a_model_stops_once_its_worlds_are_settled_with_the_full_runs_outcomes(y
     scenario, posterior = year
     full = run_scenario(scenario, 1300, 5, record_daily=False, posterior=posterior)
     early = run_scenario(scenario, 1300, 5, record_daily=False, posterior=posterior,
-                         until_settled=True)
+                         until="settled")
     for name in OUTCOMES:
         assert _equal(getattr(early, name), getattr(full, name)), name
     assert np.array_equal(early.collapse_day, full.collapse_day, equal_nan=True)
@@ -104,7 +104,7 @@ def test_a_model_stops_once_its_worlds_are_settled_with_the_full_runs_outcomes(y
     blocks = block_seeds(5, 300)
     model = CeasefireModel(scenario, blocks=[(size, seed) for _, size, seed in blocks],
                            record_daily=False)
-    finish(model, blocks, until_settled=True)
+    finish(model, blocks, until="settled")
     last = max(model.collapse_day.max(), model.de_facto_day.max())
     # (a declaration on day d is booked during day d, violence back on day d at its close)
-    assert model.settled.all() and model.day - last in (0, 1) and model.day < model.n_days
+    assert STOPS["settled"](model).all() and model.day - last in (0, 1) and model.day < model.n_days

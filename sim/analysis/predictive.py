@@ -161,17 +161,12 @@ def from_sample(collapse_day: np.ndarray, declared: np.ndarray, horizon: float,
     if len(days) and (days.min() < 0 or days.max() > horizon):
         raise ValueError("collapse days must lie between 0 and the horizon")
     is_declared = np.asarray(declared, bool)[collapsed]
-    if weights is None:          # counts over n (exactly as before weights existed)
-        share, total, held = None, n, 1.0 - collapsed.mean()
-    else:
-        w = np.asarray(weights, float)
-        share, total = w[collapsed], w.sum()
-        held = 1.0 - share.sum() / total
-    dec = np.bincount(days[is_declared], None if share is None else share[is_declared],
-                      LAST_DAY + 1)[:LAST_DAY + 1] / total
-    ero = np.bincount(days[~is_declared], None if share is None else share[~is_declared],
-                      LAST_DAY + 1)[:LAST_DAY + 1] / total
-    return _with_tail(dec, ero, held, int(np.floor(horizon)))
+    w = np.ones(n) if weights is None else np.asarray(weights, float)   # ones: counts
+    share, total = w[collapsed], w.sum()
+    dec = np.bincount(days[is_declared], share[is_declared], LAST_DAY + 1)[:LAST_DAY + 1]
+    ero = np.bincount(days[~is_declared], share[~is_declared], LAST_DAY + 1)[:LAST_DAY + 1]
+    return _with_tail(dec / total, ero / total, 1.0 - share.sum() / total,
+                      int(np.floor(horizon)))
 
 
 def from_atoms(days: np.ndarray, declared: np.ndarray, eroded: np.ndarray, tail: float,

@@ -13,6 +13,7 @@ mixture of AMIS): weight = prior x likelihood / (sum over rounds of n_r q_r) / n
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -80,3 +81,25 @@ def log_weights(z: np.ndarray, loglik: np.ndarray, proposals: list[Proposal],
                                         for q, k in zip(proposals, sizes, strict=True)]),
                               axis=0)
     return loglik + log_prior(z) - mix
+
+
+def run(loglik_of: Callable[[np.ndarray, int], np.ndarray], dims: int, rounds: int,
+        particles: int, centres: int, defensive: float,
+        rng_of: Callable[[int], np.random.Generator],
+        after_round: Callable[[int, np.ndarray], None] | None = None
+        ) -> tuple[np.ndarray, np.ndarray, list[Proposal]]:
+    """``rounds`` of ``particles``: every particle so far (z), its log-likelihood and the
+    rounds' proposals. ``loglik_of(z, first)`` gives the log-likelihood of new particles
+    (rows, numbered from ``first``); ``rng_of(r)`` round r's generator; ``after_round(r,
+    log_weights)`` sees every particle's log weight after round r."""
+    z, ll, proposals = np.empty((0, dims)), np.empty(0), []
+    for r in range(rounds):
+        q = Proposal() if r == 0 else fitted(
+            z, log_weights(z, ll, proposals, [particles] * r), centres, defensive)
+        new = q.sample(rng_of(r), particles, dims)
+        proposals.append(q)
+        ll = np.concatenate([ll, loglik_of(new, len(z))])
+        z = np.concatenate([z, new])
+        if after_round:
+            after_round(r, log_weights(z, ll, proposals, [particles] * (r + 1)))
+    return z, ll, proposals

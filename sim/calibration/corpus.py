@@ -100,43 +100,36 @@ def search(cal: CorpusCalibration, executor, work: Path,
     work.mkdir(parents=True, exist_ok=True)
     events = events_of(cal)
     names = [t.id for t in cal.corpus.truces] + [REFERENCE]
-    z = np.empty((0, len(cal.priors)))
-    days = {n: np.empty((0, s.replications)) for n in names}
-    endings = {n: np.empty((0, s.replications), np.int8) for n in names}
-    proposals: list[amis.Proposal] = []
-    loglik = np.empty((0, len(events)))
-    counts = [0, 0]                   # tasks simulated, tasks in all
-    for r in range(s.rounds):
-        proposal = amis.Proposal() if r == 0 else amis.fitted(
-            z, amis.log_weights(z, loglik.sum(axis=1), proposals, [s.particles] * r),
-            s.centres, s.defensive)
-        rng = np.random.default_rng(np.random.SeedSequence([s.seed, 0, r]))
-        new = proposal.sample(rng, s.particles, len(cal.priors))
-        d, e = _run(cal, executor, work, cal.values(amis.to_u(new)), len(z), log, r, counts)
-        proposals.append(proposal)
-        z = np.concatenate([z, new])
-        for n in names:
-            days[n], endings[n] = np.concatenate([days[n], d[n]]), np.concatenate(
-                [endings[n], e[n]])
-        loglik = np.column_stack([log_chance(days[n], endings[n], ev, s.duration_sd)
-                                  for n, ev in zip(names[:-1], events, strict=True)])
-        found = _found(cal, events, names, z, days, endings, loglik, proposals, started,
-                       counts)
-        log(f"round {r + 1} of {s.rounds}: {len(z)} particles, effective sample "
-            f"{found.effective_size():.1f} ({time.perf_counter() - started:.0f} s)")
-    return found
+    runs: list[tuple[dict, dict]] = []         # each round's collapse days and endings
+    per_truce: list[np.ndarray] = []           # each round's log-likelihood by truce
+    counts = [0, 0]                            # tasks simulated, tasks in all
 
+    def loglik_of(z: np.ndarray, first: int) -> np.ndarray:
+        d, e = _run(cal, executor, work, cal.values(amis.to_u(z)), first, log,
+                    len(runs), counts)
+        runs.append((d, e))
+        per_truce.append(np.column_stack([log_chance(d[n], e[n], ev, s.duration_sd)
+                                          for n, ev in zip(names[:-1], events, strict=True)]))
+        return per_truce[-1].sum(axis=1)
 
-def _found(cal, events, names, z, days, endings, loglik, proposals, started, counts
-           ) -> Search:
-    sizes = [cal.search.particles] * len(proposals)
-    log_ratio = amis.log_weights(z, np.zeros(len(z)), proposals, sizes)
+    def after_round(r: int, log_weights: np.ndarray) -> None:
+        w = np.exp(log_weights - log_weights.max())
+        log(f"round {r + 1} of {s.rounds}: {len(w)} particles, effective sample "
+            f"{w.sum() ** 2 / np.sum(w ** 2):.1f} ({time.perf_counter() - started:.0f} s)")
+
+    z, _, proposals = amis.run(
+        loglik_of, len(cal.priors), s.rounds, s.particles, s.centres, s.defensive,
+        lambda r: np.random.default_rng(np.random.SeedSequence([s.seed, 0, r])), after_round)
+    days, endings = ({n: np.concatenate([run[i][n] for run in runs]) for n in names}
+                     for i in (0, 1))
+    sizes = [s.particles] * len(proposals)
     ref = days[REFERENCE]
-    survival = (np.isnan(ref) | (ref > REFERENCE_EVENT.censored)).mean(axis=1)
     return Search(tuple(names[:-1]), events, z, cal.values(amis.to_u(z)),
                   {n: days[n] for n in names[:-1]}, {n: endings[n] for n in names[:-1]},
-                  loglik, log_ratio, survival, tuple(sizes), time.perf_counter() - started,
-                  *counts)
+                  np.concatenate(per_truce),
+                  amis.log_weights(z, np.zeros(len(z)), proposals, sizes),
+                  (np.isnan(ref) | (ref > REFERENCE_EVENT.censored)).mean(axis=1),
+                  tuple(sizes), time.perf_counter() - started, *counts)
 
 
 def _run(cal, executor, work, values, first, log, r, counts):
@@ -200,10 +193,10 @@ def _keep(days, endings, truce, particles, d, e) -> None:
 def posterior_of(cal: CorpusCalibration, found: Search, draws: int | None = None
                  ) -> tuple[Posterior, np.ndarray]:
     """An equally weighted sample of the weighted particles (systematic resampling, from
-    the search's seed), and which particle each draw is."""
+    the search's seed), under the calibration's forms, and which particle each draw is."""
     draws = draws or cal.search.draws
     rng = np.random.default_rng(np.random.SeedSequence([cal.search.seed, 1]))
     cum = np.cumsum(found.weights())
     picks = np.searchsorted(cum, (rng.random() + np.arange(draws)) / draws)
     picks = rng.permutation(np.minimum(picks, len(cum) - 1))
-    return Posterior(cal.paths, found.values[picks]), picks
+    return Posterior(cal.paths, found.values[picks], forms=cal.forms), picks

@@ -7,8 +7,8 @@ scenario at its value in draw ``particle`` (``sim.run.facts``), so no two partic
 share their chance and a particle's outcomes do not depend on which others ran beside it, nor on how the
 particles were split between models or workers. A truce runs only as long as its
 observed outcome takes to be known (``Event.horizon``), and a model stops on the first
-day on which each of its worlds has collapsed (and the kind of its collapse is known) or
-seen its deal end: from then on nothing can change a world's first collapse.
+day on which every world's first collapse is known
+(``sim.run.experiment.STOPS``).
 """
 
 from __future__ import annotations
@@ -23,9 +23,8 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from sim.calibration.outcome_likelihood import CODES
-from sim.model.model import CeasefireModel
-from sim.run.experiment import MAX_WORLDS
-from sim.run.facts import drawn
+from sim.run.experiment import MAX_WORLDS, run_blocks
+from sim.run.facts import drawn, with_facts
 from sim.run.posterior import with_behaviour
 from sim.scenario.schema import Scenario
 
@@ -55,8 +54,7 @@ class Task:
 
 def with_horizon(scenario: Scenario, days: int) -> Scenario:
     """``scenario`` run for ``days`` days."""
-    return scenario.model_copy(update={"time": scenario.time.model_copy(
-        update={"horizon_days": float(days)})})
+    return with_facts(scenario, {"time.horizon_days": float(days)})
 
 
 def particle_seeds(seed: int, truce: str, particles: np.ndarray) -> np.ndarray:
@@ -66,14 +64,6 @@ def particle_seeds(seed: int, truce: str, particles: np.ndarray) -> np.ndarray:
     tag = zlib.crc32(truce.encode())
     return np.array([np.random.SeedSequence([seed, tag, int(i)]).generate_state(1)[0]
                      for i in particles], dtype=np.uint64)
-
-
-def settled(model: CeasefireModel) -> bool:
-    """Every world's first collapse and its kind are known: it was declared over, its deal
-    ended standing, or violence came back before today (a declaration on the day after
-    violence came back still counts as the first collapse: results.kind_of_collapse)."""
-    known = model.collapsed | model.ended | (model.de_facto & (model.de_facto_day < model.day))
-    return bool(known.all())
 
 
 def simulate(task: Task) -> tuple[str, np.ndarray, np.ndarray, np.ndarray]:
@@ -88,14 +78,11 @@ def simulate(task: Task) -> tuple[str, np.ndarray, np.ndarray, np.ndarray]:
         variants = [drawn(with_behaviour(task.scenario, task.forms | dict(
             zip(task.paths, map(float, row), strict=True))), int(i))
             for row, i in zip(rows, task.particles[start:start + len(rows)], strict=True)]
-        blocks = [(R, int(s)) for s in seeds[start:start + len(rows)]]
+        blocks = [(0, R, int(s)) for s in seeds[start:start + len(rows)]]
         layout = np.repeat(np.arange(len(rows)), R)[None, :]
         with threadpool_limits(1):
-            model = CeasefireModel(variants[0], variants=variants, blocks=blocks,
-                                   record_daily=False, layout=layout)
-            while model.running and not settled(model):
-                model.step()
-            results = model.results()
+            results = run_blocks(variants, blocks, record_daily=False, layout=layout,
+                                 until="first_collapse_known")
         kind = results.kind_of_collapse
         ended = np.isin(results.endings, ("expired", "superseded"))
         code = np.where(kind == "formal", CODES["declared"],

@@ -30,11 +30,11 @@ import numpy as np
 from pydantic import Field, ValidationError, model_validator
 
 from sim.agents.registry import unwritten_behaviours
-from sim.calibration.spec import _bounds, _code_digest
+from sim.calibration.spec import _bounds, _code_digest, read_spec
 from sim.core.fields import Strict
 from sim.run.posterior import behaviour_paths, with_behaviour
 from sim.scenario.corpus import Corpus, load_corpus
-from sim.scenario.loading import ScenarioError, explain, load_scenario, read_yaml
+from sim.scenario.loading import ScenarioError, load_scenario, read_yaml
 from sim.scenario.schema import Scenario
 
 
@@ -133,11 +133,7 @@ class CorpusCalibration:
 def load_corpus_calibration(path: str | Path) -> CorpusCalibration:
     """Read and check a corpus calibration file; any problem is one ScenarioError."""
     path = Path(path)
-    data = read_yaml(path)
-    try:
-        spec = CorpusFile.model_validate(data)
-    except ValidationError as exc:
-        raise explain(exc, path, {}, model=CorpusFile, data=data) from None
+    spec, data = read_spec(path, CorpusFile)
     folder, reference_file = ((path.parent / f).resolve() for f in (spec.corpus,
                                                                       spec.reference))
     if not folder.is_dir():

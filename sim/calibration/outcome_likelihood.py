@@ -42,6 +42,7 @@ from scipy.special import ndtr
 
 from sim.analysis.predictive import HOUR, SMOOTHING, reference
 from sim.analysis.scoring import FIRST_WEEK, Observed
+from sim.calibration.spec import _bounds
 
 #: Endings of a replication, as codes: no collapse by the horizon, declared, eroded, and
 #: the deal's own end (expired or superseded) while it stood: no collapse can follow.
@@ -51,7 +52,7 @@ _REFERENCE = reference()
 
 
 #: The longest a scenario may run (the schema's ``time.horizon_days`` limit).
-LONGEST = 3650
+LONGEST = int(_bounds("time.horizon_days")[2])
 #: The time of a collapse on day 0 (its first half-day's middle).
 DAY_ZERO = 0.25
 

@@ -145,14 +145,20 @@ def _bounds(path: str) -> tuple[float, float, float, bool]:
     return default, low, high, strict
 
 
+def read_spec(path: Path, model: type[Strict]):
+    """A calibration file read and validated against its schema ``model``; a problem is one
+    ScenarioError naming the file and the field."""
+    data = read_yaml(path)
+    try:
+        return model.model_validate(data), data
+    except ValidationError as exc:
+        raise explain(exc, path, {}, model=model, data=data) from None
+
+
 def load_calibration(path: str | Path) -> Calibration:
     """Read and check a calibration file; any problem is one ScenarioError."""
     path = Path(path)
-    data = read_yaml(path)
-    try:
-        spec = CalibrationFile.model_validate(data)
-    except ValidationError as exc:
-        raise explain(exc, path, {}, model=CalibrationFile, data=data) from None
+    spec, data = read_spec(path, CalibrationFile)
     scenarios = {name: load_scenario((path.parent / t.scenario).resolve())
                  for name, t in spec.truces.items()}
     patterns = []

@@ -383,11 +383,6 @@ class CeasefireModel(Model):
             call(self.recorder, acts, seen)
 
     @property
-    def settled(self) -> np.ndarray:
-        """Worlds whose outcomes no later day can change: declared over and at war, (R,)."""
-        return self.collapsed & self.de_facto
-
-    @property
     def in_truce(self) -> np.ndarray:
         """Worlds whose truce still formally stands, within its duration, today, (R,)."""
         return ~(self.collapsed | self.ended) & (self.day < self.truce_days)

@@ -37,30 +37,42 @@ if TYPE_CHECKING:
 MAX_WORLDS = 5_000
 
 
+#: When a run may stop early, by name: the worlds (R,) whose outcomes no later day can
+#: change. "settled": declared over and at war (collapse days, declarer, trigger, endings
+#: and JIC start are the full run's); "first_collapse_known": declared over, ended standing
+#: (expired, superseded) or back to war before today (violence back at the close of day d
+#: is a collapse of day d + 1, formal if declared that day: ``Results.kind_of_collapse``),
+#: so the first collapse's day and kind are the full run's.
+STOPS: dict[str, Callable[[CeasefireModel], np.ndarray]] = {
+    "settled": lambda m: m.collapsed & m.de_facto,
+    "first_collapse_known": lambda m: m.collapsed | m.ended | (
+        m.de_facto & (m.de_facto_day < m.day)),
+}
+
+
 def run_blocks(scenarios: list[Scenario], blocks: list[tuple[int, int, int]],
                record_daily: bool = True, block_size: int = BLOCK,
                progress: Callable[[float], None] | None = None,
-               layout: np.ndarray | None = None, until_settled: bool = False) -> Results:
+               layout: np.ndarray | None = None, until: str | None = None) -> Results:
     """One model: every parameter set in ``scenarios`` over the given blocks
     (first replication, size, seed), sharing their random numbers; or, with a
     ``layout``, each world under the parameter set the layout gives it."""
     model = CeasefireModel(scenarios[0], variants=scenarios,
                            blocks=[(size, seed) for _, size, seed in blocks],
                            record_daily=record_daily, layout=layout)
-    return finish(model, blocks, block_size, progress, until_settled)
+    return finish(model, blocks, block_size, progress, until)
 
 
 def finish(model: CeasefireModel, blocks: list[tuple[int, int, int]], block_size: int = BLOCK,
-           progress: Callable[[float], None] | None = None, until_settled: bool = False
+           progress: Callable[[float], None] | None = None, until: str | None = None
            ) -> Results:
     """Step a model built over ``blocks`` (first replication, size, seed) to its horizon;
     its results, each replication with its block's seed.
 
-    ``until_settled``: stop as soon as every world is settled (``CeasefireModel.settled``).
-    The outcomes (collapse days, declarer, trigger, endings, JIC start) are those of the
-    full run; counts, harm, aid, beliefs and the per-day series stop at that day."""
+    ``until``: stop as soon as every world is so (``STOPS``). Counts, harm, aid, beliefs
+    and the per-day series stop at that day."""
     per_day = model.replications / model.n_days
-    while model.running and not (until_settled and model.settled.all()):
+    while model.running and not (until and STOPS[until](model).all()):
         model.step()
         if progress:
             progress(per_day)
@@ -92,11 +104,11 @@ def iter_groups(replications: int, seed: int, block: int = BLOCK
 def run_scenario(scenario: Scenario, replications: int, seed: int,
                  progress: Callable[[float], None] | None = None,
                  record_daily: bool = True, posterior: Posterior | None = None,
-                 until_settled: bool = False) -> Results:
+                 until: str | None = None) -> Results:
     """All replications of a scenario, in order (under the posterior's draws, if given;
-    ``until_settled``: as ``finish``)."""
+    ``until``: as ``finish``)."""
     return run_compared([scenario], replications, seed, progress, record_daily, posterior,
-                        until_settled)[0]
+                        until)[0]
 
 
 def parameter_sets(scenarios: list[Scenario], replications: int,
@@ -112,7 +124,7 @@ def parameter_sets(scenarios: list[Scenario], replications: int,
 def run_compared(scenarios: list[Scenario], replications: int, seed: int,
                  progress: Callable[[float], None] | None = None,
                  record_daily: bool = True, posterior: Posterior | None = None,
-                 until_settled: bool = False) -> list[Results]:
+                 until: str | None = None) -> list[Results]:
     """All replications of each scenario, side by side in one model per group of blocks:
     replication r of every scenario runs on the same random numbers and, with a
     posterior, under the same draw (r mod the draws used), so the differences between
@@ -129,18 +141,18 @@ def run_compared(scenarios: list[Scenario], replications: int, seed: int,
         together = [i for i in range(len(scenarios)) if i not in apart]
         runs = dict(zip(together, _side_by_side([scenarios[i] for i in together],
                                                 replications, seed, progress, record_daily,
-                                                posterior, until_settled), strict=True))
+                                                posterior, until), strict=True))
         for i in apart:
             runs[i] = _side_by_side([scenarios[i]], replications, seed, progress,
-                                    record_daily, posterior, until_settled)[0]
+                                    record_daily, posterior, until)[0]
         return [runs[i] for i in range(len(scenarios))]
     return _side_by_side(scenarios, replications, seed, progress, record_daily, posterior,
-                         until_settled)
+                         until)
 
 
 def _side_by_side(scenarios: list[Scenario], replications: int, seed: int,
                   progress: Callable[[float], None] | None, record_daily: bool,
-                  posterior: Posterior | None, until_settled: bool = False) -> list[Results]:
+                  posterior: Posterior | None, until: str | None = None) -> list[Results]:
     """``run_compared`` for scenarios that share one model."""
     variants, draws = parameter_sets(scenarios, replications, posterior)
     parts: list[list[Results]] = [[] for _ in scenarios]
@@ -148,7 +160,7 @@ def _side_by_side(scenarios: list[Scenario], replications: int, seed: int,
         reps = np.arange(group[0][0], group[0][0] + sum(size for _, size, _ in group))
         draw, layout = draw_layout(reps, len(scenarios), draws)
         r = run_blocks(variants, group, record_daily, progress=progress, layout=layout,
-                       until_settled=until_settled)
+                       until=until)
         for j in range(len(scenarios)):
             part = replace(r.rows(slice(j * len(reps), (j + 1) * len(reps))),
                            scenario_name=scenarios[j].name)   # the model bears the first's

@@ -2,7 +2,7 @@
 
 Each truce's scenario runs as the main job runs it (``run_scenario``: the same blocks and
 seeds, replication r under posterior draw r mod D), outcomes only, each model stopped once
-all its worlds are settled (``finish``: the outcomes are the full run's). Only the scenario is
+every world's first collapse is known (``finish``: they are the full run's). Only the scenario is
 given to the model; the outcome stays with the caller. Per replication it keeps the
 first collapse, formal or de facto, and how it came: ``declared`` (a formal declaration
 came first, or on the same day), ``eroded`` (violence back on the ground before any
@@ -59,6 +59,7 @@ def run_truces(scenarios: Sequence[tuple[str, Scenario]], replications: int, see
     for truce, scenario in scenarios:
         started = time.perf_counter()
         results = run_scenario(scenario, replications, seed, progress=progress,
-                               record_daily=False, posterior=posterior, until_settled=True)
+                               record_daily=False, posterior=posterior,
+                               until="first_collapse_known")
         samples.append(sample_of(truce, results, time.perf_counter() - started))
     return samples

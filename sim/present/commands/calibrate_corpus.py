@@ -42,7 +42,6 @@ def run(args, argv) -> int:
     with make_executor(workers=args.workers) as executor:
         found = search(cal, executor, work, log)
     posterior, picks = posterior_of(cal, found)
-    posterior = type(posterior)(posterior.paths, posterior.values, forms=cal.forms)
     manifest = {
         "kind": "posterior", "calibration_file": str(args.file),
         "fingerprint": cal.fingerprint, "seed": s.seed, "forms": cal.forms,
