@@ -359,3 +359,34 @@ def test_only_the_first_sigterm_raises_the_second_lets_the_clean_up_finish():
         # ... and a third would end the process: the default is back
         assert signal.getsignal(signal.SIGTERM) == signal.SIG_DFL
     assert cleaned_up and signal.getsignal(signal.SIGTERM) is before
+
+
+def test_an_interrupted_command_ends_though_a_thread_it_left_is_stuck():
+    """A thread left waiting for ever (as a signal landing inside a lock can leave a process
+    pool's manager thread) would hang the interpreter's shutdown after the command's last
+    line: the process waits ``LINGER`` seconds, then ends with the command's status, its
+    last line written. A thread that ends within them is waited for, and is not cut off."""
+    import subprocess
+    import sys
+    import textwrap
+    import time
+    status = 143        # SIGTERM's; Ctrl-C's 130 takes the same path
+    script = textwrap.dedent(f"""
+        import sys, threading, time
+        from sim.present import cli
+        cli.LINGER = 1.0
+        threading.Thread(target=threading.Event().wait).start()      # stuck for ever
+        threading.Thread(target=lambda: (time.sleep(0.3), print("finished"))).start()
+        def main():
+            print("interrupted: the last word", file=sys.stderr)
+            return {status}
+        cli.main = main
+        cli.console()
+    """)
+    started = time.monotonic()
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=60, cwd=Path(__file__).resolve().parents[1])
+    assert done.returncode == status, done.stderr
+    assert done.stderr.strip() == "interrupted: the last word"
+    assert done.stdout.strip() == "finished"
+    assert time.monotonic() - started < 30       # 1 s of grace, not the 60 s timeout

@@ -13,12 +13,17 @@ import errno
 import importlib
 import os
 import sys
+import threading
+import time
 
-from sim.present.commands.common import sigterm_interrupts
+from sim.present.commands.common import EXIT_INTERRUPTED, EXIT_TERMINATED, sigterm_interrupts
 from sim.scenario.errors import printable
 
 #: ``run.py SCENARIO.yaml`` / ``run.py SWEEP.yaml``.
 MAIN = "sim.present.commands.main"
+
+#: Seconds an interrupted command gives the threads it leaves behind to end.
+LINGER = 10.0
 
 #: ``run.py WORD ...``: the other commands. They stop on SIGTERM as on Ctrl-C (exit 143),
 #: except ``scenarios``, which only lists.
@@ -61,7 +66,29 @@ def console() -> None:
     """The ``ceasefire`` command (and ``run.py``, ``python -m sim``): ``main`` with its exit
     status; output piped into a reader that stopped early (``| head``) ends quietly."""
     try:
-        sys.exit(main())
+        status = main()
     except BrokenPipeError:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         sys.exit(1)
+    if status in (EXIT_INTERRUPTED, EXIT_TERMINATED):
+        _end_even_if_a_thread_is_stuck(status)
+    sys.exit(status)
+
+
+def _end_even_if_a_thread_is_stuck(status: int) -> None:
+    """An interrupted command has stopped its workers, kept what finished and said so; all
+    that is left is the interpreter's shutdown, which waits for every non-daemon thread with
+    no time limit. A signal raised between a lock's acquisition and the block that releases
+    it (CPython's bpo-29988) can leave one waiting for ever, such as a process pool's manager
+    thread: a sweep stopped by two SIGTERMs in a loaded CI run printed its last line and
+    hung. So the threads get ``LINGER`` seconds; if one is still alive, the streams are
+    flushed and the process ends at once with the same status."""
+    deadline = time.monotonic() + LINGER
+    others = [t for t in threading.enumerate()
+              if t is not threading.main_thread() and not t.daemon]
+    for thread in others:
+        thread.join(max(0.0, deadline - time.monotonic()))
+    if any(t.is_alive() for t in others):
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(status)
