@@ -1,17 +1,21 @@
 """Calibration across the corpus: importance sampling from the priors with the simulated
-chance of what happened, truce by truce, as the likelihood.
+chance of what happened, truce by truce, learnt across the particles, as the likelihood.
 
 Particles are drawn in rounds (``search.rounds`` of ``search.particles``): from the
 priors first, then from mixtures fitted to the weighted particles so far (adaptive
-multiple importance sampling, ``sim.calibration.amis``). Each particle runs every truce of the corpus ``search.replications`` times
-on random numbers of its own (``sim.calibration.corpus_runs``), each truce only as long
-as its outcome takes to be known, and the reference scenario through its first week
-(reported, never in the likelihood). Its log-likelihood on truce k is the log of the
-smoothed share of its replications that reproduce truce k's outcome
-(``sim.calibration.outcome_likelihood``); its weight is the exponential of the sum over
-truces, times its prior over the mixture of the rounds' proposals. The weights are
-those of the exact posterior of the smoothed likelihood (pseudo-marginal importance
-sampling); their effective sample size says how much the sample holds.
+multiple importance sampling, ``sim.calibration.amis``). Each particle runs every truce
+of the corpus ``search.replications`` times on random numbers of its own
+(``sim.calibration.corpus_runs``), each truce only as long as its outcome takes to be
+known, and the reference scenario through its first week (reported, never in the
+likelihood). Its own chance of truce k's outcome is the share of its replications that
+reproduce it (``sim.calibration.outcome_likelihood``). After every round an emulator of
+each truce's chance is fitted across all the particles so far
+(``sim.calibration.emulator``), and a particle's weight is the exponential of the
+emulated, smoothed log-likelihood summed over truces, times its prior over the mixture
+of the rounds' proposals. Weighing each particle by its own estimate instead (exact in
+expectation, pseudo-marginal) rewarded luck: one particle of 1,500 took the weight. The
+emulated weights target the posterior of the emulated likelihood; the report measures
+how well the emulator follows the particles' own chances.
 
 Every task's outcomes are stored as they finish (``<work>/<truce>-<first>.npz``), so an
 interrupted search resumes where it stopped and ends with the same bytes; a particle's
@@ -32,7 +36,9 @@ from sim.analysis.scoring import observed_of
 from sim.calibration import amis
 from sim.calibration.corpus_runs import Task, simulate, with_horizon
 from sim.calibration.corpus_spec import CorpusCalibration
-from sim.calibration.outcome_likelihood import Event, event_of, log_chance
+from sim.calibration.emulator import Emulator, fitted
+from sim.calibration.outcome_likelihood import (Event, contributions, event_of,
+                                               smoothed_log)
 from sim.run.posterior import Posterior
 
 #: The reference's name among the tasks (not a truce of the corpus: reported only).
@@ -44,8 +50,9 @@ REFERENCE_EVENT = Event("held", censored=7)      # survives its first week
 class Search:
     """The particles and what they did: ``z`` (the priors' logistic scale) and ``values``
     (particles, constants); per truce (corpus order) the collapse days and ending codes
-    (particles, replications) and the log-likelihood (particles, truces); the log of
-    prior over proposal mixture (``log_ratio``); the reference's 7-day survival."""
+    (particles, replications); the emulated log-likelihood the weights use and the
+    particles' own estimates (``simulated``), both (particles, truces); the log of prior
+    over proposal mixture (``log_ratio``); the reference's 7-day survival; the emulator."""
 
     truces: tuple[str, ...]
     events: tuple[Event, ...]
@@ -56,6 +63,8 @@ class Search:
     loglik: np.ndarray
     log_ratio: np.ndarray
     reference_survival: np.ndarray
+    simulated_loglik: np.ndarray
+    emulator: Emulator
     sizes: tuple[int, ...]            # particles per round
     seconds: float
     simulated: int = 0                # tasks simulated by this call (the rest were stored)
@@ -101,16 +110,24 @@ def search(cal: CorpusCalibration, executor, work: Path,
     events = events_of(cal)
     names = [t.id for t in cal.corpus.truces] + [REFERENCE]
     runs: list[tuple[dict, dict]] = []         # each round's collapse days and endings
-    per_truce: list[np.ndarray] = []           # each round's log-likelihood by truce
+    shares: list[np.ndarray] = []              # each round's own chances, by truce
     counts = [0, 0]                            # tasks simulated, tasks in all
+    reference = np.array([ev.reference_chance() for ev in events])
+    emulated: list[Emulator] = []
 
     def loglik_of(z: np.ndarray, first: int) -> np.ndarray:
         d, e = _run(cal, executor, work, cal.values(amis.to_u(z)), first, log,
                     len(runs), counts)
         runs.append((d, e))
-        per_truce.append(np.column_stack([log_chance(d[n], e[n], ev, s.duration_sd)
-                                          for n, ev in zip(names[:-1], events, strict=True)]))
-        return per_truce[-1].sum(axis=1)
+        shares.append(np.column_stack([
+            contributions(d[n], e[n], ev, s.duration_sd).mean(axis=1)
+            for n, ev in zip(names[:-1], events, strict=True)]))
+        return smoothed_log(shares[-1], reference).sum(axis=1)
+
+    def reassess(z: np.ndarray, _: np.ndarray) -> np.ndarray:
+        emulated.append(fitted(amis.to_u(z), np.concatenate(shares), s.replications,
+                               reference))
+        return emulated[-1].loglik(amis.to_u(z)).sum(axis=1)
 
     def after_round(r: int, log_weights: np.ndarray) -> None:
         w = np.exp(log_weights - log_weights.max())
@@ -119,17 +136,20 @@ def search(cal: CorpusCalibration, executor, work: Path,
 
     z, _, proposals = amis.run(
         loglik_of, len(cal.priors), s.rounds, s.particles, s.centres, s.defensive,
-        lambda r: np.random.default_rng(np.random.SeedSequence([s.seed, 0, r])), after_round)
+        lambda r: np.random.default_rng(np.random.SeedSequence([s.seed, 0, r])), after_round,
+        reassess)
     days, endings = ({n: np.concatenate([run[i][n] for run in runs]) for n in names}
                      for i in (0, 1))
     sizes = [s.particles] * len(proposals)
     ref = days[REFERENCE]
     return Search(tuple(names[:-1]), events, z, cal.values(amis.to_u(z)),
                   {n: days[n] for n in names[:-1]}, {n: endings[n] for n in names[:-1]},
-                  np.concatenate(per_truce),
+                  emulated[-1].loglik(amis.to_u(z)),
                   amis.log_weights(z, np.zeros(len(z)), proposals, sizes),
                   (np.isnan(ref) | (ref > REFERENCE_EVENT.censored)).mean(axis=1),
+                  smoothed_log(np.concatenate(shares), reference), emulated[-1],
                   tuple(sizes), time.perf_counter() - started, *counts)
+
 
 
 def _run(cal, executor, work, values, first, log, r, counts):

@@ -35,7 +35,8 @@ def constants_table(cal: CorpusCalibration, found: Search) -> pd.DataFrame:
     w = found.weights()
     u = amis.to_u(found.z)
     first = found.sizes[0]
-    effect = rank_correlation(u[:first], found.loglik[:first].sum(axis=1, keepdims=True))
+    own = found.simulated_loglik[:first].sum(axis=1, keepdims=True)    # measured, not fitted
+    effect = rank_correlation(u[:first], own)
     rows = []
     for j, p in enumerate(cal.priors):
         lo, med, hi = weighted_quantile(u[:, j], w, [0.05, 0.5, 0.95])
@@ -83,8 +84,22 @@ def informative_table(found: Search) -> pd.DataFrame:
     """Per truce, across the priors' particles (the first round): how far the chance of
     its outcome spreads (the sd of its log) and the share of particles that reproduce it
     at least as often as the smoothing's floor gives it (the chance at least doubled over
-    that floor). A truce no particle reproduces tells the weights nothing."""
-    first = found.loglik[:found.sizes[0]]
+    that floor), from the particles' own replications; and how well the emulator follows
+    them: its out-of-fold correlation with the particles' own chances, and its penalty. A
+    truce no particle reproduces tells the weights nothing."""
+    first = found.simulated_loglik[:found.sizes[0]]
     floors = np.array([np.log(0.1 * e.reference_chance()) for e in found.events])
     return pd.DataFrame({"truce": found.truces, "sd_log_chance": first.std(axis=0),
-                         "reproduced_by": (first > floors + np.log(2)).mean(axis=0)})
+                         "reproduced_by": (first > floors + np.log(2)).mean(axis=0),
+                         "emulator_r": found.emulator.out_of_fold_r,
+                         "emulator_penalty": found.emulator.penalty})
+
+
+def emulator_check(found: Search) -> tuple[float, float]:
+    """Over the last round's particles (drawn where the weight is): the correlation of the
+    emulated summed log-likelihood with the particles' own, and the mean of emulated minus
+    own (above 0: the emulator flatters them)."""
+    last = slice(len(found.z) - found.sizes[-1], None)
+    fit, own = found.loglik[last].sum(axis=1), found.simulated_loglik[last].sum(axis=1)
+    r = float(np.corrcoef(fit, own)[0, 1]) if fit.std() > 0 and own.std() > 0 else np.nan
+    return r, float(np.mean(fit - own))

@@ -121,5 +121,11 @@ def log_chance(collapse_day: np.ndarray, ending: np.ndarray, event: Event,
                duration_sd: float) -> np.ndarray:
     """Per parameter set (rows: its replications), the log of the smoothed chance of the
     event: log(0.9 x the mean contribution + 0.1 x the reference's chance)."""
-    share = contributions(collapse_day, ending, event, duration_sd).mean(axis=-1)
-    return np.log((1.0 - SMOOTHING) * share + SMOOTHING * event.reference_chance())
+    return smoothed_log(contributions(collapse_day, ending, event, duration_sd).mean(axis=-1),
+                        event.reference_chance())
+
+
+def smoothed_log(chance: np.ndarray, reference: float | np.ndarray) -> np.ndarray:
+    """The log of the validation's smoothing of a chance, 0.9 x it + 0.1 x the reference's
+    chance of the same event."""
+    return np.log((1.0 - SMOOTHING) * chance + SMOOTHING * reference)

@@ -47,7 +47,8 @@ def run(args, argv) -> int:
         "fingerprint": cal.fingerprint, "seed": s.seed, "forms": cal.forms,
         "replications": s.replications, "draws": posterior.size,
         "search": {"method": "adaptive multiple importance sampling of the corpus "
-                             "likelihood (sim/calibration/corpus.py)",
+                             "likelihood, emulated across the particles "
+                             "(sim/calibration/corpus.py, sim/calibration/emulator.py)",
                    "rounds": s.rounds, "particles": len(found.z),
                    "effective_sample_size": round(found.effective_size(), 2),
                    "effective_without": {t: round(found.effective_size(k), 2)

@@ -13,8 +13,9 @@ import numpy as np
 
 from sim.calibration.corpus import Search
 from sim.calibration.corpus_spec import CorpusCalibration
-from sim.calibration.narrowing import (constants_table, effect_threshold, influence_table,
-                                       informative_table, reference_interval)
+from sim.calibration.narrowing import (constants_table, effect_threshold, emulator_check,
+                                       influence_table, informative_table,
+                                       reference_interval)
 from sim.present.charts.figures import new_figure
 from sim.present.charts.validation import survival_panels
 from sim.present.validation import Validation
@@ -99,6 +100,7 @@ def write_report(cal: CorpusCalibration, found: Search, v: Validation, inside: V
     constants = constants_table(cal, found)
     influence = influence_table(found)
     informative = informative_table(found)
+    check = emulator_check(found)
     narrowing_chart(constants, folder / "narrowing.png")
     survival_panels(v).savefig(folder / "cross_validation.png", dpi=110)
     v.table.to_csv(folder / "cross_validation.csv", index=False)
@@ -117,7 +119,8 @@ def write_report(cal: CorpusCalibration, found: Search, v: Validation, inside: V
         f"{', '.join(f'`{k}: {v}`' for k, v in cal.forms.items()) or 'none'}. "
         f"{len(cal.priors)} constants with priors from their meaning, {len(cal.fixed)} "
         f"fixed, {len(cal.inert)} that no truce can act on. {s.rounds} round(s) of "
-        f"{s.particles} particles (adaptive multiple importance sampling), "
+        f"{s.particles} particles (adaptive multiple importance sampling, weighed by an "
+        "emulator of each truce's chance fitted across the particles), "
         f"{s.replications} replications a particle and truce, each particle on random "
         f"numbers of its own: {len(found.z)} particles (the time taken is in the "
         f"manifest, `posterior.json`). Effective sample: "
@@ -142,9 +145,17 @@ def write_report(cal: CorpusCalibration, found: Search, v: Validation, inside: V
         "each truce's outcome, and the share of particles that reproduce it (within the "
         "spread of log duration) at least as often as the smoothing's floor gives it; a "
         "truce no particle reproduces sits at the floor for all and weighs nothing.", "",
-        "| truce | sd of log chance | reproduced by |", "|---|---|---|",
-        *[f"| {r['truce']} | {r['sd_log_chance']:.2f} | {100 * r['reproduced_by']:.0f}% |"
+        "The emulator's out-of-fold correlation with the particles' own chances (all "
+        "rounds; a share of few replications is noisy, so even a perfect emulator stays "
+        "below 1) and its ridge penalty say how much of each truce it has learnt.", "",
+        "| truce | sd of log chance | reproduced by | emulator r | penalty |",
+        "|---|---|---|---|---|",
+        *[f"| {r['truce']} | {r['sd_log_chance']:.2f} | {100 * r['reproduced_by']:.0f}% | "
+          f"{r['emulator_r']:.2f} | {r['emulator_penalty']:g} |"
           for _, r in informative.iterrows()], "",
+        f"Over the last round's particles, the emulated summed log-likelihood correlates "
+        f"{check[0]:.2f} with the particles' own, and exceeds it by {check[1]:+.2f} on "
+        "average (above 0: the emulator flatters where it sends the search).", "",
         "## What the corpus narrows", "",
         *degenerate_lines(found, manifest["search"]["distinct_particles_drawn"]),
         f"The constants no truce can act on narrow by up to {100 * floor:.0f}%: that much "
