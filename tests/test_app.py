@@ -82,7 +82,8 @@ def test_status_and_story_follow_the_truce_to_its_end():
     text = status(model)
     formal, de_facto = model.collapse_day[0], model.de_facto_day[0]
     assert (f"Declared over at the start of day {formal + 1} " in text) == (formal >= 0)
-    assert (f"Collapsed de facto at the end of day {de_facto}:" in text) == (de_facto >= 0)
+    assert (f"Collapsed de facto from day {de_facto + 1} (collapse day {de_facto}):" in text) \
+        == (de_facto >= 0)
     if formal >= 0:
         assert model.theatre.actors[model.declarer[0]] in text
         # the story tells the declaration on the day it came, and stops there
@@ -333,7 +334,7 @@ def test_the_page_in_a_real_browser(browser_paths, served_app):
         text = page()
         assert "Day 3:" in text
         assert any(s in text for s in ("The truce is standing.", "Declared over at the start",
-                                       "Collapsed de facto at the end"))
+                                       "Collapsed de facto from day"))
         # the second ensemble is drawn beside the first, each named by what it changes
         button("Run 300 replications").click()
         wait.until(lambda _: "penalties: strength 3: survives its 7 days in" in page())

@@ -227,17 +227,18 @@ def check_results(r: Results, sc, reps: int) -> None:
     # collapse days within the horizon
     assert np.all((formal[formal >= 0] >= 1) & (formal[formal >= 0] < D))
     window = sc.outcomes.de_facto_window_days
-    assert np.all((de_facto[de_facto >= 0] >= window) & (de_facto[de_facto >= 0] <= D))
+    # a de facto collapse is dated from its window's first day (0: war from the first day)
+    assert np.all(de_facto[de_facto >= 0] <= D - window)
     c = r.collapse_day
     collapsed = ~np.isnan(c)
     assert np.array_equal(collapsed, (formal >= 0) | (de_facto >= 0))
-    assert np.all((c[collapsed] > 0) & (c[collapsed] <= D))
+    assert np.all((c[collapsed] >= 0) & (c[collapsed] <= D))
     assert np.all(c[formal >= 0] <= formal[formal >= 0])
     # survival: neither collapse within the duration; shares in [0, 1], never rising
     assert np.array_equal(r.survived, ~collapsed | (c > duration))
     shares = r.survival_by_day(np.arange(0, D + 1))
     assert np.all((shares >= 0) & (shares <= 1)) and np.all(np.diff(shares) <= 0)
-    assert shares[0] == 1.0
+    assert shares[0] == 1.0 - np.mean(c == 0)       # back at war from the first day
     kind = r.kind_of_collapse
     assert np.array_equal(kind == "", ~collapsed)
     assert np.array_equal(kind == "formal", (formal >= 0) & (formal == c))

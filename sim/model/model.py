@@ -321,7 +321,9 @@ class CeasefireModel(Model):
         if day + 1 >= len(self._recent):
             back = (self._recent >= self.k.de_facto_share).all(0) & ~self.de_facto \
                 & ~self.ended
-            self.de_facto_day[back] = day + 1
+            # known tonight, dated from the window's first day: the full days the truce
+            # held before violence came back, as a declaration's day counts them
+            self.de_facto_day[back] = day + 1 - len(self._recent)
             self.de_facto |= back
         self.recorder.close_day(day)
         self.violence_today[:] = 0.0

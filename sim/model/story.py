@@ -178,10 +178,11 @@ class Teller:
             (theatre.actors[o], theatre.actors[t], now, now - before)
             for (o, t), now, before in zip(self.pairs, trust, self.trust, strict=True)]})
         self.trust = trust
-        if m.de_facto_day[w] == m.day + 1:
+        window = round(m.base.outcomes.de_facto_window_days)
+        if m.de_facto[w] and m.de_facto_day[w] == m.day + 1 - window:
             self._add(CLOSE, "de_facto", detail={
                 "share": float(at(m.k.de_facto_share, w)),
-                "days": round(m.base.outcomes.de_facto_window_days), "violence": float(m.violence_yesterday()[w])})
+                "days": window, "violence": float(m.violence_yesterday()[w])})
             self.ended = True
 
 

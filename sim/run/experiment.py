@@ -40,13 +40,12 @@ MAX_WORLDS = 5_000
 #: When a run may stop early, by name: the worlds (R,) whose outcomes no later day can
 #: change. "settled": declared over and at war (collapse days, declarer, trigger, endings
 #: and JIC start are the full run's); "first_collapse_known": declared over, ended standing
-#: (expired, superseded) or back to war before today (violence back at the close of day d
-#: is a collapse of day d + 1, formal if declared that day: ``Results.kind_of_collapse``),
+#: (expired, superseded) or back to war (a de facto collapse is known at the close of its
+#: window and dated from the window's first day, so no later declaration can come first),
 #: so the first collapse's day and kind are the full run's.
 STOPS: dict[str, Callable[[CeasefireModel], np.ndarray]] = {
     "settled": lambda m: m.collapsed & m.de_facto,
-    "first_collapse_known": lambda m: m.collapsed | m.ended | (
-        m.de_facto & (m.de_facto_day < m.day)),
+    "first_collapse_known": lambda m: m.collapsed | m.ended | m.de_facto,
 }
 
 

@@ -29,8 +29,8 @@ def status(model: CeasefireModel) -> str:
                      f"by {m.theatre.actors[m.declarer[0]]}; trigger: "
                      f"{TRIGGERS[m.trigger[0]].replace('_', ' ')}.")
     if de_facto >= 0:
-        lines.append(f"Collapsed de facto at the end of day {de_facto}: the parties' violence "
-                     "back above "
+        lines.append(f"Collapsed de facto from day {de_facto + 1} (collapse day {de_facto}): "
+                     "the parties' violence back above "
                      f"{m.base.outcomes.de_facto_share:.0%} of its pre-truce level for "
                      f"{m.base.outcomes.de_facto_window_days:g} days running.")
     if formal < 0 and de_facto < 0:

@@ -221,8 +221,8 @@ def _outcome(story: Story, n: _Names) -> str:
     declared = "" if formal != formal else (   # NaN: never declared over
         f"{_cap(n(o['declared_by']))} declared the truce over at the start of day "
         f"{formal + 1:.0f}, citing {CITING[o['trigger']]} (trigger: {o['trigger']})")
-    ground = "violence was back on the ground (de facto collapse) at the end of day " \
-        f"{de_facto:.0f}"
+    ground = "violence was back on the ground (de facto collapse) from day " \
+        f"{de_facto + 1:.0f}"
     if o["collapse"] == "formal":
         said = [f"{declared}: collapse day {formal:.0f}."]
         if de_facto == de_facto:    # not NaN
