@@ -47,18 +47,32 @@ def features(u: np.ndarray) -> np.ndarray:
 def fit(X: np.ndarray, share: np.ndarray, replications: int, penalty: float,
         steps: int = 100) -> np.ndarray:
     """Coefficients of the penalised fractional logistic fit of ``share`` (each row's
-    mean over its replications) on ``X``, by Newton's method; the intercept is free."""
+    mean over its replications) on ``X``, by Newton's method with step halving (the
+    penalised deviance is convex, so each accepted step lowers it); the intercept is
+    free."""
     mean = float(np.clip(share.mean(), 1e-4, 1 - 1e-4))
     coef = np.zeros(X.shape[1])
     coef[0] = np.log(mean / (1 - mean))
     ridge = np.full(X.shape[1], penalty)
     ridge[0] = 0.0
+
+    def loss(c: np.ndarray) -> float:
+        return replications * deviance(share, _expit(X @ c)) + 0.5 * np.sum(ridge * c ** 2)
+
+    current = loss(coef)
     for _ in range(steps):
         p = _expit(X @ coef)
         gradient = X.T @ (replications * (share - p)) - ridge * coef
         hessian = (X.T * (replications * p * (1 - p) + 1e-12)) @ X + np.diag(ridge)
         step = np.linalg.solve(hessian, gradient)
-        coef += step
+        for _ in range(30):
+            trial = loss(coef + step)
+            if trial <= current:
+                break
+            step = step / 2
+        else:
+            break
+        coef, current = coef + step, trial
         if np.abs(step).max() < 1e-9:
             break
     return coef
