@@ -204,7 +204,7 @@ def test_a_truce_left_out_never_weighs_in_its_own_prediction():
     loglik = rng.normal(size=(50, 4))
     base = dict(truces=("a", "b", "c", "d"), events=(), z=np.zeros((50, 1)),
                 values=np.zeros((50, 1)), days={}, endings={}, log_ratio=rng.normal(size=50),
-                reference_survival=np.zeros(50), simulated_loglik=loglik, emulator=None,
+                reference_survival=np.zeros(50), shares=np.exp(loglik), emulator=None,
                 sizes=(50,), seconds=0.0)
     found = Search(loglik=loglik, **base)
     changed = loglik.copy()

@@ -361,32 +361,53 @@ def test_only_the_first_sigterm_raises_the_second_lets_the_clean_up_finish():
     assert cleaned_up and signal.getsignal(signal.SIGTERM) is before
 
 
-def test_an_interrupted_command_ends_though_a_thread_it_left_is_stuck():
-    """A thread left waiting for ever (as a signal landing inside a lock can leave a process
-    pool's manager thread) would hang the interpreter's shutdown after the command's last
-    line: the process waits ``LINGER`` seconds, then ends with the command's status, its
-    last line written. A thread that ends within them is waited for, and is not cut off."""
+def _interrupted(setup: str, linger: float):
+    """A process whose command returns 143 (SIGTERM's; Ctrl-C's 130 takes the same path)
+    after ``setup``, with ``cli.LINGER`` at ``linger``: (its run, seconds taken)."""
     import subprocess
     import sys
     import textwrap
     import time
-    status = 143        # SIGTERM's; Ctrl-C's 130 takes the same path
     script = textwrap.dedent(f"""
-        import sys, threading, time
+        import atexit, sys, threading, time
+        from concurrent.futures import ThreadPoolExecutor
         from sim.present import cli
-        cli.LINGER = 1.0
-        threading.Thread(target=threading.Event().wait).start()      # stuck for ever
-        threading.Thread(target=lambda: (time.sleep(0.3), print("finished"))).start()
+        cli.LINGER = {linger}
+    """) + textwrap.dedent(setup) + textwrap.dedent("""
         def main():
             print("interrupted: the last word", file=sys.stderr)
-            return {status}
+            return 143
         cli.main = main
         cli.console()
     """)
     started = time.monotonic()
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                           timeout=60, cwd=Path(__file__).resolve().parents[1])
-    assert done.returncode == status, done.stderr
+    return done, time.monotonic() - started
+
+
+def test_an_interrupted_command_ends_though_a_thread_it_left_is_stuck():
+    """A thread left waiting for ever (as a signal landing inside a lock can leave a process
+    pool's manager thread) would hang the interpreter's shutdown after the command's last
+    line: after ``LINGER`` seconds the process ends with the command's status, its last
+    line written; a thread that ends before then has its say."""
+    done, seconds = _interrupted("""
+        threading.Thread(target=threading.Event().wait).start()      # stuck for ever
+        threading.Thread(target=lambda: (time.sleep(0.3), print("finished"))).start()
+    """, linger=1.0)
+    assert done.returncode == 143, done.stderr
     assert done.stderr.strip() == "interrupted: the last word"
     assert done.stdout.strip() == "finished"
-    assert time.monotonic() - started < 30       # 1 s of grace, not the 60 s timeout
+    assert seconds < 30          # 1 s of grace, not the 60 s timeout
+
+
+def test_an_interrupted_command_with_nothing_stuck_exits_at_once_through_its_exit_hooks():
+    """An idle thread pool (whose threads end only in the shutdown's own hooks) and an exit
+    hook: the shutdown runs as usual, the hook runs, and nothing waits for the watchdog."""
+    done, seconds = _interrupted("""
+        ThreadPoolExecutor(2).submit(lambda: None).result()
+        atexit.register(lambda: print("hooks ran"))
+    """, linger=45.0)
+    assert done.returncode == 143, done.stderr
+    assert done.stdout.strip() == "hooks ran"
+    assert seconds < 40          # well before the watchdog's 45 s

@@ -129,7 +129,10 @@ def overrides(draw) -> dict:
         out[path] = False
     out["time.step_hours"] = float(draw(st.sampled_from(STEP_HOURS)))
     out["time.duration_days"] = float(draw(st.integers(1, HORIZON_DAYS)))
-    out["time.horizon_days"] = float(HORIZON_DAYS)
+    # long enough that a collapse on the truce's last day is known (the schema's rule)
+    window = round(out.get("outcomes.de_facto_window_days",
+                           REFERENCE.outcomes.de_facto_window_days))
+    out["time.horizon_days"] = float(max(HORIZON_DAYS, out["time.duration_days"] + window - 1))
     return out
 
 
@@ -226,7 +229,7 @@ def check_results(r: Results, sc, reps: int) -> None:
     assert set(np.array(r.actors)[r.declarer[r.declarer >= 0]]) <= set(r.parties)
     # collapse days within the horizon
     assert np.all((formal[formal >= 0] >= 1) & (formal[formal >= 0] < D))
-    window = sc.outcomes.de_facto_window_days
+    window = round(sc.outcomes.de_facto_window_days)
     # a de facto collapse is dated from its window's first day (0: war from the first day)
     assert np.all(de_facto[de_facto >= 0] <= D - window)
     c = r.collapse_day
@@ -301,7 +304,7 @@ def step_checked(model: CeasefireModel) -> int:
 def run_checked(ov: dict, reps: int, seed: int) -> None:
     sc = scenario_of(ov)
     model = model_of(sc, reps, seed)
-    assert step_checked(model) == model.n_days == HORIZON_DAYS       # a step is a day
+    assert step_checked(model) == model.n_days == sc.time.horizon_days    # a step is a day
     check_results(model.results(), sc, reps)
 
 

@@ -108,3 +108,23 @@ def test_a_model_stops_once_its_worlds_are_settled_with_the_full_runs_outcomes(y
     last = max(model.collapse_day.max(), model.de_facto_day.max())
     # (a declaration on day d is booked during day d, violence back on day d at its close)
     assert STOPS["settled"](model).all() and model.day - last in (0, 1) and model.day < model.n_days
+
+
+@pytest.mark.parametrize("window", [2, 3])
+def test_a_world_stopped_at_its_first_known_collapse_has_the_full_runs_first_collapse(window):
+    """One world a model, so each stops on the day its own first collapse is known: its
+    day and kind are the full run's, whatever the de facto window (a window of three that
+    reaches past a declaration could once date an erosion before it, after the stop)."""
+    from sim.run.experiment import run_blocks
+    scenario = load_scenario(REFERENCE, {"time.horizon_days": 30,
+                                         "outcomes.de_facto_window_days": window})
+    stopped_early = 0
+    for seed in range(40):
+        blocks = [(0, 1, seed)]
+        full = run_blocks([scenario], blocks, record_daily=False)
+        model = CeasefireModel(scenario, blocks=[(1, seed)], record_daily=False)
+        early = finish(model, blocks, until="first_collapse_known")
+        stopped_early += model.day < model.n_days
+        assert np.array_equal(full.collapse_day, early.collapse_day, equal_nan=True), seed
+        assert np.array_equal(full.kind_of_collapse, early.kind_of_collapse), seed
+    assert stopped_early > 20          # the stop was exercised

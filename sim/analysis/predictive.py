@@ -4,7 +4,7 @@ predictor gets before it is scored.
 
 **Days.** The outcome files and the model both count whole days after the truce began
 (the model's ``collapse_day``: a declaration at the start of day d + 1, or violence back
-by the close of day d). The collapse time T is continuous; whole day d stands for the
+from day d + 1, the first day of the de facto window). The collapse time T is continuous; whole day d stands for the
 times [d - 1/2, d + 1/2), so a day interval [lo, hi] is T in [lo - 1/2, hi + 1/2), "held
 through day c" is T >= c + 1/2, and "survives its first week", P(T > 7), is no collapse
 on days 0-7 (the model's ``survived_to(7)``). An outcome file's times may be fractions

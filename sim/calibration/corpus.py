@@ -50,8 +50,8 @@ REFERENCE_EVENT = Event("held", censored=7)      # survives its first week
 class Search:
     """The particles and what they did: ``z`` (the priors' logistic scale) and ``values``
     (particles, constants); per truce (corpus order) the collapse days and ending codes
-    (particles, replications); the emulated log-likelihood the weights use and the
-    particles' own estimates (``simulated``), both (particles, truces); the log of prior
+    (particles, replications); the emulated log-likelihood the weights use and each
+    particle's own chance (``shares``), both (particles, truces); the log of prior
     over proposal mixture (``log_ratio``); the reference's 7-day survival; the emulator."""
 
     truces: tuple[str, ...]
@@ -63,12 +63,18 @@ class Search:
     loglik: np.ndarray
     log_ratio: np.ndarray
     reference_survival: np.ndarray
-    simulated_loglik: np.ndarray
+    shares: np.ndarray                # (particles, truces): each particle's own chance
     emulator: Emulator
     sizes: tuple[int, ...]            # particles per round
     seconds: float
     simulated: int = 0                # tasks simulated by this call (the rest were stored)
     tasks: int = 0                    # tasks in all
+
+    @property
+    def simulated_loglik(self) -> np.ndarray:
+        """Each particle's own smoothed log-likelihood by truce, from its replications."""
+        return smoothed_log(self.shares, np.array([e.reference_chance()
+                                                   for e in self.events]))
 
     def weights(self, without: int | None = None) -> np.ndarray:
         """Normalised importance weights, from every truce or all but truce ``without``."""
@@ -147,7 +153,7 @@ def search(cal: CorpusCalibration, executor, work: Path,
                   emulated[-1].loglik(amis.to_u(z)),
                   amis.log_weights(z, np.zeros(len(z)), proposals, sizes),
                   (np.isnan(ref) | (ref > REFERENCE_EVENT.censored)).mean(axis=1),
-                  smoothed_log(np.concatenate(shares), reference), emulated[-1],
+                  np.concatenate(shares), emulated[-1],
                   tuple(sizes), time.perf_counter() - started, *counts)
 
 

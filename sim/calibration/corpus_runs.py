@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from sim.calibration.outcome_likelihood import CODES
+from sim.calibration.outcome_likelihood import CODES, LONGEST
 from sim.run.experiment import MAX_WORLDS, run_blocks
 from sim.run.facts import drawn, with_facts
 from sim.run.posterior import with_behaviour
@@ -53,8 +53,11 @@ class Task:
 
 
 def with_horizon(scenario: Scenario, days: int) -> Scenario:
-    """``scenario`` run for ``days`` days."""
-    return with_facts(scenario, {"time.horizon_days": float(days)})
+    """``scenario`` run until every collapse dated up to day ``days`` is known: a de facto
+    collapse is known at the close of its window, ``de_facto_window_days`` - 1 days after
+    its date (within the schema's limit on a run's days)."""
+    window = round(scenario.outcomes.de_facto_window_days)
+    return with_facts(scenario, {"time.horizon_days": float(min(LONGEST, days + window - 1))})
 
 
 def particle_seeds(seed: int, truce: str, particles: np.ndarray) -> np.ndarray:

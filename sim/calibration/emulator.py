@@ -31,17 +31,21 @@ import numpy as np
 
 from sim.calibration.outcome_likelihood import smoothed_log
 
-#: The ridge penalties tried, per truce (chosen by cross-validated deviance).
-PENALTIES = (1.0, 3.0, 10.0, 30.0, 100.0)
+#: The ridge penalties tried, per truce (chosen by cross-validated deviance): from almost
+#: none to one that leaves only the intercept (a replication weighs 1; a search holds
+#: thousands of particles of 20 each).
+PENALTIES = (0.1, 1.0, 10.0, 100.0, 1e3, 1e4, 1e5, 1e6)
 FOLDS = 5
 #: A chance is kept inside (EPS, 1 - EPS) when its deviance is taken.
 EPS = 1e-9
 
 
 def features(u: np.ndarray) -> np.ndarray:
-    """An intercept, and each prior quantile centred and squared: (rows, 1 + 2 x dims)."""
+    """An intercept, and each prior quantile and its square, each standardised under the
+    prior (uniform quantiles), so one penalty shrinks all alike: (rows, 1 + 2 x dims)."""
     x = np.asarray(u, float) - 0.5
-    return np.column_stack([np.ones(len(x)), x, x ** 2])
+    return np.column_stack([np.ones(len(x)), x * np.sqrt(12.0),
+                            (x ** 2 - 1 / 12) * np.sqrt(180.0)])
 
 
 def fit(X: np.ndarray, share: np.ndarray, replications: int, penalty: float,
@@ -108,6 +112,8 @@ def fitted(u: np.ndarray, shares: np.ndarray, replications: int,
     outcome in share ``shares[:, k]`` (the mean of their contributions)."""
     X = features(u)
     fold = np.arange(len(u)) % FOLDS            # particles are drawn at random: folds by index
+    if len(u) < FOLDS:
+        raise ValueError(f"an emulator needs at least {FOLDS} particles, got {len(u)}")
     coefs, penalties, rs = [], [], []
     for k in range(shares.shape[1]):
         y = shares[:, k]

@@ -97,9 +97,11 @@ def informative_table(found: Search) -> pd.DataFrame:
 
 def emulator_check(found: Search) -> tuple[float, float]:
     """Over the last round's particles (drawn where the weight is): the correlation of the
-    emulated summed log-likelihood with the particles' own, and the mean of emulated minus
-    own (above 0: the emulator flatters them)."""
+    emulated summed log-likelihood with the particles' own, and the mean over truces and
+    particles of the emulated chance minus the particles' own share (an unbiased estimate
+    of the chance: above 0, the emulator flatters them)."""
     last = slice(len(found.z) - found.sizes[-1], None)
     fit, own = found.loglik[last].sum(axis=1), found.simulated_loglik[last].sum(axis=1)
     r = float(np.corrcoef(fit, own)[0, 1]) if fit.std() > 0 and own.std() > 0 else np.nan
-    return r, float(np.mean(fit - own))
+    chance = found.emulator.chance(amis.to_u(found.z[last]))
+    return r, float(np.mean(chance - found.shares[last]))

@@ -104,7 +104,7 @@ def contributions(collapse_day: np.ndarray, ending: np.ndarray, event: Event,
                   duration_sd: float) -> np.ndarray:
     """Each replication's share of the event (see the module's docstring), elementwise;
     ``collapse_day`` NaN where a replication stood to the horizon."""
-    standing = np.isnan(collapse_day)
+    standing = np.isnan(collapse_day) | (collapse_day > event.horizon)   # known past it
     at = np.where(standing, float(event.horizon), np.maximum(np.nan_to_num(collapse_day),
                                                              DAY_ZERO))
     if event.kind == "held":

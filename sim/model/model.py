@@ -321,9 +321,11 @@ class CeasefireModel(Model):
         if day + 1 >= len(self._recent):
             back = (self._recent >= self.k.de_facto_share).all(0) & ~self.de_facto \
                 & ~self.ended
-            # known tonight, dated from the window's first day: the full days the truce
-            # held before violence came back, as a declaration's day counts them
-            self.de_facto_day[back] = day + 1 - len(self._recent)
+            # known tonight, dated from the window's first day (the full days the truce held
+            # before violence came back, as a declaration's day counts them), but never
+            # before a declaration whose war the window reads: that truce was declared over
+            self.de_facto_day[back] = np.maximum(day + 1 - len(self._recent),
+                                                 self.collapse_day[back])
             self.de_facto |= back
         self.recorder.close_day(day)
         self.violence_today[:] = 0.0

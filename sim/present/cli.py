@@ -71,24 +71,26 @@ def console() -> None:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         sys.exit(1)
     if status in (EXIT_INTERRUPTED, EXIT_TERMINATED):
-        _end_even_if_a_thread_is_stuck(status)
+        _exit_even_if_a_thread_is_stuck(status)
     sys.exit(status)
 
 
-def _end_even_if_a_thread_is_stuck(status: int) -> None:
+def _exit_even_if_a_thread_is_stuck(status: int) -> None:
     """An interrupted command has stopped its workers, kept what finished and said so; all
     that is left is the interpreter's shutdown, which waits for every non-daemon thread with
     no time limit. A signal raised between a lock's acquisition and the block that releases
     it (CPython's bpo-29988) can leave one waiting for ever, such as a process pool's manager
     thread: a sweep stopped by two SIGTERMs in a loaded CI run printed its last line and
-    hung. So the threads get ``LINGER`` seconds; if one is still alive, the streams are
-    flushed and the process ends at once with the same status."""
-    deadline = time.monotonic() + LINGER
-    others = [t for t in threading.enumerate()
-              if t is not threading.main_thread() and not t.daemon]
-    for thread in others:
-        thread.join(max(0.0, deadline - time.monotonic()))
-    if any(t.is_alive() for t in others):
-        sys.stdout.flush()
-        sys.stderr.flush()
+    hung. So a watchdog (a daemon thread, which runs on while the shutdown waits) ends the
+    process with the same status if the shutdown, exit hooks and all, has not ended it
+    within ``LINGER`` seconds."""
+    def watchdog() -> None:
+        time.sleep(LINGER)
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except (OSError, ValueError):    # a reader gone (| head), a stream closed
+                pass
         os._exit(status)
+
+    threading.Thread(target=watchdog, daemon=True, name="exit-watchdog").start()

@@ -286,6 +286,12 @@ class Scenario(Strict):
             if mixed in self.actors and self.actors[mixed].role != "spoiler":
                 problems.append((f"actors.{name}.intermixed_with",
                                  f"{mixed!r} must be an excluded faction"))
+        known = self.time.duration_days + round(self.outcomes.de_facto_window_days) - 1
+        if self.time.horizon_days < known:
+            problems.append(("time.horizon_days", f"must be at least duration_days + "
+                             f"outcomes.de_facto_window_days - 1 ({known:g}), so that a "
+                             f"collapse on the truce's last day is known; got "
+                             f"{self.time.horizon_days:g}"))
         for name, r in self.regions.items():
             need(r.neighbours, regions, f"regions.{name}.neighbours", "region")
             need(r.besieged_by, actors, f"regions.{name}.besieged_by", "actor")

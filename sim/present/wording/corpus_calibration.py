@@ -154,8 +154,10 @@ def write_report(cal: CorpusCalibration, found: Search, v: Validation, inside: V
           f"{r['emulator_r']:.2f} | {r['emulator_penalty']:g} |"
           for _, r in informative.iterrows()], "",
         f"Over the last round's particles, the emulated summed log-likelihood correlates "
-        f"{check[0]:.2f} with the particles' own, and exceeds it by {check[1]:+.2f} on "
-        "average (above 0: the emulator flatters where it sends the search).", "",
+        f"{check[0]:.2f} with the particles' own, and the emulated chance of a truce's "
+        f"outcome exceeds the particles' own share by {check[1]:+.3f} on average (each "
+        "share is unbiased for the chance; above 0, the emulator flatters where it sends "
+        "the search).", "",
         "## What the corpus narrows", "",
         *degenerate_lines(found, manifest["search"]["distinct_particles_drawn"]),
         f"The constants no truce can act on narrow by up to {100 * floor:.0f}%: that much "
