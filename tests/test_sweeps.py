@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from conftest import cli, command
+from conftest import cli, command, run_main
 from sim.present.charts.sweep import AT_MEDIAN, sweep_figure
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -198,51 +198,47 @@ BAD = {
 BAD_REPLICATIONS = {"0": "greater than or equal to 1", "many": "valid integer"}
 
 
-@pytest.fixture(scope="module")
-def bad_runs(tmp_path_factory) -> dict[str, tuple[Path, Path, subprocess.CompletedProcess]]:
-    """Every bad sweep through ``run.py``, started at once (each start costs seconds of
-    imports); case -> (sweep file, output folder asked for, finished process)."""
-    texts = {case: f"extends: {REFERENCE}\nname: bad\nsweep:\n  parameters:\n{line}"
-                   "  replications: 10\n" for case, (line, _, _) in BAD.items()}
-    texts.update({f"replications-{r}": f"extends: {REFERENCE}\nname: bad\nsweep:\n"
-                  f"  parameters:\n    mechanisms.penalties.strength: {{values: [0]}}\n"
-                  f"  replications: {r}\n" for r in BAD_REPLICATIONS})
-    started = {}
-    for case, text in texts.items():
-        tmp = tmp_path_factory.mktemp(case)
-        path = tmp / "bad.yaml"
-        path.write_text(text, encoding="utf-8")
-        args = command(path, "--out", tmp / "out")
-        started[case] = path, tmp / "out", args, subprocess.Popen(
-            args, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    runs = {}
-    for case, (path, out, args, proc) in started.items():
-        stdout, stderr = proc.communicate(timeout=300)
-        runs[case] = path, out, subprocess.CompletedProcess(args, proc.returncode, stdout,
-                                                            stderr)
-    return runs
+def bad_sweep(tmp_path: Path, parameters: str, replications: object = 10) -> Path:
+    path = tmp_path / "bad.yaml"
+    path.write_text(f"extends: {REFERENCE}\nname: bad\nsweep:\n  parameters:\n{parameters}"
+                    f"  replications: {replications}\n", encoding="utf-8")
+    return path
 
 
-@pytest.mark.slow    # the shared fixture starts eight run.py processes
+def refused(path: Path, out: Path, capsys) -> str:
+    """``run.py PATH --out OUT`` in-process (the refusal is the loader's, the same in a
+    real process: see the test after these): exit 2, nothing written; its stderr."""
+    code, stdout, stderr = run_main([path, "--out", out, "-q"], capsys)
+    assert code == 2, stdout
+    assert "Traceback" not in stderr
+    assert not out.exists()
+    return stderr
+
+
 @pytest.mark.parametrize("case", BAD, ids=list(BAD))
-def test_bad_sweeps_are_refused_before_anything_is_written(case, bad_runs):
-    _, field, expected = BAD[case]
-    path, out, done = bad_runs[case]
-    assert done.returncode == 2, done.stdout
-    assert "Traceback" not in done.stderr
-    assert str(path) in done.stderr and field in done.stderr and expected in done.stderr, \
-        done.stderr
-    assert not out.exists()
+def test_bad_sweeps_are_refused_before_anything_is_written(case, tmp_path, capsys):
+    line, field, expected = BAD[case]
+    path = bad_sweep(tmp_path, line)
+    stderr = refused(path, tmp_path / "out", capsys)
+    assert str(path) in stderr and field in stderr and expected in stderr, stderr
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("replications", BAD_REPLICATIONS)
-def test_bad_replications_are_refused(replications, bad_runs):
-    expected = BAD_REPLICATIONS[replications]
-    _, out, done = bad_runs[f"replications-{replications}"]
-    assert done.returncode == 2 and "sweep.replications" in done.stderr
-    assert expected in done.stderr and "Traceback" not in done.stderr
-    assert not out.exists()
+def test_bad_replications_are_refused(replications, tmp_path, capsys):
+    path = bad_sweep(tmp_path, "    mechanisms.penalties.strength: {values: [0]}\n",
+                     replications)
+    stderr = refused(path, tmp_path / "out", capsys)
+    assert "sweep.replications" in stderr and BAD_REPLICATIONS[replications] in stderr
+
+
+@pytest.mark.slow    # a run.py process
+def test_a_bad_sweep_is_refused_by_the_real_command_with_status_2(tmp_path):
+    line, field, expected = BAD["unknown-path"]
+    path = bad_sweep(tmp_path, line)
+    done = cli(path, "--out", tmp_path / "out")
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert str(path) in done.stderr and field in done.stderr and expected in done.stderr
+    assert not (tmp_path / "out").exists()
 
 
 def test_latin_hypercube_needs_ranges_and_is_reproducible(tmp_path):
