@@ -78,7 +78,7 @@ def test_writes_tables_in_csv_and_parquet_that_agree(reference_run):
     formal, de_facto = table["formal_collapse_day"], table["de_facto_collapse_day"]
     first = pd.concat([formal, de_facto], axis=1).min(axis=1)
     assert table["collapse_day"].equals(first.rename("collapse_day"))
-    assert (table["collapse_day"].isna() | (table["collapse_day"] > 0)).all()
+    assert (table["collapse_day"].isna() | (table["collapse_day"] >= 0)).all()   # 0: at war from day 1
     assert (table["collapse_day"].dropna() <= 14).all()
     assert table["survived"].equals(table["collapse_day"].isna() | (table["collapse_day"] > 7))
     assert table["survived_to_horizon"].equals(table["collapse_day"].isna())

@@ -241,7 +241,7 @@ def check_results(r: Results, sc, reps: int) -> None:
     assert np.array_equal(r.survived, ~collapsed | (c > duration))
     shares = r.survival_by_day(np.arange(0, D + 1))
     assert np.all((shares >= 0) & (shares <= 1)) and np.all(np.diff(shares) <= 0)
-    assert shares[0] == 1.0 - np.mean(c == 0)       # back at war from the first day
+    assert shares[0] == pytest.approx(1.0 - np.mean(c == 0))   # back at war from the first day
     kind = r.kind_of_collapse
     assert np.array_equal(kind == "", ~collapsed)
     assert np.array_equal(kind == "formal", (formal >= 0) & (formal == c))
