@@ -58,7 +58,7 @@ def test_weighing_by_the_emulator_keeps_the_particles_alive_and_on_target():
             shares.append(rng.binomial(10, chance(amis.to_u(z))) / 10)
             return np.log(0.9 * shares[-1] + 0.1 * 0.05).sum(axis=1)
 
-        def reassess(z, _):
+        def reassess(z):
             return fitted(amis.to_u(z), np.concatenate(shares), 10,
                           np.full(K, 0.05)).loglik(amis.to_u(z)).sum(axis=1)
 

@@ -87,12 +87,12 @@ def run(loglik_of: Callable[[np.ndarray, int], np.ndarray], dims: int, rounds: i
         particles: int, centres: int, defensive: float,
         rng_of: Callable[[int], np.random.Generator],
         after_round: Callable[[int, np.ndarray], None] | None = None,
-        reassess: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None
+        reassess: Callable[[np.ndarray], np.ndarray] | None = None
         ) -> tuple[np.ndarray, np.ndarray, list[Proposal]]:
     """``rounds`` of ``particles``: every particle so far (z), its log-likelihood and the
     rounds' proposals. ``loglik_of(z, first)`` gives the log-likelihood of new particles
     (rows, numbered from ``first``); ``rng_of(r)`` round r's generator; ``after_round(r,
-    log_weights)`` sees every particle's log weight after round r; ``reassess(z, ll)``,
+    log_weights)`` sees every particle's log weight after round r; ``reassess(z)``,
     if given, gives after each round the log-likelihood of every particle so far that
     the weights use instead (an emulator refitted on them all)."""
     z, ll, proposals = np.empty((0, dims)), np.empty(0), []
@@ -104,7 +104,7 @@ def run(loglik_of: Callable[[np.ndarray, int], np.ndarray], dims: int, rounds: i
         proposals.append(q)
         raw = np.concatenate([raw, loglik_of(new, len(z))])
         z = np.concatenate([z, new])
-        ll = reassess(z, raw) if reassess else raw
+        ll = reassess(z) if reassess else raw
         if after_round:
             after_round(r, log_weights(z, ll, proposals, [particles] * (r + 1)))
     return z, ll, proposals

@@ -38,7 +38,7 @@ from sim.calibration.corpus_runs import Task, simulate, with_horizon
 from sim.calibration.corpus_spec import CorpusCalibration
 from sim.calibration.emulator import Emulator, fitted
 from sim.calibration.outcome_likelihood import (Event, contributions, event_of,
-                                               smoothed_log)
+                                               reference_chances, smoothed_log)
 from sim.run.posterior import Posterior
 
 #: The reference's name among the tasks (not a truce of the corpus: reported only).
@@ -73,8 +73,7 @@ class Search:
     @property
     def simulated_loglik(self) -> np.ndarray:
         """Each particle's own smoothed log-likelihood by truce, from its replications."""
-        return smoothed_log(self.shares, np.array([e.reference_chance()
-                                                   for e in self.events]))
+        return smoothed_log(self.shares, reference_chances(self.events))
 
     def weights(self, without: int | None = None) -> np.ndarray:
         """Normalised importance weights, from every truce or all but truce ``without``."""
@@ -118,7 +117,7 @@ def search(cal: CorpusCalibration, executor, work: Path,
     runs: list[tuple[dict, dict]] = []         # each round's collapse days and endings
     shares: list[np.ndarray] = []              # each round's own chances, by truce
     counts = [0, 0]                            # tasks simulated, tasks in all
-    reference = np.array([ev.reference_chance() for ev in events])
+    reference = reference_chances(events)
     emulated: list[Emulator] = []
 
     def loglik_of(z: np.ndarray, first: int) -> np.ndarray:
@@ -130,7 +129,7 @@ def search(cal: CorpusCalibration, executor, work: Path,
             for n, ev in zip(names[:-1], events, strict=True)]))
         return smoothed_log(shares[-1], reference).sum(axis=1)
 
-    def reassess(z: np.ndarray, _: np.ndarray) -> np.ndarray:
+    def reassess(z: np.ndarray) -> np.ndarray:
         emulated.append(fitted(amis.to_u(z), np.concatenate(shares), s.replications,
                                reference))
         return emulated[-1].loglik(amis.to_u(z)).sum(axis=1)

@@ -125,6 +125,11 @@ def log_chance(collapse_day: np.ndarray, ending: np.ndarray, event: Event,
                         event.reference_chance())
 
 
+def reference_chances(events) -> np.ndarray:
+    """The smoothing reference's chance of each event."""
+    return np.array([e.reference_chance() for e in events])
+
+
 def smoothed_log(chance: np.ndarray, reference: float | np.ndarray) -> np.ndarray:
     """The log of the validation's smoothing of a chance, 0.9 x it + 0.1 x the reference's
     chance of the same event."""
