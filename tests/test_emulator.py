@@ -5,9 +5,10 @@ weighing each particle by its own noisy estimate gives the weight to a lucky few
 from __future__ import annotations
 
 import numpy as np
+from scipy.special import expit
 
 from sim.calibration import amis
-from sim.calibration.emulator import _expit, fitted
+from sim.calibration.emulator import fitted
 
 D, K = 12, 12
 WHICH = np.arange(K) % 4          # truce k's chance depends on constants k % 4 and k % 4 + 1
@@ -15,7 +16,7 @@ WHICH = np.arange(K) % 4          # truce k's chance depends on constants k % 4 
 
 def chance(u: np.ndarray) -> np.ndarray:
     """Twelve truces' chances, each rising in one constant and peaked in the next."""
-    return _expit(np.column_stack([-1.5 + 4 * (u[:, WHICH[k]] - 0.5)
+    return expit(np.column_stack([-1.5 + 4 * (u[:, WHICH[k]] - 0.5)
                                    - 6 * (u[:, (WHICH[k] + 1) % 4] - 0.5) ** 2
                                    for k in range(K)]))
 

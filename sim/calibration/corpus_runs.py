@@ -56,7 +56,7 @@ def with_horizon(scenario: Scenario, days: int) -> Scenario:
     """``scenario`` run until every collapse dated up to day ``days`` is known: a de facto
     collapse is known at the close of its window, ``de_facto_window_days`` - 1 days after
     its date (within the schema's limit on a run's days)."""
-    window = round(scenario.outcomes.de_facto_window_days)
+    window = scenario.outcomes.window
     return with_facts(scenario, {"time.horizon_days": float(min(LONGEST, days + window - 1))})
 
 

@@ -28,6 +28,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.special import expit
 
 from sim.calibration.outcome_likelihood import smoothed_log
 
@@ -61,11 +62,11 @@ def fit(X: np.ndarray, share: np.ndarray, replications: int, penalty: float,
     ridge[0] = 0.0
 
     def loss(c: np.ndarray) -> float:
-        return replications * deviance(share, _expit(X @ c)) + 0.5 * np.sum(ridge * c ** 2)
+        return replications * deviance(share, expit(X @ c)) + 0.5 * np.sum(ridge * c ** 2)
 
     current = loss(coef)
     for _ in range(steps):
-        p = _expit(X @ coef)
+        p = expit(X @ coef)
         gradient = X.T @ (replications * (share - p)) - ridge * coef
         hessian = (X.T * (replications * p * (1 - p) + 1e-12)) @ X + np.diag(ridge)
         step = np.linalg.solve(hessian, gradient)
@@ -99,7 +100,7 @@ class Emulator:
 
     def chance(self, u: np.ndarray) -> np.ndarray:
         """The fitted chance of each truce's outcome at prior quantiles ``u``: (rows, truces)."""
-        return _expit(features(u) @ self.coef.T)
+        return expit(features(u) @ self.coef.T)
 
     def loglik(self, u: np.ndarray) -> np.ndarray:
         """The smoothed log-likelihood per truce at ``u``: (rows, truces)."""
@@ -122,7 +123,7 @@ def fitted(u: np.ndarray, shares: np.ndarray, replications: int,
             held = np.empty(len(y))
             for f in range(FOLDS):
                 test = fold == f
-                held[test] = _expit(X[test] @ fit(X[~test], y[~test], replications, penalty))
+                held[test] = expit(X[test] @ fit(X[~test], y[~test], replications, penalty))
             scores.append((deviance(y, held), held))
         best = int(np.argmin([s for s, _ in scores]))
         held = scores[best][1]
@@ -132,7 +133,3 @@ def fitted(u: np.ndarray, shares: np.ndarray, replications: int,
         coefs.append(fit(X, y, replications, PENALTIES[best]))
     return Emulator(np.array(coefs), np.array(penalties), np.array(rs),
                     np.asarray(reference, float))
-
-
-def _expit(x: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-np.clip(x, -50, 50)))

@@ -190,7 +190,7 @@ class CeasefireModel(Model):
         self.de_facto_day = np.full(R, -1)
         self.front_status = np.zeros((theatre.n_regions, R), np.int8)
         self.violence_today = np.zeros((theatre.n_regions, R))
-        self._recent = np.zeros((round(self.base.outcomes.de_facto_window_days), R))
+        self._recent = np.zeros((self.base.outcomes.window, R))
         self.separation = np.zeros(R)
         #: the deal's own end in each world (``deal.expires_day``, ``superseded_day``)
         ends = [sc.deal.end for sc in self.scenarios]

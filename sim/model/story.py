@@ -178,8 +178,8 @@ class Teller:
             (theatre.actors[o], theatre.actors[t], now, now - before)
             for (o, t), now, before in zip(self.pairs, trust, self.trust, strict=True)]})
         self.trust = trust
-        window = round(m.base.outcomes.de_facto_window_days)
-        if m.de_facto[w] and m.de_facto_day[w] == m.day + 1 - window:
+        window = m.base.outcomes.window
+        if m.de_facto[w]:           # known tonight (the story ends at the first collapse)
             self._add(CLOSE, "de_facto", detail={
                 "share": float(at(m.k.de_facto_share, w)),
                 "days": window, "violence": float(m.violence_yesterday()[w])})

@@ -173,6 +173,11 @@ class Outcomes(Strict):
         2.0, "days", "... over this many consecutive days.", source="definition", ge=1,
         le=60)
 
+    @property
+    def window(self) -> int:
+        """The de facto window in whole days, as the model counts it."""
+        return round(self.de_facto_window_days)
+
 
 class Harm(Strict):
     lethality: float = param(
@@ -286,7 +291,7 @@ class Scenario(Strict):
             if mixed in self.actors and self.actors[mixed].role != "spoiler":
                 problems.append((f"actors.{name}.intermixed_with",
                                  f"{mixed!r} must be an excluded faction"))
-        known = self.time.duration_days + round(self.outcomes.de_facto_window_days) - 1
+        known = self.time.duration_days + self.outcomes.window - 1
         if self.time.horizon_days < known:
             problems.append(("time.horizon_days", f"must be at least duration_days + "
                              f"outcomes.de_facto_window_days - 1 ({known:g}), so that a "
