@@ -10,10 +10,10 @@ from the outcome:
 
 | feature | 1 when |
 |---|---|
-| ``monitoring`` | third-party monitoring: ``mechanisms.monitoring`` enabled with ``verification`` >= 0.3 (the corpus's coding rule: 0.3 is "a monitoring mission with limited access"; 0.1, each side keeping its own count, is not third-party) |
+| ``monitoring`` | third-party monitoring: ``mechanisms.monitoring`` enabled with ``verification`` >= 0.3 (the corpus's coding rule: 0.3 is "a monitoring mission with limited access"; 0.1, each side keeping its own count, is not third-party), or third-party observers written (``mechanisms.observers`` with ``third_party: true`` and a presence above 0 on some front) |
 | ``guarantor`` | an external power is party to the deal (an actor of kind ``power`` with ``party: true``: a guarantor or co-signatory) |
-| ``peacekeeping`` | a ``notes.gaps`` fact names peacekeepers, a buffer or a demilitarised zone: it contains (any case) ``peacekeep``, ``buffer``, ``demilitari``, ``demilitarized`` or ``interposition`` |
-| ``joint_commission`` | the file switches the joint center on itself (``mechanisms.jic.enabled: true`` written in the file, not left to the default), or a ``notes.gaps`` fact names a joint body: ``joint commission``, ``joint military commission``, ``joint implementation``, ``joint coordination``, ``joint monitoring``, ``joint cent`` (centre, center), ``ceasefire commission`` or ``coordination cent`` |
+| ``peacekeeping`` | a buffer zone written (``mechanisms.buffers`` on some front), the guarantors' own observers on the ground (``mechanisms.observers`` with ``third_party: false`` and a presence above 0), or a ``notes.gaps`` fact names peacekeepers, a buffer or a demilitarised zone: it contains (any case) ``peacekeep``, ``buffer``, ``demilitari``, ``demilitarized`` or ``interposition`` |
+| ``joint_commission`` | the file switches the joint center on itself (``mechanisms.jic.enabled: true`` written in the file, not left to the default), writes a joint commission (``mechanisms.commission``), or a ``notes.gaps`` fact names a joint body: ``joint commission``, ``joint military commission``, ``joint implementation``, ``joint coordination``, ``joint monitoring``, ``joint cent`` (centre, center), ``ceasefire commission`` or ``coordination cent`` |
 
 The rule is crude by design (keywords in stated facts): it is the same for every truce,
 stated before any is scored, so no feature can be chosen to make a truce come out one
@@ -57,11 +57,17 @@ def jic_written(scenario: Scenario) -> bool:
 def deal_features(scenario: Scenario) -> dict[str, int]:
     """The deal's features (``FEATURES``), each 0 or 1, by the rule of the module's table."""
     gaps = gap_texts(scenario)
-    monitoring = scenario.mechanisms.monitoring
+    mech = scenario.mechanisms
+    monitoring, observers = mech.monitoring, mech.observers
+    watched = observers is not None and any(v > 0 for v in observers.presence.values())
     return {
         "monitoring": int(monitoring.enabled
-                          and monitoring.verification >= THIRD_PARTY_VERIFICATION),
+                          and monitoring.verification >= THIRD_PARTY_VERIFICATION
+                          or watched and observers.third_party),
         "guarantor": int(any(a.kind == "power" and a.party for a in scenario.actors.values())),
-        "peacekeeping": int(_names(gaps, PEACEKEEPING_WORDS)),
-        "joint_commission": int(jic_written(scenario) or _names(gaps, JOINT_BODY_WORDS)),
+        "peacekeeping": int(mech.buffers is not None and bool(mech.buffers.fronts)
+                            or watched and not observers.third_party
+                            or _names(gaps, PEACEKEEPING_WORDS)),
+        "joint_commission": int(jic_written(scenario) or mech.commission is not None
+                                or _names(gaps, JOINT_BODY_WORDS)),
     }
