@@ -177,7 +177,7 @@ class Observer(Mechanism):
         trusted = theatre.pairs[theatre.pairs[:, 0] == self.index, 1]
         if b.likelihood == "complete":
             return self._complete_constants(sc, theatre, trusted)
-        noise = Monitoring.false_rate(sc)
+        noise = Monitoring.false_rate(sc, theatre, self.index)
         log_ratio, gap, initial = [], [], []
         for t in trusted:
             lam_c, lam_u = _hypotheses(sc, theatre, t, Monitoring.detection(sc), noise, classes)

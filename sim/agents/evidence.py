@@ -52,6 +52,7 @@ def noise_booked(sc: Scenario, theatre: Theatre, camp: int, accused: list[int]) 
     incidents of unclear origin its party factions meet, and spoiler attacks on them that
     pass for the accused's (``Monitoring.ambiguous`` and ``Monitoring.perceive``)."""
     b, misread = sc.behaviour.monitoring, Monitoring.misread(sc)
+    unclear = Monitoring.unclear_per_day(sc, theatre)
     accused_mask = np.isin(np.arange(theatre.n_actors), accused)
     cp = theatre.counterpart
     total = 0.0
@@ -59,7 +60,7 @@ def noise_booked(sc: Scenario, theatre: Theatre, camp: int, accused: list[int]) 
         w = theatre.front_weight[f] * (cp[f] >= 0)
         if w.sum() > 0:
             share = float((w * accused_mask[np.maximum(cp[f], 0)]).sum() / w.sum())
-            total += b.ambiguous_per_day * misread * share
+            total += unclear[f] * misread * share
     s = sc.mechanisms.spoilers
     if not s.enabled:
         return total

@@ -14,7 +14,7 @@ disputes (Fortna 2003).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
@@ -56,7 +56,21 @@ class MonitoringBehaviour(Strict):
         source="assumed", ge=0, le=1)
     ambiguous_per_day: float = param(
         2.0, "incidents/day", "Incidents of unclear origin (shelling, sniping, explosions) a "
-        "party's forces meet per day on their fronts.", source="assumed", ge=0, le=100)
+        "party's forces meet per day on their fronts (unclear_scale 'fixed').",
+        source="assumed", ge=0, le=100)
+    unclear_scale: Literal["fixed", "war"] = param(
+        "fixed", "", "What sets the incidents of unclear origin a party's forces meet. "
+        "'fixed': ambiguous_per_day, whatever the war (Model 2: a quiet war and an intense "
+        "one meet the same number, so against the de facto test and the fronts' thresholds, "
+        "which are shares of the war's own level, a low-intensity truce is noisier). 'war': "
+        "ambiguous_share of the parties' pre-truce war tempo on the fronts where it meets the "
+        "other side (the shooting such incidents come from).", source="issue 15 item 1",
+        opt_in=True)
+    ambiguous_share: float = param(
+        0.05, "share of war tempo", "Incidents of unclear origin a party's forces meet a day, "
+        "as a share of the parties' war tempo (acts a day at war) on the fronts where it "
+        "meets the other side (unclear_scale 'war' only; 0.05 of the reference's 40 acts a "
+        "day is ambiguous_per_day's 2).", source="assumed", ge=0, le=5, opt_in=True)
     contact_ambiguity: float = param(
         0.3, "share", "Where a spoiler attacks a front on which a party's counterpart is also "
         "present, the chance the attack could pass for the counterpart's.",
@@ -79,7 +93,7 @@ class MonitoringArrays(Compiled):
 
     detection: np.ndarray           # chance a real violation is pinned on its author
     misread: np.ndarray             # chance an unclear incident is booked against the other
-    ambiguous_per_step: np.ndarray  # unclear incidents booked a sub-step, per observer
+    ambiguous_per_step: np.ndarray  # (observers,) unclear incidents booked a sub-step
     contact_ambiguity: np.ndarray   # chance a spoiler attack passes for the counterpart's
     marbling: np.ndarray            # (G,) intermixing by front
     dispute_resolution: np.ndarray  # cut in misreadings while the JIC works
@@ -132,8 +146,27 @@ class Monitoring(CeasefireAgent):
         """Chance an incident of unclear origin is booked against the other side."""
         return sc.behaviour.monitoring.bias * (1.0 - cls.verification(sc))
 
+    @staticmethod
+    def observers_of(theatre: Theatre) -> np.ndarray:
+        """The actors that book incidents of unclear origin: party factions on the ground
+        that meet the other side somewhere."""
+        return np.flatnonzero(theatre.ground & (theatre.counterpart >= 0).any(1))
+
+    @staticmethod
+    def unclear_per_day(sc: Scenario, theatre: Theatre) -> np.ndarray:
+        """(A,) incidents of unclear origin each actor's forces meet a day on the fronts where
+        they meet the other side (``unclear_scale``): ``ambiguous_per_day``, or
+        ``ambiguous_share`` of the parties' war tempo on those fronts."""
+        b = sc.behaviour.monitoring
+        if b.unclear_scale == "fixed":
+            return np.full(theatre.n_actors, b.ambiguous_per_day)
+        rates = np.array([0.0 if kind == "spoiler" else sc.actors[name].war_rate
+                          for name, kind in zip(theatre.actors, theatre.kind, strict=True)])
+        level = rates @ theatre.front_weight                     # (G,) as the model's war_level
+        return b.ambiguous_share * ((theatre.counterpart >= 0) * level).sum(1)
+
     @classmethod
-    def false_rate(cls, sc: Scenario) -> float:
+    def false_rate(cls, sc: Scenario, theatre: Theatre, observer: int) -> float:
         """Incidents a day an observer's camp books against the other side that nobody of it
         committed, as far as the observer allows for them: the noise of its own monitoring
         that its beliefs expect. It knows that incidents of unclear origin are there, and
@@ -141,13 +174,14 @@ class Monitoring(CeasefireAgent):
         that pass for the other side's it takes for the other side's (that is how spoiling
         works)."""
         b = sc.behaviour.monitoring
-        return float(b.ambiguous_per_day * cls.misread(sc) * (1.0 - b.bias))
+        unclear = cls.unclear_per_day(sc, theatre)[observer]
+        return float(unclear * cls.misread(sc) * (1.0 - b.bias))
 
     def constants(self, sc: Scenario, theatre: Theatre) -> dict:
         b = self.behaviour(sc)
         return {"detection": self.detection(sc), "misread": self.misread(sc),
-                "ambiguous_per_step": b.ambiguous_per_day * self.misread(sc)
-                * sc.time.step_hours / 24,
+                "ambiguous_per_step": self.unclear_per_day(sc, theatre)[
+                    self.observers_of(theatre)] * self.misread(sc) * sc.time.step_hours / 24,
                 "contact_ambiguity": b.contact_ambiguity, "marbling": theatre.marbling,
                 "dispute_resolution": JointCenter.term(sc, "dispute_resolution"),
                 "admit": b.admission * self.verification(sc),
@@ -156,7 +190,7 @@ class Monitoring(CeasefireAgent):
 
     def reset(self, replications: int) -> None:
         theatre = self.model.theatre
-        self.observers = np.flatnonzero(theatre.ground & (theatre.counterpart >= 0).any(1))
+        self.observers = self.observers_of(theatre)
 
     # -- each step ------------------------------------------------------------------
 
@@ -170,12 +204,12 @@ class Monitoring(CeasefireAgent):
             H, len(self.observers), -1)
         resolve = 1.0 - k.dispute_resolution * model.jic.active
         mean = np.broadcast_to(k.ambiguous_per_step * resolve * ~model.collapsed,
-                               (model.replications,))
+                               (len(self.observers), model.replications))
         hour, row, rep = np.nonzero(u < per_step(mean, 1.0))   # mean: already per sub-step
         if not len(rep):
             return ()
         observer = self.observers[row]
-        n = poisson_count(u[hour, row, rep], mean[rep])
+        n = poisson_count(u[hour, row, rep], mean[row, rep])
         weights = theatre.front_weight[observer] * (theatre.counterpart[observer] >= 0)
         where = model.streams.at("monitoring.ambiguous_fronts", model.day, hour, rep, 1,
                                  row=row)
