@@ -245,6 +245,8 @@ def test_a_posterior_runs_under_the_forms_it_was_calibrated_under(tmp_path):
      "priors.behaviour.beliefs.prior"),
     ({"priors": {"behaviour.beliefs.prior": FREE["behaviour.beliefs.prior"]}}, "priors"),
     ({"forms": {"behaviour.beliefs.likelihood": "psychic"}}, "forms"),
+    ({"search": {"particles": 8, "rounds": 2, "centres": 3, "steered": 4, "replications": 4,
+                 "batch": 3, "seed": 11, "draws": 5}}, "search.steered"),
 ])
 def test_a_bad_corpus_calibration_file_is_one_line_naming_the_field(tmp_path, change, field,
                                                                     capsys):

@@ -37,6 +37,37 @@ def test_the_emulator_recovers_a_known_chance_from_noisy_shares():
     assert np.all(em.out_of_fold_r > 0.6), em.out_of_fold_r
 
 
+def exact_means() -> np.ndarray:
+    """The exact posterior means of the four constants that matter (a large importance
+    sample from the priors)."""
+    big = np.random.default_rng(99).random((500_000, D))
+    lw = np.log(chance(big)).sum(axis=1)
+    w = np.exp(lw - lw.max())
+    return (w[:, None] * big[:, :4]).sum(axis=0) / w.sum()
+
+
+def toy_search(emulate: bool, **steering) -> tuple[np.ndarray, np.ndarray, list]:
+    """Four AMIS rounds of 300 on the toy, each particle's chance from 10 replications,
+    weighed by the particles' own smoothed shares or by the emulator refitted after every
+    round: (normalised weights, prior quantiles, proposals)."""
+    rng = np.random.default_rng(2)
+    shares = []
+
+    def loglik_of(z, _):
+        shares.append(rng.binomial(10, chance(amis.to_u(z))) / 10)
+        return np.log(0.9 * shares[-1] + 0.1 * 0.05).sum(axis=1)
+
+    def reassess(z):
+        return fitted(amis.to_u(z), np.concatenate(shares), 10,
+                      np.full(K, 0.05)).loglik(amis.to_u(z)).sum(axis=1)
+
+    z, ll, proposals = amis.run(loglik_of, D, 4, 300, 50, 0.2, lambda _: rng,
+                                reassess=reassess if emulate else None, **steering)
+    lw = amis.log_weights(z, ll, proposals, [300] * 4)
+    w = np.exp(lw - lw.max())
+    return w / w.sum(), amis.to_u(z), proposals
+
+
 def test_weighing_by_the_emulator_keeps_the_particles_alive_and_on_target():
     """Twelve truces in twelve dimensions, each particle's chance estimated from 10
     replications. Four AMIS rounds of 300: weighed by the particles' own smoothed shares,
@@ -46,29 +77,11 @@ def test_weighing_by_the_emulator_keeps_the_particles_alive_and_on_target():
     (a large importance sample from the priors): 0.018-0.063 at seeds 0-5 (0.040 at the
     seed used), against 0.04-0.11 unemulated; with a posterior sd of about 0.15, 0.08 is
     three Monte Carlo errors at an effective sample of 30."""
-    big = np.random.default_rng(99).random((500_000, D))
-    lw = np.log(chance(big)).sum(axis=1)
-    w = np.exp(lw - lw.max())
-    exact = (w[:, None] * big[:, :4]).sum(axis=0) / w.sum()
+    exact = exact_means()
     results = {}
     for emulate in (False, True):
-        rng = np.random.default_rng(2)
-        shares = []
-
-        def loglik_of(z, _):
-            shares.append(rng.binomial(10, chance(amis.to_u(z))) / 10)
-            return np.log(0.9 * shares[-1] + 0.1 * 0.05).sum(axis=1)
-
-        def reassess(z):
-            return fitted(amis.to_u(z), np.concatenate(shares), 10,
-                          np.full(K, 0.05)).loglik(amis.to_u(z)).sum(axis=1)
-
-        z, ll, proposals = amis.run(loglik_of, D, 4, 300, 50, 0.2, lambda _: rng,
-                                    reassess=reassess if emulate else None)
-        lw = amis.log_weights(z, ll, proposals, [300] * 4)
-        w = np.exp(lw - lw.max())
-        w /= w.sum()
-        results[emulate] = (1 / np.sum(w ** 2), (w[:, None] * amis.to_u(z)[:, :4]).sum(0))
+        w, u, _ = toy_search(emulate)
+        results[emulate] = (1 / np.sum(w ** 2), (w[:, None] * u[:, :4]).sum(0))
     (raw_ess, _), (ess, mean) = results[False], results[True]
     assert ess > 30 and ess > 3 * raw_ess, (ess, raw_ess)
     assert np.all(np.abs(mean - exact) < 0.08), (mean, exact)

@@ -9,6 +9,14 @@ far (the ``centres`` of highest weight, equally weighted), each as wide, constan
 constant, as those particles are spread. After every round, every particle of every
 round is weighted against the mixture of all the rounds' proposals (the deterministic
 mixture of AMIS): weight = prior x likelihood / (sum over rounds of n_r q_r) / n.
+
+A share of the centres (``steered``) may instead be the particles of best ``steer``
+score, a graded distance to what was observed that still ranks particles where every
+one's likelihood sits at its floor (history matching's implausibility: Vernon, Goldstein
+and Bower 2010): the search is sent towards the region the data point to before any
+particle reaches it. Only where the next particles are drawn changes: every weight is
+still the likelihood against the mixture of the proposals actually used, so the target
+is the same posterior.
 """
 
 from __future__ import annotations
@@ -64,10 +72,16 @@ class Proposal:
             if self.defensive < 1 else log_prior(z)
 
 
-def fitted(z: np.ndarray, log_weight: np.ndarray, centres: int, defensive: float
-           ) -> Proposal:
-    """The next round's proposal from the particles so far and their log weights."""
-    best = np.argsort(-log_weight, kind="stable")[:centres]
+def fitted(z: np.ndarray, log_weight: np.ndarray, centres: int, defensive: float,
+           score: np.ndarray | None = None, steered: int = 0) -> Proposal:
+    """The next round's proposal from the particles so far and their log weights: kernels
+    on the ``centres`` best, ``steered`` of them (if a ``score`` is given) the best by
+    score among those not already chosen by weight."""
+    steered = steered if score is not None else 0
+    best = np.argsort(-log_weight, kind="stable")[:centres - steered]
+    if steered:
+        rest = np.setdiff1d(np.arange(len(z)), best)
+        best = np.concatenate([best, rest[np.argsort(-score[rest], kind="stable")[:steered]]])
     spread = z[best].std(axis=0) if len(best) > 1 else np.ones(z.shape[1])
     return Proposal(z[best].copy(), np.maximum(spread, MIN_SCALE), defensive)
 
@@ -87,19 +101,22 @@ def run(loglik_of: Callable[[np.ndarray, int], np.ndarray], dims: int, rounds: i
         particles: int, centres: int, defensive: float,
         rng_of: Callable[[int], np.random.Generator],
         after_round: Callable[[int, np.ndarray], None] | None = None,
-        reassess: Callable[[np.ndarray], np.ndarray] | None = None
+        reassess: Callable[[np.ndarray], np.ndarray] | None = None,
+        steer: Callable[[np.ndarray], np.ndarray] | None = None, steered: int = 0
         ) -> tuple[np.ndarray, np.ndarray, list[Proposal]]:
     """``rounds`` of ``particles``: every particle so far (z), its log-likelihood and the
     rounds' proposals. ``loglik_of(z, first)`` gives the log-likelihood of new particles
     (rows, numbered from ``first``); ``rng_of(r)`` round r's generator; ``after_round(r,
     log_weights)`` sees every particle's log weight after round r; ``reassess(z)``,
     if given, gives after each round the log-likelihood of every particle so far that
-    the weights use instead (an emulator refitted on them all)."""
+    the weights use instead (an emulator refitted on them all); ``steer(z)``, if given,
+    the score by which ``steered`` of a later round's centres are chosen."""
     z, ll, proposals = np.empty((0, dims)), np.empty(0), []
     raw = np.empty(0)
     for r in range(rounds):
         q = Proposal() if r == 0 else fitted(
-            z, log_weights(z, ll, proposals, [particles] * r), centres, defensive)
+            z, log_weights(z, ll, proposals, [particles] * r), centres, defensive,
+            steer(z) if steer else None, steered)
         new = q.sample(rng_of(r), particles, dims)
         proposals.append(q)
         raw = np.concatenate([raw, loglik_of(new, len(z))])

@@ -39,6 +39,7 @@ from sim.calibration.corpus_spec import CorpusCalibration
 from sim.calibration.emulator import Emulator, fitted
 from sim.calibration.outcome_likelihood import (Event, contributions, event_of,
                                                reference_chances, smoothed_log)
+from sim.calibration.steering import nearness
 from sim.run.posterior import Posterior
 
 #: The reference's name among the tasks (not a truce of the corpus: reported only).
@@ -134,6 +135,10 @@ def search(cal: CorpusCalibration, executor, work: Path,
                                reference))
         return emulated[-1].loglik(amis.to_u(z)).sum(axis=1)
 
+    def steer(z: np.ndarray) -> np.ndarray:
+        return nearness({n: np.concatenate([run[0][n] for run in runs]) for n in names[:-1]},
+                        dict(zip(names[:-1], events, strict=True)))
+
     def after_round(r: int, log_weights: np.ndarray) -> None:
         w = np.exp(log_weights - log_weights.max())
         log(f"round {r + 1} of {s.rounds}: {len(w)} particles, effective sample "
@@ -142,7 +147,7 @@ def search(cal: CorpusCalibration, executor, work: Path,
     z, _, proposals = amis.run(
         loglik_of, len(cal.priors), s.rounds, s.particles, s.centres, s.defensive,
         lambda r: np.random.default_rng(np.random.SeedSequence([s.seed, 0, r])), after_round,
-        reassess)
+        reassess, steer if s.steered else None, s.steered)
     days, endings = ({n: np.concatenate([run[i][n] for run in runs]) for n in names}
                      for i in (0, 1))
     sizes = [s.particles] * len(proposals)

@@ -67,6 +67,10 @@ class CorpusSearch(Strict):
                          "mixture: draws of the weighted particles so far.")
     defensive: float = Field(0.2, gt=0, le=1, description="Share of a later round drawn "
                              "from the priors themselves (so every weight stays bounded).")
+    steered: int = Field(0, ge=0, le=10_000, description="Of a later round's centres, how "
+                         "many are the particles whose durations came nearest to every "
+                         "truce's (sim.calibration.steering), not the best weighted: at "
+                         "most centres.")
     replications: int = Field(ge=1, le=10_000, description="Replications per particle "
                               "and truce.")
     duration_sd: float = Field(0.35, gt=0, le=3, description="Standard deviation of log "
@@ -146,6 +150,9 @@ def load_corpus_calibration(path: str | Path) -> CorpusCalibration:
         raise ScenarioError(path, "reference", f"a scenario file (not found: "
                             f"{reference_file})")
     reference = load_scenario(reference_file)
+    if spec.search.steered > spec.search.centres:
+        raise ScenarioError(path, "search.steered", f"at most search.centres "
+                            f"({spec.search.centres})")
     known = behaviour_paths()
     unwritten = unwritten_behaviours([t.scenario for t in corpus.truces])
     inert = {p for p in known if p.split(".")[1] in unwritten}

@@ -49,7 +49,7 @@ def run(args, argv) -> int:
         "search": {"method": "adaptive multiple importance sampling of the corpus "
                              "likelihood, emulated across the particles "
                              "(sim/calibration/corpus.py, sim/calibration/emulator.py)",
-                   "rounds": s.rounds, "particles": len(found.z),
+                   "rounds": s.rounds, "particles": len(found.z), "steered": s.steered,
                    "effective_sample_size": round(found.effective_size(), 2),
                    "effective_without": {t: round(found.effective_size(k), 2)
                                          for k, t in enumerate(found.truces)},
