@@ -115,12 +115,14 @@ def test_a_particle_runs_the_same_alone_or_beside_others(tmp_path):
     named = type(first)(**{**six.__dict__, "truce": "another_truce"})
     assert not np.array_equal(simulate(named)[2], days, equal_nan=True)   # its own chance
     # the same worlds run to the horizon without stopping
-    sc = with_horizon(cal.corpus.truces[2].scenario, 40)
+    # (a horizon well past the last of these 200 first collapses, day 39 since the Castello
+    # Road pull-back was written into kerry_lavrov_2016, so that the early stop shows)
+    sc = with_horizon(cal.corpus.truces[2].scenario, 100)
     blocks = [(0, 200, 9)]
     full = run_blocks([sc], blocks, record_daily=False)
     model = CeasefireModel(sc, blocks=[(200, 9)], record_daily=False)
     early = finish(model, blocks, until="first_collapse_known")
-    assert model.day < 40 and STOPS["first_collapse_known"](model).all()
+    assert model.day < 100 and STOPS["first_collapse_known"](model).all()
     assert np.array_equal(full.collapse_day, early.collapse_day, equal_nan=True)
     assert np.array_equal(full.kind_of_collapse, early.kind_of_collapse)
 
