@@ -19,24 +19,71 @@ def poisson_count(u: np.ndarray, mean: np.ndarray) -> np.ndarray:
 
     ``u < per_step(rate)`` exactly when the count is at least one, so a caller
     thresholds the dense uniforms first and counts only where an event fired.
-    Each pass works only on the draws still above the CDF.
+
+    The CDF is summed term by term (``term * mean / k``), for all draws at once, until
+    every draw is below it or the largest term of the draws still above it is under
+    1e-16. A draw whose first term ``exp(-mean)`` underflows to 0 (a mean above about
+    745) has a CDF of 0: it counts one on every pass and never holds the passes, so it is
+    left out of them and given their number. The draws still above the CDF are packed
+    together only once they are fewer than half of those summed (each pass is then a
+    few operations on contiguous arrays, whatever the number of passes).
     """
     v = 1.0 - u
     count = np.zeros(len(u), dtype=np.int64)
-    at = np.arange(len(u))
     term = np.exp(-mean)
-    cdf = term
-    k = 0
-    while len(at):
-        more = v[at] > cdf
-        at, term, cdf = at[more], term[more], cdf[more]
-        count[at] += 1
-        k += 1
-        term = term * mean[at] / k
-        cdf = cdf + term
-        if len(at) and term.max() < 1e-16:
-            break
+    if not len(u):
+        return count
+    summed = term > 0.0
+    if summed.all():
+        at = None
+    else:
+        (at,) = np.nonzero(summed)
+        v, mean, term = v[at], mean[at], term[at]
+    passes = _summed_passes(v, mean, term, count, at)
+    if at is not None:
+        count[~summed] = max(passes, 1)
     return count
+
+
+def _summed_passes(v: np.ndarray, mean: np.ndarray, term: np.ndarray, count: np.ndarray,
+                   at: np.ndarray | None) -> int:
+    """``poisson_count``'s passes over the draws ``at`` of ``count`` (all, if None), whose
+    uniforms ``v`` (as 1 - u), means and first terms are given: counts them into ``count``
+    and returns how many passes ran."""
+    cdf = term.copy()
+    term = term.copy()
+    above, large = np.empty(len(v), bool), np.empty(len(v), bool)
+    here = np.zeros(len(v), dtype=np.int64)
+    k = 0
+    while len(v):
+        np.greater(v, cdf, out=above)   # the CDF never falls: once below it, always below
+        here += above
+        k += 1
+        term *= mean
+        term /= k
+        cdf += term
+        np.greater_equal(term, 1e-16, out=large)
+        large &= above
+        if not large.any():     # no term of a draw above the CDF is 1e-16 or more
+            break
+        if k > 1 and k % 4:
+            continue
+        still = np.count_nonzero(above)
+        if 2 * still < len(v):      # after the first pass and every 4th, pack the draws above
+            _store(count, at, here)
+            keep = np.flatnonzero(above)
+            at = keep if at is None else at[keep]
+            v, mean, term, cdf, here = v[keep], mean[keep], term[keep], cdf[keep], here[keep]
+            above, large = np.empty(still, bool), np.empty(still, bool)
+    _store(count, at, here)
+    return k
+
+
+def _store(count: np.ndarray, at: np.ndarray | None, here: np.ndarray) -> None:
+    if at is None:
+        count[:] = here
+    else:
+        count[at] = here
 
 
 def choose(weights: np.ndarray, u: np.ndarray) -> np.ndarray:
