@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.core.events import DELIBERATE, RETALIATION, SPOILER, Acts
-from sim.core.sampling import per_step, pick_at, poisson_count
+from sim.core.sampling import distinct_rows, per_step, pick_at, poisson_count
 
 
 class Attacker:
@@ -44,24 +44,29 @@ class Attacker:
         # where the truce is declared over an act is war: whether, how many and where only
         u = self.uniforms("acts", 5 * model.substeps, idle=model.collapsed,
                           needed=2 * model.substeps).reshape(5, model.substeps, -1)
-        hour, rep = np.nonzero(u[0] < self._p_step)
-        if not len(rep):
+        # the (sub-step, world) slots where acts fire, by their flat index into each row
+        slot = np.flatnonzero(u[0] < self._p_step)
+        if not len(slot):
             return
-        n = poisson_count(u[0, hour, rep], self.total[rep] * model.dt)
+        hour, rep = np.divmod(slot, u.shape[2])
+        u = u.reshape(5, -1)
+        n = poisson_count(u[0, slot], self.total[rep] * model.dt)
         if self._cumulative is None:
             self._cumulative = np.cumsum(self.rate, axis=0)
-        front = pick_at(self._cumulative, rep, u[1, hour, rep])
+            self._distinct = distinct_rows(self.rate)
+        front = pick_at(self._cumulative, rep, u[1, slot], self._distinct)
         war = model.collapsed[rep]
         if war.any():      # once a truce is declared over, its acts are war: counted only
             acts.add_war(rep[war], self.index, front[war], n[war])
             truce = ~war
-            hour, rep, n, front = hour[truce], rep[truce], n[truce], front[truce]
+            slot, hour, rep, n, front = slot[truce], hour[truce], rep[truce], n[truce], \
+                front[truce]
             if not len(rep):
                 return
         share = self.retaliating[front, rep] / np.maximum(self.rate[front, rep], 1e-300)
-        why = u[2, hour, rep]
+        why = u[2, slot]
         cause = np.where(why < share, RETALIATION,
                          SPOILER if self.model.theatre.kind[self.index] == "spoiler"
                          else DELIBERATE)
         acts.add(rep, self.index, self.target_on(front, why), front, n, cause,
-                 u[3, hour, rep], u[4, hour, rep], hour)
+                 u[3, slot], u[4, slot], hour)

@@ -135,8 +135,16 @@ class Mechanism:
 
     @classmethod
     def written(cls, model: Any) -> bool:
-        """Whether any parameter set of the model writes its (optional) block."""
-        return any(getattr(s.mechanisms, cls.key) is not None for s in model.scenarios)
+        """Whether any parameter set of the model writes its (optional) block (asked
+        several times a day: the answer is kept until the model's scenarios are replaced,
+        as on a day the deal's terms change)."""
+        kept = getattr(model, "_written", None)
+        if kept is None or kept[0] is not model.scenarios:
+            kept = model._written = (model.scenarios, {})
+        if cls.key not in kept[1]:
+            kept[1][cls.key] = any(getattr(s.mechanisms, cls.key) is not None
+                                   for s in model.scenarios)
+        return kept[1][cls.key]
 
     @classmethod
     def front_contributions(cls) -> tuple[str, ...]:

@@ -100,15 +100,34 @@ def pick(cumulative: np.ndarray, u: np.ndarray) -> np.ndarray:
     return np.minimum(index, cumulative.shape[1] - 1)
 
 
-def pick_at(cumulative: np.ndarray, column: np.ndarray, u: np.ndarray) -> np.ndarray:
+def pick_at(cumulative: np.ndarray, column: np.ndarray, u: np.ndarray,
+            rows: list[tuple[int, int]] | None = None) -> np.ndarray:
     """``pick`` for draws in columns ``column`` of cumulative weights (K, R), summed down
     the rows: the same choices as ``pick(cumulative.T[column], u)``, row by row, without
-    gathering a (n, K) array. Weights are non-negative, so the last row never counts."""
+    gathering a (n, K) array. Weights are non-negative, so the last row never counts.
+
+    ``rows`` (``distinct_rows``): which of the rows but the last to read, each with how many
+    rows equal it (a row after which only weights of 0 come), the same choices with fewer
+    gathers."""
     bound = u * cumulative[-1][column]
     index = np.zeros(len(column), np.intp)
-    for row in cumulative[:-1]:
-        index += row[column] <= bound
+    for g, times in rows if rows is not None else ((g, 1) for g in range(len(cumulative) - 1)):
+        below = cumulative[g][column] <= bound
+        index += below if times == 1 else times * below
     return index
+
+
+def distinct_rows(weights: np.ndarray) -> list[tuple[int, int]]:
+    """For ``pick_at`` over the cumulative sums of ``weights`` (K, R): each row but the
+    last that is not the same as the one before (a row of weights 0 in every column adds
+    exactly nothing), with how many rows equal it."""
+    rows: list[list[int]] = []
+    for g, empty in enumerate(~weights[:-1].any(1)):
+        if g and empty:
+            rows[-1][1] += 1
+        else:
+            rows.append([g, 1])
+    return [(g, times) for g, times in rows]
 
 
 def logistic(x: np.ndarray) -> np.ndarray:

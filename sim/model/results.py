@@ -79,14 +79,14 @@ class Recorder:
         m, t = self.model, self.today
         w_rep, w_actor, w_front, w_count = war
         t["acts"].add(w_actor, w_rep, w_count)
-        self._harm_today.add(np.zeros(len(w_rep), int), w_rep,
+        self._harm_today.add(0, w_rep,
                              w_count * at(m.k.harm, w_rep, w_actor, w_front))
         rep, actor, count, front = acts["rep"], acts["actor"], acts["count"], acts["front"]
         violation = (real | misuse) & m.in_truce[rep]
         t["violations"].add(actor[violation], rep[violation], count[violation])
         t["acts"].add(actor, rep, count)
         placed = front >= 0
-        self._harm_today.add(np.zeros(placed.sum(), int), rep[placed], count[placed] * at(
+        self._harm_today.add(0, rep[placed], count[placed] * at(
             m.k.harm, rep[placed], actor[placed], front[placed]))
         #: today's violations of the truce, for the mechanisms' records (admissions)
         self.violation = violation
