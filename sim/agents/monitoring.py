@@ -174,8 +174,13 @@ class Monitoring(CeasefireAgent):
         that pass for the other side's it takes for the other side's (that is how spoiling
         works)."""
         b = sc.behaviour.monitoring
-        unclear = cls.unclear_per_day(sc, theatre)[observer]
-        return float(unclear * cls.misread(sc) * (1.0 - b.bias))
+        unclear = cls.unclear_per_day(sc, theatre)
+        mine = cls.observers_of(theatre)
+        mine = mine[theatre.camp[mine] == theatre.camp[observer]]
+        # a power reads what its camp's party factions book (the most any of them books)
+        rate = unclear[observer] if theatre.ground[observer] or not len(mine) \
+            else unclear[mine].max()
+        return float(rate * cls.misread(sc) * (1.0 - b.bias))
 
     def constants(self, sc: Scenario, theatre: Theatre) -> dict:
         b = self.behaviour(sc)

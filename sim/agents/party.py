@@ -45,11 +45,12 @@ from sim.agents.declaration import DeclarationBehaviour
 from sim.agents.beliefs import Observer
 from sim.agents.monitoring import Monitoring
 from sim.agents.opening import OpeningBehaviour
+from sim.agents.party_params import PartyParams
 from sim.agents.patron import PatronPressure
 from sim.agents.separation import Separation
 from sim.agents.stakes import Stakes, StakesBehaviour
 from sim.core.events import Tally
-from sim.core.fields import Strict, param
+from sim.core.fields import param
 from sim.core.mechanism import Encodes
 from sim.core.sampling import logistic
 from sim.core.stacking import Compiled
@@ -74,6 +75,12 @@ class PartyBehaviour(StakesBehaviour, DeclarationBehaviour, OpeningBehaviour):
     memory_days: float = param(
         1.0, "days", "Mean life of a grievance: forgiveness (noisy tit-for-tat needs it).",
         source="history.md: forgiveness restores cooperation", gt=0, le=30)
+    bounded_retaliation: bool = param(
+        False, "", "Model 3, opt-in: a front it holds never sees more fire from it (its "
+        "undisciplined units and its retaliation) than at war. Unbounded (Model 2), where "
+        "each incident is answered by more than one act the two camps' answers to each other "
+        "grow without limit (to thousands of acts an hour against a war tempo of 13 a day).",
+        source="issue 15 item 2: no term grows without bound", opt_in=True)
     truce_value: float = param(
         6.0, "value/day", "What a front at peace is worth when the other side honours it "
         "(war-weariness, regrouping, civilians spared).", source="assumed", ge=0, le=50)
@@ -154,6 +161,7 @@ class PartyArrays(Compiled):
     momentum_exploited: np.ndarray  # loss from being exploited removed at full momentum
     momentum_keep: np.ndarray       # daily survival of momentum
     retaliation: np.ndarray         # acts per perceived incident
+    unbounded: np.ndarray           # inf: retaliation unbounded (Model 2); 0: within war
     forgive: np.ndarray             # daily survival of a grievance
     noise: np.ndarray               # spread of its choices
     revision_rate: np.ndarray       # how often a front's posture is revisited
@@ -247,6 +255,7 @@ class PartyFaction(CeasefireAgent, Observer, Attacker, AirForce, CounterTerror):
             "pressure_gain": b.pressure_gain, "contagion": b.contagion,
             "regroup": b.regroup_per_day, **Stakes.constants(b),
             "retaliation": b.retaliation, "forgive": np.exp(-1.0 / b.memory_days),
+            "unbounded": 0.0 if b.bounded_retaliation else np.inf,
             "noise": b.noise, "revision_rate": b.revision_rate,
             "first_revision": b.first_revision_day,
             "declaration_rate": b.declaration_rate,
@@ -364,36 +373,20 @@ class PartyFaction(CeasefireAgent, Observer, Attacker, AirForce, CounterTerror):
     def plan(self) -> None:
         """The day's rates of acts on each front: war tempo where it fights; where it holds,
         its undisciplined units (held back by its patron) and a proportional response to
-        the incidents it perceived there, forgiven over ``memory_days``. history.md: under
-        noisy monitoring "strict tit-for-tat retaliation locks into cycles of punishment";
-        forgiveness restores cooperation."""
+        the incidents it perceived there, forgiven over ``memory_days`` (with
+        ``bounded_retaliation``, never more in all than its war tempo there). history.md:
+        under noisy monitoring "strict tit-for-tat retaliation locks into cycles of
+        punishment"; forgiveness restores cooperation."""
         k, model = self.k, self.model
         war = k.war_rate * k.front_weight
         restraint = 1.0 - self.pull()
         keeping = war * k.rogue_share * restraint
-        retaliating = k.retaliation * self.grievance * restraint * self.fronts[:, None]
+        retaliating = np.minimum(k.retaliation * self.grievance * restraint
+                                 * self.fronts[:, None], war - keeping + k.unbounded)
         holding = 1.0 - self.posture
         rate = self.posture * war + holding * (keeping + retaliating)
         rate[:, model.collapsed] = np.broadcast_to(war, rate.shape)[:, model.collapsed]
         self.set_rates(rate * self.fronts[:, None], holding * retaliating)
-
-
-class PartyParams(Strict):
-    """What a scenario says of a party faction (``actors.<name>``)."""
-
-    strength: float = param(0.5, "share", "Military weight: its edge on the fronts it shares, "
-                            "and the harm its attacks do.", source="fact", ge=0, le=1)
-    discipline: float = param(
-        0.8, "share", "Share of its units that follow the leadership's posture; the rest keep "
-        "fighting at a share of war tempo on fronts it holds.", source="fact", ge=0, le=1)
-    war_rate: float = param(0.0, "attacks/day", "Its attacks per day at war (the pre-truce "
-                            "level).", source="fact", ge=0, le=500)
-    air_power: float = param(0.0, "share", "Exposure to misidentified strikes: 1 for an air "
-                             "force striking daily.", source="fact", ge=0, le=1)
-    intermixed_with: str | None = param(
-        None, "", "An excluded faction whose fighters are intermixed ('marbled') with its "
-        "own. Article: 'the US was to persuade the opposition groups it backed to distance "
-        "themselves from the Nusra forces'.", source="fact")
 
 
 PartyFaction.Params = PartyParams

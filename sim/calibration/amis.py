@@ -77,7 +77,7 @@ def fitted(z: np.ndarray, log_weight: np.ndarray, centres: int, defensive: float
     """The next round's proposal from the particles so far and their log weights: kernels
     on the ``centres`` best, ``steered`` of them (if a ``score`` is given) the best by
     score among those not already chosen by weight."""
-    steered = steered if score is not None else 0
+    steered = min(steered, centres) if score is not None else 0
     best = np.argsort(-log_weight, kind="stable")[:centres - steered]
     if steered:
         rest = np.setdiff1d(np.arange(len(z)), best)

@@ -46,9 +46,11 @@ def test_war_scales_with_every_war_rate_and_with_the_share():
 def test_a_quieter_war_books_proportionally_fewer_unclear_incidents():
     # Day 0 only (no truce has collapsed yet, so every world books them): the count over
     # 1000 worlds is Poisson; at the reference's scale its mean is about 1000 x 2 parties x
-    # 2.0 x the misreading share, so several hundred: sd under 5% of it. A tenth of the war
-    # must book a tenth (within 30% of that: about 6 sd of the smaller count), and the
-    # fixed form the same number (within 15%, about 4 sd).
+    # 2.0 x the misreading share, about 2,000 (2,151 here; 3,410 under 'war', whose
+    # share 0.05 of the reference's tempo gives the government and the opposition 3.2 a
+    # day each). A tenth of the war must book a tenth: within 0.03 of the ratio, about 5
+    # sd of the quieter count (about 340, sd 18); the fixed form the same number (within
+    # 15%, far beyond chance at these counts).
     def day0(overrides):
         return total(watch(overrides, R=1000, days=1), unclear)
     full, quiet = day0(WAR), day0(WAR | scaled(0.1))
@@ -56,3 +58,14 @@ def test_a_quieter_war_books_proportionally_fewer_unclear_incidents():
     assert abs(quiet / full - 0.1) < 0.03
     fixed_full, fixed_quiet = day0({}), day0(scaled(0.1))
     assert abs(fixed_quiet / fixed_full - 1) < 0.15
+
+
+def test_a_power_expects_the_noise_its_camps_party_factions_book():
+    # under Model 2's likelihood a power reads its camp's bookings: its expected noise is
+    # theirs, not that of its own air fronts (the United States flies none in September)
+    sc = reference(WAR)
+    theatre = Theatre.of(sc)
+    names = list(theatre.actors)
+    for power, party in (("united_states", "opposition"), ("russia", "government")):
+        assert Monitoring.false_rate(sc, theatre, names.index(power)) == \
+            Monitoring.false_rate(sc, theatre, names.index(party)) > 0
