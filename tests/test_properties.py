@@ -230,8 +230,10 @@ def check_results(r: Results, sc, reps: int) -> None:
     # collapse days within the horizon
     assert np.all((formal[formal >= 0] >= 1) & (formal[formal >= 0] < D))
     window = round(sc.outcomes.de_facto_window_days)
-    # a de facto collapse is dated from its window's first day (0: war from the first day)
-    assert np.all(de_facto[de_facto >= 0] <= D - window)
+    # a de facto collapse is dated from its window's first day (0: war from the first day),
+    # or at the declaration its window reads (up to the last day, D - 1)
+    dated = de_facto >= 0
+    assert np.all((de_facto[dated] <= D - window) | (de_facto[dated] == formal[dated]))
     c = r.collapse_day
     collapsed = ~np.isnan(c)
     assert np.array_equal(collapsed, (formal >= 0) | (de_facto >= 0))
