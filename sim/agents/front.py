@@ -19,6 +19,8 @@ from sim.core.mechanism import Mechanism
 
 if TYPE_CHECKING:
     from sim.model.model import CeasefireModel
+    from sim.model.theatre import Theatre
+    from sim.scenario.schema import Scenario
 
 HOLDING, FRAYING, FIGHTING = 0, 1, 2
 STATUSES = ("holding", "fraying", "fighting")
@@ -84,6 +86,14 @@ class Front(FixedAgent, Mechanism):
         the more of its neighbours already fight."""
         model = party.model
         return party.k.contagion * (model.theatre.adjacency @ (model.front_status == FIGHTING))
+
+
+def war_level(sc: Scenario, theatre: Theatre) -> np.ndarray:
+    """(G,) the parties' and powers' violence a day at war on each front (the pre-truce
+    level every front's status and the de facto test are shares of; spoilers left out)."""
+    fighting = [i for i, kind in enumerate(theatre.kind) if kind != "spoiler"]
+    war = sum(sc.actors[theatre.actors[i]].war_rate * theatre.front_weight[i] for i in fighting)
+    return np.asarray(war, dtype=float) * np.ones(theatre.n_regions)
 
 
 def assess(violence: np.ndarray, war_level: np.ndarray, fraying: np.ndarray | float,

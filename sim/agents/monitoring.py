@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 
 from sim.agents.base import CeasefireAgent, on_fronts
+from sim.agents.front import war_level
 from sim.agents.joint_center import JointCenter
 from sim.core.stacking import at
 from sim.core.events import (ACCIDENT, BLOCKED_AID, DELIBERATE, MISATTRIBUTION, MISUSE,
@@ -160,9 +161,7 @@ class Monitoring(CeasefireAgent):
         b = sc.behaviour.monitoring
         if b.unclear_scale == "fixed":
             return np.full(theatre.n_actors, b.ambiguous_per_day)
-        rates = np.array([0.0 if kind == "spoiler" else sc.actors[name].war_rate
-                          for name, kind in zip(theatre.actors, theatre.kind, strict=True)])
-        level = rates @ theatre.front_weight                     # (G,) as the model's war_level
+        level = war_level(sc, theatre)                           # (G,) the model's war level
         return b.ambiguous_share * ((theatre.counterpart >= 0) * level).sum(1)
 
     @classmethod

@@ -21,7 +21,7 @@ from mesa.discrete_space import Network
 from sim.agents.base import CeasefireAgent
 from sim.agents.beliefs import Observer
 from sim.agents.convoys import AidConvoys
-from sim.agents.front import HOLDING, Front, assess
+from sim.agents.front import HOLDING, Front, assess, war_level
 from sim.agents.joint_center import JointCenter
 from sim.agents.monitoring import Monitoring
 from sim.agents.party import PartyFaction
@@ -234,9 +234,7 @@ class CeasefireModel(Model):
     @staticmethod
     def _constants(sc: Scenario, theatre: Theatre) -> dict:
         """The model's own constants: war level by front, and the de facto threshold."""
-        fighting = [i for i, kind in enumerate(theatre.kind) if kind != "spoiler"]
-        war = sum(sc.actors[theatre.actors[i]].war_rate * theatre.front_weight[i] for i in fighting)
-        war = np.asarray(war, dtype=float) * np.ones(theatre.n_regions)
+        war = war_level(sc, theatre)
         return {"war_level": war, "war_total": war.sum(),
                 "de_facto_share": sc.outcomes.de_facto_share,
                 "fraying_share": sc.behaviour.fronts.fraying_share,
