@@ -100,13 +100,21 @@ def _below(t: float, at: np.ndarray, sd: float) -> np.ndarray:
     return ndtr((np.log(t) - np.log(at)) / sd)
 
 
+def collapse_times(collapse_day: np.ndarray, event: Event) -> tuple[np.ndarray, np.ndarray]:
+    """(standing, at): which replications stood to the event's horizon (``collapse_day``
+    NaN, or known only past it), and each one's collapse time in days, read at the horizon
+    where it stood and at no less than ``DAY_ZERO``."""
+    standing = np.isnan(collapse_day) | (collapse_day > event.horizon)
+    at = np.where(standing, float(event.horizon), np.maximum(np.nan_to_num(collapse_day),
+                                                             DAY_ZERO))
+    return standing, at
+
+
 def contributions(collapse_day: np.ndarray, ending: np.ndarray, event: Event,
                   duration_sd: float) -> np.ndarray:
     """Each replication's share of the event (see the module's docstring), elementwise;
     ``collapse_day`` NaN where a replication stood to the horizon."""
-    standing = np.isnan(collapse_day) | (collapse_day > event.horizon)   # known past it
-    at = np.where(standing, float(event.horizon), np.maximum(np.nan_to_num(collapse_day),
-                                                             DAY_ZERO))
+    standing, at = collapse_times(collapse_day, event)
     if event.kind == "held":
         after = 1.0 - _below(event.censored + 0.5, at, duration_sd)
         return np.where(standing, 1.0, after)

@@ -19,17 +19,14 @@ from __future__ import annotations
 import numpy as np
 
 from sim.analysis.predictive import HOUR
-from sim.calibration.outcome_likelihood import DAY_ZERO, Event
+from sim.calibration.outcome_likelihood import Event, collapse_times
 
 
 def distance(collapse_day: np.ndarray, event: Event) -> np.ndarray:
     """(particles,) the mean over replications (the last axis) of the squared log
     distance of each collapse from the observed days; ``collapse_day`` NaN where a
     replication stood to the horizon (read as collapsing there)."""
-    standing = np.isnan(collapse_day) | (collapse_day > event.horizon)
-    at = np.where(standing, float(event.horizon), np.maximum(np.nan_to_num(collapse_day),
-                                                             DAY_ZERO))
-    t = np.log(at)
+    t = np.log(collapse_times(collapse_day, event)[1])
     if event.kind == "held":
         gap = np.maximum(0.0, np.log(event.censored + 0.5) - t)
     else:
